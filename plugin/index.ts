@@ -1,0 +1,6 @@
+/**
+ * `phaser-distill`: what a game imports to play. The engine-free environment API and the student
+ * runtime; the Phaser plugin joins them here. Nothing reachable from this file imports
+ * TensorFlow.js.
+ */
+export * from '../src/env/index.js';

@@ -1,0 +1,72 @@
+/**
+ * The environment contract, in Gymnasium's shape: `reset(seed)` starts an episode and gives the
+ * first observation; `step(action)` advances one decision and says whether the episode ended
+ * (terminated: a true end such as a fall; truncated: cut short, such as a time limit).
+ */
+import type { Action, BoxSpace, Space } from './spaces.js';
+
+export type Info = Record<string, unknown>;
+
+export interface ResetResult {
+  /** Flat observation, length = the observation space's size. */
+  observation: Float32Array;
+  info: Info;
+}
+
+export interface StepResult {
+  observation: Float32Array;
+  reward: number;
+  /** The episode reached a terminal state: its value after this step is zero. */
+  terminated: boolean;
+  /** The episode was cut short (time limit): its value after this step is not zero. */
+  truncated: boolean;
+  info: Info;
+}
+
+export interface Env {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  /** Starts an episode. The same seed must give the same episode. */
+  reset(seed?: number): ResetResult;
+  step(action: Action): StepResult;
+  /** Frees what the environment holds. Optional. */
+  close?(): void;
+}
+
+/** One finished episode, as reported by a vector env. */
+export interface EpisodeStats {
+  env: number;
+  return: number;
+  length: number;
+}
+
+export interface VectorStepResult {
+  /** [numEnvs * obsSize]: after an episode ends, the first observation of the next one. */
+  observations: Float32Array;
+  rewards: Float32Array;
+  /** 1 where the episode ended in a terminal state this step. */
+  terminated: Uint8Array;
+  /** 1 where the episode was truncated this step. */
+  truncated: Uint8Array;
+  /**
+   * For env i whose episode ended this step, the last observation of that episode (so a truncated
+   * episode can be bootstrapped from V(final observation)); null for the others.
+   */
+  finalObservations: (Float32Array | null)[];
+  /** Episodes that ended this step. */
+  episodes: EpisodeStats[];
+}
+
+/**
+ * N copies of one environment stepped together, with automatic reset. Actions are flat:
+ * `numEnvs * flatSize(actionSpace)` numbers.
+ */
+export interface VectorEnv {
+  readonly numEnvs: number;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  /** Resets every env; episode seeds are drawn from `seed`. Returns [numEnvs * obsSize]. */
+  reset(seed: number): Float32Array;
+  step(actions: ArrayLike<number>): VectorStepResult;
+  close(): void;
+}

@@ -1,0 +1,69 @@
+/**
+ * Running mean and variance per element, merged batch by batch (Chan et al.'s parallel update),
+ * as used to normalise observations and to scale rewards. Its state is plain numbers so that a
+ * checkpoint and a student policy file can carry it.
+ */
+export interface RunningStatsState {
+  mean: number[];
+  var: number[];
+  count: number;
+}
+
+export class RunningMeanStd {
+  readonly mean: Float64Array;
+  readonly var: Float64Array;
+  /** Starts at a tiny count, as in Gymnasium and SB3, so the first batch is not divided by zero. */
+  count = 1e-4;
+
+  constructor(readonly size: number) {
+    this.mean = new Float64Array(size);
+    this.var = new Float64Array(size).fill(1);
+  }
+
+  /** Merges `n` samples laid out one after another in `xs` ([n * size]). */
+  update(xs: ArrayLike<number>, n = xs.length / this.size): void {
+    if (n === 0) return;
+    for (let k = 0; k < this.size; k++) {
+      let m = 0;
+      for (let i = 0; i < n; i++) m += xs[i * this.size + k]!;
+      m /= n;
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        const d = xs[i * this.size + k]! - m;
+        v += d * d;
+      }
+      v /= n;
+      const delta = m - this.mean[k]!;
+      const total = this.count + n;
+      this.mean[k] = this.mean[k]! + (delta * n) / total;
+      this.var[k] = (this.var[k]! * this.count + v * n + (delta * delta * this.count * n) / total) / total;
+    }
+    this.count += n;
+  }
+
+  getState(): RunningStatsState {
+    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
+  }
+
+  setState(state: RunningStatsState): void {
+    if (state.mean.length !== this.size || state.var.length !== this.size) {
+      throw new Error(`RunningMeanStd.setState: expected ${this.size} means and variances, got ${state.mean.length} and ${state.var.length}`);
+    }
+    this.mean.set(state.mean);
+    this.var.set(state.var);
+    this.count = state.count;
+  }
+}
+
+/**
+ * Writes (x - mean) / sqrt(var + epsilon), clipped to [-clip, clip], for each row of `raw`
+ * ([n * stats.size]) into `out`.
+ */
+export function normalizeInto(stats: RunningMeanStd, raw: ArrayLike<number>, out: Float32Array, clip = 10, epsilon = 1e-8): void {
+  const size = stats.size;
+  for (let i = 0; i < raw.length; i++) {
+    const k = i % size;
+    const z = (raw[i]! - stats.mean[k]!) / Math.sqrt(stats.var[k]! + epsilon);
+    out[i] = z > clip ? clip : z < -clip ? -clip : z;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Observation and action spaces. Plain data, so a space survives JSON (configs, policy files,
+ * checkpoints) unchanged. Build them with `discrete`, `multiDiscrete` and `box`, which validate.
+ */
+import type { Rng } from './rng.js';
+
+/** One choice among `n` actions, written as an integer 0..n-1. */
+export interface DiscreteSpace {
+  readonly type: 'discrete';
+  readonly n: number;
+}
+
+/** Several independent discrete branches; branch i has `nvec[i]` choices. */
+export interface MultiDiscreteSpace {
+  readonly type: 'multi-discrete';
+  readonly nvec: readonly number[];
+}
+
+/** A box of real numbers, flat or shaped; `low` and `high` per element (may be +-Infinity). */
+export interface BoxSpace {
+  readonly type: 'box';
+  readonly shape: readonly number[];
+  readonly low: readonly number[];
+  readonly high: readonly number[];
+}
+
+export type Space = DiscreteSpace | MultiDiscreteSpace | BoxSpace;
+
+/** An action: an integer for a discrete space, one integer per branch, or a vector for a box. */
+export type Action = number | ArrayLike<number>;
+
+export class SpaceError extends Error {
+  override name = 'SpaceError';
+}
+
+export function discrete(n: number): DiscreteSpace {
+  const space: DiscreteSpace = { type: 'discrete', n };
+  validateSpace(space);
+  return space;
+}
+
+export function multiDiscrete(nvec: readonly number[]): MultiDiscreteSpace {
+  const space: MultiDiscreteSpace = { type: 'multi-discrete', nvec: [...nvec] };
+  validateSpace(space);
+  return space;
+}
+
+/** A box. `low` and `high` may be one number for every element or one per element. */
+export function box(
+  shape: readonly number[],
+  low: number | readonly number[] = -Infinity,
+  high: number | readonly number[] = Infinity,
+): BoxSpace {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const expand = (v: number | readonly number[]) => (typeof v === 'number' ? new Array<number>(size).fill(v) : [...v]);
+  const space: BoxSpace = { type: 'box', shape: [...shape], low: expand(low), high: expand(high) };
+  validateSpace(space);
+  return space;
+}
+
+const isPositiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** Throws a SpaceError naming `where` and the field at fault unless `space` is a well-formed space. */
+export function validateSpace(space: unknown, where = 'space'): asserts space is Space {
+  if (typeof space !== 'object' || space === null) throw new SpaceError(`${where}: expected a space object, got ${String(space)}`);
+  const s = space as Record<string, unknown>;
+  switch (s.type) {
+    case 'discrete':
+      if (!isPositiveInt(s.n)) throw new SpaceError(`${where}.n: expected a positive integer, got ${String(s.n)}`);
+      return;
+    case 'multi-discrete': {
+      const nvec = s.nvec;
+      if (!Array.isArray(nvec) || nvec.length === 0) throw new SpaceError(`${where}.nvec: expected a non-empty array of positive integers`);
+      nvec.forEach((n, i) => {
+        if (!isPositiveInt(n)) throw new SpaceError(`${where}.nvec[${i}]: expected a positive integer, got ${String(n)}`);
+      });
+      return;
+    }
+    case 'box': {
+      const shape = s.shape;
+      if (!Array.isArray(shape) || shape.length === 0) throw new SpaceError(`${where}.shape: expected a non-empty array of positive integers`);
+      shape.forEach((n, i) => {
+        if (!isPositiveInt(n)) throw new SpaceError(`${where}.shape[${i}]: expected a positive integer, got ${String(n)}`);
+      });
+      const size = (shape as number[]).reduce((a, b) => a * b, 1);
+      for (const key of ['low', 'high'] as const) {
+        const v = s[key];
+        if (!Array.isArray(v) || v.length !== size) throw new SpaceError(`${where}.${key}: expected ${size} numbers (one per element), got ${Array.isArray(v) ? v.length : String(v)}`);
+        v.forEach((x, i) => {
+          if (typeof x !== 'number' || Number.isNaN(x)) throw new SpaceError(`${where}.${key}[${i}]: expected a number, got ${String(x)}`);
+        });
+      }
+      const low = s.low as number[];
+      const high = s.high as number[];
+      low.forEach((l, i) => {
+        if (l > high[i]!) throw new SpaceError(`${where}: low[${i}] = ${l} is above high[${i}] = ${high[i]}`);
+      });
+      return;
+    }
+    default:
+      throw new SpaceError(`${where}.type: expected 'discrete', 'multi-discrete' or 'box', got ${JSON.stringify(s.type)}`);
+  }
+}
+
+/** Number of numbers in a flat encoding of one element: 1 for discrete, branches, or box size. */
+export function flatSize(space: Space): number {
+  switch (space.type) {
+    case 'discrete':
+      return 1;
+    case 'multi-discrete':
+      return space.nvec.length;
+    case 'box':
+      return space.shape.reduce((a, b) => a * b, 1);
+  }
+}
+
+/**
+ * Why `x` is not an element of `space`, or null if it is. Discrete values must be integers in
+ * range, box values finite and within [low, high].
+ */
+export function whyNotContained(space: Space, x: unknown): string | null {
+  const isArrayLike = (v: unknown): v is ArrayLike<number> =>
+    Array.isArray(v) || ArrayBuffer.isView(v) as boolean;
+  switch (space.type) {
+    case 'discrete': {
+      const v = typeof x === 'number' ? x : isArrayLike(x) && x.length === 1 ? x[0] : undefined;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= space.n) return `expected an integer in [0, ${space.n - 1}], got ${fmt(x)}`;
+      return null;
+    }
+    case 'multi-discrete': {
+      if (!isArrayLike(x) || x.length !== space.nvec.length) return `expected ${space.nvec.length} integers (one per branch), got ${fmt(x)}`;
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        if (!Number.isInteger(v) || v < 0 || v >= space.nvec[i]!) return `branch ${i}: expected an integer in [0, ${space.nvec[i]! - 1}], got ${fmt(v)}`;
+      }
+      return null;
+    }
+    case 'box': {
+      const size = flatSize(space);
+      if (!isArrayLike(x) || x.length !== size) return `expected ${size} numbers (shape [${space.shape.join(', ')}]), got ${fmt(x)}`;
+      for (let i = 0; i < size; i++) {
+        const v = x[i]!;
+        if (typeof v !== 'number' || !Number.isFinite(v)) return `element ${i}: expected a finite number, got ${fmt(v)}`;
+        if (v < space.low[i]! || v > space.high[i]!) return `element ${i}: ${v} is outside [${space.low[i]}, ${space.high[i]}]`;
+      }
+      return null;
+    }
+  }
+}
+
+export function contains(space: Space, x: unknown): boolean {
+  return whyNotContained(space, x) === null;
+}
+
+/** A uniformly random element (a box with infinite bounds samples a standard normal there). */
+export function sample(space: Space, rng: Rng): Action {
+  switch (space.type) {
+    case 'discrete':
+      return rng.int(space.n);
+    case 'multi-discrete':
+      return space.nvec.map((n) => rng.int(n));
+    case 'box': {
+      const out = new Float32Array(flatSize(space));
+      for (let i = 0; i < out.length; i++) {
+        const lo = space.low[i]!;
+        const hi = space.high[i]!;
+        out[i] = Number.isFinite(lo) && Number.isFinite(hi) ? lo + (hi - lo) * rng.float() : rng.normal();
+      }
+      return out;
+    }
+  }
+}
+
+function fmt(x: unknown): string {
+  if (typeof x === 'number') return String(x);
+  if (Array.isArray(x) || ArrayBuffer.isView(x)) return `[${Array.from(x as ArrayLike<number>).slice(0, 8).join(', ')}${(x as ArrayLike<number>).length > 8 ? ', ...' : ''}]`;
+  return JSON.stringify(x) ?? String(x);
+}

@@ -1,0 +1,41 @@
+/**
+ * Picks the TensorFlow.js backend. In Node: wasm (SIMD, one thread) and then cpu, since wasm
+ * threads cannot start there and tfjs-node cannot be installed. In the browser: webgpu, webgl,
+ * wasm, cpu, the first that initialises.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** The order `initBackend('auto')` tries, here. */
+export function backendOrder(): BackendName[] {
+  return isNode ? ['wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+}
+
+/**
+ * Initialises `preferred`, or with 'auto' the first backend of `backendOrder()` that starts.
+ * A named backend that fails is an error, so a run never silently trains somewhere else.
+ */
+export async function initBackend(preferred: BackendName | 'auto' = 'auto'): Promise<BackendName> {
+  // Quiet the tfjs-node advertisement and skip debug-only checks.
+  if (isNode) tf.env().set('PROD', true);
+  const candidates = preferred === 'auto' ? backendOrder() : [preferred];
+  const errors: string[] = [];
+  for (const name of candidates) {
+    if (tf.getBackend() === name) return name;
+    try {
+      if (name === 'webgpu') await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu' as string);
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return name;
+      }
+      errors.push(`${name}: did not initialise`);
+    } catch (e) {
+      errors.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start (${errors.join('; ')})`);
+}

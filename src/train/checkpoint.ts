@@ -1,0 +1,148 @@
+/**
+ * Teacher checkpoints. A checkpoint is a set of named files:
+ * - `model.json` + `weights.bin`: the actor-critic as a TensorFlow.js LayersModel (outputs `policy`
+ *   and `value`), loadable with `tf.loadLayersModel` in the browser,
+ * - `optimizer.bin`: Adam's moments and step count,
+ * - `run.json`: config, spaces, step counter, generator state, observation statistics, the
+ *   Gaussian log std, and the optimizer's weight specs.
+ *
+ * There is no tfjs-node here, so the model goes through our own IO handlers. On disk a checkpoint is
+ * written to a temporary folder and renamed into place, and `latest` is swapped by rename too, so a
+ * run killed at any moment leaves the previous checkpoint whole.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BoxSpace, Space } from '../env/index.js';
+import type { PpoConfig, PpoState, PpoTrainer } from './ppo.js';
+
+export const CHECKPOINT_VERSION = 1;
+
+export type CheckpointFiles = Record<string, Uint8Array>;
+
+export interface RunRecord {
+  version: number;
+  config: PpoConfig;
+  observationSpace: BoxSpace;
+  actionSpace: Space;
+  state: PpoState;
+  logStd: number[] | null;
+  optimizer: tf.io.WeightsManifestEntry[];
+}
+
+const text = new TextEncoder();
+const untext = new TextDecoder();
+
+/** The LayersModel as `model.json` and `weights.bin`, in the standard tfjs layout. */
+export async function modelToFiles(model: tf.LayersModel): Promise<CheckpointFiles> {
+  let files: CheckpointFiles = {};
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      };
+      const data = artifacts.weightData as ArrayBuffer;
+      files = { 'model.json': text.encode(JSON.stringify(modelJson)), 'weights.bin': new Uint8Array(data.slice(0)) };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return files;
+}
+
+/** Loads `model.json` + `weights.bin` back into a LayersModel. */
+export async function modelFromFiles(files: CheckpointFiles): Promise<tf.LayersModel> {
+  const json = requireFile(files, 'model.json');
+  const bin = requireFile(files, 'weights.bin');
+  const modelJson = JSON.parse(untext.decode(json)) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const specs = modelJson.weightsManifest.flatMap((g) => g.weights);
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: toArrayBuffer(bin) }));
+}
+
+export async function serializeCheckpoint(trainer: PpoTrainer): Promise<CheckpointFiles> {
+  const model = trainer.net.toLayersModel();
+  const files = await modelToFiles(model);
+  model.dispose();
+  const optimizerWeights = await trainer.optimizer.getWeights();
+  const encoded = await tf.io.encodeWeights(optimizerWeights);
+  const record: RunRecord = {
+    version: CHECKPOINT_VERSION,
+    config: trainer.config,
+    observationSpace: trainer.env.observationSpace,
+    actionSpace: trainer.env.actionSpace,
+    state: trainer.getState(),
+    logStd: trainer.net.logStd ? Array.from(trainer.net.logStd.dataSync()) : null,
+    optimizer: encoded.specs,
+  };
+  files['optimizer.bin'] = new Uint8Array(encoded.data as ArrayBuffer);
+  files['run.json'] = text.encode(JSON.stringify(record, null, 2));
+  return files;
+}
+
+export function readRunRecord(files: CheckpointFiles): RunRecord {
+  const record = JSON.parse(untext.decode(requireFile(files, 'run.json'))) as RunRecord;
+  if (record.version !== CHECKPOINT_VERSION) throw new Error(`checkpoint run.json: version ${record.version} is not supported (expected ${CHECKPOINT_VERSION})`);
+  return record;
+}
+
+/** Puts a trainer built with the same config back where the checkpoint left it. */
+export async function restoreCheckpoint(trainer: PpoTrainer, files: CheckpointFiles): Promise<void> {
+  const record = readRunRecord(files);
+  if (JSON.stringify(record.actionSpace) !== JSON.stringify(trainer.env.actionSpace) || JSON.stringify(record.observationSpace) !== JSON.stringify(trainer.env.observationSpace)) {
+    throw new Error('checkpoint: its observation or action space differs from the environment being resumed');
+  }
+  const model = await modelFromFiles(files);
+  trainer.net.loadLayersModel(model);
+  model.dispose();
+  if (trainer.net.logStd && record.logStd) trainer.net.logStd.assign(tf.tensor1d(record.logStd));
+  const named = tf.io.decodeWeights(toArrayBuffer(requireFile(files, 'optimizer.bin')), record.optimizer);
+  await trainer.optimizer.setWeights(record.optimizer.map((s) => ({ name: s.name, tensor: named[s.name]! })));
+  trainer.setState(record.state);
+}
+
+/** Writes a checkpoint as `{dir}/step-{N}/` and points `{dir}/latest` at it, both atomically. Node only. */
+export async function saveCheckpointDir(dir: string, files: CheckpointFiles, step: number, keep = 3): Promise<string> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  await fs.mkdir(dir, { recursive: true });
+  const name = `step-${String(step).padStart(9, '0')}`;
+  const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp);
+  for (const [file, data] of Object.entries(files)) await fs.writeFile(path.join(tmp, file), data);
+  const final = path.join(dir, name);
+  await fs.rm(final, { recursive: true, force: true });
+  await fs.rename(tmp, final);
+  await fs.writeFile(path.join(dir, 'latest.tmp'), name);
+  await fs.rename(path.join(dir, 'latest.tmp'), path.join(dir, 'latest'));
+  const old = (await fs.readdir(dir)).filter((f) => /^step-\d+$/.test(f)).sort().slice(0, -keep);
+  for (const f of old) await fs.rm(path.join(dir, f), { recursive: true, force: true });
+  return final;
+}
+
+/** Reads the checkpoint `{dir}/latest` points at, or null if there is none. Node only. */
+export async function loadCheckpointDir(dir: string): Promise<CheckpointFiles | null> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  let name: string;
+  try {
+    name = (await fs.readFile(path.join(dir, 'latest'), 'utf8')).trim();
+  } catch {
+    return null;
+  }
+  const folder = path.join(dir, name);
+  const files: CheckpointFiles = {};
+  for (const f of await fs.readdir(folder)) files[f] = new Uint8Array(await fs.readFile(path.join(folder, f)));
+  return files;
+}
+
+function requireFile(files: CheckpointFiles, name: string): Uint8Array {
+  const f = files[name];
+  if (!f) throw new Error(`checkpoint: ${name} is missing`);
+  return f;
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

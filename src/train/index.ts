@@ -1,0 +1,5 @@
+/** `phaser-distill/train`: PPO, checkpoints and metrics on TensorFlow.js. */
+export * from './backend.js';
+export * from './ppo.js';
+export * from './checkpoint.js';
+export * from './metrics.js';

@@ -1,0 +1,30 @@
+/**
+ * Per-iteration metrics written as JSON lines and as CSV, one row per iteration, with CleanRL's
+ * names as column headers. Appends, so a resumed run continues the same files. Node only.
+ */
+import type { PpoMetrics } from './ppo.js';
+
+export const METRIC_COLUMNS: (keyof PpoMetrics)[] = [
+  'global_step', 'iteration', 'charts/episodic_return', 'charts/episodic_length', 'charts/learning_rate', 'charts/SPS',
+  'losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/old_approx_kl', 'losses/approx_kl', 'losses/clipfrac',
+  'losses/explained_variance',
+];
+
+export class MetricsWriter {
+  private constructor(private readonly jsonlPath: string, private readonly csvPath: string, private readonly fs: typeof import('node:fs')) {}
+
+  /** Opens `{dir}/metrics.jsonl` and `{dir}/metrics.csv`, writing the CSV header if the file is new. */
+  static async open(dir: string): Promise<MetricsWriter> {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    fs.mkdirSync(dir, { recursive: true });
+    const w = new MetricsWriter(path.join(dir, 'metrics.jsonl'), path.join(dir, 'metrics.csv'), fs);
+    if (!fs.existsSync(w.csvPath)) fs.writeFileSync(w.csvPath, METRIC_COLUMNS.join(',') + '\n');
+    return w;
+  }
+
+  write(m: PpoMetrics): void {
+    this.fs.appendFileSync(this.jsonlPath, JSON.stringify(m) + '\n');
+    this.fs.appendFileSync(this.csvPath, METRIC_COLUMNS.map((c) => (m[c] === null || Number.isNaN(m[c]) ? '' : String(m[c]))).join(',') + '\n');
+  }
+}

@@ -1,0 +1,469 @@
+/**
+ * Proximal policy optimisation (Schulman et al. 2017) on TensorFlow.js, in the shape of CleanRL's
+ * ppo.py: one typed config, derived sizes computed, a loop that reads top to bottom, the loss
+ * written out, and CleanRL's metric names.
+ *
+ * Per iteration: `numSteps` steps of `numEnvs` envs (one batched forward per vector step, actions
+ * sampled in plain code from one seeded generator), GAE, then `updateEpochs` passes of shuffled
+ * minibatches of the clipped surrogate, value and entropy losses.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng, RunningMeanStd, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
+import { branchesOf, categoricalLogProbEntropy, gaussianLogProbEntropy, policyOutputSize, sampleCategorical } from './distributions.js';
+import { computeGae } from './gae.js';
+import { ActorCritic, type NetworkConfig } from './networks.js';
+
+export interface PpoConfig {
+  /** Environment steps to train for, summed over all envs. */
+  totalTimesteps: number;
+  /** Copies of the environment stepped together. */
+  numEnvs: number;
+  /** Steps taken in each env per rollout. */
+  numSteps: number;
+  /** Minibatches each rollout is cut into per epoch. */
+  numMinibatches: number;
+  /** Passes over each rollout. */
+  updateEpochs: number;
+  /** Adam's step size (at the start, if annealed). */
+  learningRate: number;
+  /** Decay the learning rate linearly to zero over the run. */
+  annealLr: boolean;
+  /** Discount factor. */
+  gamma: number;
+  /** GAE's lambda: bias (0) versus variance (1) of the advantage. */
+  gaeLambda: number;
+  /** Normalise advantages within each minibatch. */
+  normAdvantages: boolean;
+  /** Surrogate clipping: the policy ratio is kept within 1 +- clipCoef. */
+  clipCoef: number;
+  /** Clip the value update like the policy's, around the rollout's values. */
+  clipVloss: boolean;
+  /** Weight of the entropy bonus. */
+  entCoef: number;
+  /** Weight of the value loss. */
+  vfCoef: number;
+  /** Gradients are rescaled so their global norm is at most this. */
+  maxGradNorm: number;
+  /** Stop an iteration's epochs early once the approximate KL passes this; null never stops. */
+  targetKl: number | null;
+  /** Normalise observations with running statistics (saved with the model). */
+  normalizeObservation: boolean;
+  /** Network sizes and activation. */
+  network: NetworkConfig;
+  /** Seeds the networks, the action sampling, the minibatch order and every episode. */
+  seed: number;
+}
+
+/** Tuned on Balance (CartPole-v1); see bench/ppo.ts. */
+export const defaultPpoConfig: PpoConfig = {
+  totalTimesteps: 200_000,
+  numEnvs: 8,
+  numSteps: 64,
+  numMinibatches: 2,
+  updateEpochs: 4,
+  learningRate: 2.5e-3,
+  annealLr: true,
+  gamma: 0.98,
+  gaeLambda: 0.8,
+  normAdvantages: true,
+  clipCoef: 0.2,
+  clipVloss: true,
+  entCoef: 0.0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  targetKl: null,
+  normalizeObservation: false,
+  network: { actorHidden: [64, 64], criticHidden: [64, 64], activation: 'tanh', initLogStd: 0 },
+  seed: 1,
+};
+
+export interface PpoDerived {
+  /** Steps per rollout over all envs. */
+  batchSize: number;
+  minibatchSize: number;
+  /** Rollout-and-update iterations in the run. */
+  numIterations: number;
+}
+
+export function derivePpo(config: PpoConfig): PpoDerived {
+  const batchSize = config.numEnvs * config.numSteps;
+  return {
+    batchSize,
+    minibatchSize: Math.floor(batchSize / config.numMinibatches),
+    numIterations: Math.floor(config.totalTimesteps / batchSize),
+  };
+}
+
+/** Metrics of one iteration, with CleanRL's names. Episode means are null when none ended. */
+export interface PpoMetrics {
+  global_step: number;
+  iteration: number;
+  'charts/episodic_return': number | null;
+  'charts/episodic_length': number | null;
+  'charts/learning_rate': number;
+  'charts/SPS': number;
+  'losses/value_loss': number;
+  'losses/policy_loss': number;
+  'losses/entropy': number;
+  'losses/old_approx_kl': number;
+  'losses/approx_kl': number;
+  'losses/clipfrac': number;
+  'losses/explained_variance': number;
+}
+
+/** One finished training episode, with the global step at which it ended. */
+export interface TrainingEpisode {
+  step: number;
+  return: number;
+  length: number;
+}
+
+export interface IterationResult {
+  metrics: PpoMetrics;
+  episodes: TrainingEpisode[];
+}
+
+/** The trainer's own state beyond its variables: what a checkpoint needs to continue the run. */
+export interface PpoState {
+  globalStep: number;
+  iteration: number;
+  rng: number[];
+  obsStats: ReturnType<RunningMeanStd['getState']> | null;
+}
+
+export class PpoTrainer {
+  readonly derived: PpoDerived;
+  readonly net: ActorCritic;
+  readonly optimizer: tf.AdamOptimizer;
+  readonly obsStats: RunningMeanStd | null;
+  globalStep = 0;
+  iteration = 0;
+  private readonly rng: Rng;
+  private readonly obsSize: number;
+  private readonly actSize: number;
+  /** Raw observations of the envs' current step, [N * obsSize]; null until the first rollout. */
+  private obs: Float32Array | null = null;
+  private startTime = 0;
+  private startStep = 0;
+
+  constructor(readonly env: VectorEnv, readonly config: PpoConfig) {
+    if (env.numEnvs !== config.numEnvs) throw new Error(`PpoTrainer: config.numEnvs is ${config.numEnvs} but the vector env has ${env.numEnvs} envs`);
+    this.derived = derivePpo(config);
+    if (this.derived.minibatchSize < 1) throw new Error(`PpoTrainer: numMinibatches (${config.numMinibatches}) exceeds the batch size (${this.derived.batchSize})`);
+    this.obsSize = flatSize(env.observationSpace);
+    this.actSize = flatSize(env.actionSpace);
+    this.rng = new Rng(config.seed);
+    this.net = new ActorCritic(this.obsSize, env.actionSpace, config.network, this.rng.uint32());
+    this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+    this.obsStats = config.normalizeObservation ? new RunningMeanStd(this.obsSize) : null;
+  }
+
+  get done(): boolean {
+    return this.iteration >= this.derived.numIterations;
+  }
+
+  /** Runs iterations until the budget is spent or `shouldStop` says so after an iteration. */
+  async train(onIteration?: (r: IterationResult) => void | boolean | Promise<void | boolean>): Promise<void> {
+    while (!this.done) {
+      const result = this.iterate();
+      if ((await onIteration?.(result)) === false) return;
+    }
+  }
+
+  /** One rollout and one update. */
+  iterate(): IterationResult {
+    const { config } = this;
+    const { batchSize, minibatchSize, numIterations } = this.derived;
+    const T = config.numSteps;
+    const N = config.numEnvs;
+    const D = this.obsSize;
+    const A = this.actSize;
+    if (this.obs === null) {
+      this.obs = this.env.reset(this.rng.uint32());
+      this.startTime = performance.now();
+      this.startStep = this.globalStep;
+    }
+    this.iteration += 1;
+    const lr = config.annealLr ? config.learningRate * (1 - (this.iteration - 1) / numIterations) : config.learningRate;
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+
+    // ---- rollout -------------------------------------------------------------------------
+    const obsBuf = new Float32Array(T * N * D); // normalised, as the network saw them
+    const actBuf = new Float32Array(T * N * A); // as sampled (box actions before clipping)
+    const logpBuf = new Float32Array(T * N);
+    const rewBuf = new Float32Array(T * N);
+    const valBuf = new Float32Array(T * N);
+    const termBuf = new Uint8Array(T * N);
+    const truncBuf = new Uint8Array(T * N);
+    const finalValBuf = new Float32Array(T * N);
+    const episodes: TrainingEpisode[] = [];
+    const envAction = new Float32Array(N * A);
+    const box = this.env.actionSpace.type === 'box' ? (this.env.actionSpace as BoxSpace) : null;
+    const logStd = this.net.logStd ? (this.net.logStd.dataSync() as Float32Array) : null;
+
+    for (let t = 0; t < T; t++) {
+      const stepObs = obsBuf.subarray(t * N * D, (t + 1) * N * D);
+      this.observe(this.obs, stepObs);
+      const { policy, value } = this.forward(stepObs, N);
+      for (let i = 0; i < N; i++) {
+        const k = t * N + i;
+        valBuf[k] = value[i]!;
+        logpBuf[k] = this.sampleAction(policy, i, actBuf, k * A, envAction, i * A, logStd, box);
+      }
+      const r = this.env.step(envAction);
+      this.globalStep += N;
+      rewBuf.set(r.rewards, t * N);
+      termBuf.set(r.terminated, t * N);
+      truncBuf.set(r.truncated, t * N);
+      // A truncated episode is bootstrapped from the value of its final observation.
+      const cut = r.finalObservations.flatMap((o, i) => (o && r.truncated[i] ? [i] : []));
+      if (cut.length > 0) {
+        const finals = new Float32Array(cut.length * D);
+        cut.forEach((i, j) => this.normalize(r.finalObservations[i]!, finals.subarray(j * D, (j + 1) * D)));
+        const v = this.forward(finals, cut.length).value;
+        cut.forEach((i, j) => (finalValBuf[t * N + i] = v[j]!));
+      }
+      for (const e of r.episodes) episodes.push({ step: this.globalStep, return: e.return, length: e.length });
+      this.obs = r.observations;
+    }
+    const nextObs = new Float32Array(N * D);
+    this.normalize(this.obs, nextObs);
+    const nextValues = this.forward(nextObs, N).value;
+    const { advantages, returns } = computeGae({
+      numSteps: T, numEnvs: N, rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf,
+      finalValues: finalValBuf, nextValues, gamma: config.gamma, lambda: config.gaeLambda,
+    });
+
+    // ---- update --------------------------------------------------------------------------
+    const order = Int32Array.from({ length: batchSize }, (_, i) => i);
+    const sums = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clip: 0, count: 0 };
+    const mb = new Minibatch(minibatchSize, D, A, this.env.actionSpace);
+    let stop = false;
+    for (let epoch = 0; epoch < config.updateEpochs && !stop; epoch++) {
+      this.rng.shuffle(order);
+      for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
+        mb.fill(order.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages);
+        const [pg, v, ent, oldKl, kl, clip] = this.updateMinibatch(mb);
+        sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.count += 1;
+        if (config.targetKl !== null && kl! > config.targetKl) {
+          stop = true;
+          break;
+        }
+      }
+    }
+
+    const residual = returns.map((r, k) => r - valBuf[k]!);
+    const varY = variance(returns);
+    const seconds = (performance.now() - this.startTime) / 1000;
+    const c = Math.max(1, sums.count);
+    const metrics: PpoMetrics = {
+      global_step: this.globalStep,
+      iteration: this.iteration,
+      'charts/episodic_return': episodes.length ? episodes.reduce((a, e) => a + e.return, 0) / episodes.length : null,
+      'charts/episodic_length': episodes.length ? episodes.reduce((a, e) => a + e.length, 0) / episodes.length : null,
+      'charts/learning_rate': lr,
+      'charts/SPS': seconds > 0 ? Math.round((this.globalStep - this.startStep) / seconds) : 0,
+      'losses/value_loss': sums.v / c,
+      'losses/policy_loss': sums.pg / c,
+      'losses/entropy': sums.ent / c,
+      'losses/old_approx_kl': sums.oldKl / c,
+      'losses/approx_kl': sums.kl / c,
+      'losses/clipfrac': sums.clip / c,
+      'losses/explained_variance': varY === 0 ? Number.NaN : 1 - variance(residual) / varY,
+    };
+    return { metrics, episodes };
+  }
+
+  /** One gradient step on a minibatch. Returns [policy loss, value loss, entropy, old KL, KL, clip fraction]. */
+  private updateMinibatch(mb: Minibatch): Float32Array {
+    const { config } = this;
+    const n = mb.size;
+    const stats = tf.tidy(() => {
+      const x = tf.tensor2d(mb.obs, [n, this.obsSize]);
+      const act = tf.tensor2d(mb.act, [n, mb.actWidth]);
+      const oldLogp = tf.tensor1d(mb.logp);
+      const adv = tf.tensor1d(mb.adv);
+      const ret = tf.tensor1d(mb.ret);
+      const oldV = tf.tensor1d(mb.val);
+      let kept: tf.Tensor | null = null;
+      const { grads } = tf.variableGrads(() => {
+        const out = this.net.actor.apply(x);
+        const { logProb, entropy } = this.net.logStd
+          ? gaussianLogProbEntropy(out, this.net.logStd as tf.Tensor1D, act)
+          : categoricalLogProbEntropy(out, act, branchesOf(this.env.actionSpace));
+        const logRatio = tf.sub(logProb, oldLogp);
+        const ratio = tf.exp(logRatio);
+        const pgLoss = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - config.clipCoef, 1 + config.clipCoef))));
+        const newV = tf.reshape(this.net.critic.apply(x), [n]);
+        const vErr = tf.square(tf.sub(newV, ret));
+        const vLoss = config.clipVloss
+          ? tf.mul(0.5, tf.mean(tf.maximum(vErr, tf.square(tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -config.clipCoef, config.clipCoef)), ret)))))
+          : tf.mul(0.5, tf.mean(vErr));
+        const entLoss = tf.mean(entropy);
+        const loss = tf.add(tf.sub(pgLoss, tf.mul(config.entCoef, entLoss)), tf.mul(config.vfCoef, vLoss)) as tf.Scalar;
+        kept = tf.keep(tf.stack([
+          pgLoss, vLoss, entLoss,
+          tf.mean(tf.neg(logRatio)),
+          tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)),
+          tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), config.clipCoef), 'float32')),
+        ]));
+        return loss;
+      }, this.net.params);
+      // Clip by global norm, then one Adam step over the params in their fixed order.
+      const params = this.net.params;
+      const list = params.map((p) => grads[p.name]!);
+      const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+      const scale = tf.minimum(1, tf.div(config.maxGradNorm, tf.add(norm, 1e-6)));
+      this.optimizer.applyGradients(params.map((p, i) => ({ name: p.name, tensor: tf.mul(list[i]!, scale) })));
+      return kept!;
+    });
+    const values = stats.dataSync() as Float32Array;
+    stats.dispose();
+    return values;
+  }
+
+  /** One batched forward of both heads on `n` normalised observations. */
+  private forward(obs: Float32Array, n: number): { policy: Float32Array; value: Float32Array } {
+    const P = policyOutputSize(this.env.actionSpace);
+    const out = tf.tidy(() => {
+      const x = tf.tensor2d(obs, [n, this.obsSize]);
+      return tf.concat([this.net.actor.apply(x), this.net.critic.apply(x)], 1);
+    });
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    const policy = new Float32Array(n * P);
+    const value = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      policy.set(data.subarray(i * (P + 1), i * (P + 1) + P), i * P);
+      value[i] = data[i * (P + 1) + P]!;
+    }
+    return { policy, value };
+  }
+
+  /**
+   * Samples env i's action from its policy outputs into `stored` (for the loss) and `envAction`
+   * (clipped to a box's bounds, as the env receives it). Returns its log-probability.
+   */
+  private sampleAction(policy: Float32Array, i: number, stored: Float32Array, at: number, envAction: Float32Array, envAt: number, logStd: Float32Array | null, box: BoxSpace | null): number {
+    const P = policyOutputSize(this.env.actionSpace);
+    if (box && logStd) {
+      let logp = 0;
+      for (let d = 0; d < this.actSize; d++) {
+        const mean = policy[i * P + d]!;
+        const a = mean + Math.exp(logStd[d]!) * this.rng.normal();
+        stored[at + d] = a;
+        envAction[envAt + d] = Math.min(box.high[d]!, Math.max(box.low[d]!, a));
+        const z = (a - mean) / Math.exp(logStd[d]!);
+        logp += -0.5 * z * z - logStd[d]! - 0.5 * Math.log(2 * Math.PI);
+      }
+      return logp;
+    }
+    let logp = 0;
+    let offset = i * P;
+    branchesOf(this.env.actionSpace).forEach((k, b) => {
+      const s = sampleCategorical(policy, offset, k, this.rng);
+      stored[at + b] = s.action;
+      envAction[envAt + b] = s.action;
+      logp += s.logProb;
+      offset += k;
+    });
+    return logp;
+  }
+
+  /** Feeds the running statistics with a batch of raw observations, then normalises them. */
+  private observe(raw: Float32Array, out: Float32Array): void {
+    this.obsStats?.update(raw);
+    this.normalize(raw, out);
+  }
+
+  private normalize(raw: Float32Array, out: Float32Array): void {
+    if (this.obsStats) normalizeInto(this.obsStats, raw, out);
+    else out.set(raw);
+  }
+
+  getState(): PpoState {
+    return { globalStep: this.globalStep, iteration: this.iteration, rng: this.rng.getState(), obsStats: this.obsStats?.getState() ?? null };
+  }
+
+  /** Restores counters, generator and statistics; the envs restart on the next iteration. */
+  setState(state: PpoState): void {
+    this.globalStep = state.globalStep;
+    this.iteration = state.iteration;
+    this.rng.setState(state.rng);
+    if (this.obsStats && state.obsStats) this.obsStats.setState(state.obsStats);
+    this.obs = null;
+  }
+
+  dispose(): void {
+    this.net.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+/** Reusable minibatch arrays, gathered from the rollout in shuffled order. */
+class Minibatch {
+  readonly obs: Float32Array;
+  readonly act: Float32Array;
+  readonly logp: Float32Array;
+  readonly adv: Float32Array;
+  readonly ret: Float32Array;
+  readonly val: Float32Array;
+  /** Columns of `act`: one-hot blocks for discrete branches, or box dimensions. */
+  readonly actWidth: number;
+  private readonly branches: number[] | null;
+
+  constructor(readonly size: number, private readonly obsSize: number, private readonly actSize: number, space: VectorEnv['actionSpace']) {
+    this.branches = space.type === 'box' ? null : branchesOf(space);
+    this.actWidth = policyOutputSize(space);
+    this.obs = new Float32Array(size * obsSize);
+    this.act = new Float32Array(size * this.actWidth);
+    this.logp = new Float32Array(size);
+    this.adv = new Float32Array(size);
+    this.ret = new Float32Array(size);
+    this.val = new Float32Array(size);
+  }
+
+  fill(idx: Int32Array, obs: Float32Array, act: Float32Array, logp: Float32Array, adv: Float32Array, ret: Float32Array, val: Float32Array, normAdv: boolean): void {
+    const D = this.obsSize;
+    const A = this.actSize;
+    this.act.fill(0);
+    for (let j = 0; j < idx.length; j++) {
+      const k = idx[j]!;
+      this.obs.set(obs.subarray(k * D, (k + 1) * D), j * D);
+      if (this.branches) {
+        let offset = j * this.actWidth;
+        this.branches.forEach((n, b) => {
+          this.act[offset + act[k * A + b]!] = 1;
+          offset += n;
+        });
+      } else {
+        this.act.set(act.subarray(k * A, (k + 1) * A), j * A);
+      }
+      this.logp[j] = logp[k]!;
+      this.adv[j] = adv[k]!;
+      this.ret[j] = ret[k]!;
+      this.val[j] = val[k]!;
+    }
+    if (normAdv && idx.length > 1) {
+      const m = mean(this.adv);
+      let v = 0;
+      for (let j = 0; j < idx.length; j++) v += (this.adv[j]! - m) ** 2;
+      const std = Math.sqrt(v / (idx.length - 1));
+      for (let j = 0; j < idx.length; j++) this.adv[j] = (this.adv[j]! - m) / (std + 1e-8);
+    }
+  }
+}
+
+function mean(xs: ArrayLike<number>): number {
+  if (xs.length === 0) return 0;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s / xs.length;
+}
+
+function variance(xs: ArrayLike<number>): number {
+  const m = mean(xs);
+  let v = 0;
+  for (let i = 0; i < xs.length; i++) v += (xs[i]! - m) ** 2;
+  return xs.length ? v / xs.length : 0;
+}

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** The package's own entry points, resolved to source so games and tests use them as users do. */
+const alias = {
+  'phaser-distill/train': here('./src/train/index.ts'),
+  'phaser-distill/node': here('./plugin/node.ts'),
+  'phaser-distill': here('./plugin/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  build: {
+    outDir: 'dist',
+    lib: {
+      entry: {
+        index: here('./plugin/index.ts'),
+        train: here('./src/train/index.ts'),
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom'],
+    },
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+  },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/**/*.dom.test.ts', 'test/browser/**'], testTimeout: 120_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'jsdom', environment: 'jsdom', include: ['test/**/*.dom.test.ts'], testTimeout: 120_000 },
+      },
+    ],
+  },
+});
