@@ -70,3 +70,11 @@ export interface VectorEnv {
   step(actions: ArrayLike<number>): VectorStepResult;
   close(): void;
 }
+
+/**
+ * What a game module exports for the command line: a way to make its vector env. The CLI imports
+ * the module named by a run config's `env` key.
+ */
+export interface EnvModule {
+  makeVectorEnv(options: { numEnvs: number }): VectorEnv | Promise<VectorEnv>;
+}

@@ -1,0 +1,6 @@
+/** Balance for the command line: N bare simulations in one vector env. */
+import { SyncVectorEnv, type EnvModule } from 'phaser-distill';
+import { BalanceEnv } from './balance.js';
+
+export const makeVectorEnv: EnvModule['makeVectorEnv'] = ({ numEnvs }) =>
+  new SyncVectorEnv(Array.from({ length: numEnvs }, () => new BalanceEnv()));

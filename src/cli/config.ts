@@ -1,0 +1,116 @@
+/**
+ * Run configs (YAML or JSON), parsed strictly with zod: an unknown or mistyped key is an error that
+ * names its path, in the manner of ML-Agents' trainer settings. Every PPO field is optional and
+ * falls back to `defaultPpoConfig`.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { defaultPpoConfig, type PpoConfig } from '../train/index.js';
+
+const positiveInt = z.number().int().positive();
+const unit = z.number().min(0).max(1);
+
+const networkSchema = z
+  .object({
+    actorHidden: z.array(positiveInt).min(1),
+    criticHidden: z.array(positiveInt).min(1),
+    activation: z.enum(['tanh', 'relu']),
+    initLogStd: z.number(),
+  })
+  .partial()
+  .strict();
+
+const ppoSchema = z
+  .object({
+    totalTimesteps: positiveInt,
+    numEnvs: positiveInt,
+    numSteps: positiveInt,
+    numMinibatches: positiveInt,
+    updateEpochs: positiveInt,
+    learningRate: z.number().positive(),
+    annealLr: z.boolean(),
+    gamma: unit,
+    gaeLambda: unit,
+    normAdvantages: z.boolean(),
+    clipCoef: z.number().positive(),
+    clipVloss: z.boolean(),
+    entCoef: z.number().min(0),
+    vfCoef: z.number().min(0),
+    maxGradNorm: z.number().positive(),
+    targetKl: z.number().positive().nullable(),
+    normalizeObservation: z.boolean(),
+    network: networkSchema,
+  })
+  .partial()
+  .strict();
+
+const trainSchema = z
+  .object({
+    ppo: ppoSchema.default({}),
+    /** Save a checkpoint every this many iterations (and at the end, and on Ctrl+C). */
+    checkpointEvery: positiveInt.default(25),
+    /** The run succeeds (exit 0) only if the mean return of 10 episodes reaches this. */
+    targetReturn: z.number().optional(),
+  })
+  .strict();
+
+export const runConfigSchema = z
+  .object({
+    /** The game's name, used in the run folder's name. */
+    game: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+    /** The game's env module, relative to the config file; it exports `makeVectorEnv`. */
+    env: z.string().min(1),
+    /** The experiment's name, used in the run folder's name. */
+    name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only').default('run'),
+    seed: z.number().int().min(0).default(1),
+    /** Where run folders go, relative to the working directory. */
+    runsDir: z.string().default('runs'),
+    backend: z.enum(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']).default('auto'),
+    train: trainSchema.default({ ppo: {}, checkpointEvery: 25 }),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema> & { /** Absolute path of the env module. */ envPath: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates a config object; `source` names it in errors. */
+export function parseRunConfig(raw: unknown, source: string, baseDir: string): RunConfig {
+  const result = runConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.flatMap((issue) => {
+      const at = ['config', ...issue.path].join('.');
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at}.${k}: unknown key`);
+      return [`${at}: ${issue.message}`];
+    });
+    throw new ConfigError(`${source}:\n  ${lines.join('\n  ')}`);
+  }
+  return { ...result.data, envPath: resolve(baseDir, result.data.env) };
+}
+
+/** Reads a YAML or JSON config file. */
+export function loadRunConfig(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot read the config (${(e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'} (${(e as Error).message})`);
+  }
+  return parseRunConfig(raw, path, dirname(resolve(path)));
+}
+
+/** The full PPO config of a run: defaults, the file's overrides, and the run's seed. */
+export function ppoConfigOf(config: RunConfig): PpoConfig {
+  const { network, ...rest } = config.train.ppo;
+  return { ...defaultPpoConfig, ...rest, network: { ...defaultPpoConfig.network, ...network }, seed: config.seed };
+}

@@ -1,0 +1,38 @@
+/** Run folders: `runs/{game}__{name}__{seed}__{time}/`, and the files in them. Node only. */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunConfig } from './config.js';
+
+export function newRunDir(config: RunConfig, now = new Date()): string {
+  const time = now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+  const dir = join(config.runsDir, `${config.game}__${config.name}__${config.seed}__${time}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+export function appendJsonl(path: string, rows: readonly unknown[]): void {
+  if (rows.length) appendFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
+
+export function readJsonl<T>(path: string): T[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+}
+
+/**
+ * Drops the lines of a JSONL or CSV file that `keep` rejects (a CSV's header always stays): rows
+ * written after the checkpoint a run resumes from would otherwise appear twice.
+ */
+export function filterLines(path: string, keep: (line: string, index: number) => boolean): void {
+  if (!existsSync(path)) return;
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  writeFileSync(path, lines.filter(keep).map((l) => l + '\n').join(''));
+}

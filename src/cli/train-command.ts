@@ -1,0 +1,117 @@
+/**
+ * `phaser-distill train <config>` and `train --resume <run folder>`: trains a PPO teacher on the
+ * config's game, with a progress bar, metrics (JSONL + CSV), checkpoints every few iterations, on
+ * Ctrl+C and at the end, and a learning-curve summary. The final teacher goes to `{run}/teacher/`.
+ */
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnvModule } from '../env/index.js';
+import {
+  MetricsWriter, PpoTrainer, initBackend, loadCheckpointDir, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
+  type TrainingEpisode,
+} from '../train/index.js';
+import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
+import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
+import { Progress } from './progress.js';
+import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeJson } from './run-dir.js';
+
+export const EXIT = { ok: 0, targetMissed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface TrainOutcome {
+  exitCode: number;
+  runDir: string;
+  curve: CurveSummary;
+  interrupted: boolean;
+}
+
+export interface TrainOptions {
+  /** Stop after this many iterations of this invocation (tests use it to simulate a kill). */
+  maxIterations?: number;
+  log?: (line: string) => void;
+}
+
+/** Starts a new run from a config file, or resumes the run in `resumeDir`. */
+export async function runTrain(source: { config: string } | { resumeDir: string }, options: TrainOptions = {}): Promise<TrainOutcome> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  let config: RunConfig;
+  let runDir: string;
+  if ('config' in source) {
+    config = loadRunConfig(source.config);
+    runDir = newRunDir(config);
+    writeJson(join(runDir, 'config.json'), config);
+  } else {
+    runDir = source.resumeDir;
+    const saved = readJson<RunConfig>(join(runDir, 'config.json'));
+    config = { ...parseRunConfig({ ...saved, envPath: undefined }, join(runDir, 'config.json'), '/'), envPath: saved.envPath };
+  }
+
+  const backend = await initBackend(config.backend);
+  const ppo = ppoConfigOf(config);
+  const envModule = (await import(config.envPath)) as Partial<EnvModule>;
+  if (typeof envModule.makeVectorEnv !== 'function') throw new Error(`${config.envPath}: the env module must export makeVectorEnv({ numEnvs })`);
+  const env = await envModule.makeVectorEnv({ numEnvs: ppo.numEnvs });
+  const trainer = new PpoTrainer(env, ppo);
+  const ckptDir = join(runDir, 'checkpoints');
+  const episodesPath = join(runDir, 'episodes.jsonl');
+
+  if ('resumeDir' in source) {
+    const files = await loadCheckpointDir(ckptDir);
+    if (!files) throw new Error(`${runDir}: no checkpoint to resume from (checkpoints/latest is missing)`);
+    await restoreCheckpoint(trainer, files);
+    // Rows written after that checkpoint belong to the lost part of the run.
+    const step = trainer.globalStep;
+    filterLines(episodesPath, (l) => (JSON.parse(l) as TrainingEpisode).step <= step);
+    filterLines(join(runDir, 'metrics.jsonl'), (l) => (JSON.parse(l) as { global_step: number }).global_step <= step);
+    filterLines(join(runDir, 'metrics.csv'), (l, i) => i === 0 || Number(l.split(',')[0]) <= step);
+    log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})`);
+  }
+  log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs, backend ${backend}`);
+  log(`run folder: ${runDir}`);
+
+  const metrics = await MetricsWriter.open(runDir);
+  const episodes = readJsonl<TrainingEpisode>(episodesPath);
+  const progress = new Progress(ppo.totalTimesteps, process.stderr, trainer.globalStep);
+  const checkpoint = async () => saveCheckpointDir(ckptDir, await serializeCheckpoint(trainer), trainer.globalStep);
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
+  let ran = 0;
+  try {
+    await trainer.train(async ({ metrics: m, episodes: ended }) => {
+      metrics.write(m);
+      appendJsonl(episodesPath, ended);
+      episodes.push(...ended);
+      ran += 1;
+      const recent = episodes.slice(-10);
+      progress.update(m.global_step, recent.length ? recent.reduce((a, e) => a + e.return, 0) / recent.length : null);
+      if (m.iteration % config.train.checkpointEvery === 0) await checkpoint();
+      if (interrupted) return false;
+      if (options.maxIterations !== undefined && ran >= options.maxIterations) return false;
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.finish();
+  }
+
+  const saved = await checkpoint();
+  const curve = summarizeCurve(episodes, ppo.totalTimesteps, config.train.targetReturn ?? null);
+  log(formatCurve(curve));
+  if (interrupted || !trainer.done) {
+    log(`stopped at step ${trainer.globalStep}; checkpoint saved. Resume with: phaser-distill train --resume ${runDir}`);
+    trainer.dispose();
+    env.close();
+    return { exitCode: EXIT.interrupted, runDir, curve, interrupted: true };
+  }
+  const teacherDir = join(runDir, 'teacher');
+  rmSync(teacherDir, { recursive: true, force: true });
+  cpSync(saved, teacherDir, { recursive: true });
+  writeJson(join(runDir, 'summary.json'), { game: config.game, name: config.name, seed: config.seed, backend, steps: trainer.globalStep, curve });
+  log(`teacher saved to ${teacherDir}`);
+  trainer.dispose();
+  env.close();
+  const missed = curve.target !== null && curve.first_step_at_target === null;
+  if (missed) log(`the target return ${curve.target} was not reached`);
+  return { exitCode: missed ? EXIT.targetMissed : EXIT.ok, runDir, curve, interrupted: false };
+}
