@@ -41,8 +41,8 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     writeJson(join(runDir, 'config.json'), config);
   } else {
     runDir = source.resumeDir;
-    const saved = readJson<RunConfig>(join(runDir, 'config.json'));
-    config = { ...parseRunConfig({ ...saved, envPath: undefined }, join(runDir, 'config.json'), '/'), envPath: saved.envPath };
+    const { envPath, ...saved } = readJson<RunConfig>(join(runDir, 'config.json'));
+    config = { ...parseRunConfig(saved, join(runDir, 'config.json'), '/'), envPath };
   }
 
   const backend = await initBackend(config.backend);

@@ -1,0 +1,119 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadRunConfig, ppoConfigOf } from '../../src/cli/config.js';
+import { EXIT, runTrain } from '../../src/cli/train-command.js';
+import { defaultPpoConfig } from '../../src/train/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pd-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const envModule = resolve('games/balance/env.ts');
+
+function writeConfig(name: string, body: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, body);
+  return path;
+}
+
+describe('run configs', () => {
+  it('parse YAML and JSON, filling PPO defaults', () => {
+    const yaml = loadRunConfig(writeConfig('a.yaml', `game: balance\nenv: ${envModule}\ntrain:\n  ppo:\n    numEnvs: 4\n    network: { actorHidden: [32] }\n`));
+    const ppo = ppoConfigOf(yaml);
+    expect(ppo.numEnvs).toBe(4);
+    expect(ppo.network.actorHidden).toEqual([32]);
+    expect(ppo.network.criticHidden).toEqual(defaultPpoConfig.network.criticHidden);
+    expect(ppo.learningRate).toBe(defaultPpoConfig.learningRate);
+    const json = loadRunConfig(writeConfig('a.json', JSON.stringify({ game: 'balance', env: envModule, seed: 4 })));
+    expect(ppoConfigOf(json).seed).toBe(4);
+  });
+
+  it('reject unknown and mistyped keys, naming their path', () => {
+    const bad = writeConfig('bad.yaml', `game: balance\nenv: x.ts\ntrain:\n  ppo:\n    learningRat: 0.1\n    gamma: 2\n    network: { activation: sigmoid }\n  colour: red\n`);
+    expect(() => loadRunConfig(bad)).toThrow(ConfigError);
+    let message = '';
+    try {
+      loadRunConfig(bad);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/config\.train\.ppo\.learningRat: unknown key/);
+    expect(message).toMatch(/config\.train\.ppo\.gamma: .*1/);
+    expect(message).toMatch(/config\.train\.ppo\.network\.activation/);
+    expect(message).toMatch(/config\.train\.colour: unknown key/);
+    expect(() => loadRunConfig(writeConfig('nogame.yaml', `env: x.ts\n`))).toThrow(/config\.game/);
+    expect(() => loadRunConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read/);
+  });
+});
+
+describe('phaser-distill train', () => {
+  const small = (target: number) =>
+    writeConfig(`small-${target}.yaml`, `game: balance\nenv: ${envModule}\nname: t${target}\nrunsDir: ${join(dir, 'runs')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: 4096, numEnvs: 4, numSteps: 128 }\n  checkpointEvery: 2\n  targetReturn: ${target}\n`);
+  const quiet = () => undefined;
+
+  it('writes a run folder with metrics, checkpoints, the teacher and a curve, and exits 0 on reaching the target', async () => {
+    const out = await runTrain({ config: small(15) }, { log: quiet });
+    expect(out.exitCode).toBe(EXIT.ok);
+    expect(out.runDir).toMatch(/balance__t15__1__\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/);
+    for (const f of ['config.json', 'metrics.jsonl', 'metrics.csv', 'episodes.jsonl', 'summary.json', 'teacher/model.json', 'teacher/weights.bin', 'checkpoints/latest']) {
+      expect(existsSync(join(out.runDir, f)), f).toBe(true);
+    }
+    const csv = readFileSync(join(out.runDir, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^global_step,iteration,charts\/episodic_return/);
+    expect(csv).toHaveLength(1 + 8);
+    expect(out.curve.first_step_at_target).not.toBeNull();
+  });
+
+  it('exits 1 when the target return is not reached', async () => {
+    const out = await runTrain({ config: small(499) }, { log: quiet });
+    expect(out.exitCode).toBe(EXIT.targetMissed);
+  });
+
+  it('resumes an interrupted run where its checkpoint left it, without duplicated rows', async () => {
+    const first = await runTrain({ config: small(16) }, { log: quiet, maxIterations: 3 });
+    expect(first.exitCode).toBe(EXIT.interrupted);
+    const stepsBefore = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+    expect(stepsBefore).toBe(3);
+    const resumed = await runTrain({ resumeDir: first.runDir }, { log: quiet });
+    expect(resumed.runDir).toBe(first.runDir);
+    const rows = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { iteration: number });
+    expect(rows.map((r) => r.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(existsSync(join(first.runDir, 'teacher', 'model.json'))).toBe(true);
+  });
+});
+
+describe('the phaser-distill command', () => {
+  it('saves a checkpoint and exits 130 on Ctrl+C, and the run resumes from it', async () => {
+    const { spawn } = await import('node:child_process');
+    const config = writeConfig('long.yaml', `game: balance\nenv: ${envModule}\nname: sigint\nrunsDir: ${join(dir, 'runs')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: 10000000 }\n  checkpointEvery: 1000\n`);
+    const child = spawn(process.execPath, ['bin/phaser-distill.mjs', 'train', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    // Interrupt once training has made progress (a progress line has been drawn).
+    await new Promise<void>((done) => {
+      const poll = setInterval(() => {
+        if (/steps\/s/.test(out)) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+          done();
+        }
+      }, 100);
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(130);
+    const runDir = /run folder: (\S+)/.exec(out)![1]!;
+    expect(out).toMatch(/Resume with: phaser-distill train --resume/);
+    const latest = readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8');
+    expect(Number(latest.replace('step-', ''))).toBeGreaterThan(0);
+  });
+
+  it('exits 2 with the key path on a bad config, and on bad usage', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const bad = writeConfig('typo.yaml', `game: balance\nenv: x.ts\ntrian: {}\n`);
+    const r = spawnSync(process.execPath, ['bin/phaser-distill.mjs', 'train', bad], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/config\.trian: unknown key/);
+    expect(spawnSync(process.execPath, ['bin/phaser-distill.mjs', 'fly'], { encoding: 'utf8' }).status).toBe(2);
+  });
+});
