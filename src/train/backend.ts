@@ -4,7 +4,7 @@
  * wasm, cpu, the first that initialises.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -19,7 +19,17 @@ export function backendOrder(): BackendName[] {
  * Initialises `preferred`, or with 'auto' the first backend of `backendOrder()` that starts.
  * A named backend that fails is an error, so a run never silently trains somewhere else.
  */
-export async function initBackend(preferred: BackendName | 'auto' = 'auto'): Promise<BackendName> {
+export interface BackendOptions {
+  /**
+   * Where the browser fetches the wasm binaries: a folder URL ending in '/', or one URL per file
+   * name (with Vite: `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`).
+   * Node reads them from the package and needs nothing.
+   */
+  wasmPaths?: string | Record<string, string>;
+}
+
+export async function initBackend(preferred: BackendName | 'auto' = 'auto', options: BackendOptions = {}): Promise<BackendName> {
+  if (options.wasmPaths) setWasmPaths(options.wasmPaths as Parameters<typeof setWasmPaths>[0]);
   // Quiet the tfjs-node advertisement and skip debug-only checks.
   if (isNode) tf.env().set('PROD', true);
   const candidates = preferred === 'auto' ? backendOrder() : [preferred];
