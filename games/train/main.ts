@@ -21,7 +21,7 @@ const canvas = $<HTMLCanvasElement>('curve');
 
 /** What the page has done so far; browser tests read it. */
 export interface TrainingState {
-  phase: 'idle' | 'starting' | 'training' | 'done' | 'error';
+  phase: 'idle' | 'training' | 'done' | 'error';
   backend: BackendName | null;
   iterations: number;
   steps: number;
@@ -35,41 +35,60 @@ let trainer: PpoTrainer | null = null;
 let stopRequested = false;
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
+const wasmPaths = { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded };
+
 startButton.onclick = async () => {
   startButton.disabled = true;
   $<HTMLSelectElement>('backend').disabled = true;
-  state.phase = 'starting';
-  try {
-    const wanted = $<HTMLSelectElement>('backend').value as BackendName | 'auto';
-    state.backend = await initBackend(wanted, {
-      wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
-    });
-    const totalTimesteps = Number($<HTMLInputElement>('steps').value);
-    const config = { ...defaultPpoConfig, totalTimesteps };
-    trainer = new PpoTrainer(new SyncVectorEnv(Array.from({ length: config.numEnvs }, () => new BalanceEnv())), config);
-    state.phase = 'training';
-    stopButton.disabled = false;
-    const t0 = performance.now();
-    while (!trainer.done && !stopRequested) {
-      const { metrics, episodes } = trainer.iterate();
-      state.iterations = metrics.iteration;
-      state.steps = metrics.global_step;
-      state.episodes.push(...episodes);
-      const last = state.episodes.slice(-10);
-      const mean = last.length ? last.reduce((a, e) => a + e.return, 0) / last.length : 0;
-      status.textContent = `backend ${state.backend} | iteration ${metrics.iteration}/${trainer.derived.numIterations} | ${metrics.global_step} steps | ${Math.round(metrics.global_step / ((performance.now() - t0) / 1000))} steps/s | mean of last 10 episodes ${mean.toFixed(1)}`;
-      drawCurve(canvas, state.episodes, totalTimesteps);
-      await nextFrame();
+  const wanted = $<HTMLSelectElement>('backend').value as BackendName | 'auto';
+  const failed: BackendName[] = [];
+  // With 'auto', a backend that starts but fails during training gives way to the next one.
+  for (;;) {
+    try {
+      await train(await initBackend(wanted, { wasmPaths, exclude: failed }));
+      return;
+    } catch (e) {
+      trainer?.dispose();
+      trainer = null;
+      if (wanted !== 'auto' || state.backend === null || failed.includes(state.backend)) {
+        state.phase = 'error';
+        state.error = (e as Error).message;
+        status.textContent = `error: ${state.error}`;
+        return;
+      }
+      failed.push(state.backend);
+      console.warn(`training on ${state.backend} failed (${(e as Error).message}); falling back`);
+      state.backend = null;
     }
-    state.phase = 'done';
-    saveButton.disabled = false;
-    stopButton.disabled = true;
-  } catch (e) {
-    state.phase = 'error';
-    state.error = (e as Error).message;
-    status.textContent = `error: ${state.error}`;
   }
 };
+
+async function train(backend: BackendName): Promise<void> {
+  state.phase = 'training';
+  state.backend = backend;
+  state.iterations = 0;
+  state.steps = 0;
+  state.episodes = [];
+  const totalTimesteps = Number($<HTMLInputElement>('steps').value);
+  const config = { ...defaultPpoConfig, totalTimesteps };
+  trainer = new PpoTrainer(new SyncVectorEnv(Array.from({ length: config.numEnvs }, () => new BalanceEnv())), config);
+  stopButton.disabled = false;
+  const t0 = performance.now();
+  while (!trainer.done && !stopRequested) {
+    const { metrics, episodes } = trainer.iterate();
+    state.iterations = metrics.iteration;
+    state.steps = metrics.global_step;
+    state.episodes.push(...episodes);
+    const last = state.episodes.slice(-10);
+    const mean = last.length ? last.reduce((a, e) => a + e.return, 0) / last.length : 0;
+    status.textContent = `backend ${backend} | iteration ${metrics.iteration}/${trainer.derived.numIterations} | ${metrics.global_step} steps | ${Math.round(metrics.global_step / ((performance.now() - t0) / 1000))} steps/s | mean of last 10 episodes ${mean.toFixed(1)}`;
+    drawCurve(canvas, state.episodes, totalTimesteps);
+    await nextFrame();
+  }
+  state.phase = 'done';
+  saveButton.disabled = false;
+  stopButton.disabled = true;
+}
 
 stopButton.onclick = () => {
   stopRequested = true;

@@ -16,6 +16,28 @@ export function backendOrder(): BackendName[] {
 }
 
 /**
+ * Some backends initialise and then fail at the first real work (WebGPU on a software adapter
+ * cannot map buffers of the sizes training uses): run a small training-shaped computation, with a
+ * gradient and a read back, before trusting one.
+ */
+function smokeTest(): void {
+  const w = tf.variable(tf.tensor2d(Float32Array.from({ length: 8 * 16 }, (_, i) => (i % 5) / 5 - 0.4), [8, 16]));
+  const optimizer = tf.train.adam(1e-3);
+  try {
+    for (let step = 0; step < 3; step++) {
+      tf.tidy(() => {
+        const x = tf.tensor2d(Float32Array.from({ length: 64 * 8 }, (_, i) => ((i + step) % 7) / 7), [64, 8]);
+        const loss = optimizer.minimize(() => tf.mean(tf.square(tf.tanh(tf.matMul(x, w)))), true)!;
+        if (!Number.isFinite(loss.dataSync()[0]!)) throw new Error('the smoke test computed a non-finite loss');
+      });
+    }
+  } finally {
+    w.dispose();
+    optimizer.dispose();
+  }
+}
+
+/**
  * Initialises `preferred`, or with 'auto' the first backend of `backendOrder()` that starts.
  * A named backend that fails is an error, so a run never silently trains somewhere else.
  */
@@ -26,13 +48,15 @@ export interface BackendOptions {
    * Node reads them from the package and needs nothing.
    */
   wasmPaths?: string | Record<string, string>;
+  /** Backends 'auto' must not pick (one that already failed at training, say). */
+  exclude?: BackendName[];
 }
 
 export async function initBackend(preferred: BackendName | 'auto' = 'auto', options: BackendOptions = {}): Promise<BackendName> {
   if (options.wasmPaths) setWasmPaths(options.wasmPaths as Parameters<typeof setWasmPaths>[0]);
   // Quiet the tfjs-node advertisement and skip debug-only checks.
   if (isNode) tf.env().set('PROD', true);
-  const candidates = preferred === 'auto' ? backendOrder() : [preferred];
+  const candidates = preferred === 'auto' ? backendOrder().filter((b) => !options.exclude?.includes(b)) : [preferred];
   const errors: string[] = [];
   for (const name of candidates) {
     if (tf.getBackend() === name) return name;
@@ -40,6 +64,7 @@ export async function initBackend(preferred: BackendName | 'auto' = 'auto', opti
       if (name === 'webgpu') await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu' as string);
       if (await tf.setBackend(name)) {
         await tf.ready();
+        smokeTest();
         return name;
       }
       errors.push(`${name}: did not initialise`);
