@@ -1,0 +1,133 @@
+/**
+ * Difficulty levels that play like weaker humans rather than like a random agent: each level is a
+ * policy (a student of some size or training stage) with knobs a player would recognise:
+ * - temperature: samples from softer action probabilities, so it hesitates between moves;
+ * - reaction delay: acts on what it saw k decisions ago, so it is late;
+ * - action noise: now and then a random move, so it slips.
+ *
+ * A ladder file lists the levels with the strength each measured against a reference opponent
+ * (see `phaser-distill calibrate`), weakest first. No TensorFlow.js here: this ships in games.
+ */
+import { Rng } from '../env/rng.js';
+import { sample, validateSpace, type Action, type Space } from '../env/spaces.js';
+
+export const LADDER_FORMAT = 'phaser-distill.ladder';
+export const LADDER_VERSION = 1;
+
+export interface LevelKnobs {
+  /** 0 is greedy; higher samples more freely. */
+  temperature: number;
+  /** Decisions between seeing an observation and acting on it. */
+  reactionDelay: number;
+  /** Probability of a uniformly random action at a decision. */
+  actionNoise: number;
+}
+
+/** A level's measured strength: mean and a 95% confidence interval over `episodes`. */
+export interface Strength {
+  mean: number;
+  low: number;
+  high: number;
+  episodes: number;
+}
+
+export interface LadderLevel extends LevelKnobs {
+  name: string;
+  /** The policy file the level plays with, relative to the ladder file. */
+  policy: string;
+  strength?: Strength;
+}
+
+export interface LadderFile {
+  format: typeof LADDER_FORMAT;
+  version: number;
+  game: string;
+  agent: string;
+  /** What `strength` measures, e.g. 'point_win_rate' or 'episode_return'. */
+  metric: string;
+  levels: LadderLevel[];
+}
+
+export class LadderError extends Error {
+  override name = 'LadderError';
+}
+
+/** Checks a parsed ladder file field by field; errors name the field and what was expected. */
+export function decodeLadderFile(input: unknown, source = 'ladder file'): LadderFile {
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new LadderError(`${source}: ${field}: expected ${expected}, got ${JSON.stringify(got)}`);
+  };
+  if (typeof input !== 'object' || input === null) fail('(root)', 'an object', input);
+  const f = input as Record<string, unknown>;
+  if (f.format !== LADDER_FORMAT) fail('format', `'${LADDER_FORMAT}'`, f.format);
+  if (f.version !== LADDER_VERSION) fail('version', String(LADDER_VERSION), f.version);
+  for (const key of ['game', 'agent', 'metric'] as const) if (typeof f[key] !== 'string' || f[key] === '') fail(key, 'a non-empty string', f[key]);
+  if (!Array.isArray(f.levels) || f.levels.length === 0) fail('levels', 'a non-empty array', f.levels);
+  const levels = f.levels as unknown[];
+  levels.forEach((raw, i) => {
+    const at = `levels[${i}]`;
+    if (typeof raw !== 'object' || raw === null) fail(at, 'an object', raw);
+    const l = raw as Record<string, unknown>;
+    if (typeof l.name !== 'string' || l.name === '') fail(`${at}.name`, 'a non-empty string', l.name);
+    if (typeof l.policy !== 'string' || l.policy === '') fail(`${at}.policy`, 'a policy file path', l.policy);
+    validateKnobs(l, at, fail);
+    if (l.strength !== undefined) {
+      const s = l.strength as Record<string, unknown>;
+      for (const key of ['mean', 'low', 'high', 'episodes'] as const) if (typeof s?.[key] !== 'number' || !Number.isFinite(s[key])) fail(`${at}.strength.${key}`, 'a finite number', s?.[key]);
+    }
+  });
+  const names = levels.map((l) => (l as LadderLevel).name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) fail('levels', 'distinct level names', dup);
+  return input as LadderFile;
+}
+
+function validateKnobs(l: Record<string, unknown>, at: string, fail: (field: string, expected: string, got: unknown) => never): void {
+  if (typeof l.temperature !== 'number' || !(l.temperature >= 0) || !Number.isFinite(l.temperature)) fail(`${at}.temperature`, 'a number >= 0', l.temperature);
+  if (typeof l.reactionDelay !== 'number' || !Number.isInteger(l.reactionDelay) || l.reactionDelay < 0) fail(`${at}.reactionDelay`, 'an integer >= 0', l.reactionDelay);
+  if (typeof l.actionNoise !== 'number' || !(l.actionNoise >= 0 && l.actionNoise <= 1)) fail(`${at}.actionNoise`, 'a probability in [0, 1]', l.actionNoise);
+}
+
+/** What a level needs of its policy: an action per observation and a settable temperature. */
+export interface TemperedPolicy {
+  act(observation: Float32Array): Action;
+  temperature: number;
+}
+
+/**
+ * A policy played at one level's knobs. Keeps the last `reactionDelay` observations (copied into
+ * buffers allocated once), so the hot path allocates nothing beyond what the policy itself does.
+ */
+export class LevelPolicy {
+  private readonly history: Float32Array[];
+  private seen = 0;
+  private readonly rng: Rng;
+
+  constructor(readonly policy: TemperedPolicy, readonly knobs: LevelKnobs, readonly actionSpace: Space, seed = 0) {
+    validateSpace(actionSpace, 'actionSpace');
+    validateKnobs(knobs as unknown as Record<string, unknown>, 'level', (field, expected, got) => {
+      throw new LadderError(`${field}: expected ${expected}, got ${JSON.stringify(got)}`);
+    });
+    this.history = Array.from({ length: knobs.reactionDelay + 1 }, () => new Float32Array(0));
+    this.rng = new Rng(seed);
+  }
+
+  /** Forgets what was seen; call at the start of an episode. */
+  reset(): void {
+    this.seen = 0;
+  }
+
+  act(observation: Float32Array): Action {
+    const slots = this.history.length;
+    let slot = this.history[this.seen % slots]!;
+    if (slot.length !== observation.length) slot = this.history[this.seen % slots] = new Float32Array(observation.length);
+    slot.set(observation);
+    this.seen += 1;
+    // Until `reactionDelay` decisions have passed, it acts on the first thing it saw.
+    const lag = Math.min(this.knobs.reactionDelay, this.seen - 1);
+    const stale = this.history[(this.seen - 1 - lag) % slots]!;
+    if (this.knobs.actionNoise > 0 && this.rng.float() < this.knobs.actionNoise) return sample(this.actionSpace, this.rng);
+    this.policy.temperature = this.knobs.temperature;
+    return this.policy.act(stale);
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { discrete } from '../../src/env/index.js';
+import { LADDER_FORMAT, LevelPolicy, decodeLadderFile, type TemperedPolicy } from '../../src/policy/difficulty.js';
+
+/** Acts with the first observation element, and remembers the temperature it was given. */
+class Echo implements TemperedPolicy {
+  temperature = 0;
+  act(o: Float32Array): number {
+    return o[0]!;
+  }
+}
+
+const space = discrete(10);
+const knobs = { temperature: 0, reactionDelay: 0, actionNoise: 0 };
+
+describe('LevelPolicy', () => {
+  it('acts on what it saw reactionDelay decisions ago', () => {
+    const level = new LevelPolicy(new Echo(), { ...knobs, reactionDelay: 2 }, space);
+    const acts = [1, 2, 3, 4, 5].map((x) => level.act(Float32Array.of(x)));
+    expect(acts).toEqual([1, 1, 1, 2, 3]);
+    level.reset();
+    expect(level.act(Float32Array.of(7))).toBe(7);
+  });
+
+  it('slips to a random action at the action-noise rate', () => {
+    const level = new LevelPolicy(new Echo(), { ...knobs, actionNoise: 0.3 }, space, 5);
+    let off = 0;
+    const n = 5000;
+    for (let i = 0; i < n; i++) if (level.act(Float32Array.of(4)) !== 4) off += 1;
+    // A random action equals 4 one time in ten: expected mismatch rate 0.3 * 0.9.
+    expect(Math.abs(off / n - 0.27)).toBeLessThan(0.03);
+    const clean = new LevelPolicy(new Echo(), knobs, space);
+    for (let i = 0; i < 100; i++) expect(clean.act(Float32Array.of(4))).toBe(4);
+  });
+
+  it('plays its policy at its temperature', () => {
+    const echo = new Echo();
+    new LevelPolicy(echo, { ...knobs, temperature: 1.7 }, space).act(Float32Array.of(1));
+    expect(echo.temperature).toBe(1.7);
+  });
+
+  it('rejects bad knobs', () => {
+    expect(() => new LevelPolicy(new Echo(), { ...knobs, actionNoise: 2 }, space)).toThrow(/actionNoise: expected a probability/);
+    expect(() => new LevelPolicy(new Echo(), { ...knobs, reactionDelay: 1.5 }, space)).toThrow(/reactionDelay: expected an integer/);
+  });
+});
+
+describe('ladder files', () => {
+  const level = { name: 'easy', policy: 'a.json', temperature: 1, reactionDelay: 2, actionNoise: 0.1, strength: { mean: 0.2, low: 0.1, high: 0.3, episodes: 100 } };
+  const good = { format: LADDER_FORMAT, version: 1, game: 'pong', agent: 'paddle', metric: 'point_win_rate', levels: [level] };
+
+  it('load a well-formed ladder', () => {
+    expect(decodeLadderFile(structuredClone(good)).levels[0]!.name).toBe('easy');
+  });
+
+  it.each([
+    [{ ...good, format: 'x' }, /format: expected 'phaser-distill\.ladder'/],
+    [{ ...good, version: 2 }, /version: expected 1/],
+    [{ ...good, agent: '' }, /agent: expected a non-empty string/],
+    [{ ...good, levels: [] }, /levels: expected a non-empty array/],
+    [{ ...good, levels: [{ ...level, temperature: -1 }] }, /levels\[0\]\.temperature: expected a number >= 0/],
+    [{ ...good, levels: [{ ...level, policy: 3 }] }, /levels\[0\]\.policy: expected a policy file path/],
+    [{ ...good, levels: [{ ...level, strength: { mean: 0.2 } }] }, /levels\[0\]\.strength\.low: expected a finite number/],
+    [{ ...good, levels: [level, level] }, /distinct level names/],
+  ])('name what is wrong (%#)', (file, message) => {
+    expect(() => decodeLadderFile(file, 'pong.ladder.json')).toThrow(message);
+  });
+});
