@@ -100,31 +100,42 @@ export class ActorCritic {
   /** The two heads as one LayersModel: input `obs`, outputs `policy` [B, P] and `value` [B, 1]. */
   toLayersModel(): tf.LayersModel {
     const input = tf.input({ shape: [this.obsSize], name: 'obs' });
+    const dense: [tf.layers.Layer, tf.Tensor[]][] = [];
     const stack = (mlp: Mlp, head: string) => {
       let h: tf.SymbolicTensor = input;
       const layers = mlp.params.length / 2;
       for (let l = 0; l < layers; l++) {
         const last = l + 1 === layers;
-        h = tf.layers
-          .dense({ units: mlp.sizes[l + 1]!, activation: last ? 'linear' : mlp.activation, name: last ? head : `${head}_hidden${l}` })
-          .apply(h) as tf.SymbolicTensor;
+        const layer = tf.layers.dense({ units: mlp.sizes[l + 1]!, activation: last ? 'linear' : mlp.activation, name: layerName(head, l, layers) });
+        h = layer.apply(h) as tf.SymbolicTensor;
+        dense.push([layer, [mlp.params[2 * l]!, mlp.params[2 * l + 1]!]]);
       }
       return h;
     };
     const model = tf.model({ inputs: input, outputs: [stack(this.actor, 'policy'), stack(this.critic, 'value')], name: 'teacher' });
-    model.setWeights([...this.actor.params, ...this.critic.params]);
+    for (const [layer, weights] of dense) layer.setWeights(weights);
     return model;
   }
 
   /** Copies the weights of a LayersModel made by `toLayersModel` into these variables. */
   loadLayersModel(model: tf.LayersModel): void {
-    const weights = model.getWeights();
-    const own = [...this.actor.params, ...this.critic.params];
-    if (weights.length !== own.length) throw new Error(`teacher model: expected ${own.length} weight tensors, got ${weights.length}`);
-    weights.forEach((w, i) => {
-      if (w.shape.join() !== own[i]!.shape.join()) throw new Error(`teacher model: weight ${i} has shape [${w.shape}], expected [${own[i]!.shape}]`);
-      own[i]!.assign(w);
-    });
+    for (const [mlp, head] of [[this.actor, 'policy'], [this.critic, 'value']] as const) {
+      const layers = mlp.params.length / 2;
+      for (let l = 0; l < layers; l++) {
+        const name = layerName(head, l, layers);
+        let weights: tf.Tensor[];
+        try {
+          weights = model.getLayer(name).getWeights();
+        } catch {
+          throw new Error(`teacher model: layer '${name}' is missing`);
+        }
+        weights.forEach((w, k) => {
+          const own = mlp.params[2 * l + k]!;
+          if (w.shape.join() !== own.shape.join()) throw new Error(`teacher model: layer '${name}' weight ${k} has shape [${w.shape}], expected [${own.shape}]`);
+          own.assign(w);
+        });
+      }
+    }
   }
 
   dispose(): void {
@@ -132,4 +143,9 @@ export class ActorCritic {
     this.critic.dispose();
     this.logStd?.dispose();
   }
+}
+
+/** Layer names in the LayersModel: `{head}_hidden{l}`, and the head's own name for its last layer. */
+function layerName(head: string, l: number, layers: number): string {
+  return l + 1 === layers ? head : `${head}_hidden${l}`;
 }
