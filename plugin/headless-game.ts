@@ -103,6 +103,7 @@ export class HeadlessGame implements SceneRunner {
 
   private start(): void {
     if (this.mode !== 'allow') this.unguard = guardMathRandom();
+    this.syncLoop();
     const seeds = new Rng(this.options.seed ?? 0);
     for (let i = 0; i < this.numScenes; i++) {
       const scene = new this.options.scene();
@@ -152,6 +153,7 @@ export class HeadlessGame implements SceneRunner {
     this.assertAlive();
     const plugin = this.plugin(i);
     plugin.nextSeed = seed >>> 0;
+    this.syncLoop();
     // Outside a game step the scene manager restarts at once: shutdown, start, init, create.
     this.game.scene.start(this.scenes[i]!.sys.settings.key);
     this.leave();
@@ -161,8 +163,22 @@ export class HeadlessGame implements SceneRunner {
     this.assertAlive();
     this.time += this.dt;
     this.frames += 1;
+    this.syncLoop();
     this.game.headlessStep(this.time, this.dt);
     this.leave();
+  }
+
+  /**
+   * The stopped loop still holds the wall-clock time of boot, and a scene's clock starts from
+   * `loop.time` on every restart: keep the loop on game time so scene clocks never jump.
+   */
+  private syncLoop(): void {
+    const loop = this.game.loop as unknown as { time: number; now: number; delta: number; rawDelta: number; frame: number };
+    loop.time = this.time;
+    loop.now = this.time;
+    loop.delta = this.dt;
+    loop.rawDelta = this.dt;
+    loop.frame = this.frames;
   }
 
   /** Agent `name` of scene `index` as an Env. */
