@@ -1,6 +1,9 @@
 /**
- * `phaser-distill`: what a game imports to play. The engine-free environment API and the student
- * runtime; the Phaser plugin joins them here. Nothing reachable from this file imports
- * TensorFlow.js.
+ * `phaser-distill`: what a game imports to play. The engine-free environment API, the Phaser
+ * plugin (`this.ai`) and the scene-as-environment adapters. Nothing reachable from this file
+ * imports TensorFlow.js, and Phaser only as types.
  */
 export * from '../src/env/index.js';
+export { DistillPlugin, distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from './plugin.js';
+export { Agent, AgentError, type ActionMask, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSpec, type Policy } from './agent.js';
+export { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';

@@ -1,0 +1,231 @@
+/**
+ * The agent contract: what a game developer declares with `this.ai.agent(name, spec)`, how a spec
+ * is checked, and the per-agent state the plugin keeps between frames. No Phaser here: an agent is
+ * a set of callbacks into the scene, driven by the plugin's frame hooks.
+ */
+import { box, discrete, flatSize, multiDiscrete, whyNotContained, type Action, type BoxSpace, type Space } from '../src/env/index.js';
+
+/** The observation: a box of numbers. `low` / `high` are one number for all or one per element. */
+export interface ObservationSpec {
+  shape: readonly number[];
+  low?: number | readonly number[];
+  high?: number | readonly number[];
+}
+
+export type ActionSpec =
+  | { type: 'discrete'; n: number }
+  | { type: 'multi-discrete'; nvec: readonly number[] }
+  | { type: 'box'; shape: readonly number[]; low?: number | readonly number[]; high?: number | readonly number[] };
+
+/** The value `act` receives: an integer, one integer per branch, or a vector. */
+export type ActionOf<A extends ActionSpec> = A extends { type: 'discrete' } ? number : A extends { type: 'multi-discrete' } ? Int32Array : Float32Array;
+
+/** How an episode ended this frame, or false while it goes on. */
+export type DoneKind = false | 'terminated' | 'truncated';
+
+/** One entry per choice, all branches laid end to end; false or 0 forbids the choice. */
+export type ActionMask = ArrayLike<boolean | number>;
+
+export interface AgentSpec<A extends ActionSpec = ActionSpec> {
+  observation: ObservationSpec;
+  action: A;
+  /** The observation, read after physics at the end of each decision (and at an episode's start). */
+  observe: () => ArrayLike<number>;
+  /** Applies the current action; called before physics on every frame of a decision (action repeat). */
+  act: (action: ActionOf<A>) => void;
+  /** The reward earned since the previous decision; called once per decision. Default 0. */
+  reward?: () => number;
+  /** Checked after every frame. Default: the episode never ends. */
+  done?: () => DoneKind;
+  /** Which choices are allowed now (discrete and multi-discrete only); read with each observation. */
+  mask?: () => ActionMask;
+  /** Frames per decision: the action is repeated this many frames. Default 1. */
+  decisionPeriod?: number;
+  /** Maps the player's input to an action, for `this.ai.use(name, 'human')`; asked every frame. */
+  human?: () => ActionOf<A>;
+}
+
+/** A policy: an observation in, an action out. Students of the policy runtime fit this shape. */
+export interface Policy {
+  act(observation: Float32Array, mask?: ActionMask): Action;
+}
+
+/** What drives an agent in play: a policy, a plain function, or the player through `spec.human`. */
+export type Driver = Policy | ((observation: Float32Array, mask?: ActionMask) => Action) | 'human';
+
+export class AgentError extends Error {
+  override name = 'AgentError';
+}
+
+const isFn = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+
+/**
+ * A declared agent: its checked spec, spaces, and the decision in progress. `observation` holds
+ * the latest observation; the plugin rewrites it in place, so copy it to keep it.
+ */
+export class Agent {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  readonly decisionPeriod: number;
+  readonly observation: Float32Array;
+  readonly mask: Uint8Array | null;
+  /** The action applied each frame; for discrete spaces `discreteAction` is used instead. */
+  private readonly vectorAction: Int32Array | Float32Array | null;
+  private discreteAction = 0;
+  /** Frames of the current decision already simulated. */
+  framesInDecision = 0;
+  /** False until an action has been set; an agent with no action is not acted on. */
+  hasAction = false;
+  /** The observation must be read before the next decision (episode start, new driver). */
+  stale = true;
+  /** A decision (or the episode) finished at the last POST_UPDATE and its results wait here. */
+  ready = false;
+  lastReward = 0;
+  lastDone: DoneKind = false;
+  /** Reward added with `addReward` since the last decision. */
+  pendingReward = 0;
+
+  constructor(readonly name: string, readonly spec: AgentSpec) {
+    const where = `agent '${name}'`;
+    if (typeof spec !== 'object' || spec === null) throw new AgentError(`${where}: expected a spec object { observation, action, observe, act, ... }, got ${String(spec)}`);
+    this.observationSpace = observationSpaceOf(where, spec.observation);
+    this.actionSpace = actionSpaceOf(where, spec.action);
+    for (const key of ['observe', 'act'] as const) {
+      if (!isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function, got ${typeof spec[key]}`);
+    }
+    for (const key of ['reward', 'done', 'mask', 'human'] as const) {
+      if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
+    }
+    const period = spec.decisionPeriod ?? 1;
+    if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (frames per decision), got ${String(spec.decisionPeriod)}`);
+    this.decisionPeriod = period;
+    if (spec.mask && this.actionSpace.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);
+    this.observation = new Float32Array(flatSize(this.observationSpace));
+    this.mask = spec.mask ? new Uint8Array(maskSize(this.actionSpace)) : null;
+    this.vectorAction = this.actionSpace.type === 'multi-discrete' ? new Int32Array(this.actionSpace.nvec.length) : this.actionSpace.type === 'box' ? new Float32Array(flatSize(this.actionSpace)) : null;
+  }
+
+  /** Checks `action` against the action space and the mask, then makes it the current action. */
+  setAction(action: Action, source: string): void {
+    if (this.actionSpace.type === 'discrete' && typeof action === 'number') {
+      // The hot path of training: a plain integer needs no generic check.
+      if (!(Number.isInteger(action) && action >= 0 && action < this.actionSpace.n)) this.badAction(action, source);
+      this.discreteAction = action;
+    } else {
+      const why = whyNotContained(this.actionSpace, action);
+      if (why) throw new AgentError(`agent '${this.name}': ${source} gave an invalid action: ${why}`);
+      if (this.vectorAction) {
+        const a = action as ArrayLike<number>;
+        for (let i = 0; i < this.vectorAction.length; i++) this.vectorAction[i] = a[i]!;
+      } else {
+        this.discreteAction = typeof action === 'number' ? action : (action as ArrayLike<number>)[0]!;
+      }
+    }
+    if (this.mask) this.checkMask(source);
+    this.hasAction = true;
+  }
+
+  /** Calls the spec's `act` with the current action. */
+  applyAction(): void {
+    (this.spec.act as (a: unknown) => void)(this.vectorAction ?? this.discreteAction);
+  }
+
+  /** Reads, checks and stores the observation (and mask). */
+  readObservation(): void {
+    const raw = this.spec.observe();
+    const obs = this.observation;
+    if (raw === null || typeof raw !== 'object' || raw.length !== obs.length) {
+      throw new AgentError(`agent '${this.name}': observe() returned ${describe(raw)}, expected ${obs.length} numbers (observation shape [${this.observationSpace.shape.join(', ')}])`);
+    }
+    const { low, high } = this.observationSpace;
+    for (let i = 0; i < obs.length; i++) {
+      const v = raw[i]!;
+      // Written so that NaN fails too.
+      if (!(v >= low[i]! && v <= high[i]!)) {
+        throw new AgentError(`agent '${this.name}': observe() element ${i} is ${String(v)}, expected a number in [${low[i]}, ${high[i]}]`);
+      }
+      obs[i] = v;
+    }
+    if (this.mask) {
+      const m = this.spec.mask!();
+      if (m === null || typeof m !== 'object' || m.length !== this.mask.length) {
+        throw new AgentError(`agent '${this.name}': mask() returned ${describe(m)}, expected ${this.mask.length} booleans (one per choice, branches end to end)`);
+      }
+      for (let i = 0; i < m.length; i++) this.mask[i] = m[i] ? 1 : 0;
+    }
+    this.stale = false;
+  }
+
+  /** The reward of the decision that just ended: `reward()` plus what `addReward` collected. */
+  readReward(): number {
+    const r = (this.spec.reward ? this.spec.reward() : 0) + this.pendingReward;
+    this.pendingReward = 0;
+    if (typeof r !== 'number' || !Number.isFinite(r)) throw new AgentError(`agent '${this.name}': reward() returned ${String(r)}, expected a finite number`);
+    return r;
+  }
+
+  readDone(): DoneKind {
+    if (!this.spec.done) return false;
+    const d = this.spec.done();
+    if (d === false || d === 'terminated' || d === 'truncated') return d;
+    throw new AgentError(`agent '${this.name}': done() returned ${JSON.stringify(d)}, expected false, 'terminated' or 'truncated'`);
+  }
+
+  private checkMask(source: string): void {
+    const m = this.mask!;
+    if (this.actionSpace.type === 'discrete') {
+      if (!m[this.discreteAction]) throw new AgentError(`agent '${this.name}': ${source} chose action ${this.discreteAction}, which the mask forbids now`);
+      return;
+    }
+    let offset = 0;
+    const nvec = (this.actionSpace as { nvec: readonly number[] }).nvec;
+    for (let b = 0; b < nvec.length; b++) {
+      const a = this.vectorAction![b]!;
+      if (!m[offset + a]) throw new AgentError(`agent '${this.name}': ${source} chose ${a} on branch ${b}, which the mask forbids now`);
+      offset += nvec[b]!;
+    }
+  }
+
+  private badAction(action: number, source: string): never {
+    const n = (this.actionSpace as { n: number }).n;
+    throw new AgentError(`agent '${this.name}': ${source} gave an invalid action: expected an integer in [0, ${n - 1}], got ${action}`);
+  }
+}
+
+function observationSpaceOf(where: string, o: ObservationSpec | undefined): BoxSpace {
+  if (typeof o !== 'object' || o === null) throw new AgentError(`${where}: spec.observation must be { shape, low?, high? }, got ${String(o)}`);
+  try {
+    return box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
+  } catch (e) {
+    throw new AgentError(`${where}: spec.observation is not a valid box: ${(e as Error).message}`);
+  }
+}
+
+function actionSpaceOf(where: string, a: ActionSpec | undefined): Space {
+  if (typeof a !== 'object' || a === null) throw new AgentError(`${where}: spec.action must be { type: 'discrete' | 'multi-discrete' | 'box', ... }, got ${String(a)}`);
+  try {
+    switch (a.type) {
+      case 'discrete':
+        return discrete(a.n);
+      case 'multi-discrete':
+        return multiDiscrete(a.nvec);
+      case 'box':
+        return box(a.shape, a.low ?? -Infinity, a.high ?? Infinity);
+      default:
+        throw new Error(`type: expected 'discrete', 'multi-discrete' or 'box', got ${JSON.stringify((a as { type: unknown }).type)}`);
+    }
+  } catch (e) {
+    throw new AgentError(`${where}: spec.action is not a valid action space: ${(e as Error).message}`);
+  }
+}
+
+function maskSize(space: Space): number {
+  return space.type === 'discrete' ? space.n : space.type === 'multi-discrete' ? space.nvec.reduce((a, b) => a + b, 0) : 0;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v !== 'object') return `${typeof v} ${String(v)}`;
+  if ('length' in v) return `${(v as ArrayLike<unknown>).length} numbers`;
+  return 'an object with no length';
+}

@@ -1,0 +1,207 @@
+/**
+ * A scene's agent as an environment. `SceneEnv` is one scene as an `Env`; `SceneVectorEnv` is N
+ * scenes of one game as a `VectorEnv`: set all N actions, advance the game `decisionPeriod`
+ * frames once, read all N results. Stepping the scenes one env at a time would advance every
+ * other scene too, so the vector env is not a SyncVectorEnv of SceneEnvs.
+ *
+ * Both talk to a `SceneRunner`, which owns the game and its clock (the headless host in Node), so
+ * this file needs no Phaser at run time.
+ */
+import { Rng, flatSize, type Action, type BoxSpace, type Env, type EpisodeStats, type ResetResult, type Space, type StepResult, type VectorEnv, type VectorStepResult } from '../src/env/index.js';
+import { AgentError, type Agent } from './agent.js';
+import type { DistillPlugin } from './plugin.js';
+
+/** Whoever runs the game: N scenes that restart on demand, and a clock that advances them all. */
+export interface SceneRunner {
+  readonly numScenes: number;
+  /** The plugin of scene i. */
+  plugin(i: number): DistillPlugin;
+  /** Restarts scene i for an episode seeded with `seed`; its `create` has run when this returns. */
+  restart(i: number, seed: number): void;
+  /** Advances the whole game one fixed frame. */
+  frame(): void;
+}
+
+/** One agent of one scene, followed across scene restarts (each run declares a new Agent). */
+class Seat {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  readonly decisionPeriod: number;
+  agent: Agent;
+
+  constructor(readonly runner: SceneRunner, readonly index: number, readonly name: string) {
+    const plugin = runner.plugin(index);
+    this.agent = plugin.require(name);
+    plugin.control(name);
+    this.observationSpace = this.agent.observationSpace;
+    this.actionSpace = this.agent.actionSpace;
+    this.decisionPeriod = this.agent.decisionPeriod;
+  }
+
+  /** Restarts the scene and reads the first observation of the new episode. */
+  restart(seed: number): Agent {
+    this.runner.restart(this.index, seed);
+    const agent = this.runner.plugin(this.index).require(this.name);
+    if (agent !== this.agent) {
+      // A scene may not change an agent's spaces between runs: the trainer's network is fixed.
+      if (JSON.stringify(agent.actionSpace) !== JSON.stringify(this.actionSpace) || JSON.stringify(agent.observationSpace) !== JSON.stringify(this.observationSpace) || agent.decisionPeriod !== this.decisionPeriod) {
+        throw new AgentError(`agent '${this.name}' was declared with different spaces or decisionPeriod after a restart of scene ${this.index}; keep its spec the same in every run`);
+      }
+      this.agent = agent;
+    }
+    agent.readObservation();
+    agent.ready = false;
+    return agent;
+  }
+
+  release(): void {
+    this.runner.plugin(this.index).releaseControl(this.name);
+  }
+}
+
+function infoOf(agent: Agent): Record<string, unknown> {
+  return agent.mask ? { actionMask: agent.mask.slice() } : {};
+}
+
+/** One scene's agent as an `Env`. The runner should hold this scene alone (or only idle ones). */
+export class SceneEnv implements Env {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  private readonly seat: Seat;
+  private readonly seeds = new Rng(0);
+  private episodeOver = true;
+
+  constructor(readonly runner: SceneRunner, readonly agentName: string, readonly index = 0) {
+    this.seat = new Seat(runner, index, agentName);
+    this.observationSpace = this.seat.observationSpace;
+    this.actionSpace = this.seat.actionSpace;
+  }
+
+  reset(seed?: number): ResetResult {
+    if (seed !== undefined) this.seeds.seed(seed);
+    // With a seed, the episode is that seed's; without one, the next of this env's sequence.
+    const agent = this.seat.restart(seed ?? this.seeds.uint32());
+    this.episodeOver = false;
+    return { observation: agent.observation.slice(), info: infoOf(agent) };
+  }
+
+  step(action: Action): StepResult {
+    if (this.episodeOver) throw new AgentError(`agent '${this.agentName}': call reset() before step() (at the start, and after an episode ends)`);
+    const agent = this.seat.agent;
+    agent.setAction(action, 'SceneEnv.step()');
+    for (let f = 0; f < this.seat.decisionPeriod && !agent.ready; f++) this.runner.frame();
+    if (!agent.ready) throw new AgentError(`agent '${this.agentName}': no decision completed after ${this.seat.decisionPeriod} frames; was the scene stopped or restarted by its own code?`);
+    agent.ready = false;
+    const terminated = agent.lastDone === 'terminated';
+    const truncated = agent.lastDone === 'truncated';
+    this.episodeOver = terminated || truncated;
+    return { observation: agent.observation.slice(), reward: agent.lastReward, terminated, truncated, info: infoOf(agent) };
+  }
+
+  close(): void {
+    this.seat.release();
+  }
+}
+
+/**
+ * Every scene of a runner as one vector env over the agent `agentName`, with same-step automatic
+ * reset: an episode that ends has its scene restarted at once, and its last observation kept in
+ * `finalObservations`. Episode seeds are drawn from the seed given to `reset`.
+ */
+export class SceneVectorEnv implements VectorEnv {
+  readonly numEnvs: number;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  private readonly seats: Seat[];
+  private readonly obsSize: number;
+  private readonly actSize: number;
+  private readonly period: number;
+  private readonly seeds = new Rng(0);
+  private readonly obs: Float32Array;
+  private readonly returns: Float64Array;
+  private readonly lengths: Int32Array;
+  /** Per-env views of a scratch action buffer, made once, for vector actions. */
+  private readonly actionScratch: Float32Array;
+  private readonly actionViews: Float32Array[];
+  private started = false;
+
+  constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void) {
+    this.numEnvs = runner.numScenes;
+    if (this.numEnvs < 1) throw new Error('SceneVectorEnv: the runner has no scenes');
+    this.seats = Array.from({ length: this.numEnvs }, (_, i) => new Seat(runner, i, agentName));
+    const first = this.seats[0]!;
+    this.observationSpace = first.observationSpace;
+    this.actionSpace = first.actionSpace;
+    this.period = first.decisionPeriod;
+    this.obsSize = flatSize(this.observationSpace);
+    this.actSize = flatSize(this.actionSpace);
+    this.obs = new Float32Array(this.numEnvs * this.obsSize);
+    this.returns = new Float64Array(this.numEnvs);
+    this.lengths = new Int32Array(this.numEnvs);
+    this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
+    this.actionViews = this.seats.map((_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
+  }
+
+  reset(seed: number): Float32Array {
+    this.seeds.seed(seed);
+    for (let i = 0; i < this.numEnvs; i++) this.resetOne(i);
+    this.started = true;
+    return this.obs.slice();
+  }
+
+  step(actions: ArrayLike<number>): VectorStepResult {
+    if (!this.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
+    const n = this.numEnvs;
+    if (actions.length !== n * this.actSize) {
+      throw new Error(`SceneVectorEnv ('${this.agentName}').step: expected ${n * this.actSize} action numbers (${n} envs x ${this.actSize}), got ${actions.length}`);
+    }
+    const discrete = this.actionSpace.type === 'discrete';
+    if (!discrete) this.actionScratch.set(actions);
+    for (let i = 0; i < n; i++) this.seats[i]!.agent.setAction(discrete ? actions[i]! : this.actionViews[i]!, `SceneVectorEnv.step() (env ${i})`);
+
+    // All seats share one period and started their decisions together; a seat whose episode
+    // ended early is ready before the others and waits.
+    for (let f = 0; f < this.period && !this.allReady(); f++) this.runner.frame();
+
+    const rewards = new Float32Array(n);
+    const terminated = new Uint8Array(n);
+    const truncated = new Uint8Array(n);
+    const finalObservations: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);
+    const episodes: EpisodeStats[] = [];
+    for (let i = 0; i < n; i++) {
+      const agent = this.seats[i]!.agent;
+      if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} frames; was the scene stopped or restarted by its own code?`);
+      agent.ready = false;
+      rewards[i] = agent.lastReward;
+      this.returns[i]! += agent.lastReward;
+      this.lengths[i]! += 1;
+      if (agent.lastDone !== false) {
+        terminated[i] = agent.lastDone === 'terminated' ? 1 : 0;
+        truncated[i] = agent.lastDone === 'truncated' ? 1 : 0;
+        finalObservations[i] = agent.observation.slice();
+        episodes.push({ env: i, return: this.returns[i]!, length: this.lengths[i]! });
+        this.resetOne(i);
+      } else {
+        this.obs.set(agent.observation, i * this.obsSize);
+      }
+    }
+    return { observations: this.obs.slice(), rewards, terminated, truncated, finalObservations, episodes };
+  }
+
+  close(): void {
+    for (const seat of this.seats) seat.release();
+    this.onClose?.();
+  }
+
+  private allReady(): boolean {
+    for (let i = 0; i < this.seats.length; i++) if (!this.seats[i]!.agent.ready) return false;
+    return true;
+  }
+
+  private resetOne(i: number): void {
+    const agent = this.seats[i]!.restart(this.seeds.uint32());
+    this.obs.set(agent.observation, i * this.obsSize);
+    this.returns[i] = 0;
+    this.lengths[i] = 0;
+  }
+}
