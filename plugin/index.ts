@@ -4,3 +4,4 @@
  * TensorFlow.js.
  */
 export * from '../src/env/index.js';
+export * from '../src/policy/index.js';
