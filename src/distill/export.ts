@@ -1,0 +1,77 @@
+/**
+ * Writes networks into the student policy file (src/policy): from plain dense weights in the
+ * TensorFlow.js kernel layout ([inputs, outputs]), which the file stores transposed, float32 or
+ * quantised to int8 per row. Needs no TensorFlow.js itself, so it can run anywhere.
+ */
+import type { BoxSpace, Space } from '../env/index.js';
+import {
+  POLICY_FORMAT, POLICY_VERSION, decodePolicyFile, encodeFloat32, encodeInt8,
+  type LayerActivation, type ObservationNormalization, type PolicyFile, type PolicyLayerFile, type WeightType,
+} from '../policy/index.js';
+import { dequantizeRows, quantizeRowsInt8 } from './quantize.js';
+
+/** One dense layer as TensorFlow.js holds it. */
+export interface DenseWeights {
+  inputs: number;
+  outputs: number;
+  /** [inputs, outputs] row-major, as a tf Dense kernel. */
+  kernel: Float32Array;
+  bias: Float32Array;
+  activation: LayerActivation;
+}
+
+export interface PolicyFileParts {
+  observationSpace: BoxSpace;
+  actionSpace: Space;
+  observationNormalization: ObservationNormalization | null;
+  layers: DenseWeights[];
+  /** Box actions: the log std the student samples with. */
+  logStd?: ArrayLike<number> | null;
+  meta?: Record<string, unknown>;
+}
+
+/** Builds and validates a policy file; every layer is stored as `dtype`. */
+export function buildPolicyFile(parts: PolicyFileParts, dtype: WeightType = 'float32'): PolicyFile {
+  const layers = parts.layers.map((layer, l): PolicyLayerFile => {
+    if (layer.kernel.length !== layer.inputs * layer.outputs || layer.bias.length !== layer.outputs) {
+      throw new Error(`buildPolicyFile: layer ${l} expected a ${layer.inputs}x${layer.outputs} kernel and ${layer.outputs} biases, got ${layer.kernel.length} and ${layer.bias.length}`);
+    }
+    const rows = transpose(layer.kernel, layer.inputs, layer.outputs);
+    const base = { inputs: layer.inputs, outputs: layer.outputs, activation: layer.activation, bias: encodeFloat32(layer.bias) };
+    if (dtype === 'float32') return { ...base, dtype, weights: encodeFloat32(rows) };
+    const { q, scales } = quantizeRowsInt8(rows, layer.outputs, layer.inputs);
+    return { ...base, dtype, weights: encodeInt8(q), scales: encodeFloat32(scales) };
+  });
+  const file: PolicyFile = {
+    format: POLICY_FORMAT,
+    version: POLICY_VERSION,
+    observationSpace: parts.observationSpace,
+    actionSpace: parts.actionSpace,
+    observationNormalization: parts.observationNormalization,
+    layers,
+    ...(parts.actionSpace.type === 'box' && parts.logStd ? { logStd: Array.from(parts.logStd) } : {}),
+    ...(parts.meta ? { meta: parts.meta } : {}),
+  };
+  decodePolicyFile(file, 'buildPolicyFile');
+  return file;
+}
+
+/** The dense layers a policy file holds, dequantised, in the tf kernel layout (for oracles and tfjs). */
+export function policyFileLayers(file: PolicyFile): DenseWeights[] {
+  return decodePolicyFile(file).layers.map((d) => {
+    const rows = d.weights instanceof Int8Array ? dequantizeRows({ q: d.weights, scales: d.scales! }, d.outputs, d.inputs) : d.weights;
+    return { inputs: d.inputs, outputs: d.outputs, kernel: transpose(rows, d.outputs, d.inputs), bias: d.bias, activation: d.activation };
+  });
+}
+
+/** The file as the bytes a game ships (compact JSON, UTF-8). */
+export function policyFileBytes(file: PolicyFile): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(file));
+}
+
+/** [rows x cols] -> [cols x rows]. */
+export function transpose(m: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
+}

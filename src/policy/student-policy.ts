@@ -1,0 +1,209 @@
+/**
+ * A loaded student: observation in, action out, in plain TypeScript.
+ *
+ * Action selection follows the file's action space: argmax of each branch's logits (temperature 0)
+ * or a draw from softmax(logits / temperature); for boxes the Gaussian mean, or a draw with
+ * standard deviation temperature * exp(logStd), clipped to the box. An action mask removes choices
+ * before either. Draws come from a seeded `Rng`, so a seeded game replays the same moves.
+ */
+import { Rng } from '../env/rng.js';
+import type { BoxSpace, Space } from '../env/spaces.js';
+import { MlpRuntime } from './mlp.js';
+import { decodePolicyFile, type PolicyFile } from './policy-file.js';
+
+export interface StudentPolicyOptions {
+  /** 0 acts greedily (argmax, Gaussian mean); above 0 samples, flatter as it grows. Default 0. */
+  temperature?: number;
+  /** Seeds the generator used for sampling. Default 0. */
+  seed?: number;
+  /** Names the file in error messages. */
+  source?: string;
+}
+
+/** An action mask: one entry per logit (all branches laid end to end); false or 0 forbids it. */
+export type ActionMask = ArrayLike<boolean | number>;
+
+export type StudentAction = number | number[] | Float32Array;
+
+export class StudentPolicy {
+  readonly file: PolicyFile;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  readonly parameterCount: number;
+  private readonly net: MlpRuntime;
+  private readonly rng: Rng;
+  private readonly obsSize: number;
+  /** Branch sizes of a discrete or multi-discrete space; empty for a box. */
+  private readonly branches: number[];
+  /** Per-dimension normalisation, precomputed: z = (x - mean) * invStd. */
+  private readonly mean: Float32Array | null;
+  private readonly invStd: Float32Array | null;
+  private readonly clip: number;
+  private readonly std: Float32Array | null;
+  private readonly probs: Float32Array;
+  private readonly multi: number[];
+  private readonly boxAction: Float32Array;
+  /** A box's bounds, copied once into typed arrays so the per-decision clip reads raw doubles. */
+  private readonly low: Float64Array | null;
+  private readonly high: Float64Array | null;
+  private temp: number;
+
+  constructor(file: unknown, options: StudentPolicyOptions = {}) {
+    const source = options.source ?? 'policy file';
+    const decoded = decodePolicyFile(file, source);
+    this.file = decoded.file;
+    this.observationSpace = this.file.observationSpace;
+    this.actionSpace = this.file.actionSpace;
+    this.net = new MlpRuntime(decoded.layers);
+    this.parameterCount = this.net.parameterCount;
+    this.obsSize = this.net.input.length;
+    const space = this.actionSpace;
+    this.branches = space.type === 'discrete' ? [space.n] : space.type === 'multi-discrete' ? [...space.nvec] : [];
+    const norm = this.file.observationNormalization;
+    this.mean = norm ? Float32Array.from(norm.mean) : null;
+    this.invStd = norm ? Float32Array.from(norm.var, (v) => 1 / Math.sqrt(v + norm.epsilon)) : null;
+    this.clip = norm ? norm.clip : Infinity;
+    this.std = space.type === 'box' ? Float32Array.from(this.file.logStd ?? new Array<number>(this.net.output.length).fill(0), Math.exp) : null;
+    this.probs = new Float32Array(this.net.output.length);
+    this.multi = new Array<number>(this.branches.length).fill(0);
+    this.boxAction = new Float32Array(space.type === 'box' ? this.net.output.length : 0);
+    this.low = space.type === 'box' ? Float64Array.from(space.low) : null;
+    this.high = space.type === 'box' ? Float64Array.from(space.high) : null;
+    this.rng = new Rng(options.seed ?? 0);
+    this.temp = 0;
+    this.temperature = options.temperature ?? 0;
+  }
+
+  get temperature(): number {
+    return this.temp;
+  }
+
+  set temperature(t: number) {
+    if (!(t >= 0) || !Number.isFinite(t)) throw new Error(`StudentPolicy.temperature: expected a finite number >= 0, got ${t}`);
+    this.temp = t;
+  }
+
+  /** Restarts the sampling generator. */
+  reseed(seed: number): void {
+    this.rng.seed(seed);
+  }
+
+  /**
+   * The network's raw outputs for a raw observation: logits (all branches end to end) or Gaussian
+   * means. The returned array is reused by the next call.
+   */
+  logits(observation: ArrayLike<number>): Float32Array {
+    const x = this.net.input;
+    if (observation.length !== this.obsSize) throw new Error(`StudentPolicy: expected an observation of ${this.obsSize} numbers, got ${observation.length}`);
+    for (let i = 0; i < this.obsSize; i++) {
+      let v = observation[i]!;
+      if (v !== v) throw new Error(`StudentPolicy: observation[${i}] is NaN`);
+      if (this.mean !== null) {
+        v = (v - this.mean[i]!) * this.invStd![i]!;
+        v = v > this.clip ? this.clip : v < -this.clip ? -this.clip : v;
+      }
+      x[i] = v;
+    }
+    return this.net.run();
+  }
+
+  /**
+   * Chooses an action: a number (discrete), an array of numbers (multi-discrete) or a Float32Array
+   * (box). Arrays are reused by the next call: copy one to keep it.
+   */
+  act(observation: ArrayLike<number>, mask?: ActionMask): StudentAction {
+    const z = this.logits(observation);
+    if (this.std !== null) return this.gaussian(z);
+    this.checkMask(mask);
+    let offset = 0;
+    for (let b = 0; b < this.branches.length; b++) {
+      const k = this.branches[b]!;
+      this.multi[b] = this.temp === 0 ? argmax(z, offset, k, mask) : this.sample(z, offset, k, mask);
+      offset += k;
+    }
+    return this.actionSpace.type === 'discrete' ? this.multi[0]! : this.multi;
+  }
+
+  /**
+   * Each branch's action probabilities, softmax(logits / temperature) with temperature 1 when
+   * acting greedily, masked choices at 0; for a box, the Gaussian means. Reused by the next call.
+   */
+  probabilities(observation: ArrayLike<number>, mask?: ActionMask): Float32Array {
+    const z = this.logits(observation);
+    if (this.std !== null) {
+      this.probs.set(z);
+      return this.probs;
+    }
+    this.checkMask(mask);
+    const t = this.temp === 0 ? 1 : this.temp;
+    let offset = 0;
+    for (const k of this.branches) {
+      let max = -Infinity;
+      for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && z[j]! > max) max = z[j]!;
+      let total = 0;
+      for (let j = offset; j < offset + k; j++) {
+        const p = allowed(mask, j) ? Math.exp((z[j]! - max) / t) : 0;
+        this.probs[j] = p;
+        total += p;
+      }
+      for (let j = offset; j < offset + k; j++) this.probs[j] = this.probs[j]! / total;
+      offset += k;
+    }
+    return this.probs;
+  }
+
+  private sample(z: Float32Array, offset: number, k: number, mask: ActionMask | undefined): number {
+    let max = -Infinity;
+    for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && z[j]! > max) max = z[j]!;
+    let total = 0;
+    for (let j = offset; j < offset + k; j++) if (allowed(mask, j)) total += Math.exp((z[j]! - max) / this.temp);
+    let u = this.rng.float() * total;
+    let last = offset;
+    for (let j = offset; j < offset + k; j++) {
+      if (!allowed(mask, j)) continue;
+      last = j;
+      u -= Math.exp((z[j]! - max) / this.temp);
+      if (u < 0) return j - offset;
+    }
+    return last - offset;
+  }
+
+  private gaussian(mean: Float32Array): Float32Array {
+    const low = this.low!;
+    const high = this.high!;
+    for (let d = 0; d < mean.length; d++) {
+      const a = this.temp === 0 ? mean[d]! : mean[d]! + this.temp * this.std![d]! * this.rng.normal();
+      this.boxAction[d] = a < low[d]! ? low[d]! : a > high[d]! ? high[d]! : a;
+    }
+    return this.boxAction;
+  }
+
+  /** A wrong-length mask, or a branch with nothing allowed, would silently pick a forbidden action. */
+  private checkMask(mask: ActionMask | undefined): void {
+    if (mask === undefined) return;
+    if (mask.length !== this.probs.length) throw new Error(`StudentPolicy: expected an action mask of ${this.probs.length} entries (one per choice), got ${mask.length}`);
+    let offset = 0;
+    for (let b = 0; b < this.branches.length; b++) {
+      const k = this.branches[b]!;
+      let any = false;
+      for (let j = offset; j < offset + k; j++) any = any || allowed(mask, j);
+      if (!any) throw new Error(`StudentPolicy: the action mask allows nothing in branch ${b}`);
+      offset += k;
+    }
+  }
+}
+
+/** Loads a policy file (parsed JSON or its text), validating every field. */
+export function loadStudentPolicy(file: unknown, options: StudentPolicyOptions = {}): StudentPolicy {
+  return new StudentPolicy(file, options);
+}
+
+function allowed(mask: ActionMask | undefined, j: number): boolean {
+  return mask === undefined || !!mask[j];
+}
+
+function argmax(z: Float32Array, offset: number, k: number, mask: ActionMask | undefined): number {
+  let best = -1;
+  for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && (best < 0 || z[j]! > z[best]!)) best = j;
+  return best - offset;
+}
