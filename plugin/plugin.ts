@@ -14,6 +14,8 @@
 import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
+import { Difficulty, type LadderPolicies } from './difficulty.js';
+import { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
 /** Scene event names (Phaser.Scenes.Events), written out so this module needs no Phaser at run time. */
 const START = 'start';
@@ -23,16 +25,7 @@ const BOOT = 'boot';
 const PRE_UPDATE = 'preupdate';
 const POST_UPDATE = 'postupdate';
 
-/** Emitted on the scene's event emitter when a played (not trained) agent's episode ends. */
-export const EPISODE_END = 'ai-episode-end';
-
-/** Payload of EPISODE_END. */
-export interface EpisodeEndEvent {
-  agent: string;
-  done: Exclude<DoneKind, false>;
-  /** The sum of the agent's rewards over the episode. */
-  return: number;
-}
+export { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
 const instances = new WeakMap<object, DistillPlugin>();
 
@@ -141,6 +134,14 @@ export class DistillPlugin {
       agent.framesInDecision = 0;
       agent.stale = true;
     }
+  }
+
+  /**
+   * Drives an agent with a difficulty ladder (a ladder file and the policies its levels name),
+   * starting at the weakest level; `setDifficulty(level)` on the result changes level at run time.
+   */
+  difficulty(name: string, ladder: unknown, policies: LadderPolicies, seed = 0): Difficulty {
+    return new Difficulty(this, name, ladder, policies, seed);
   }
 
   /** Stops driving an agent: its `act` is no longer called. */

@@ -1,0 +1,80 @@
+/**
+ * A difficulty ladder driving one agent: `this.ai.difficulty('paddle', ladder, policies)` returns a
+ * Difficulty, which drives the agent at the ladder's first level until `setDifficulty(level)` picks
+ * another. Switching takes effect at the next decision, without restarting the scene.
+ */
+import type { Action, Space } from '../src/env/index.js';
+import { LevelPolicy, decodeLadderFile, type LadderFile, type LadderLevel, type TemperedPolicy } from '../src/policy/difficulty.js';
+import { AgentError, type ActionMask, type Policy } from './agent.js';
+import { EPISODE_END, type EpisodeEndEvent } from './events.js';
+
+/** What a Difficulty needs of the plugin (DistillPlugin has it). */
+export interface DifficultyHost {
+  readonly systems: { readonly events: { on(event: string, fn: (e: EpisodeEndEvent) => void, context: unknown): unknown; off(event: string, fn: (e: EpisodeEndEvent) => void, context: unknown): unknown } };
+  use(name: string, driver: Policy): void;
+  release(name: string): void;
+  driverOf(name: string): unknown;
+  require(name: string): { readonly actionSpace: Space };
+}
+
+/** The policies a ladder's levels name, by the `policy` string of each level. */
+export type LadderPolicies = Record<string, TemperedPolicy>;
+
+export class Difficulty implements Policy {
+  readonly ladder: LadderFile;
+  private index = 0;
+  /** One LevelPolicy per level, made when the agent is first seen (its action space is needed). */
+  private readonly levels: (LevelPolicy | null)[];
+
+  constructor(private readonly plugin: DifficultyHost, readonly agent: string, ladder: unknown, private readonly policies: LadderPolicies, private readonly seed = 0) {
+    this.ladder = decodeLadderFile(ladder, `ladder for agent '${agent}'`);
+    for (const level of this.ladder.levels) {
+      if (!policies[level.policy]) {
+        throw new AgentError(`ladder for agent '${agent}': level '${level.name}' plays policy '${level.policy}', which was not given (given: ${Object.keys(policies).join(', ') || 'none'})`);
+      }
+    }
+    this.levels = this.ladder.levels.map(() => null);
+    plugin.systems.events.on(EPISODE_END, this.onEpisodeEnd, this);
+    plugin.use(agent, this);
+  }
+
+  /** The level in play. */
+  get level(): LadderLevel {
+    return this.ladder.levels[this.index]!;
+  }
+
+  get levelIndex(): number {
+    return this.index;
+  }
+
+  /** Picks a level by its index (0 = weakest) or its name. */
+  setDifficulty(level: number | string): void {
+    const index = typeof level === 'number' ? level : this.ladder.levels.findIndex((l) => l.name === level);
+    if (!Number.isInteger(index) || index < 0 || index >= this.ladder.levels.length) {
+      const names = this.ladder.levels.map((l) => `'${l.name}'`).join(', ');
+      throw new AgentError(`agent '${this.agent}': no difficulty level ${JSON.stringify(level)} (levels 0..${this.ladder.levels.length - 1}: ${names})`);
+    }
+    this.index = index;
+    this.levels[index]?.reset();
+  }
+
+  act(observation: Float32Array, _mask?: ActionMask): Action {
+    let level = this.levels[this.index];
+    if (!level) {
+      const spec = this.ladder.levels[this.index]!;
+      level = new LevelPolicy(this.policies[spec.policy]!, spec, this.plugin.require(this.agent).actionSpace, this.seed + this.index);
+      this.levels[this.index] = level;
+    }
+    return level.act(observation);
+  }
+
+  /** Stops driving the agent and listening to the scene. */
+  destroy(): void {
+    this.plugin.systems.events.off(EPISODE_END, this.onEpisodeEnd, this);
+    if (this.plugin.driverOf(this.agent) === this) this.plugin.release(this.agent);
+  }
+
+  private onEpisodeEnd(event: EpisodeEndEvent): void {
+    if (event.agent === this.agent) this.levels[this.index]?.reset();
+  }
+}

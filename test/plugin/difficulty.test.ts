@@ -1,0 +1,59 @@
+import { HeadlessGame, AgentError, Difficulty, LADDER_FORMAT, type TemperedPolicy } from 'phaser-distill/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WalkScene } from '../helpers/scenes.js';
+
+const hosts: HeadlessGame[] = [];
+afterEach(() => {
+  for (const h of hosts.splice(0)) h.destroy();
+});
+
+/** Always "right" (2); its temperature is recorded so the test sees which level asked. */
+class Right implements TemperedPolicy {
+  temperature = 0;
+  act(): number {
+    return 2;
+  }
+}
+
+const ladder = {
+  format: LADDER_FORMAT, version: 1, game: 'walk', agent: 'walker', metric: 'episode_return',
+  levels: [
+    { name: 'sleepy', policy: 'right', temperature: 0, reactionDelay: 0, actionNoise: 1 },
+    { name: 'sharp', policy: 'right', temperature: 0, reactionDelay: 0, actionNoise: 0 },
+  ],
+};
+
+describe('difficulty ladder in a real scene', () => {
+  it('drives the agent at the chosen level and switches level without a restart', async () => {
+    const host = await HeadlessGame.create({ scene: WalkScene, width: 200, height: 100 });
+    hosts.push(host);
+    const scene = host.scenes[0]! as WalkScene;
+    scene.ai.restartOnDone = false;
+    const difficulty = scene.ai.difficulty('walker', ladder, { right: new Right() });
+    expect(difficulty).toBeInstanceOf(Difficulty);
+    expect(difficulty.level.name).toBe('sleepy');
+
+    // Level 0 acts at random: the dot wanders. Level 1 always pushes right: the dot runs right.
+    const drift = () => {
+      scene.limit = 1e9;
+      const start = scene.x;
+      for (let i = 0; i < 40; i++) host.frame();
+      return scene.x - start;
+    };
+    const creates = WalkScene.creates;
+    const sleepy = drift();
+    difficulty.setDifficulty('sharp');
+    const sharp = drift();
+    expect(WalkScene.creates).toBe(creates);
+    expect(sharp).toBeGreaterThan(0.35);
+    expect(Math.abs(sleepy)).toBeLessThan(sharp);
+    expect(() => difficulty.setDifficulty(5)).toThrow(/no difficulty level 5 \(levels 0\.\.1: 'sleepy', 'sharp'\)/);
+  });
+
+  it('names a level whose policy was not given', async () => {
+    const host = await HeadlessGame.create({ scene: WalkScene, width: 200, height: 100 });
+    hosts.push(host);
+    expect(() => host.scenes[0]!.ai.difficulty('walker', ladder, {})).toThrow(AgentError);
+    expect(() => host.scenes[0]!.ai.difficulty('walker', ladder, {})).toThrow(/level 'sleepy' plays policy 'right', which was not given/);
+  });
+});
