@@ -81,14 +81,7 @@ export class ConfigError extends Error {
 /** Parses and validates a config object; `source` names it in errors. */
 export function parseRunConfig(raw: unknown, source: string, baseDir: string): RunConfig {
   const result = runConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.flatMap((issue) => {
-      const at = ['config', ...issue.path].join('.');
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at}.${k}: unknown key`);
-      return [`${at}: ${issue.message}`];
-    });
-    throw new ConfigError(`${source}:\n  ${lines.join('\n  ')}`);
-  }
+  if (!result.success) throw new ConfigError(`${source}:\n  ${formatIssues(result.error.issues).join('\n  ')}`);
   return { ...result.data, envPath: resolve(baseDir, result.data.env) };
 }
 
@@ -113,4 +106,13 @@ export function loadRunConfig(path: string): RunConfig {
 export function ppoConfigOf(config: RunConfig): PpoConfig {
   const { network, ...rest } = config.train.ppo;
   return { ...defaultPpoConfig, ...rest, network: { ...defaultPpoConfig.network, ...network }, seed: config.seed };
+}
+
+/** One line per problem, each naming the key's path from `config`. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.flatMap((issue) => {
+    const at = ['config', ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at}.${k}: unknown key`);
+    return [`${at}: ${issue.message}`];
+  });
 }

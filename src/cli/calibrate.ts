@@ -1,0 +1,166 @@
+/**
+ * `phaser-distill calibrate <config>`: plays each difficulty level against the game's reference
+ * opponent until neighbouring levels' 95% confidence intervals separate (or an episode cap is
+ * reached), then writes a ladder file with each level's measured strength. A ladder whose levels
+ * are not strictly ordered, weakest first, is a failure: the file is still written, the exit code
+ * says so.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { flatSize, type EnvModule, type VectorEnv } from '../env/index.js';
+import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
+import { loadStudentPolicy } from '../policy/index.js';
+import { ConfigError, formatIssues } from './config.js';
+
+const levelSchema = z
+  .object({
+    name: z.string().min(1),
+    policy: z.string().min(1),
+    temperature: z.number().min(0).default(0),
+    reactionDelay: z.number().int().min(0).default(0),
+    actionNoise: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+
+export const calibrateConfigSchema = z
+  .object({
+    game: z.string().min(1),
+    /** The game's env module (relative to the config), whose vector env plays the reference opponent. */
+    env: z.string().min(1),
+    agent: z.string().min(1),
+    /** point_win_rate: share of +1 rewards among +-1 rewards (points); episode_return: mean return. */
+    metric: z.enum(['point_win_rate', 'episode_return']),
+    seed: z.number().int().min(0).default(10_000),
+    numEnvs: z.number().int().positive().default(8),
+    episodes: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).strict().default({ min: 40, max: 640 }),
+    /** Where the ladder file goes, relative to the config; level policies are resolved from there too. */
+    out: z.string().min(1),
+    levels: z.array(levelSchema).min(2),
+  })
+  .strict();
+
+export type CalibrateConfig = z.infer<typeof calibrateConfigSchema>;
+
+/** What a level did over its episodes. */
+export interface Outcome {
+  returns: number[];
+  won: number;
+  lost: number;
+}
+
+/** Plays `episodes` episodes of one level in `env` (one LevelPolicy per env, so each has its own memory). */
+export function playLevel(env: VectorEnv, make: (envIndex: number) => LevelPolicy, episodes: number, seed: number): Outcome {
+  const n = env.numEnvs;
+  const policies = Array.from({ length: n }, (_, i) => make(i));
+  const obsSize = flatSize(env.observationSpace);
+  const actSize = flatSize(env.actionSpace);
+  const actions = new Float32Array(n * actSize);
+  const out: Outcome = { returns: [], won: 0, lost: 0 };
+  let obs = env.reset(seed);
+  while (out.returns.length < episodes) {
+    for (let i = 0; i < n; i++) {
+      const a = policies[i]!.act(obs.subarray(i * obsSize, (i + 1) * obsSize));
+      if (typeof a === 'number') actions[i] = a;
+      else actions.set(Array.from(a), i * actSize);
+    }
+    const r = env.step(actions);
+    for (let i = 0; i < n; i++) {
+      if (r.rewards[i]! > 0) out.won += 1;
+      else if (r.rewards[i]! < 0) out.lost += 1;
+    }
+    for (const e of r.episodes) {
+      out.returns.push(e.return);
+      policies[e.env]!.reset();
+    }
+    obs = r.observations;
+  }
+  return out;
+}
+
+/** 95% interval: Wilson's for a rate of points, the normal one for a mean return. */
+export function strengthOf(o: Outcome, metric: CalibrateConfig['metric']): Strength {
+  if (metric === 'point_win_rate') {
+    const n = o.won + o.lost;
+    const p = n ? o.won / n : 0;
+    const z = 1.96;
+    const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+    const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+    return { mean: p, low: n ? centre - half : 0, high: n ? centre + half : 1, episodes: o.returns.length };
+  }
+  const n = o.returns.length;
+  const mean = o.returns.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(o.returns.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
+  return { mean, low: mean - (1.96 * sd) / Math.sqrt(n), high: mean + (1.96 * sd) / Math.sqrt(n), episodes: n };
+}
+
+/** True when every level's interval lies wholly above the previous level's. */
+export function strictlyOrdered(strengths: readonly Strength[]): boolean {
+  return strengths.every((s, i) => i === 0 || s.low > strengths[i - 1]!.high);
+}
+
+export interface CalibrationResult {
+  ladder: LadderFile;
+  ordered: boolean;
+  path: string;
+}
+
+export async function runCalibrate(configPath: string, log: (line: string) => void = console.log): Promise<CalibrationResult> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(configPath, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${configPath}: cannot read the config (${(e as Error).message})`);
+  }
+  const parsed = calibrateConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${configPath}:\n  ${formatIssues(parsed.error.issues).join('\n  ')}`);
+  const config = parsed.data;
+  const baseDir = dirname(resolve(configPath));
+  const outPath = resolve(baseDir, config.out);
+  const module = (await import(resolve(baseDir, config.env))) as Partial<EnvModule>;
+  if (typeof module.makeVectorEnv !== 'function') throw new Error(`${config.env}: the env module must export makeVectorEnv({ numEnvs })`);
+  const env = await module.makeVectorEnv({ numEnvs: config.numEnvs });
+
+  const outcomes: Outcome[] = config.levels.map(() => ({ returns: [], won: 0, lost: 0 }));
+  const play = (k: number, episodes: number, round: number) => {
+    const level = config.levels[k]!;
+    const file = JSON.parse(readFileSync(resolve(dirname(outPath), level.policy), 'utf8')) as unknown;
+    const policy = loadStudentPolicy(file, { seed: config.seed + k, source: level.policy });
+    const o = playLevel(env, (i) => new LevelPolicy(policy, level, env.actionSpace, config.seed + 7919 * k + i), episodes, config.seed + 1_000_003 * round + 101 * k);
+    const into = outcomes[k]!;
+    into.returns.push(...o.returns);
+    into.won += o.won;
+    into.lost += o.lost;
+  };
+
+  // Every level starts with `min` episodes; the levels of any pair still overlapping get as many again.
+  let round = 0;
+  config.levels.forEach((_, k) => play(k, config.episodes.min, round));
+  for (;;) {
+    const strengths = outcomes.map((o) => strengthOf(o, config.metric));
+    log(`round ${round}: ${strengths.map((s, k) => `${config.levels[k]!.name} ${fmt(s)}`).join(' | ')}`);
+    const overlapping = new Set<number>();
+    strengths.forEach((s, k) => {
+      if (k > 0 && !(s.low > strengths[k - 1]!.high) && s.mean > strengths[k - 1]!.mean) overlapping.add(k).add(k - 1);
+    });
+    const growable = [...overlapping].filter((k) => outcomes[k]!.returns.length < config.episodes.max);
+    if (growable.length === 0) break;
+    round += 1;
+    for (const k of growable) play(k, Math.min(outcomes[k]!.returns.length, config.episodes.max - outcomes[k]!.returns.length), round);
+  }
+  env.close();
+
+  const levels: LadderLevel[] = config.levels.map((l, k) => ({ ...l, strength: strengthOf(outcomes[k]!, config.metric) }));
+  const ladder: LadderFile = { format: LADDER_FORMAT, version: LADDER_VERSION, game: config.game, agent: config.agent, metric: config.metric, levels };
+  writeFileSync(outPath, JSON.stringify(ladder, null, 2) + '\n');
+  const ordered = strictlyOrdered(levels.map((l) => l.strength!));
+  log(`ladder written to ${relative(process.cwd(), outPath) || join('.', outPath)}`);
+  for (const l of levels) log(`  ${l.name.padEnd(12)} ${fmt(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy})`);
+  log(ordered ? 'levels are strictly ordered' : 'levels are NOT strictly ordered: neighbouring intervals overlap or decrease');
+  return { ladder, ordered, path: outPath };
+}
+
+function fmt(s: Strength): string {
+  return `${s.mean.toFixed(3)} [${s.low.toFixed(3)}, ${s.high.toFixed(3)}] over ${s.episodes} episodes`;
+}

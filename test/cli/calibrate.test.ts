@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCalibrate, strengthOf, strictlyOrdered } from '../../src/cli/calibrate.js';
+import { box, discrete } from '../../src/env/index.js';
+import { buildPolicyFile } from '../../src/distill/export.js';
+import { decodeLadderFile } from '../../src/policy/difficulty.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pd-cal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A hand-set linear Balance controller: push towards the side the pole falls to. */
+function balanceController(): unknown {
+  return buildPolicyFile({
+    observationSpace: box([4], -1e6, 1e6),
+    actionSpace: discrete(2),
+    observationNormalization: null,
+    // Kernel [inputs, outputs]: logit 1 (push right) grows with x, x', theta and theta'; logit 0 stays 0.
+    layers: [{ inputs: 4, outputs: 2, kernel: Float32Array.of(0, 0.1, 0, 0.5, 0, 10, 0, 2), bias: new Float32Array(2), activation: 'linear' }],
+    logStd: null,
+  });
+}
+
+describe('calibrate', () => {
+  it('computes Wilson intervals for point rates and normal ones for returns', () => {
+    const rate = strengthOf({ returns: [0], won: 80, lost: 20 }, 'point_win_rate');
+    expect(rate.mean).toBe(0.8);
+    expect(rate.low).toBeCloseTo(0.711, 2);
+    expect(rate.high).toBeCloseTo(0.867, 2);
+    const ret = strengthOf({ returns: [1, 2, 3, 4], won: 0, lost: 0 }, 'episode_return');
+    expect(ret.mean).toBe(2.5);
+    expect(ret.high - ret.mean).toBeCloseTo((1.96 * Math.sqrt(5 / 3)) / 2, 6);
+    expect(strictlyOrdered([{ mean: 1, low: 0, high: 2, episodes: 1 }, { mean: 3, low: 2.5, high: 4, episodes: 1 }])).toBe(true);
+    expect(strictlyOrdered([{ mean: 1, low: 0, high: 2, episodes: 1 }, { mean: 3, low: 1.5, high: 4, episodes: 1 }])).toBe(false);
+  });
+
+  it('measures levels of a real controller on Balance and writes a strictly ordered ladder', async () => {
+    writeFileSync(join(dir, 'controller.json'), JSON.stringify(balanceController()));
+    const config = join(dir, 'ladder.yaml');
+    writeFileSync(config, [
+      'game: balance', `env: ${resolve('games/balance/env.ts')}`, 'agent: cart', 'metric: episode_return', 'numEnvs: 4',
+      'episodes: { min: 8, max: 64 }', 'out: ./ladder.json', 'levels:',
+      '  - { name: clumsy, policy: controller.json, actionNoise: 0.9 }',
+      '  - { name: shaky, policy: controller.json, actionNoise: 0.4 }',
+      '  - { name: steady, policy: controller.json }',
+    ].join('\n'));
+    const result = await runCalibrate(config, () => undefined);
+    expect(result.ordered).toBe(true);
+    const ladder = decodeLadderFile(JSON.parse(readFileSync(join(dir, 'ladder.json'), 'utf8')));
+    const means = ladder.levels.map((l) => l.strength!.mean);
+    expect(means[2]).toBeGreaterThan(400);
+    expect(means[0]).toBeLessThan(means[1]!);
+  });
+
+  it('rejects an unknown key in the ladder config, naming it', async () => {
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, 'game: g\nenv: x.ts\nagent: a\nmetric: episode_return\nout: l.json\nlevels: [{ name: a, policy: p, noise: 1 }, { name: b, policy: p }]\n');
+    await expect(runCalibrate(config, () => undefined)).rejects.toThrow(/config\.levels\.0\.noise: unknown key/);
+  });
+});
