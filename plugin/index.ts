@@ -10,3 +10,4 @@ export { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 export { Difficulty, type LadderPolicies } from './difficulty.js';
 export * from '../src/policy/index.js';
 export * from '../src/policy/difficulty.js';
+export { saliency } from '../src/policy/saliency.js';
