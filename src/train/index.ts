@@ -3,3 +3,4 @@ export * from './backend.js';
 export * from './ppo.js';
 export * from './checkpoint.js';
 export * from './metrics.js';
+export * from '../distill/index.js';

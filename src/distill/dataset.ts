@@ -1,0 +1,110 @@
+/**
+ * Distillation data: raw observations labelled by the teacher (its policy outputs and value).
+ *
+ * Collection runs a vector env. At each step and in each env, the teacher acts with probability
+ * beta and the student otherwise (DAgger's mixture, Ross et al. 2011); beta = 1 is plain
+ * teacher-driven collection. Whoever acts, the teacher labels the state, so the student learns what
+ * the teacher would do in the states the student itself reaches. Observation noise perturbs what
+ * the acting policy sees, pushing the trajectory into states just off the teacher's path, while
+ * the stored sample and its label use the clean observation.
+ */
+import { Rng, RunningMeanStd, flatSize, type EpisodeStats, type VectorEnv } from '../env/index.js';
+import { chooseAction } from './actions.js';
+import type { Teacher } from './teacher.js';
+
+/** Growable columns of samples. */
+export class DistillDataset {
+  size = 0;
+  obs: Float32Array;
+  targets: Float32Array;
+  values: Float32Array;
+
+  /** @param obsSize raw observation size  @param outputSize teacher policy outputs per sample */
+  constructor(readonly obsSize: number, readonly outputSize: number, capacity = 1024) {
+    this.obs = new Float32Array(capacity * obsSize);
+    this.targets = new Float32Array(capacity * outputSize);
+    this.values = new Float32Array(capacity);
+  }
+
+  push(obs: ArrayLike<number>, obsAt: number, target: ArrayLike<number>, targetAt: number, value: number): void {
+    if (this.size === this.values.length) this.grow();
+    const D = this.obsSize;
+    const P = this.outputSize;
+    for (let k = 0; k < D; k++) this.obs[this.size * D + k] = obs[obsAt + k]!;
+    for (let k = 0; k < P; k++) this.targets[this.size * P + k] = target[targetAt + k]!;
+    this.values[this.size] = value;
+    this.size += 1;
+  }
+
+  private grow(): void {
+    const capacity = this.values.length * 2;
+    const resize = (a: Float32Array, width: number) => {
+      const b = new Float32Array(capacity * width);
+      b.set(a);
+      return b;
+    };
+    this.obs = resize(this.obs, this.obsSize);
+    this.targets = resize(this.targets, this.outputSize);
+    this.values = resize(this.values, 1);
+  }
+}
+
+/** The student's greedy policy outputs for `n` raw observations ([n * P]). */
+export type StudentOutputs = (raw: Float32Array, n: number) => Float32Array;
+
+export interface CollectOptions {
+  /** Vector steps to take (samples = steps * numEnvs). */
+  steps: number;
+  /** Probability that the teacher acts at a step; the student acts otherwise. */
+  beta: number;
+  /** Needed when beta < 1. */
+  student?: StudentOutputs;
+  /** The teacher samples its actions (true) or acts greedily (false) when it drives. */
+  teacherSamples: boolean;
+  /** Std of Gaussian noise on what the acting policy sees, in units of each dimension's spread. */
+  obsNoise: number;
+  /** Each sample goes to `heldOut` with this probability. */
+  heldOutFraction: number;
+  rng: Rng;
+  /** Spread of each observation dimension, updated with every clean observation seen. */
+  obsSpread: RunningMeanStd;
+}
+
+/**
+ * Collects samples into `train` and `heldOut`. The env must have been reset by the caller (or
+ * `firstObs` given); returns the observations to continue from and the episodes that ended.
+ */
+export function collect(env: VectorEnv, teacher: Teacher, train: DistillDataset, heldOut: DistillDataset, firstObs: Float32Array, o: CollectOptions): { obs: Float32Array; episodes: EpisodeStats[] } {
+  const N = env.numEnvs;
+  const D = flatSize(env.observationSpace);
+  const A = flatSize(env.actionSpace);
+  if (o.beta < 1 && !o.student) throw new Error('collect: beta < 1 needs a student to act');
+  const actions = new Float32Array(N * A);
+  const seen = new Float32Array(N * D);
+  const episodes: EpisodeStats[] = [];
+  let obs = firstObs;
+  for (let t = 0; t < o.steps; t++) {
+    o.obsSpread.update(obs, N);
+    const labels = teacher.predict(obs, N);
+    // What the acting policy sees: the clean observation, or a noisy copy of it.
+    let acting = labels.policy;
+    if (o.obsNoise > 0) {
+      for (let j = 0; j < N * D; j++) seen[j] = obs[j]! + o.obsNoise * Math.sqrt(o.obsSpread.var[j % D]!) * o.rng.normal();
+      acting = teacher.predict(seen, N).policy;
+    } else {
+      seen.set(obs);
+    }
+    const studentOut = o.beta < 1 ? o.student!(seen, N) : null;
+    for (let i = 0; i < N; i++) {
+      const byTeacher = o.rng.float() < o.beta;
+      if (byTeacher) chooseAction(env.actionSpace, acting, i, actions, i * A, o.teacherSamples ? o.rng : null, teacher.logStd);
+      else chooseAction(env.actionSpace, studentOut!, i, actions, i * A, null, null);
+      const into = o.rng.float() < o.heldOutFraction ? heldOut : train;
+      into.push(obs, i * D, labels.policy, i * teacher.outputSize, labels.value[i]!);
+    }
+    const r = env.step(actions);
+    episodes.push(...r.episodes);
+    obs = r.observations;
+  }
+  return { obs, episodes };
+}

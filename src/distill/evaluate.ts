@@ -1,0 +1,248 @@
+/**
+ * Evaluation of a teacher and its students on fresh seeds, side by side: return (mean, spread),
+ * action agreement with the teacher on the states each student itself visits, parameters and
+ * compression, file bytes raw and gzipped, and the batch-1 decision time of the plain runtime
+ * against TensorFlow.js `predict` on the same network.
+ *
+ * Every policy acts greedily. Each env of the vector env plays the same number of episodes, so
+ * short episodes are not over-counted (taking the first N episodes to end would favour them).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { flatSize, type VectorEnv } from '../env/index.js';
+import { StudentPolicy, type PolicyFile } from '../policy/index.js';
+import { agrees, chooseAction } from './actions.js';
+import { buildPolicyFile, policyFileBytes, policyFileLayers, type DenseWeights } from './export.js';
+import type { Teacher } from './teacher.js';
+
+export interface PolicyEvaluation {
+  name: string;
+  role: 'teacher' | 'student';
+  hidden: number[];
+  dtype: 'float32' | 'int8';
+  episodes: number;
+  returnMean: number;
+  returnStd: number;
+  returnMin: number;
+  returnMax: number;
+  /** returnMean / the teacher's returnMean. */
+  returnRatio: number;
+  /** Share of decisions where the greedy action equals the teacher's in the same state. */
+  agreement: number;
+  /** Parameters of the policy network (the teacher's actor; the critic is not shipped). */
+  parameters: number;
+  /** Teacher parameters / these parameters. */
+  compression: number;
+  /** The policy file's bytes (the teacher's actor written in the same format, float32). */
+  bytes: number;
+  gzipBytes: number;
+  /** Microseconds per batch-1 decision: plain runtime (normalise, forward, argmax). */
+  runtimeUs: number;
+  /** Microseconds per batch-1 `predict` + `dataSync` of the same network in TensorFlow.js. */
+  tfjsUs: number;
+  /** tfjsUs / runtimeUs. */
+  speedup: number;
+}
+
+export interface EvaluationReport {
+  game: string;
+  backend: string;
+  seed: number;
+  teacher: PolicyEvaluation;
+  students: PolicyEvaluation[];
+}
+
+export interface EvaluateOptions {
+  /** Episodes per policy, at least (rounded up to a multiple of the env count). */
+  episodes?: number;
+  /** Seeds the evaluation episodes; keep it apart from training and distillation seeds. */
+  seed?: number;
+  /** Time each latency side runs for, in total, in milliseconds. */
+  latencyMs?: number;
+  /** Box actions: means within this distance agree. */
+  boxTolerance?: number;
+}
+
+export interface NamedStudent {
+  name: string;
+  file: PolicyFile;
+}
+
+/** Evaluates the teacher and every student on the same fresh episode seeds. */
+export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Teacher, students: NamedStudent[], options: EvaluateOptions = {}): Promise<EvaluationReport> {
+  const episodes = options.episodes ?? 100;
+  const seed = options.seed ?? 1_000_003;
+  const latencyMs = options.latencyMs ?? 300;
+  const tolerance = options.boxTolerance ?? 0.1;
+  if (flatSize(env.observationSpace) !== teacher.obsSize) throw new Error(`evaluate '${game}': the env observes ${flatSize(env.observationSpace)} numbers, the teacher ${teacher.obsSize}`);
+  const space = env.actionSpace;
+  const A = flatSize(space);
+  const D = teacher.obsSize;
+
+  const teacherFile = buildPolicyFile({
+    observationSpace: teacher.observationSpace, actionSpace: teacher.actionSpace,
+    observationNormalization: teacher.obsStats ? { mean: Array.from(teacher.obsStats.mean), var: Array.from(teacher.obsStats.var), clip: 10, epsilon: 1e-8 } : null,
+    layers: teacher.actorLayers(), logStd: teacher.logStd, meta: { role: 'teacher' },
+  });
+  const teacherRun = runEpisodes(env, episodes, seed, (obs, n, out) => {
+    const p = teacher.predict(obs, n).policy;
+    for (let i = 0; i < n; i++) chooseAction(space, p, i, out, i * A, null, null);
+    return n;
+  });
+  const observations = teacherRun.observations;
+  const all = [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }, ...students.map((s) => ({ ...s, role: 'student' as const }))];
+  const rows: PolicyEvaluation[] = [];
+  for (const entry of all) {
+    const policy = new StudentPolicy(entry.file, { source: entry.name });
+    const P = policy.file.layers[policy.file.layers.length - 1]!.outputs;
+    let run = teacherRun;
+    let agreement = 1;
+    if (entry.role === 'student') {
+      let agree = 0;
+      let total = 0;
+      const logits = new Float32Array(env.numEnvs * P);
+      run = runEpisodes(env, episodes, seed, (obs, n, out, active) => {
+        for (let i = 0; i < n; i++) logits.set(policy.logits(obs.subarray(i * D, (i + 1) * D)), i * P);
+        const t = teacher.predict(obs, n).policy;
+        for (let i = 0; i < n; i++) {
+          chooseAction(space, logits, i, out, i * A, null, null);
+          if (active[i]) {
+            total += 1;
+            if (agrees(space, logits, t, i, tolerance)) agree += 1;
+          }
+        }
+        return n;
+      });
+      agreement = total ? agree / total : 0;
+    }
+    const bytes = policyFileBytes(entry.file);
+    const latency = await compareLatency(policy, policyFileLayers(entry.file), observations, latencyMs);
+    const r = run.returns;
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    rows.push({
+      name: entry.name,
+      role: entry.role,
+      hidden: entry.file.layers.slice(0, -1).map((l) => l.outputs),
+      dtype: entry.file.layers.some((l) => l.dtype === 'int8') ? 'int8' : 'float32',
+      episodes: r.length,
+      returnMean: mean,
+      returnStd: Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / r.length),
+      returnMin: Math.min(...r),
+      returnMax: Math.max(...r),
+      returnRatio: 0,
+      agreement,
+      parameters: policy.parameterCount,
+      compression: 0,
+      bytes: bytes.length,
+      gzipBytes: await gzipSize(bytes),
+      runtimeUs: latency.runtimeUs,
+      tfjsUs: latency.tfjsUs,
+      speedup: latency.tfjsUs / latency.runtimeUs,
+    });
+  }
+  const [t, ...s] = rows as [PolicyEvaluation, ...PolicyEvaluation[]];
+  for (const row of rows) {
+    row.returnRatio = t.returnMean === 0 ? 0 : row.returnMean / t.returnMean;
+    row.compression = t.parameters / row.parameters;
+  }
+  return { game, backend: tf.getBackend(), seed, teacher: t, students: s };
+}
+
+/**
+ * Plays `episodes` episodes (rounded up to a multiple of numEnvs, the same count in every env)
+ * from `env.reset(seed)`. `decide` writes actions for all envs; `active[i]` says whether env i's
+ * current episode counts. Returns the returns and up to 512 visited observations (for timing).
+ */
+export function runEpisodes(env: VectorEnv, episodes: number, seed: number, decide: (obs: Float32Array, n: number, out: Float32Array, active: Uint8Array) => number): { returns: number[]; observations: Float32Array[] } {
+  const N = env.numEnvs;
+  const D = flatSize(env.observationSpace);
+  const quota = Math.ceil(episodes / N);
+  const done = new Int32Array(N);
+  const active = new Uint8Array(N).fill(1);
+  const out = new Float32Array(N * flatSize(env.actionSpace));
+  const returns: number[] = [];
+  const observations: Float32Array[] = [];
+  let obs = env.reset(seed);
+  let step = 0;
+  while (returns.length < quota * N) {
+    decide(obs, N, out, active);
+    if (observations.length < 512 && step % 3 === 0) observations.push(obs.slice(0, D));
+    const r = env.step(out);
+    for (const e of r.episodes) {
+      if (done[e.env]! < quota) returns.push(e.return);
+      done[e.env]! += 1;
+      if (done[e.env]! >= quota) active[e.env] = 0;
+    }
+    obs = r.observations;
+    step += 1;
+  }
+  return { returns, observations };
+}
+
+/**
+ * Batch-1 decision time of the plain runtime and of TensorFlow.js predict on the same layers,
+ * measured in alternating blocks so both sides see the same machine load. Medians of the blocks.
+ */
+export async function compareLatency(policy: StudentPolicy, layers: DenseWeights[], observations: Float32Array[], totalMs: number): Promise<{ runtimeUs: number; tfjsUs: number }> {
+  const model = layersModel(layers);
+  const D = layers[0]!.inputs;
+  try {
+    const runtimeBlock = () => {
+      const calls = 20_000;
+      const t0 = performance.now();
+      let sink = 0;
+      for (let c = 0; c < calls; c++) {
+        const a = policy.act(observations[c % observations.length]!);
+        sink += typeof a === 'number' ? a : a[0]!;
+      }
+      const t = performance.now() - t0;
+      latencySink = sink; // keeps the loop from being optimised away
+      return (t * 1000) / calls;
+    };
+    const tfjsBlock = () => {
+      const calls = 100;
+      const t0 = performance.now();
+      for (let c = 0; c < calls; c++) {
+        const x = tf.tensor2d(observations[c % observations.length]!, [1, D]);
+        const y = model.predict(x) as tf.Tensor;
+        y.dataSync();
+        x.dispose();
+        y.dispose();
+      }
+      return ((performance.now() - t0) * 1000) / calls;
+    };
+    runtimeBlock();
+    tfjsBlock();
+    const runtime: number[] = [];
+    const tfjs: number[] = [];
+    const start = performance.now();
+    while (performance.now() - start < totalMs || runtime.length < 3) {
+      runtime.push(runtimeBlock());
+      tfjs.push(tfjsBlock());
+    }
+    return { runtimeUs: median(runtime), tfjsUs: median(tfjs) };
+  } finally {
+    model.dispose();
+  }
+}
+
+let latencySink = 0;
+
+/** A TensorFlow.js Sequential model with exactly these dense layers. */
+export function layersModel(layers: DenseWeights[]): tf.Sequential {
+  const model = tf.sequential();
+  layers.forEach((l, i) => model.add(tf.layers.dense({ units: l.outputs, activation: l.activation, inputShape: i === 0 ? [l.inputs] : undefined })));
+  tf.tidy(() => layers.forEach((l, i) => model.layers[i]!.setWeights([tf.tensor2d(l.kernel, [l.inputs, l.outputs]), tf.tensor1d(l.bias)])));
+  return model;
+}
+
+/** Size of `bytes` after gzip (CompressionStream: Node 18+ and browsers). */
+export async function gzipSize(bytes: Uint8Array): Promise<number> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
+  return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

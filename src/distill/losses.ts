@@ -1,0 +1,99 @@
+/**
+ * Distillation losses. Shapes: B = batch, P = policy outputs (every branch's logits end to end, or
+ * D Gaussian means). Each loss is summed over branches (or dimensions) and averaged over the batch.
+ *
+ * Soft targets follow Rusu et al. 2016: KL(softmax(z_T / tau) || softmax(z_S)). A small tau
+ * (0.01 in the paper) sharpens the teacher's distribution towards its argmax, which is what the
+ * student has to reproduce to act like the teacher greedily; the student's logits stay unscaled.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * KL(softmax(zT / tau) || softmax(zS)) per branch.
+ * @param teacher [B, P]  @param student [B, P]  @param branches sizes of the branches, summing to P
+ */
+export function softTargetLoss(teacher: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[], tau: number): tf.Scalar {
+  return tf.tidy(() => {
+    const ts = split(teacher, branches);
+    const ss = split(student, branches);
+    const perRow = ts.map((t, b) => {
+      const logP = tf.logSoftmax(tf.div(t, tau));
+      const logQ = tf.logSoftmax(ss[b]!);
+      // p * (log p - log q); p underflows to exactly 0 for hopeless choices, never NaN.
+      return tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, logQ)), 1);
+    });
+    return tf.mean(tf.addN(perRow)) as tf.Scalar;
+  });
+}
+
+/**
+ * Cross-entropy of the student to the teacher's greedy action, per branch.
+ * @param teacher [B, P]  @param student [B, P]
+ */
+export function hardTargetLoss(teacher: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[]): tf.Scalar {
+  return tf.tidy(() => {
+    const ts = split(teacher, branches);
+    const ss = split(student, branches);
+    const perRow = ts.map((t, b) => {
+      // A branch with one choice is always right (and tf.oneHot refuses depth 1).
+      if (branches[b] === 1) return tf.zeros([t.shape[0]]);
+      const target = tf.oneHot(tf.argMax(t, 1), branches[b]!);
+      return tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(ss[b]!)), 1));
+    });
+    return tf.mean(tf.addN(perRow)) as tf.Scalar;
+  });
+}
+
+/**
+ * Squared error to the teacher's Gaussian means, summed over dimensions. With a shared standard
+ * deviation this is the Gaussian KL up to a constant factor, so it serves as soft and hard target.
+ * @param teacher [B, D]  @param student [B, D]
+ */
+export function meanSquaredLoss(teacher: tf.Tensor2D, student: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(student, teacher)), 1)) as tf.Scalar);
+}
+
+/** Squared error to the teacher's value. @param teacher [B]  @param student [B] */
+export function valueLoss(teacher: tf.Tensor1D, student: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(student, teacher))) as tf.Scalar);
+}
+
+export interface LossWeights {
+  /** lambda_s: weight of the soft-target KL. */
+  soft: number;
+  /** lambda_h: weight of the hard-target cross-entropy (or mean squared error). */
+  hard: number;
+  /** Weight of value distillation; 0 leaves the value out. */
+  value: number;
+  /** tau: the teacher's softmax temperature in the soft target. */
+  tau: number;
+}
+
+export interface LossParts {
+  total: tf.Scalar;
+  soft: tf.Scalar;
+  hard: tf.Scalar;
+  value: tf.Scalar;
+}
+
+/**
+ * lambda_s * soft + lambda_h * hard + lambda_v * value. `branches` is null for box actions, whose
+ * soft and hard terms are both the squared error of the means.
+ */
+export function distillLoss(
+  teacher: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[] | null, w: LossWeights,
+  teacherValue?: tf.Tensor1D, studentValue?: tf.Tensor1D,
+): LossParts {
+  return tf.tidy(() => {
+    const zero = tf.scalar(0);
+    const soft = w.soft === 0 ? zero : branches ? softTargetLoss(teacher, student, branches, w.tau) : meanSquaredLoss(teacher, student);
+    const hard = w.hard === 0 ? zero : branches ? hardTargetLoss(teacher, student, branches) : meanSquaredLoss(teacher, student);
+    const value = w.value !== 0 && teacherValue && studentValue ? valueLoss(teacherValue, studentValue) : zero;
+    const total = tf.addN([tf.mul(w.soft, soft), tf.mul(w.hard, hard), tf.mul(w.value, value)]) as tf.Scalar;
+    return { total, soft, hard, value };
+  });
+}
+
+function split(x: tf.Tensor2D, branches: readonly number[]): tf.Tensor2D[] {
+  return branches.length === 1 ? [x] : tf.split(x, [...branches], 1);
+}

@@ -1,0 +1,88 @@
+/**
+ * The evaluation report as Markdown (a table a person reads), JSON (what a CI or a later run
+ * reads) and an SVG plot of return against size, drawn by hand so it needs no plotting library.
+ */
+import type { EvaluationReport, PolicyEvaluation } from './evaluate.js';
+
+const fixed = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+/** One Markdown table row per policy, teacher first. */
+export function reportMarkdown(r: EvaluationReport): string {
+  const head = '| policy | hidden | weights | params | compression | bytes | gzip | return (mean ± std) | % of teacher | agreement | runtime us | tfjs us | speedup |';
+  const rule = '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const row = (p: PolicyEvaluation) =>
+    `| ${p.name} | ${p.hidden.join('x') || 'linear'} | ${p.dtype} | ${p.parameters} | ${fixed(p.compression, 1)}x | ${p.bytes} | ${p.gzipBytes} | ${fixed(p.returnMean, 1)} ± ${fixed(p.returnStd, 1)} | ${fixed(100 * p.returnRatio, 1)}% | ${fixed(100 * p.agreement, 2)}% | ${fixed(p.runtimeUs, 3)} | ${fixed(p.tfjsUs, 1)} | ${fixed(p.speedup, 0)}x |`;
+  return [
+    `# Distillation report: ${r.game}`,
+    '',
+    `Each policy acts greedily for ${r.teacher.episodes} episodes from evaluation seed ${r.seed}. Agreement is measured on the states each student visits. Latency is one batch-1 decision; TensorFlow.js runs on the \`${r.backend}\` backend. The teacher's bytes are its actor written in the student format (float32).`,
+    '',
+    head,
+    rule,
+    row(r.teacher),
+    ...r.students.map(row),
+    '',
+  ].join('\n');
+}
+
+export function reportJson(r: EvaluationReport): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}
+
+/** Return (% of the teacher) against parameters, log scale; float32 circles, int8 squares. */
+export function reportSvg(r: EvaluationReport): string {
+  const W = 640;
+  const H = 400;
+  const m = { left: 64, right: 24, top: 40, bottom: 56 };
+  const all = [r.teacher, ...r.students];
+  const lo = Math.floor(Math.log10(Math.min(...all.map((p) => p.parameters))));
+  const hi = Math.ceil(Math.log10(Math.max(...all.map((p) => p.parameters))) + 1e-9);
+  const yMax = Math.max(110, Math.ceil((100 * Math.max(...all.map((p) => p.returnRatio))) / 10) * 10);
+  const x = (params: number) => m.left + ((Math.log10(params) - lo) / Math.max(1, hi - lo)) * (W - m.left - m.right);
+  const y = (pct: number) => H - m.bottom - (pct / yMax) * (H - m.top - m.bottom);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${escape(r.game)}: return vs policy size</text>`,
+  ];
+  for (let e = lo; e <= hi; e++) {
+    parts.push(`<line x1="${x(10 ** e)}" y1="${m.top}" x2="${x(10 ** e)}" y2="${H - m.bottom}" stroke="#ddd"/>`);
+    parts.push(`<text x="${x(10 ** e)}" y="${H - m.bottom + 16}" text-anchor="middle">10^${e}</text>`);
+  }
+  for (let p = 0; p <= yMax; p += 20) {
+    parts.push(`<line x1="${m.left}" y1="${y(p)}" x2="${W - m.right}" y2="${y(p)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${y(p) + 4}" text-anchor="end">${p}%</text>`);
+  }
+  parts.push(`<line x1="${m.left}" y1="${y(95)}" x2="${W - m.right}" y2="${y(95)}" stroke="#c33" stroke-dasharray="4 3"/>`);
+  parts.push(`<text x="${W - m.right}" y="${y(95) - 4}" text-anchor="end" fill="#c33">95% of the teacher</text>`);
+  parts.push(`<text x="${(W + m.left) / 2}" y="${H - 14}" text-anchor="middle">policy parameters (log scale)</text>`);
+  parts.push(`<text x="16" y="${(H - m.bottom + m.top) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(H - m.bottom + m.top) / 2})">return, % of teacher</text>`);
+  for (const p of all) {
+    const cx = x(p.parameters);
+    const cy = y(100 * p.returnRatio);
+    const color = p.role === 'teacher' ? '#222' : p.dtype === 'int8' ? '#e67e22' : '#2a6fdb';
+    const label = `${p.name}${p.role === 'teacher' ? '' : ` (${p.dtype})`}: ${fixed(100 * p.returnRatio, 1)}%`;
+    parts.push(p.dtype === 'int8'
+      ? `<rect x="${cx - 4}" y="${cy - 4}" width="8" height="8" fill="${color}"><title>${escape(label)}</title></rect>`
+      : `<circle cx="${cx}" cy="${cy}" r="5" fill="${color}"><title>${escape(label)}</title></circle>`);
+  }
+  parts.push(`<circle cx="${m.left + 10}" cy="${m.top + 8}" r="5" fill="#2a6fdb"/><text x="${m.left + 20}" y="${m.top + 12}">student float32</text>`);
+  parts.push(`<rect x="${m.left + 126}" y="${m.top + 4}" width="8" height="8" fill="#e67e22"/><text x="${m.left + 140}" y="${m.top + 12}">student int8</text>`);
+  parts.push(`<circle cx="${m.left + 240}" cy="${m.top + 8}" r="5" fill="#222"/><text x="${m.left + 250}" y="${m.top + 12}">teacher</text>`);
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+/** Writes `report.md`, `report.json` and `return-vs-size.svg` into `dir`. Node only. */
+export async function writeReport(dir: string, r: EvaluationReport): Promise<string[]> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  await fs.mkdir(dir, { recursive: true });
+  const files: [string, string][] = [['report.md', reportMarkdown(r)], ['report.json', reportJson(r)], ['return-vs-size.svg', reportSvg(r)]];
+  for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
+  return files.map(([name]) => path.join(dir, name));
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

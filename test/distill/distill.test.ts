@@ -1,0 +1,151 @@
+/**
+ * Distillation from real PPO teachers on Balance (CartPole-v1). The teacher trains once, in
+ * seconds; every test then distils or evaluates with small budgets.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng, RunningMeanStd, SyncVectorEnv, type Env } from '../../src/env/index.js';
+import {
+  DistillDataset, collect, defaultDistillConfig, distill, evaluatePolicies, initBackend, runEpisodes,
+  type DistillConfig, type PpoTrainer, type Teacher,
+} from '../../src/train/index.js';
+import { StudentPolicy } from '../../src/policy/index.js';
+import { BalanceEnv } from '../../games/balance/balance.js';
+import { MatchEnv, SignEnv } from '../helpers/tiny-envs.js';
+import { trainTeacher } from '../helpers/teachers.js';
+
+const vec = (make: () => Env, n = 8) => new SyncVectorEnv(Array.from({ length: n }, make));
+let balance: { trainer: PpoTrainer; teacher: Teacher };
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  balance = await trainTeacher(() => new BalanceEnv(), { totalTimesteps: 100_000, seed: 3 }, 10, 475);
+});
+afterAll(() => balance.trainer.dispose());
+
+/** Mean greedy return over `episodes` fresh episodes of a student file. */
+function studentReturn(policy: StudentPolicy, make: () => Env, episodes: number, seed: number): number {
+  const env = vec(make, 10);
+  const D = policy.observationSpace.shape.reduce((a, b) => a * b, 1);
+  const { returns } = runEpisodes(env, episodes, seed, (obs, n, out) => {
+    for (let i = 0; i < n; i++) {
+      const a = policy.act(obs.subarray(i * D, (i + 1) * D));
+      if (typeof a === 'number') out[i] = a;
+      else out.set(a, i * out.length / n);
+    }
+    return n;
+  });
+  return returns.reduce((a, b) => a + b, 0) / returns.length;
+}
+
+const quick: DistillConfig = { ...defaultDistillConfig, hidden: [8], rounds: 3, stepsPerRound: 400, epochsPerRound: 20 };
+
+describe('distillation', () => {
+  it('a 4-8-2 student keeps >= 95% of a Balance teacher\'s return on fresh seeds, in float32 and int8', async () => {
+    const student = await distill({ name: 'balance', env: vec(() => new BalanceEnv()), teacher: balance.teacher }, quick);
+    const report = await evaluatePolicies('balance', vec(() => new BalanceEnv(), 10), balance.teacher, [
+      { name: 'f32', file: student.toPolicyFile(0, 'float32') },
+      { name: 'int8', file: student.toPolicyFile(0, 'int8') },
+    ], { episodes: 30, seed: 777_001, latencyMs: 5 });
+    student.dispose();
+    expect(report.teacher.returnMean).toBeGreaterThan(400);
+    for (const s of report.students) {
+      expect(s.returnRatio).toBeGreaterThanOrEqual(0.95);
+      expect(s.agreement).toBeGreaterThan(0.9);
+      expect(s.parameters).toBe(4 * 8 + 8 + 8 * 2 + 2);
+      expect(s.compression).toBeCloseTo(report.teacher.parameters / 58, 6);
+    }
+    expect(report.students[1]!.bytes).toBeLessThan(report.students[0]!.bytes);
+  });
+
+  it('DAgger: the student drives (beta 0) and the teacher labels the states it reaches', async () => {
+    const env = vec(() => new BalanceEnv(), 4);
+    const train = new DistillDataset(4, 2);
+    const heldOut = new DistillDataset(4, 2);
+    const rng = new Rng(1);
+    // A "student" that always pushes left: Balance falls within a few dozen steps.
+    const left = (_: Float32Array, n: number) => Float32Array.from({ length: n * 2 }, (_, j) => (j % 2 === 0 ? 1 : 0));
+    const base = { steps: 200, teacherSamples: false, obsNoise: 0, heldOutFraction: 0.1, rng, obsSpread: new RunningMeanStd(4) };
+    const byStudent = collect(env, balance.teacher, train, heldOut, env.reset(5), { ...base, beta: 0, student: left });
+    expect(train.size + heldOut.size).toBe(800);
+    expect(heldOut.size).toBeGreaterThan(40);
+    const studentMean = byStudent.episodes.reduce((a, e) => a + e.return, 0) / byStudent.episodes.length;
+    expect(studentMean).toBeLessThan(50);
+    // Labels are the teacher's outputs on the stored observations.
+    const check = balance.teacher.predict(train.obs.subarray(0, 40 * 4), 40).policy;
+    for (let j = 0; j < 80; j++) expect(train.targets[j]).toBeCloseTo(check[j]!, 5);
+    // The teacher driving the same env survives far longer.
+    const byTeacher = collect(env, balance.teacher, new DistillDataset(4, 2), new DistillDataset(4, 2), env.reset(5), { ...base, steps: 600, beta: 1 });
+    expect(Math.max(...byTeacher.episodes.map((e) => e.return), 0)).toBeGreaterThan(studentMean * 4);
+  });
+
+  it('keeps the tensor count flat through rounds and epochs, and frees everything on dispose', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const student = await distill({ name: 'balance', env: vec(() => new BalanceEnv(), 4), teacher: balance.teacher },
+      { ...quick, rounds: 3, stepsPerRound: 50, epochsPerRound: 3, patience: 10, lambdaHard: 0.5, lambdaValue: 0.5, obsNoise: 0.1, driver: 'both' },
+      () => void counts.push(tf.memory().numTensors));
+    expect(counts).toHaveLength(9);
+    expect(new Set(counts).size).toBe(1);
+    student.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops a round early once held-out agreement stops improving', async () => {
+    const student = await distill({ name: 'balance', env: vec(() => new BalanceEnv(), 4), teacher: balance.teacher },
+      { ...quick, rounds: 1, stepsPerRound: 300, epochsPerRound: 200, patience: 2 });
+    const h = student.history.map((m) => m['fidelity/held_out_agreement']);
+    student.dispose();
+    expect(h.length).toBeLessThan(200);
+    // The best agreement came patience + 1 epochs before the end, and nothing beat it after.
+    const bestAt = h.indexOf(Math.max(...h));
+    expect(bestAt).toBe(h.length - 2 - 2);
+  });
+});
+
+describe('multi-teacher distillation', () => {
+  let sign: { trainer: PpoTrainer; teacher: Teacher };
+  beforeAll(async () => {
+    sign = await trainTeacher(() => new SignEnv(), { totalTimesteps: 8 * 64 * 15, learningRate: 3e-3, seed: 2 }, 40, 9.5);
+  });
+  afterAll(() => sign.trainer.dispose());
+
+  for (const taskMode of ['heads', 'one-hot'] as const) {
+    it(`one student (${taskMode}) plays Balance and Sign at >= 95% of each teacher`, async () => {
+      const student = await distill([
+        { name: 'balance', env: vec(() => new BalanceEnv()), teacher: balance.teacher },
+        { name: 'sign', env: vec(() => new SignEnv()), teacher: sign.teacher },
+      ], { ...quick, hidden: [16], taskMode });
+      const files = { balance: student.toPolicyFile('balance', 'int8'), sign: student.toPolicyFile('sign', 'int8') };
+      student.dispose();
+      expect(files.sign.layers[0]!.inputs).toBe(2);
+      const teacherOf = (t: Teacher, make: () => Env) => {
+        const env = vec(make, 10);
+        const { returns } = runEpisodes(env, 20, 99, (obs, n, out) => {
+          const p = t.predict(obs, n).policy;
+          for (let i = 0; i < n; i++) out[i] = p[2 * i + 1]! > p[2 * i]! ? 1 : 0;
+          return n;
+        });
+        return returns.reduce((a, b) => a + b, 0) / returns.length;
+      };
+      expect(studentReturn(new StudentPolicy(files.balance), () => new BalanceEnv(), 20, 99)).toBeGreaterThanOrEqual(0.95 * teacherOf(balance.teacher, () => new BalanceEnv()));
+      expect(studentReturn(new StudentPolicy(files.sign), () => new SignEnv(), 20, 99)).toBeGreaterThanOrEqual(0.95 * teacherOf(sign.teacher, () => new SignEnv()));
+    });
+  }
+});
+
+describe('continuous actions', () => {
+  it('distils a Gaussian teacher by matching its means', async () => {
+    const network = { actorHidden: [64, 64], criticHidden: [64, 64], activation: 'tanh' as const, initLogStd: -0.5 };
+    const match = await trainTeacher(() => new MatchEnv(), { totalTimesteps: 8 * 64 * 80, learningRate: 3e-3, gamma: 0.9, network }, 40, -1);
+    const student = await distill({ name: 'match', env: vec(() => new MatchEnv()), teacher: match.teacher }, { ...quick, hidden: [8], lambdaSoft: 0, lambdaHard: 1, teacherSamples: false });
+    const file = student.toPolicyFile(0, 'int8');
+    student.dispose();
+    const report = await evaluatePolicies('match', vec(() => new MatchEnv(), 10), match.teacher, [{ name: 'int8', file }], { episodes: 40, latencyMs: 5 });
+    match.trainer.dispose();
+    // Returns are negative (best 0): the student may lose at most 0.5 against the teacher.
+    expect(report.teacher.returnMean).toBeGreaterThan(-1.5);
+    expect(report.students[0]!.returnMean).toBeGreaterThan(report.teacher.returnMean - 0.5);
+    expect(report.students[0]!.agreement).toBeGreaterThan(0.8);
+  });
+});

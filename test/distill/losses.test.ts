@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { distillLoss, hardTargetLoss, initBackend, meanSquaredLoss, softTargetLoss, valueLoss } from '../../src/train/index.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+// Hand-written references in float64, independent of TensorFlow.js.
+const softmax = (z: number[], t = 1) => {
+  const m = Math.max(...z.map((v) => v / t));
+  const e = z.map((v) => Math.exp(v / t - m));
+  const s = e.reduce((a, b) => a + b);
+  return e.map((v) => v / s);
+};
+const kl = (p: number[], q: number[]) => p.reduce((a, pi, i) => (pi === 0 ? a : a + pi * Math.log(pi / q[i]!)), 0);
+const value = (t: tf.Scalar) => {
+  const v = t.dataSync()[0]!;
+  t.dispose();
+  return v;
+};
+
+const teacher = [[2.0, 0.5, -1.0], [0.1, 0.3, 0.2]];
+const student = [[1.0, 1.0, 0.0], [-0.5, 0.0, 2.0]];
+
+describe('distillation losses', () => {
+  it('soft targets: KL(softmax(zT / tau) || softmax(zS)), averaged over the batch', () => {
+    for (const tau of [1, 0.5, 0.01]) {
+      const expected = (kl(softmax(teacher[0]!, tau), softmax(student[0]!)) + kl(softmax(teacher[1]!, tau), softmax(student[1]!))) / 2;
+      expect(value(tf.tidy(() => softTargetLoss(tf.tensor2d(teacher), tf.tensor2d(student), [3], tau)))).toBeCloseTo(expected, 5);
+    }
+    // By hand for row 0 at tau = 1: p = softmax(2, 0.5, -1) = (0.7856, 0.1753, 0.0391), q = softmax(1, 1, 0) = (0.4223, 0.4223, 0.1554)
+    expect(kl(softmax(teacher[0]!), softmax(student[0]!))).toBeCloseTo(0.7856 * Math.log(0.7856 / 0.4223) + 0.1753 * Math.log(0.1753 / 0.4223) + 0.0391 * Math.log(0.0391 / 0.1554), 3);
+  });
+
+  it('tau -> 0 makes the soft target the cross-entropy to the teacher argmax', () => {
+    const soft = value(tf.tidy(() => softTargetLoss(tf.tensor2d(teacher), tf.tensor2d(student), [3], 1e-3)));
+    const hard = value(tf.tidy(() => hardTargetLoss(tf.tensor2d(teacher), tf.tensor2d(student), [3])));
+    const ce = (-Math.log(softmax(student[0]!)[0]!) - Math.log(softmax(student[1]!)[1]!)) / 2;
+    expect(hard).toBeCloseTo(ce, 5);
+    expect(soft).toBeCloseTo(ce, 4);
+  });
+
+  it('sums over the branches of a multi-discrete space', () => {
+    // Branches [2, 1]: the one-choice branch contributes nothing.
+    const t = [[1, -1, 5]];
+    const s = [[0, 0, -3]];
+    const expected = kl(softmax([1, -1], 0.5), softmax([0, 0]));
+    expect(value(tf.tidy(() => softTargetLoss(tf.tensor2d(t), tf.tensor2d(s), [2, 1], 0.5)))).toBeCloseTo(expected, 5);
+    expect(value(tf.tidy(() => hardTargetLoss(tf.tensor2d(t), tf.tensor2d(s), [2, 1])))).toBeCloseTo(Math.log(2), 5);
+  });
+
+  it('squared errors for box means and values, and the weighted sum', () => {
+    const mse = value(tf.tidy(() => meanSquaredLoss(tf.tensor2d([[1, 2], [0, 0]]), tf.tensor2d([[0, 2], [3, 4]]))));
+    expect(mse).toBeCloseTo((1 + 0 + 9 + 16) / 2, 5);
+    expect(value(tf.tidy(() => valueLoss(tf.tensor1d([1, 2]), tf.tensor1d([2, 0]))))).toBeCloseTo((1 + 4) / 2, 5);
+    const parts = tf.tidy(() => {
+      const p = distillLoss(tf.tensor2d(teacher), tf.tensor2d(student), [3], { soft: 0.3, hard: 2, value: 0.5, tau: 0.5 }, tf.tensor1d([1, 2]), tf.tensor1d([2, 0]));
+      return tf.stack([p.total, p.soft, p.hard, p.value]);
+    });
+    const [total, soft, hard, v] = Array.from(parts.dataSync());
+    parts.dispose();
+    expect(total).toBeCloseTo(0.3 * soft! + 2 * hard! + 0.5 * v!, 5);
+    expect(v).toBeCloseTo(2.5, 5);
+  });
+
+  it('keeps no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    const t = tf.tensor2d(teacher);
+    const s = tf.tensor2d(student);
+    for (let i = 0; i < 5; i++) {
+      const p = distillLoss(t, s, [3], { soft: 1, hard: 1, value: 0, tau: 0.01 });
+      tf.dispose([p.total, p.soft, p.hard, p.value]);
+    }
+    tf.dispose([t, s]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
