@@ -9,10 +9,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { flatSize, type EnvModule, type VectorEnv } from '../env/index.js';
+import { flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
 import { ConfigError, formatIssues } from './config.js';
+import { makeGameEnv } from './game-env.js';
 
 const levelSchema = z
   .object({
@@ -118,9 +119,7 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
   const config = parsed.data;
   const baseDir = dirname(resolve(configPath));
   const outPath = resolve(baseDir, config.out);
-  const module = (await import(resolve(baseDir, config.env))) as Partial<EnvModule>;
-  if (typeof module.makeVectorEnv !== 'function') throw new Error(`${config.env}: the env module must export makeVectorEnv({ numEnvs })`);
-  const env = await module.makeVectorEnv({ numEnvs: config.numEnvs });
+  const env = await makeGameEnv(resolve(baseDir, config.env), config.numEnvs);
 
   const outcomes: Outcome[] = config.levels.map(() => ({ returns: [], won: 0, lost: 0 }));
   const play = (k: number, episodes: number, round: number) => {

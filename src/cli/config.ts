@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { defaultPpoConfig, type PpoConfig } from '../train/index.js';
+import { defaultDistillConfig, defaultPpoConfig, type DistillConfig, type PpoConfig } from '../train/index.js';
 
 const positiveInt = z.number().int().positive();
 const unit = z.number().min(0).max(1);
@@ -56,6 +56,54 @@ const trainSchema = z
   })
   .strict();
 
+const distillConfigSchema = z
+  .object({
+    activation: z.enum(['tanh', 'relu']),
+    rounds: positiveInt,
+    stepsPerRound: positiveInt,
+    driver: z.enum(['teacher', 'student', 'both']),
+    betaDecay: unit,
+    teacherSamples: z.boolean(),
+    obsNoise: z.number().min(0),
+    tau: z.number().positive(),
+    lambdaSoft: z.number().min(0),
+    lambdaHard: z.number().min(0),
+    lambdaValue: z.number().min(0),
+    epochsPerRound: positiveInt,
+    minibatchSize: positiveInt,
+    learningRate: z.number().positive(),
+    heldOutFraction: z.number().gt(0).lt(1),
+    patience: z.number().int().min(0),
+    normalizeObservations: z.boolean(),
+    boxTolerance: z.number().min(0),
+  })
+  .partial()
+  .strict();
+
+const distillSchema = z
+  .object({
+    /** One student per entry, each distilled from the run's teacher. */
+    students: z.array(z.object({ name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'), hidden: z.array(positiveInt) }).strict()).min(1),
+    /** Weight types each student is exported as. */
+    dtypes: z.array(z.enum(['float32', 'int8'])).min(1).default(['float32', 'int8']),
+    /** Envs stepped together while collecting. */
+    numEnvs: positiveInt.default(8),
+    /** Overrides of the distillation defaults (see src/distill/config.ts). */
+    config: distillConfigSchema.default({}),
+  })
+  .strict();
+
+const evalSchema = z
+  .object({
+    episodes: positiveInt.default(100),
+    /** Evaluation episodes' seed, apart from training's and distillation's. */
+    seed: z.number().int().min(0).default(1_000_003),
+    numEnvs: positiveInt.default(8),
+    /** Time given to each side of the latency comparison, in milliseconds. */
+    latencyMs: positiveInt.default(300),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     /** The game's name, used in the run folder's name. */
@@ -69,6 +117,8 @@ export const runConfigSchema = z
     runsDir: z.string().default('runs'),
     backend: z.enum(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']).default('auto'),
     train: trainSchema.default({ ppo: {}, checkpointEvery: 25 }),
+    distill: distillSchema.optional(),
+    eval: evalSchema.default({ episodes: 100, seed: 1_000_003, numEnvs: 8, latencyMs: 300 }),
   })
   .strict();
 
@@ -115,4 +165,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at}.${k}: unknown key`);
     return [`${at}: ${issue.message}`];
   });
+}
+
+/** The distillation config of one student: defaults, the file's overrides, its hidden sizes, the run's seed. */
+export function distillConfigOf(config: RunConfig, hidden: number[]): DistillConfig {
+  return { ...defaultDistillConfig, ...config.distill?.config, hidden, seed: config.seed };
 }

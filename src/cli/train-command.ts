@@ -5,13 +5,13 @@
  */
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnvModule } from '../env/index.js';
 import {
   MetricsWriter, PpoTrainer, initBackend, loadCheckpointDir, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type TrainingEpisode,
 } from '../train/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
 import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
+import { makeGameEnv } from './game-env.js';
 import { Progress } from './progress.js';
 import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeJson } from './run-dir.js';
 
@@ -47,9 +47,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
 
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
-  const envModule = (await import(config.envPath)) as Partial<EnvModule>;
-  if (typeof envModule.makeVectorEnv !== 'function') throw new Error(`${config.envPath}: the env module must export makeVectorEnv({ numEnvs })`);
-  const env = await envModule.makeVectorEnv({ numEnvs: ppo.numEnvs });
+  const env = await makeGameEnv(config.envPath, ppo.numEnvs);
   const trainer = new PpoTrainer(env, ppo);
   const ckptDir = join(runDir, 'checkpoints');
   const episodesPath = join(runDir, 'episodes.jsonl');

@@ -1,0 +1,117 @@
+/**
+ * `phaser-distill distill|eval|run|export`: distil a run's teacher into the config's students,
+ * evaluate teacher and students side by side, or all of it after training (the quickstart).
+ *
+ * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG).
+ */
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, writeReport,
+  type CheckpointFiles, type EvaluationReport, type NamedStudent,
+} from '../train/index.js';
+import { distillConfigOf, loadRunConfig, type RunConfig } from './config.js';
+import { makeGameEnv } from './game-env.js';
+import { EXIT, runTrain } from './train-command.js';
+
+type Log = (line: string) => void;
+
+function readFolder(dir: string): CheckpointFiles {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new Error(`${dir}: no such folder (has the teacher been trained? run 'phaser-distill train' first)`);
+  }
+  return Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
+}
+
+/** Distils the run's teacher into each student of `config.distill`, as each dtype. Returns the files written. */
+export async function runDistill(config: RunConfig, runDir: string, log: Log = console.log): Promise<string[]> {
+  if (!config.distill) throw new Error(`the config has no 'distill' section: list the students to make (distill: { students: [{ name: s16, hidden: [16] }] })`);
+  await initBackend(config.backend);
+  const teacher = await loadTeacher(readFolder(join(runDir, 'teacher')), `${config.game}-teacher`);
+  const env = await makeGameEnv(config.envPath, config.distill.numEnvs);
+  const outDir = join(runDir, 'students');
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  try {
+    for (const s of config.distill.students) {
+      const started = performance.now();
+      const student = await distill({ name: config.game, env, teacher }, distillConfigOf(config, s.hidden));
+      const last = student.history.at(-1);
+      log(`student ${s.name} (${s.hidden.join('x') || 'linear'}): held-out agreement ${last ? (100 * last['fidelity/held_out_agreement']).toFixed(2) : '-'}%, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      for (const dtype of config.distill.dtypes) {
+        const path = join(outDir, `${s.name}-${dtype}.json`);
+        const file = student.toPolicyFile(0, dtype, { game: config.game, student: s.name, teacherRun: basename(runDir) });
+        writeFileSync(path, JSON.stringify(file));
+        written.push(path);
+      }
+      student.dispose();
+    }
+  } finally {
+    teacher.dispose();
+    env.close();
+  }
+  return written;
+}
+
+/** Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes `{run}/report/`. */
+export async function runEval(config: RunConfig, runDir: string, log: Log = console.log): Promise<EvaluationReport> {
+  await initBackend(config.backend);
+  const teacher = await loadTeacher(readFolder(join(runDir, 'teacher')), `${config.game}-teacher`);
+  const studentDir = join(runDir, 'students');
+  let names: string[] = [];
+  try {
+    names = readdirSync(studentDir).filter((f) => f.endsWith('.json')).sort();
+  } catch {
+    // No students yet: the report has the teacher alone.
+  }
+  const students: NamedStudent[] = names.map((f) => ({ name: f.replace(/\.json$/, ''), file: JSON.parse(readFileSync(join(studentDir, f), 'utf8')) }));
+  const env = await makeGameEnv(config.envPath, config.eval.numEnvs);
+  try {
+    const report = await evaluatePolicies(config.game, env, teacher, students, { episodes: config.eval.episodes, seed: config.eval.seed, latencyMs: config.eval.latencyMs });
+    const files = await writeReport(join(runDir, 'report'), report);
+    log(reportMarkdown(report));
+    log(`report: ${files.join(', ')}`);
+    return report;
+  } finally {
+    teacher.dispose();
+    env.close();
+  }
+}
+
+/** Train, distil, evaluate: the whole job in one run folder. */
+export async function runAll(configPath: string, log: Log = console.log): Promise<{ exitCode: number; runDir: string; report: EvaluationReport | null }> {
+  const trained = await runTrain({ config: configPath }, { log });
+  if (trained.interrupted) return { exitCode: trained.exitCode, runDir: trained.runDir, report: null };
+  const config = loadRunConfig(configPath);
+  if (config.distill) await runDistill(config, trained.runDir, log);
+  const report = await runEval(config, trained.runDir, log);
+  return { exitCode: trained.exitCode, runDir: trained.runDir, report };
+}
+
+/** Copies a run's student (or its teacher folder) to where a game loads it from. */
+export function runExport(runDir: string, what: { student: string } | { teacher: true }, out: string, log: Log = console.log): number {
+  if ('student' in what) {
+    const from = join(runDir, 'students', `${what.student}.json`);
+    mkdirSync(dirname(out), { recursive: true });
+    try {
+      copyFileSync(from, out);
+    } catch {
+      const have = (() => {
+        try {
+          return readdirSync(join(runDir, 'students')).map((f) => f.replace(/\.json$/, '')).join(', ');
+        } catch {
+          return 'none';
+        }
+      })();
+      throw new Error(`${from}: no such student (students in this run: ${have || 'none'})`);
+    }
+  } else {
+    mkdirSync(out, { recursive: true });
+    for (const f of ['model.json', 'weights.bin', 'run.json']) copyFileSync(join(runDir, 'teacher', f), join(out, f));
+  }
+  log(`exported to ${out}`);
+  return EXIT.ok;
+}
