@@ -18,6 +18,7 @@ export default defineConfig({
       entry: {
         index: here('./plugin/index.ts'),
         train: here('./src/train/index.ts'),
+        node: here('./plugin/node.ts'),
       },
       formats: ['es'],
     },
@@ -37,6 +38,11 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'jsdom', environment: 'jsdom', include: ['test/**/*.dom.test.ts'], testTimeout: 120_000 },
+      },
+      {
+        resolve: { alias },
+        // Headless Chromium against the Vite dev server: see test/browser/.
+        test: { name: 'browser', environment: 'node', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000 },
       },
     ],
   },

@@ -1,0 +1,29 @@
+import { HeadlessGame, checkEnv } from 'phaser-distill/node';
+import { loadCheckpointDir } from 'phaser-distill/train';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PONG_HEIGHT, PONG_WIDTH } from '../../games/pong/constants.js';
+import { evaluatePong } from '../../games/pong/evaluate.js';
+import { ScriptedOpponent } from '../../games/pong/opponent.js';
+import { PongScene, PONG_AGENT, PONG_OPPONENT } from '../../games/pong/scene.js';
+import { TeacherPolicy } from '../../games/shared/teacher-policy.js';
+
+const hosts: HeadlessGame[] = [];
+afterEach(() => {
+  for (const h of hosts.splice(0)) h.destroy();
+});
+
+describe('Pong', () => {
+  it('passes checkEnv with the scripted opponent in the same scene', async () => {
+    const host = await HeadlessGame.create({ scene: PongScene, width: PONG_WIDTH, height: PONG_HEIGHT });
+    hosts.push(host);
+    checkEnv(host.env(PONG_AGENT), { steps: 300 });
+    expect(host.scenes[0]!.ai.driverOf(PONG_OPPONENT)).toBeInstanceOf(ScriptedOpponent);
+  });
+
+  it('the saved teacher wins at least 90% of points against the scripted opponent on fresh seeds', async () => {
+    const files = await loadCheckpointDir('assets/teachers/pong');
+    expect(files).not.toBeNull();
+    const stats = await evaluatePong(new TeacherPolicy(files!), { points: 300, seed: 777 });
+    expect(stats.rate).toBeGreaterThanOrEqual(0.9);
+  });
+});
