@@ -1,68 +1,117 @@
 /**
- * The Pong page: the left paddle is played by you (arrow keys), the trained teacher, or a simple
- * ball follower; switch at any time, the match goes on. `?driver=human|teacher|follow` picks the
- * first one. The page exposes `window.pong` for tests.
+ * The Pong page. `?mode=play` (default): the AI plays the left paddle at a difficulty from the
+ * shipped ladder (`&level=<index or name>`), the right paddle is you or the scripted computer
+ * (`&opponent=human|scripted`). `?mode=watch`: teacher and student side by side. Both modes show
+ * why the AI acts. The page exposes `window.pong` for tests.
  */
 import Phaser from 'phaser';
-import { distillPluginEntry, type Driver } from 'phaser-distill';
+import { distillPluginEntry } from 'phaser-distill';
+import '../shared/page.css';
+import { fastForward, frameStats, type GameDef } from '../shared/game-page.js';
+import { startPlay, type PlaySetup } from '../shared/play.js';
+import { startWatch } from '../shared/watch.js';
 import { PONG_HEIGHT, PONG_WIDTH } from './constants.js';
-import { followBall } from './policies.js';
-import { PongScene, PONG_AGENT } from './scene.js';
-import { fetchTeacher } from '../shared/load-teacher.js';
+import { ScriptedOpponent } from './opponent.js';
+import { PongScene, PONG_AGENT, PONG_OPPONENT } from './scene.js';
 
-const game = new Phaser.Game({
-  type: Phaser.AUTO,
-  width: PONG_WIDTH,
-  height: PONG_HEIGHT,
-  parent: 'game',
-  backgroundColor: '#10141c',
-  physics: { default: 'arcade', arcade: { fixedStep: true, fps: 60 } },
-  plugins: { scene: [distillPluginEntry] },
-  scene: [PongScene],
-});
+const pong: GameDef = {
+  id: 'pong',
+  title: 'Pong',
+  agent: PONG_AGENT,
+  sceneKey: 'pong',
+  actions: ['up', 'stay', 'down'],
+  features: ['ball x', 'ball y', 'ball vx', 'ball vy', 'own paddle y', 'other paddle y', 'ball - paddle y'],
+  create: (parent) =>
+    new Phaser.Game({
+      type: Phaser.AUTO,
+      width: PONG_WIDTH,
+      height: PONG_HEIGHT,
+      parent,
+      backgroundColor: '#10141c',
+      physics: { default: 'arcade', arcade: { fixedStep: true, fps: 60 } },
+      plugins: { scene: [distillPluginEntry] },
+      scene: [PongScene],
+    }),
+};
 
-const status = document.getElementById('status')!;
-const scene = () => game.scene.getScene('pong') as PongScene;
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode') === 'watch' ? 'watch' : 'play';
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string) => ($('status').textContent = text);
+$(mode).hidden = false;
+$(`to-${mode}`).classList.add('current');
+const hooks: Record<string, unknown> = { mode, ready: false };
+(window as unknown as { pong: typeof hooks }).pong = hooks;
 
-async function driverFor(name: string): Promise<Driver> {
-  if (name === 'human') return 'human';
-  if (name === 'follow') return followBall;
-  if (name === 'teacher') return fetchTeacher('/assets/teachers/pong');
-  throw new Error(`unknown driver '${name}' (expected human, teacher or follow)`);
+/** The left paddle's record over `frames` game frames from a fresh match seeded `seed`. */
+export interface PongMeasure {
+  won: number;
+  lost: number;
+  /** Mean |ball y - paddle y| in paddle heights, over frames with the ball coming to the paddle. */
+  tracking: number;
 }
 
-async function use(name: string): Promise<void> {
-  try {
-    scene().ai.use(PONG_AGENT, await driverFor(name));
-    status.textContent = `left paddle: ${name}`;
-    (document.getElementById('driver') as HTMLSelectElement).value = name;
-  } catch (e) {
-    status.textContent = (e as Error).message;
-  }
+function measure(play: PlaySetup, frames: number, seed: number): PongMeasure {
+  const scene = play.scene as PongScene;
+  scene.ai.nextSeed = seed;
+  scene.scene.restart();
+  // A fresh start for the level too: its reaction-delay memory belongs to the old match.
+  play.difficulty.setDifficulty(play.difficulty.levelIndex);
+  let won = 0;
+  let lost = 0;
+  let gap = 0;
+  let approaching = 0;
+  let prev = { left: 0, right: 0 };
+  fastForward(play.game, frames, () => {
+    const { left, right } = scene.score;
+    // A new match starts at 0 : 0.
+    if (left < prev.left || right < prev.right) prev = { left: 0, right: 0 };
+    won += left - prev.left;
+    lost += right - prev.right;
+    prev = { left, right };
+    if (scene.ball.body!.velocity.x < 0) {
+      gap += Math.abs(scene.ball.y - scene.left.y) / 60;
+      approaching += 1;
+    }
+  });
+  return { won, lost, tracking: approaching ? gap / approaching : 0 };
 }
 
-/** Counts the distinct colours of a rendered frame: a blank canvas has one. */
-function frameStats(): Promise<{ colours: number; width: number; height: number }> {
-  return new Promise((resolve) => {
-    game.renderer.snapshot((image) => {
-      const img = image as HTMLImageElement;
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, img.width, img.height).data;
-      const seen = new Set<number>();
-      for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-      resolve({ colours: seen.size, width: img.width, height: img.height });
-    });
+async function play(): Promise<void> {
+  const setup = await startPlay(pong, $('play').querySelector('.stage')!, $('level'), params.get('level'));
+  const scene = setup.scene as PongScene;
+  const opponent = $<HTMLSelectElement>('opponent');
+  const useOpponent = (who: string) => {
+    scene.ai.use(PONG_OPPONENT, who === 'human' ? 'human' : new ScriptedOpponent(scene.ai.rng));
+    opponent.value = who;
+  };
+  opponent.onchange = () => useOpponent(opponent.value);
+  useOpponent(params.get('opponent') === 'scripted' ? 'scripted' : 'human');
+  status(`left paddle: the AI at level '${setup.difficulty.level.name}'; right paddle: ${opponent.value === 'human' ? 'you (arrow keys)' : 'the scripted computer'}`);
+  $('level').addEventListener('change', () => status(`left paddle: the AI at level '${setup.difficulty.level.name}'`));
+  Object.assign(hooks, {
+    game: setup.game,
+    scene: () => scene,
+    levels: setup.loaded.ladder.levels.map((l) => l.name),
+    level: () => setup.difficulty.levelIndex,
+    overlay: () => setup.overlay.view,
+    measure: (frames: number, seed: number) => measure(setup, frames, seed),
+    frameStats: () => frameStats(setup.game),
+    ready: true,
   });
 }
 
-document.getElementById('driver')!.addEventListener('change', (e) => void use((e.target as HTMLSelectElement).value));
-game.events.once(Phaser.Core.Events.READY, () => {
-  const first = new URLSearchParams(location.search).get('driver') ?? 'teacher';
-  void use(first).then(() => {
-    (window as unknown as { pong: unknown }).pong = { game, scene, use, frameStats, ready: true };
+async function watch(): Promise<void> {
+  const setup = await startWatch(pong, $('watch'), $('student'), Number(params.get('seed') ?? 1), status);
+  Object.assign(hooks, {
+    teacher: { scene: () => setup.teacher.scene, overlay: () => setup.teacher.overlay.view, backend: setup.teacher.backend, frameStats: () => frameStats(setup.teacher.game) },
+    student: { scene: () => setup.student.scene, overlay: () => setup.student.overlay.view, file: () => setup.student.file, frameStats: () => frameStats(setup.student.game) },
+    ready: true,
   });
+}
+
+(mode === 'watch' ? watch() : play()).catch((e: Error) => {
+  status(`error: ${e.message}`);
+  hooks.error = e.message;
+  throw e;
 });

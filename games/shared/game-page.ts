@@ -1,0 +1,85 @@
+/**
+ * What the game pages share: a game's description for the play and watch modes, waiting for a
+ * game to boot, seeding its matches, fast-forwarding it for measurements, and counting the colours
+ * of a rendered frame (tests check a page is not blank).
+ */
+import Phaser from 'phaser';
+import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
+
+/** A game as the demo pages see it. */
+export interface GameDef {
+  /** Its folder under assets/policies and assets/teachers. */
+  id: string;
+  title: string;
+  /** The agent the AI drives. */
+  agent: string;
+  actions: readonly string[];
+  features: readonly string[];
+  /** A new game with the scene, drawn into `parent`. */
+  create(parent: HTMLElement): Phaser.Game;
+  sceneKey: string;
+}
+
+export function whenReady(game: Phaser.Game): Promise<void> {
+  return new Promise((resolve) => (game.isRunning ? resolve() : game.events.once(Phaser.Core.Events.READY, () => resolve())));
+}
+
+/**
+ * Plays match k of the scene with seed `seed + k` from now on (restarting the current match), so
+ * two games given the same seed serve the same balls.
+ */
+export function seedMatches(scene: Phaser.Scene, agent: string, seed: number): void {
+  let match = 0;
+  scene.ai.nextSeed = seed;
+  scene.scene.restart();
+  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+    if (e.agent === agent) scene.ai.nextSeed = seed + ++match;
+  });
+}
+
+/**
+ * Runs `frames` game frames at once, without rendering, with a constant 60 fps time step, then
+ * resumes the page's own loop. `onFrame` runs after each. Measurements this way take game time,
+ * not wall time, so they do not depend on how busy the machine is.
+ */
+export function fastForward(game: Phaser.Game, frames: number, onFrame: () => void): void {
+  const dt = 1000 / 60;
+  game.loop.sleep();
+  try {
+    let t = game.loop.time;
+    for (let k = 0; k < frames; k++) {
+      t += dt;
+      game.headlessStep(t, dt);
+      onFrame();
+    }
+  } finally {
+    game.loop.wake();
+  }
+}
+
+/** The distinct colours of the next rendered frame: a blank canvas has one. */
+export function frameStats(game: Phaser.Game): Promise<{ colours: number; width: number; height: number }> {
+  return new Promise((resolve) => {
+    game.renderer.snapshot((image) => {
+      const img = image as HTMLImageElement;
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, img.width, img.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      resolve({ colours: seen.size, width: img.width, height: img.height });
+    });
+  });
+}
+
+/** Runs `fn` once per animation frame for the page's lifetime (overlays redraw this way). */
+export function everyFrame(fn: () => void): void {
+  const tick = () => {
+    fn();
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}

@@ -1,0 +1,60 @@
+/**
+ * Play mode: the AI drives the game's agent at a difficulty level picked from the game's shipped
+ * ladder, with the decision overlay beside the canvas. The level selector is filled from the
+ * ladder file; switching level takes effect at the next decision.
+ */
+import type Phaser from 'phaser';
+import { saliency, type Difficulty, type LadderLevel } from 'phaser-distill';
+import { loadLadder, type LoadedLadder } from './assets.js';
+import { whenReady, everyFrame, type GameDef } from './game-page.js';
+import { DecisionOverlay } from './overlay.js';
+
+export interface PlaySetup {
+  game: Phaser.Game;
+  scene: Phaser.Scene;
+  loaded: LoadedLadder;
+  difficulty: Difficulty;
+  overlay: DecisionOverlay;
+  /** Picks a level by index (0 = weakest) or name, and shows it in the selector. */
+  setLevel(level: number | string): void;
+  /** The AI back in control, e.g. after a player took over. */
+  resumeAi(): void;
+}
+
+export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSelectElement, initial: string | null): Promise<PlaySetup> {
+  const loaded = await loadLadder(def.id);
+  const { ladder, students } = loaded;
+  select.replaceChildren(...ladder.levels.map((level, i) => new Option(describe(level), String(i))));
+  const game = def.create(host.querySelector<HTMLElement>('.canvas')!);
+  const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def.actions, def.features);
+  await whenReady(game);
+  const scene = game.scene.getScene(def.sceneKey)!;
+  const difficulty = scene.ai.difficulty(def.agent, ladder, students);
+  const resumeAi = () => scene.ai.use(def.agent, overlay.tap(difficulty));
+  resumeAi();
+
+  const setLevel = (level: number | string) => {
+    difficulty.setDifficulty(level);
+    select.value = String(difficulty.levelIndex);
+    const { policy, temperature } = difficulty.level;
+    const student = students[policy]!;
+    // The overlay shows the level's own network at the level's temperature, as it decides.
+    overlay.explainer = {
+      probabilities: (o) => {
+        student.temperature = temperature;
+        return student.probabilities(o);
+      },
+      saliency: (o) => saliency(student, o),
+    };
+  };
+  select.onchange = () => setLevel(Number(select.value));
+  // With no level asked for, start in the middle of the ladder.
+  setLevel(initial !== null && initial !== '' ? (/^\d+$/.test(initial) ? Number(initial) : initial) : Math.floor((ladder.levels.length - 1) / 2));
+  everyFrame(() => overlay.render());
+  return { game, scene, loaded, difficulty, overlay, setLevel, resumeAi };
+}
+
+function describe(level: LadderLevel): string {
+  const s = level.strength;
+  return s ? `${level.name} (measured ${s.mean.toFixed(2)})` : level.name;
+}

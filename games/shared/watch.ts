@@ -1,0 +1,67 @@
+/**
+ * Watch mode: the game's teacher (TensorFlow.js, loaded only now, with a dynamic import) and one of
+ * its students (the plain runtime) play side by side in two games given the same seed, each with
+ * its decision overlay. The student is chosen from the files the game ships.
+ */
+import type Phaser from 'phaser';
+import { saliency, type StudentPolicy } from 'phaser-distill';
+import { loadLadder, loadStudent, studentFiles } from './assets.js';
+import { everyFrame, seedMatches, whenReady, type GameDef } from './game-page.js';
+import { DecisionOverlay } from './overlay.js';
+
+export interface WatchSetup {
+  teacher: { game: Phaser.Game; scene: Phaser.Scene; overlay: DecisionOverlay; backend: string };
+  student: { game: Phaser.Game; scene: Phaser.Scene; overlay: DecisionOverlay; file: string };
+  /** Swaps the student for another shipped file; the match goes on. */
+  setStudent(file: string): Promise<void>;
+}
+
+export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSelectElement, seed: number, status: (text: string) => void): Promise<WatchSetup> {
+  const files = studentFiles(def.id);
+  select.replaceChildren(...files.map((f) => new Option(f.replace(/\.json$/, ''), f)));
+  // The default student is the one the ladder's strongest level plays.
+  const { ladder } = await loadLadder(def.id);
+  let file = ladder.levels[ladder.levels.length - 1]!.policy;
+  select.value = file;
+
+  status('loading TensorFlow.js and the teacher...');
+  const { loadShippedTeacher } = await import('./teacher-loader.js');
+  const { driver, backend } = await loadShippedTeacher(def.id);
+  status(`teacher on TensorFlow.js (${backend}), student on the plain runtime, same seed ${seed}`);
+
+  const side = (name: string) => host.querySelector<HTMLElement>(`.${name}`)!;
+  const teacherGame = def.create(side('teacher').querySelector<HTMLElement>('.canvas')!);
+  const studentGame = def.create(side('student').querySelector<HTMLElement>('.canvas')!);
+  const teacherOverlay = new DecisionOverlay(side('teacher').querySelector<HTMLElement>('.panels')!, 'teacher (TensorFlow.js)', def.actions, def.features);
+  const studentOverlay = new DecisionOverlay(side('student').querySelector<HTMLElement>('.panels')!, 'student (plain runtime)', def.actions, def.features);
+  teacherOverlay.explainer = { probabilities: (o) => driver.probabilities(o), saliency: (o) => driver.saliency(o) };
+  await Promise.all([whenReady(teacherGame), whenReady(studentGame)]);
+  const teacherScene = teacherGame.scene.getScene(def.sceneKey)!;
+  const studentScene = studentGame.scene.getScene(def.sceneKey)!;
+  teacherScene.ai.use(def.agent, teacherOverlay.tap(driver));
+
+  let student: StudentPolicy;
+  const setStudent = async (next: string) => {
+    student = await loadStudent(def.id, next);
+    file = next;
+    select.value = next;
+    studentScene.ai.use(def.agent, studentOverlay.tap(student));
+    studentOverlay.explainer = { probabilities: (o) => student.probabilities(o), saliency: (o) => saliency(student, o) };
+    result.student.file = next;
+  };
+  select.onchange = () => void setStudent(select.value);
+
+  const result: WatchSetup = {
+    teacher: { game: teacherGame, scene: teacherScene, overlay: teacherOverlay, backend },
+    student: { game: studentGame, scene: studentScene, overlay: studentOverlay, file },
+    setStudent,
+  };
+  await setStudent(file);
+  seedMatches(teacherScene, def.agent, seed);
+  seedMatches(studentScene, def.agent, seed);
+  everyFrame(() => {
+    teacherOverlay.render();
+    studentOverlay.render();
+  });
+  return result;
+}
