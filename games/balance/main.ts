@@ -1,31 +1,111 @@
 /**
- * The Balance page: keep the pole up yourself (left / right arrows) or watch a hand-written
- * balancer; `?driver=human|balancer`. The simulation's time step is 0.02 s, so the game is limited
- * to 50 frames a second.
+ * The Balance page. `?mode=play` (default): the AI balances the pole at a difficulty from the
+ * shipped ladder (`&level=<index or name>`), and you can take over (`&driver=human` starts that
+ * way). `?mode=watch`: teacher and student side by side from the same start states. The page
+ * exposes `window.balance` for tests.
  */
 import Phaser from 'phaser';
-import { distillPluginEntry, type Driver } from 'phaser-distill';
+import { distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
+import '../shared/page.css';
+import { fastForward, frameStats, type GameDef } from '../shared/game-page.js';
+import { startPlay, type PlaySetup } from '../shared/play.js';
+import { startWatch, watchHooks } from '../shared/watch.js';
 import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from './scene.js';
 
-/** Pushes toward where the pole is falling, a little ahead of it. */
-const balancer = (obs: Float32Array) => (obs[2]! + 0.5 * obs[3]! + 0.01 * obs[0]! + 0.1 * obs[1]! > 0 ? 1 : 0);
+const balance: GameDef = {
+  id: 'balance',
+  title: 'Balance',
+  agent: BALANCE_AGENT,
+  sceneKey: 'balance',
+  actions: ['push left', 'push right'],
+  features: ['cart x', 'cart velocity', 'pole angle', 'pole angular velocity'],
+  create: (parent) =>
+    new Phaser.Game({
+      type: Phaser.AUTO,
+      width: BALANCE_WIDTH,
+      height: BALANCE_HEIGHT,
+      parent,
+      backgroundColor: '#10141c',
+      // The simulation's step is 0.02 s: 50 frames a second is real time.
+      fps: { limit: BALANCE_FPS },
+      plugins: { scene: [distillPluginEntry] },
+      scene: [BalanceScene],
+    }),
+};
 
-const game = new Phaser.Game({
-  type: Phaser.AUTO,
-  width: BALANCE_WIDTH,
-  height: BALANCE_HEIGHT,
-  parent: 'game',
-  backgroundColor: '#10141c',
-  fps: { limit: BALANCE_FPS },
-  plugins: { scene: [distillPluginEntry] },
-  scene: [BalanceScene],
-});
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode') === 'watch' ? 'watch' : 'play';
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string) => ($('status').textContent = text);
+$(mode).hidden = false;
+$(`to-${mode}`).classList.add('current');
+const hooks: Record<string, unknown> = { mode, ready: false };
+(window as unknown as { balance: typeof hooks }).balance = hooks;
 
-function use(name: string): void {
-  const driver: Driver = name === 'human' ? 'human' : balancer;
-  (game.scene.getScene('balance') as BalanceScene).ai.use(BALANCE_AGENT, driver);
-  document.getElementById('status')!.textContent = `cart: ${name}`;
+/** The AI's record over `frames` simulation steps from a fresh episode seeded `seed`. */
+export interface BalanceMeasure {
+  /** Episodes that ended with the pole down or the cart off the track. */
+  falls: number;
+  /** Episodes that reached the time limit. */
+  survived: number;
+  /** Mean |pole angle| in radians over the steps. */
+  meanAngle: number;
 }
 
-document.getElementById('driver')!.addEventListener('change', (e) => use((e.target as HTMLSelectElement).value));
-game.events.once(Phaser.Core.Events.READY, () => use(new URLSearchParams(location.search).get('driver') ?? 'balancer'));
+function measure(play: PlaySetup, frames: number, seed: number): BalanceMeasure {
+  const scene = play.scene as BalanceScene;
+  scene.ai.nextSeed = seed;
+  scene.scene.restart();
+  play.difficulty.setDifficulty(play.difficulty.levelIndex);
+  const result = { falls: 0, survived: 0, meanAngle: 0 };
+  const onEnd = (e: EpisodeEndEvent) => {
+    if (e.agent === BALANCE_AGENT) result[e.done === 'terminated' ? 'falls' : 'survived'] += 1;
+  };
+  scene.sys.events.on(EPISODE_END, onEnd);
+  let angle = 0;
+  try {
+    // The scene ignores dt (one fixed 0.02 s simulation step per frame), so the 60 fps step is fine.
+    fastForward(play.game, frames, () => (angle += Math.abs(scene.state[2])));
+  } finally {
+    scene.sys.events.off(EPISODE_END, onEnd);
+  }
+  result.meanAngle = angle / frames;
+  return result;
+}
+
+async function play(): Promise<void> {
+  const setup = await startPlay(balance, $('play').querySelector('.stage')!, $('level'), params.get('level'));
+  const scene = setup.scene as BalanceScene;
+  const takeover = $<HTMLInputElement>('takeover');
+  const drive = (human: boolean) => {
+    if (human) scene.ai.use(BALANCE_AGENT, 'human');
+    else setup.resumeAi();
+    takeover.checked = human;
+    status(human ? 'you drive the cart (left / right arrows)' : `the AI drives at level '${setup.difficulty.level.name}'`);
+  };
+  takeover.onchange = () => drive(takeover.checked);
+  $('level').addEventListener('change', () => drive(false));
+  drive(params.get('driver') === 'human');
+  Object.assign(hooks, {
+    game: setup.game,
+    scene: () => scene,
+    levels: setup.loaded.ladder.levels.map((l) => l.name),
+    level: () => setup.difficulty.levelIndex,
+    overlay: () => setup.overlay.view,
+    drive,
+    measure: (frames: number, seed: number) => measure(setup, frames, seed),
+    frameStats: () => frameStats(setup.game),
+    ready: true,
+  });
+}
+
+async function watch(): Promise<void> {
+  const setup = await startWatch(balance, $('watch'), $('student'), Number(params.get('seed') ?? 1), status);
+  Object.assign(hooks, watchHooks(setup));
+}
+
+(mode === 'watch' ? watch() : play()).catch((e: Error) => {
+  status(`error: ${e.message}`);
+  hooks.error = e.message;
+  throw e;
+});

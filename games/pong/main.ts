@@ -9,7 +9,7 @@ import { distillPluginEntry } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, type GameDef } from '../shared/game-page.js';
 import { startPlay, type PlaySetup } from '../shared/play.js';
-import { startWatch } from '../shared/watch.js';
+import { startWatch, watchHooks } from '../shared/watch.js';
 import { PONG_HEIGHT, PONG_WIDTH } from './constants.js';
 import { ScriptedOpponent } from './opponent.js';
 import { PongScene, PONG_AGENT, PONG_OPPONENT } from './scene.js';
@@ -103,11 +103,7 @@ async function play(): Promise<void> {
 
 async function watch(): Promise<void> {
   const setup = await startWatch(pong, $('watch'), $('student'), Number(params.get('seed') ?? 1), status);
-  Object.assign(hooks, {
-    teacher: { scene: () => setup.teacher.scene, overlay: () => setup.teacher.overlay.view, backend: setup.teacher.backend, frameStats: () => frameStats(setup.teacher.game) },
-    student: { scene: () => setup.student.scene, overlay: () => setup.student.overlay.view, file: () => setup.student.file, frameStats: () => frameStats(setup.student.game) },
-    ready: true,
-  });
+  Object.assign(hooks, watchHooks(setup));
 }
 
 (mode === 'watch' ? watch() : play()).catch((e: Error) => {

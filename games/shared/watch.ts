@@ -6,7 +6,7 @@
 import type Phaser from 'phaser';
 import { saliency, type StudentPolicy } from 'phaser-distill';
 import { loadLadder, loadStudent, studentFiles } from './assets.js';
-import { everyFrame, seedMatches, whenReady, type GameDef } from './game-page.js';
+import { everyFrame, frameStats, seedMatches, whenReady, type GameDef } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface WatchSetup {
@@ -64,4 +64,14 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
     studentOverlay.render();
   });
   return result;
+}
+
+/** The watch mode's `window.<game>` hooks for tests. */
+export function watchHooks(setup: WatchSetup): Record<string, unknown> {
+  const { teacher, student } = setup;
+  return {
+    teacher: { scene: () => teacher.scene, overlay: () => teacher.overlay.view, backend: teacher.backend, frameStats: () => frameStats(teacher.game) },
+    student: { scene: () => student.scene, overlay: () => student.overlay.view, file: () => student.file, frameStats: () => frameStats(student.game) },
+    ready: true,
+  };
 }

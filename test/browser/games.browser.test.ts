@@ -1,0 +1,167 @@
+/**
+ * The demo site in headless Chromium: the index lists every game and the training page; each game
+ * page renders (a frame with many colours, screenshots kept in test-artifacts/), the AI moves, its
+ * overlay explains each decision, switching difficulty changes how it plays (measured in the page
+ * over a fixed number of game frames, so wall-clock speed does not matter), and the watch mode loads
+ * the TensorFlow.js teacher only when asked.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, screenshot, useBrowser } from './harness.js';
+
+const h = useBrowser();
+
+interface DecisionView {
+  decisions: number;
+  action: number;
+  probabilities: number[];
+  saliency: number[];
+}
+
+/** Waits for `window[name].ready`, failing at once with the page's own error if it reports one. */
+async function ready(page: Page, name: string): Promise<void> {
+  await page.waitForFunction((n) => {
+    const hooks = (window as unknown as Record<string, { ready?: boolean; error?: string } | undefined>)[n];
+    return hooks?.ready === true || hooks?.error !== undefined;
+  }, name, { timeout: 90_000 });
+  const error = await page.evaluate((n) => (window as unknown as Record<string, { error?: string }>)[n]!.error, name);
+  expect(error).toBeUndefined();
+}
+
+/** Waits until an overlay has drawn at least `n` decisions and returns what it shows. */
+async function decisions(page: Page, expression: string, n: number): Promise<DecisionView> {
+  await page.waitForFunction(`(${expression}).decisions >= ${n}`, undefined, { timeout: 60_000 });
+  return (await page.evaluate(expression)) as DecisionView;
+}
+
+function expectExplained(view: DecisionView, actions: number, features: number): void {
+  expect(view.probabilities).toHaveLength(actions);
+  expect(view.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  expect(view.saliency).toHaveLength(features);
+  expect(view.saliency.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  expect(view.action).toBeGreaterThanOrEqual(0);
+}
+
+/** Two-proportion z statistic of a's point win rate over b's. */
+function pointRateZ(a: { won: number; lost: number }, b: { won: number; lost: number }): number {
+  const na = a.won + a.lost;
+  const nb = b.won + b.lost;
+  const pooled = (a.won + b.won) / (na + nb);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb));
+  return se > 0 ? (a.won / na - b.won / nb) / se : 0;
+}
+
+/** Picks a level the way a player does: through the selector. */
+async function chooseLevel(page: Page, index: number): Promise<void> {
+  await page.selectOption('#level', String(index));
+}
+
+describe('the demo site', () => {
+  it('the index lists every game and the training page', async () => {
+    const { page, errors } = await openPage(h, 'games/index.html');
+    const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(expect.arrayContaining(['./pong/index.html', './balance/index.html', './train/index.html']));
+    for (const href of ['./pong/index.html', './balance/index.html', './train/index.html']) {
+      const response = await page.request.get(new URL(href, page.url()).href);
+      expect(response.status(), href).toBe(200);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Pong: renders, the AI moves and explains itself, and the weakest level loses more than the strongest', async () => {
+    const { page, errors, requests } = await openPage(h, 'games/pong/index.html?opponent=scripted');
+    await ready(page, 'pong');
+    type Pong = { scene(): { left: { y: number } }; levels: string[]; level(): number; measure(frames: number, seed: number): { won: number; lost: number; tracking: number }; frameStats(): Promise<{ colours: number; width: number }> };
+    const pong = 'window.pong';
+    const ys: number[] = [];
+    // The paddle's height at 20 successive decisions of the AI, by game state, not by sleeping.
+    for (let k = 1; k <= 20; k++) {
+      await decisions(page, `${pong}.overlay()`, k * 3);
+      ys.push(await page.evaluate(() => (window as unknown as { pong: Pong }).pong.scene().left.y));
+    }
+    expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(5);
+    expectExplained(await decisions(page, `${pong}.overlay()`, 1), 3, 7);
+
+    const stats = await page.evaluate(() => (window as unknown as { pong: Pong }).pong.frameStats());
+    expect(stats.width).toBe(640);
+    expect(stats.colours).toBeGreaterThan(8);
+    await screenshot(page, 'pong-play');
+
+    const levels = await page.evaluate(() => (window as unknown as { pong: Pong }).pong.levels);
+    expect(levels.length).toBeGreaterThanOrEqual(2);
+    const measureAt = async (index: number) => {
+      await chooseLevel(page, index);
+      expect(await page.evaluate(() => (window as unknown as { pong: Pong }).pong.level())).toBe(index);
+      // About eleven minutes of game time against the scripted opponent, from the same seed.
+      return page.evaluate(() => (window as unknown as { pong: Pong }).pong.measure(40_000, 12_345));
+    };
+    const weakest = await measureAt(0);
+    const strongest = await measureAt(levels.length - 1);
+    const measured = JSON.stringify({ weakest, strongest });
+    expect(weakest.won + weakest.lost, measured).toBeGreaterThanOrEqual(20);
+    expect(strongest.won + strongest.lost, measured).toBeGreaterThanOrEqual(10);
+    // The strongest level wins a larger share of points, by more than chance explains (z > 3).
+    expect(pointRateZ(strongest, weakest), measured).toBeGreaterThan(3);
+    expect(strongest.tracking, measured).toBeLessThan(weakest.tracking);
+
+    // Playing needs no TensorFlow.js.
+    expect(requests.filter((u) => /tensorflow|tfjs/i.test(u))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Pong watch mode: the TensorFlow.js teacher and a student play side by side, each explained', async () => {
+    const { page, errors, requests } = await openPage(h, 'games/pong/index.html?mode=watch');
+    await ready(page, 'pong');
+    expect(await page.evaluate(() => (window as unknown as { pong: { teacher: { backend: string } } }).pong.teacher.backend)).toMatch(/^(wasm|cpu)$/);
+    expect(requests.some((u) => /tfjs/i.test(u))).toBe(true);
+    expectExplained(await decisions(page, 'window.pong.teacher.overlay()', 10), 3, 7);
+    expectExplained(await decisions(page, 'window.pong.student.overlay()', 10), 3, 7);
+    for (const side of ['teacher', 'student']) {
+      const stats = (await page.evaluate(`window.pong.${side}.frameStats()`)) as { colours: number };
+      expect(stats.colours, side).toBeGreaterThan(8);
+    }
+    await screenshot(page, 'pong-watch');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Balance: renders, the AI balances and explains itself, and the weakest level falls more than the strongest', async () => {
+    const { page, errors } = await openPage(h, 'games/balance/index.html');
+    await ready(page, 'balance');
+    type Balance = { scene(): { state: number[] }; levels: string[]; measure(frames: number, seed: number): { falls: number; survived: number; meanAngle: number }; frameStats(): Promise<{ colours: number; width: number }> };
+    const xs: number[] = [];
+    for (let k = 1; k <= 10; k++) {
+      await decisions(page, 'window.balance.overlay()', k * 10);
+      xs.push(await page.evaluate(() => (window as unknown as { balance: Balance }).balance.scene().state[0]!));
+    }
+    expect(new Set(xs).size).toBeGreaterThan(5);
+    expectExplained(await decisions(page, 'window.balance.overlay()', 1), 2, 4);
+    const stats = await page.evaluate(() => (window as unknown as { balance: Balance }).balance.frameStats());
+    expect(stats.width).toBe(600);
+    expect(stats.colours).toBeGreaterThan(8);
+    await screenshot(page, 'balance-play');
+
+    const levels = await page.evaluate(() => (window as unknown as { balance: Balance }).balance.levels);
+    await chooseLevel(page, 0);
+    const weakest = await page.evaluate(() => (window as unknown as { balance: Balance }).balance.measure(10_000, 7));
+    await chooseLevel(page, levels.length - 1);
+    const strongest = await page.evaluate(() => (window as unknown as { balance: Balance }).balance.measure(10_000, 7));
+    // Fewer falls means longer episodes: compare falls per step, and the pole's wobble.
+    expect(strongest.falls, JSON.stringify({ weakest, strongest })).toBeLessThan(weakest.falls);
+    expect(strongest.meanAngle).toBeLessThan(weakest.meanAngle);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Balance watch mode: teacher and student side by side', async () => {
+    const { page, errors } = await openPage(h, 'games/balance/index.html?mode=watch');
+    await ready(page, 'balance');
+    expectExplained(await decisions(page, 'window.balance.teacher.overlay()', 10), 2, 4);
+    expectExplained(await decisions(page, 'window.balance.student.overlay()', 10), 2, 4);
+    await screenshot(page, 'balance-watch');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * One Vite dev server (serving the repo root, as `npm run dev` does) and one headless Chromium per
+ * test file, driven with playwright-core (CI installs Debian's chromium: apt-get install -y
+ * chromium). Screenshots go to test-artifacts/ (gitignored), kept by CI as artifacts.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = 'test-artifacts';
+
+export interface Harness {
+  /** The server's root URL, ending in '/'. */
+  base: string;
+  browser: Browser;
+}
+
+/** Starts the server and the browser before the file's tests and stops them after. */
+export function useBrowser(): Harness {
+  const h = {} as Harness;
+  let server: ViteDevServer | undefined;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`browser test: no Chromium at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+    await server.listen();
+    h.base = server.resolvedUrls!.local[0]!;
+    // playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
+    h.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await h.browser?.close();
+    await server?.close();
+  });
+  return h;
+}
+
+/** A page that records uncaught errors and the URLs it requested. */
+export async function openPage(h: Harness, path: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const page = await h.browser.newPage({ viewport: { width: 1500, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(h.base + path);
+  return { page, errors, requests };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+}
