@@ -119,10 +119,17 @@ export const runConfigSchema = z
     train: trainSchema.default({ ppo: {}, checkpointEvery: 25 }),
     distill: distillSchema.optional(),
     eval: evalSchema.default({ episodes: 100, seed: 1_000_003, numEnvs: 8, latencyMs: 300 }),
+    /** Where `run` copies the results, relative to the config: every student file, and the teacher. */
+    export: z.object({ students: z.string().min(1).optional(), teacher: z.string().min(1).optional() }).strict().optional(),
   })
   .strict();
 
-export type RunConfig = z.infer<typeof runConfigSchema> & { /** Absolute path of the env module. */ envPath: string };
+export type RunConfig = z.infer<typeof runConfigSchema> & {
+  /** Absolute path of the env module. */
+  envPath: string;
+  /** Absolute folder of the config file, which relative paths start from. */
+  baseDir: string;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -132,7 +139,7 @@ export class ConfigError extends Error {
 export function parseRunConfig(raw: unknown, source: string, baseDir: string): RunConfig {
   const result = runConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${source}:\n  ${formatIssues(result.error.issues).join('\n  ')}`);
-  return { ...result.data, envPath: resolve(baseDir, result.data.env) };
+  return { ...result.data, envPath: resolve(baseDir, result.data.env), baseDir };
 }
 
 /** Reads a YAML or JSON config file. */

@@ -5,7 +5,7 @@
  * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG).
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, writeReport,
   type CheckpointFiles, type EvaluationReport, type NamedStudent,
@@ -63,10 +63,16 @@ export async function runEval(config: RunConfig, runDir: string, log: Log = cons
   const studentDir = join(runDir, 'students');
   let names: string[] = [];
   try {
-    names = readdirSync(studentDir).filter((f) => f.endsWith('.json')).sort();
+    names = readdirSync(studentDir).filter((f) => f.endsWith('.json'));
   } catch {
     // No students yet: the report has the teacher alone.
   }
+  // The config's order (largest student first, as configs list them), then the rest by name.
+  const order = (f: string) => {
+    const k = config.distill?.students.findIndex((s) => f.startsWith(`${s.name}-`)) ?? -1;
+    return k < 0 ? Infinity : k;
+  };
+  names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   const students: NamedStudent[] = names.map((f) => ({ name: f.replace(/\.json$/, ''), file: JSON.parse(readFileSync(join(studentDir, f), 'utf8')) }));
   const env = await makeGameEnv(config.envPath, config.eval.numEnvs);
   try {
@@ -82,12 +88,18 @@ export async function runEval(config: RunConfig, runDir: string, log: Log = cons
 }
 
 /** Train, distil, evaluate: the whole job in one run folder. */
-export async function runAll(configPath: string, log: Log = console.log): Promise<{ exitCode: number; runDir: string; report: EvaluationReport | null }> {
+export async function runAll(configPath: string, options: { exportResults?: boolean; log?: Log } = {}): Promise<{ exitCode: number; runDir: string; report: EvaluationReport | null }> {
+  const log = options.log ?? console.log;
   const trained = await runTrain({ config: configPath }, { log });
   if (trained.interrupted) return { exitCode: trained.exitCode, runDir: trained.runDir, report: null };
   const config = loadRunConfig(configPath);
   if (config.distill) await runDistill(config, trained.runDir, log);
   const report = await runEval(config, trained.runDir, log);
+  if (options.exportResults === false) return { exitCode: trained.exitCode, runDir: trained.runDir, report };
+  if (config.export?.students) {
+    for (const f of readdirSync(join(trained.runDir, 'students'))) runExport(trained.runDir, { student: f.replace(/\.json$/, '') }, join(resolve(config.baseDir, config.export.students), f), log);
+  }
+  if (config.export?.teacher) runExport(trained.runDir, { teacher: true }, resolve(config.baseDir, config.export.teacher), log);
   return { exitCode: trained.exitCode, runDir: trained.runDir, report };
 }
 

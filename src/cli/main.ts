@@ -12,7 +12,7 @@ import { runAll, runDistill, runEval, runExport } from './distill-command.js';
 import { EXIT, runTrain } from './train-command.js';
 
 const USAGE = `usage:
-  phaser-distill run <config>                          train, distil and evaluate in one run folder
+  phaser-distill run <config> [--no-export]            train, distil, evaluate, copy results to the config's export paths
   phaser-distill train <config>                        train a PPO teacher
   phaser-distill train --resume <run folder>           continue an interrupted run
   phaser-distill distill <config> --run <run folder>   distil the run's teacher into the config's students
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: {
-        resume: { type: 'string' }, run: { type: 'string' }, student: { type: 'string' }, teacher: { type: 'boolean' }, out: { type: 'string' },
+        resume: { type: 'string' }, run: { type: 'string' }, 'no-export': { type: 'boolean' }, student: { type: 'string' }, teacher: { type: 'boolean' }, out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       } });
   } catch (e) {
@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'run': {
         if (positionals.length !== 1) return usage();
-        return (await runAll(positionals[0]!)).exitCode;
+        return (await runAll(positionals[0]!, { exportResults: !values['no-export'] })).exitCode;
       }
       case 'distill':
       case 'eval': {

@@ -41,8 +41,8 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     writeJson(join(runDir, 'config.json'), config);
   } else {
     runDir = source.resumeDir;
-    const { envPath, ...saved } = readJson<RunConfig>(join(runDir, 'config.json'));
-    config = { ...parseRunConfig(saved, join(runDir, 'config.json'), '/'), envPath };
+    const { envPath, baseDir, ...saved } = readJson<RunConfig>(join(runDir, 'config.json'));
+    config = { ...parseRunConfig(saved, join(runDir, 'config.json'), baseDir), envPath };
   }
 
   const backend = await initBackend(config.backend);

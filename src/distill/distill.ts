@@ -53,6 +53,8 @@ export interface StudentTask {
   head: number;
   /** Index of the task's one-hot input, or -1. */
   oneHotAt: number;
+  /** Box actions: the teacher's log std, which the exported student samples with. */
+  logStd: Float32Array | null;
 }
 
 /** A trained student: its network, the tasks it serves, and its training history. */
@@ -98,6 +100,7 @@ export class DistilledStudent {
       actionSpace: t.actionSpace,
       observationNormalization: t.stats ? { mean: Array.from(t.stats.mean), var: Array.from(t.stats.var), clip: 10, epsilon: 1e-8 } : null,
       layers: this.net.taskLayers(t.head, t.obsSize, t.oneHotAt),
+      logStd: t.logStd,
       meta: { task: t.name, hidden: this.config.hidden, activation: this.config.activation, dtype, ...meta },
     }, dtype);
   }
@@ -137,7 +140,7 @@ export async function distill(
   }, config.seed);
   const studentTasks: StudentTask[] = tasks.map((t, k) => ({
     name: t.name, observationSpace: t.teacher.observationSpace, actionSpace: t.teacher.actionSpace, obsSize: t.teacher.obsSize,
-    stats: null, head: oneHot ? 0 : k, oneHotAt: oneHot ? maxObs + k : -1,
+    stats: null, head: oneHot ? 0 : k, oneHotAt: oneHot ? maxObs + k : -1, logStd: t.teacher.logStd,
   }));
   const student = new DistilledStudent(net, studentTasks, config, []);
   const rng = new Rng(config.seed + 1);

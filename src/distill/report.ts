@@ -11,7 +11,7 @@ export function reportMarkdown(r: EvaluationReport): string {
   const head = '| policy | hidden | weights | params | compression | bytes | gzip | return (mean ± std) | % of teacher | agreement | runtime us | tfjs us | speedup |';
   const rule = '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const row = (p: PolicyEvaluation) =>
-    `| ${p.name} | ${p.hidden.join('x') || 'linear'} | ${p.dtype} | ${p.parameters} | ${fixed(p.compression, 1)}x | ${p.bytes} | ${p.gzipBytes} | ${fixed(p.returnMean, 1)} ± ${fixed(p.returnStd, 1)} | ${fixed(100 * p.returnRatio, 1)}% | ${fixed(100 * p.agreement, 2)}% | ${fixed(p.runtimeUs, 3)} | ${fixed(p.tfjsUs, 1)} | ${fixed(p.speedup, 0)}x |`;
+    `| ${p.name} | ${p.hidden.join('x') || 'linear'} | ${p.dtype} | ${p.parameters} | ${fixed(p.compression, 1)}x | ${p.bytes} | ${p.gzipBytes} | ${fixed(p.returnMean, 1)} ± ${fixed(p.returnStd, 1)} | ${fixed(100 * p.returnRatio, 1)}% | ${fixed(100 * p.agreement, 2)}% | ${fixed(p.runtimeUs, 3)} | ${fixed(p.tfjsUs, 1)} | ${fixed(p.speedup, p.speedup < 10 ? 1 : 0)}x |`;
   return [
     `# Distillation report: ${r.game}`,
     '',
@@ -54,21 +54,27 @@ export function reportSvg(r: EvaluationReport): string {
     parts.push(`<text x="${m.left - 6}" y="${y(p) + 4}" text-anchor="end">${p}%</text>`);
   }
   parts.push(`<line x1="${m.left}" y1="${y(95)}" x2="${W - m.right}" y2="${y(95)}" stroke="#c33" stroke-dasharray="4 3"/>`);
-  parts.push(`<text x="${W - m.right}" y="${y(95) - 4}" text-anchor="end" fill="#c33">95% of the teacher</text>`);
+  parts.push(`<text x="${m.left + 6}" y="${y(95) + 14}" fill="#c33">95% of the teacher</text>`);
   parts.push(`<text x="${(W + m.left) / 2}" y="${H - 14}" text-anchor="middle">policy parameters (log scale)</text>`);
   parts.push(`<text x="16" y="${(H - m.bottom + m.top) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(H - m.bottom + m.top) / 2})">return, % of teacher</text>`);
+  // float32 points are circles with their hidden sizes above; an int8 twin is a square drawn
+  // inside its circle, so both stay visible when they score the same.
   for (const p of all) {
     const cx = x(p.parameters);
     const cy = y(100 * p.returnRatio);
     const color = p.role === 'teacher' ? '#222' : p.dtype === 'int8' ? '#e67e22' : '#2a6fdb';
-    const label = `${p.name}${p.role === 'teacher' ? '' : ` (${p.dtype})`}: ${fixed(100 * p.returnRatio, 1)}%`;
-    parts.push(p.dtype === 'int8'
-      ? `<rect x="${cx - 4}" y="${cy - 4}" width="8" height="8" fill="${color}"><title>${escape(label)}</title></rect>`
-      : `<circle cx="${cx}" cy="${cy}" r="5" fill="${color}"><title>${escape(label)}</title></circle>`);
+    const tip = `<title>${escape(`${p.name}: ${p.parameters} parameters, ${fixed(100 * p.returnRatio, 1)}% of the teacher`)}</title>`;
+    if (p.dtype === 'int8') {
+      parts.push(`<rect x="${cx - 3.5}" y="${cy - 3.5}" width="7" height="7" fill="${color}">${tip}</rect>`);
+    } else {
+      parts.push(`<circle cx="${cx}" cy="${cy}" r="7" fill="${color}">${tip}</circle>`);
+      parts.push(`<text x="${cx}" y="${cy - 11}" text-anchor="middle" font-size="10">${escape(p.hidden.join('x') || 'linear')}</text>`);
+    }
   }
-  parts.push(`<circle cx="${m.left + 10}" cy="${m.top + 8}" r="5" fill="#2a6fdb"/><text x="${m.left + 20}" y="${m.top + 12}">student float32</text>`);
-  parts.push(`<rect x="${m.left + 126}" y="${m.top + 4}" width="8" height="8" fill="#e67e22"/><text x="${m.left + 140}" y="${m.top + 12}">student int8</text>`);
-  parts.push(`<circle cx="${m.left + 240}" cy="${m.top + 8}" r="5" fill="#222"/><text x="${m.left + 250}" y="${m.top + 12}">teacher</text>`);
+  const ly = H - m.bottom - 14;
+  parts.push(`<circle cx="${m.left + 14}" cy="${ly}" r="6" fill="#2a6fdb"/><text x="${m.left + 24}" y="${ly + 4}">student float32</text>`);
+  parts.push(`<rect x="${m.left + 130}" y="${ly - 3.5}" width="7" height="7" fill="#e67e22"/><text x="${m.left + 142}" y="${ly + 4}">student int8</text>`);
+  parts.push(`<circle cx="${m.left + 236}" cy="${ly}" r="6" fill="#222"/><text x="${m.left + 246}" y="${ly + 4}">teacher (labels: hidden units)</text>`);
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }

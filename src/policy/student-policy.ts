@@ -118,7 +118,7 @@ export class StudentPolicy {
     let offset = 0;
     for (let b = 0; b < this.branches.length; b++) {
       const k = this.branches[b]!;
-      this.multi[b] = this.temp === 0 ? argmax(z, offset, k, mask) : this.sample(z, offset, k, mask);
+      this.multi[b] = this.temp === 0 ? argmax(z, offset, k, mask) : this.sample(offset, k, this.softmax(z, offset, k, mask, this.temp));
       offset += k;
     }
     return this.actionSpace.type === 'discrete' ? this.multi[0]! : this.multi;
@@ -135,37 +135,37 @@ export class StudentPolicy {
       return this.probs;
     }
     this.checkMask(mask);
-    const t = this.temp === 0 ? 1 : this.temp;
     let offset = 0;
-    for (const k of this.branches) {
-      let max = -Infinity;
-      for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && z[j]! > max) max = z[j]!;
-      let total = 0;
-      for (let j = offset; j < offset + k; j++) {
-        const p = allowed(mask, j) ? Math.exp((z[j]! - max) / t) : 0;
-        this.probs[j] = p;
-        total += p;
-      }
-      for (let j = offset; j < offset + k; j++) this.probs[j] = this.probs[j]! / total;
-      offset += k;
+    for (let b = 0; b < this.branches.length; b++) {
+      this.softmax(z, offset, this.branches[b]!, mask, this.temp === 0 ? 1 : this.temp);
+      offset += this.branches[b]!;
     }
     return this.probs;
   }
 
-  private sample(z: Float32Array, offset: number, k: number, mask: ActionMask | undefined): number {
+  /** Writes softmax(z / t) of one branch into `probs`, masked choices at 0; returns `probs`. */
+  private softmax(z: Float32Array, offset: number, k: number, mask: ActionMask | undefined, t: number): Float32Array {
+    const p = this.probs;
     let max = -Infinity;
     for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && z[j]! > max) max = z[j]!;
     let total = 0;
-    for (let j = offset; j < offset + k; j++) if (allowed(mask, j)) total += Math.exp((z[j]! - max) / this.temp);
-    let u = this.rng.float() * total;
-    let last = offset;
-    for (let j = offset; j < offset + k; j++) {
-      if (!allowed(mask, j)) continue;
+    for (let j = offset; j < offset + k; j++) total += p[j] = allowed(mask, j) ? Math.exp((z[j]! - max) / t) : 0;
+    for (let j = offset; j < offset + k; j++) p[j] = p[j]! / total;
+    return p;
+  }
+
+  /** Draws a choice of one branch from its probabilities. */
+  private sample(offset: number, k: number, p: Float32Array): number {
+    let u = this.rng.float();
+    let last = 0;
+    for (let j = 0; j < k; j++) {
+      if (p[offset + j]! === 0) continue;
       last = j;
-      u -= Math.exp((z[j]! - max) / this.temp);
-      if (u < 0) return j - offset;
+      u -= p[offset + j]!;
+      if (u < 0) return j;
     }
-    return last - offset;
+    // Rounding can leave u a hair above 0 after the last choice: that choice it is.
+    return last;
   }
 
   private gaussian(mean: Float32Array): Float32Array {

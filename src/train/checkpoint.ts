@@ -66,6 +66,8 @@ export async function serializeCheckpoint(trainer: PpoTrainer): Promise<Checkpoi
   model.dispose();
   const optimizerWeights = await trainer.optimizer.getWeights();
   const encoded = await tf.io.encodeWeights(optimizerWeights);
+  // getWeights makes a new scalar for the step count ('iter'); the rest are the optimizer's own variables.
+  optimizerWeights[0]?.tensor.dispose();
   const record: RunRecord = {
     version: CHECKPOINT_VERSION,
     config: trainer.config,
@@ -95,9 +97,15 @@ export async function restoreCheckpoint(trainer: PpoTrainer, files: CheckpointFi
   const model = await modelFromFiles(files);
   trainer.net.loadLayersModel(model);
   model.dispose();
-  if (trainer.net.logStd && record.logStd) trainer.net.logStd.assign(tf.tensor1d(record.logStd));
+  if (trainer.net.logStd && record.logStd) {
+    const logStd = tf.tensor1d(record.logStd);
+    trainer.net.logStd.assign(logStd);
+    logStd.dispose();
+  }
   const named = tf.io.decodeWeights(toArrayBuffer(requireFile(files, 'optimizer.bin')), record.optimizer);
-  await trainer.optimizer.setWeights(record.optimizer.map((s) => ({ name: s.name, tensor: named[s.name]! })));
+  await trainer.loadOptimizerWeights(record.optimizer.map((s) => ({ name: s.name, tensor: named[s.name]! })));
+  // The optimizer's new variables share these tensors' data, which stays alive while they do.
+  for (const t of Object.values(named)) t.dispose();
   trainer.setState(record.state);
 }
 

@@ -27,8 +27,9 @@ export class Mlp {
   constructor(readonly sizes: number[], readonly activation: Activation, outGain: number, rng: Rng) {
     for (let l = 0; l + 1 < sizes.length; l++) {
       const gain = l + 2 === sizes.length ? outGain : Math.SQRT2;
-      this.params.push(tf.variable(tf.tensor2d(orthogonal(sizes[l]!, sizes[l + 1]!, gain, rng), [sizes[l]!, sizes[l + 1]!])));
-      this.params.push(tf.variable(tf.zeros([sizes[l + 1]!])));
+      // tf.variable copies its initial value; tidy frees that value (and never frees variables).
+      this.params.push(tf.tidy(() => tf.variable(tf.tensor2d(orthogonal(sizes[l]!, sizes[l + 1]!, gain, rng), [sizes[l]!, sizes[l + 1]!]))));
+      this.params.push(tf.tidy(() => tf.variable(tf.zeros([sizes[l + 1]!]))));
     }
   }
 
@@ -89,7 +90,7 @@ export class ActorCritic {
     this.obsSize = obsSize;
     this.actor = new Mlp([obsSize, ...config.actorHidden, policyOutputSize(actionSpace)], config.activation, 0.01, rng);
     this.critic = new Mlp([obsSize, ...config.criticHidden, 1], config.activation, 1, rng);
-    this.logStd = actionSpace.type === 'box' ? tf.variable(tf.fill([policyOutputSize(actionSpace)], config.initLogStd)) : null;
+    this.logStd = actionSpace.type === 'box' ? tf.tidy(() => tf.variable(tf.fill([policyOutputSize(actionSpace)], config.initLogStd))) : null;
   }
 
   /** Every trainable variable, in a fixed order (the optimizer's state follows it). */

@@ -134,7 +134,7 @@ export interface PpoState {
 export class PpoTrainer {
   readonly derived: PpoDerived;
   readonly net: ActorCritic;
-  readonly optimizer: tf.AdamOptimizer;
+  optimizer: tf.AdamOptimizer;
   readonly obsStats: RunningMeanStd | null;
   globalStep = 0;
   iteration = 0;
@@ -154,8 +154,22 @@ export class PpoTrainer {
     this.actSize = flatSize(env.actionSpace);
     this.rng = new Rng(config.seed);
     this.net = new ActorCritic(this.obsSize, env.actionSpace, config.network, this.rng.uint32());
-    this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+    this.optimizer = PpoTrainer.makeOptimizer(config);
     this.obsStats = config.normalizeObservation ? new RunningMeanStd(this.obsSize) : null;
+  }
+
+  private static makeOptimizer(config: PpoConfig): tf.AdamOptimizer {
+    return tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+  }
+
+  /**
+   * Replaces Adam's state (step count and moments, in the params' order) with saved values. A new
+   * optimizer takes them: tfjs's setWeights would drop the old moments without freeing them.
+   */
+  async loadOptimizerWeights(weights: { name: string; tensor: tf.Tensor }[]): Promise<void> {
+    this.optimizer.dispose();
+    this.optimizer = PpoTrainer.makeOptimizer(this.config);
+    await this.optimizer.setWeights(weights);
   }
 
   get done(): boolean {

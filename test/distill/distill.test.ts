@@ -141,6 +141,7 @@ describe('continuous actions', () => {
     const student = await distill({ name: 'match', env: vec(() => new MatchEnv()), teacher: match.teacher }, { ...quick, hidden: [8], lambdaSoft: 0, lambdaHard: 1, teacherSamples: false });
     const file = student.toPolicyFile(0, 'int8');
     student.dispose();
+    expect(file.logStd).toEqual(Array.from(match.teacher.logStd!));
     const report = await evaluatePolicies('match', vec(() => new MatchEnv(), 10), match.teacher, [{ name: 'int8', file }], { episodes: 40, latencyMs: 5 });
     match.trainer.dispose();
     // Returns are negative (best 0): the student may lose at most 0.5 against the teacher.

@@ -93,6 +93,18 @@ describe('checkpoints', () => {
 });
 
 describe('tensor hygiene', () => {
+  it('leaves no tensor behind when saving and restoring checkpoints', async () => {
+    const t = balance(config);
+    t.iterate();
+    const files = await serializeCheckpoint(t);
+    await restoreCheckpoint(t, files);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await restoreCheckpoint(t, await serializeCheckpoint(t));
+    expect(tf.memory().numTensors).toBe(before);
+    t.iterate();
+    t.dispose();
+  });
+
   it('keeps the tensor count flat across many updates', () => {
     const t = balance({ ...config, totalTimesteps: 1e6 });
     t.iterate();

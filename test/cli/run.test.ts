@@ -1,0 +1,38 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAll, runExport } from '../../src/cli/distill-command.js';
+import { loadStudentPolicy } from '../../src/policy/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pd-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('phaser-distill run', () => {
+  it('trains, distils, evaluates and exports students and teacher where the config says', async () => {
+    const config = join(dir, 'run.yaml');
+    writeFileSync(config, [
+      'game: balance', `env: ${resolve('games/balance/env.ts')}`, 'name: tiny', `runsDir: ${join(dir, 'runs')}`, 'backend: wasm',
+      'train: { ppo: { totalTimesteps: 8192, numEnvs: 4, numSteps: 128 } }',
+      'distill: { numEnvs: 4, students: [{ name: s4, hidden: [4] }], dtypes: [float32, int8], config: { rounds: 2, stepsPerRound: 200, epochsPerRound: 5 } }',
+      'eval: { episodes: 8, numEnvs: 4, latencyMs: 20 }',
+      'export: { students: ./shipped, teacher: ./shipped/teacher }',
+    ].join('\n'));
+    const lines: string[] = [];
+    const out = await runAll(config, { log: (l) => lines.push(l) });
+    expect(out.exitCode).toBe(0);
+    expect(readdirSync(join(out.runDir, 'students')).sort()).toEqual(['s4-float32.json', 's4-int8.json']);
+    for (const f of ['report.md', 'report.json', 'return-vs-size.svg']) expect(existsSync(join(out.runDir, 'report', f)), f).toBe(true);
+    expect(out.report!.students.map((s) => s.name)).toEqual(['s4-float32', 's4-int8']);
+    expect(lines.join('\n')).toMatch(/\| s4-int8 \| 4 \| int8 \|/);
+    // Exported where the config points, relative to the config file.
+    const student = loadStudentPolicy(JSON.parse(readFileSync(join(dir, 'shipped', 's4-int8.json'), 'utf8')));
+    expect(student.parameterCount).toBe(4 * 4 + 4 + 4 * 2 + 2);
+    expect(readdirSync(join(dir, 'shipped', 'teacher')).sort()).toEqual(['model.json', 'run.json', 'weights.bin']);
+  });
+
+  it('names the students a run has when asked to export one it has not', () => {
+    const runDir = readdirSync(join(dir, 'runs')).map((d) => join(dir, 'runs', d))[0]!;
+    expect(() => runExport(runDir, { student: 's99-int8' }, join(dir, 'x.json'), () => undefined)).toThrow(/no such student \(students in this run: s4-float32, s4-int8\)/);
+  });
+});
