@@ -1,15 +1,28 @@
 /**
  * Measures a Pong policy's point win rate against the scripted opponent: matches on fresh seeds
  * in a headless game until `points` points have been played. Run as a script to evaluate the
- * saved teacher:  npx tsx games/pong/evaluate.ts [checkpoint dir] [points]
+ * shipped teacher (TensorFlow.js) and students:  npx tsx games/pong/evaluate.ts [points]
  */
+import { readFileSync } from 'node:fs';
 import { HeadlessGame } from 'phaser-distill/node';
-import type { Policy } from 'phaser-distill';
-import { loadCheckpointDir } from 'phaser-distill/train';
+import { loadStudentPolicy, type Policy } from 'phaser-distill';
+import { initBackend, loadTeacher } from 'phaser-distill/train';
 import { PONG_HEIGHT, PONG_WIDTH, OBS_SIZE } from './constants.js';
 import { PongScene, PONG_AGENT } from './scene.js';
-import { TeacherPolicy } from '../shared/teacher-policy.js';
+import { TeacherDriver } from '../shared/teacher-driver.js';
 import { followBall } from './policies.js';
+
+/** A policy that decides for all envs in one call (the TensorFlow.js teacher: one forward, not 16). */
+export interface BatchPolicy {
+  actBatch(observations: Float32Array, n: number): ArrayLike<number>;
+}
+
+/** The shipped Pong teacher, on TensorFlow.js (wasm in Node). */
+export async function loadPongTeacher(dir = 'assets/teachers/pong'): Promise<TeacherDriver> {
+  await initBackend('auto');
+  const files = Object.fromEntries(['model.json', 'weights.bin', 'run.json'].map((f) => [f, new Uint8Array(readFileSync(`${dir}/${f}`))]));
+  return new TeacherDriver(await loadTeacher(files, 'pong teacher'));
+}
 
 export interface PointStats {
   won: number;
@@ -19,10 +32,14 @@ export interface PointStats {
   matches: number;
 }
 
-export async function evaluatePong(policy: Policy | ((obs: Float32Array) => number), options: { points?: number; seed?: number; numEnvs?: number } = {}): Promise<PointStats> {
+export async function evaluatePong(policy: Policy | BatchPolicy | ((obs: Float32Array) => number), options: { points?: number; seed?: number; numEnvs?: number } = {}): Promise<PointStats> {
   const points = options.points ?? 1000;
   const n = options.numEnvs ?? 16;
-  const act = typeof policy === 'function' ? policy : (o: Float32Array) => policy.act(o) as number;
+  const decide = (obs: Float32Array, actions: Float32Array) => {
+    if ('actBatch' in policy) return actions.set(policy.actBatch(obs, n));
+    const act = typeof policy === 'function' ? policy : (o: Float32Array) => policy.act(o) as number;
+    for (let i = 0; i < n; i++) actions[i] = act(obs.subarray(i * OBS_SIZE, (i + 1) * OBS_SIZE));
+  };
   const host = await HeadlessGame.create({ scene: PongScene, instances: n, width: PONG_WIDTH, height: PONG_HEIGHT });
   const env = host.vectorEnv(PONG_AGENT, true);
   try {
@@ -32,7 +49,7 @@ export async function evaluatePong(policy: Policy | ((obs: Float32Array) => numb
     let lost = 0;
     let matches = 0;
     while (won + lost < points) {
-      for (let i = 0; i < n; i++) actions[i] = act(obs.subarray(i * OBS_SIZE, (i + 1) * OBS_SIZE));
+      decide(obs, actions);
       const r = env.step(actions);
       for (let i = 0; i < n; i++) {
         if (r.rewards[i]! > 0) won += r.rewards[i]!;
@@ -48,13 +65,17 @@ export async function evaluatePong(policy: Policy | ((obs: Float32Array) => numb
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const dir = process.argv[2] ?? 'assets/teachers/pong';
-  const points = Number(process.argv[3] ?? 2000);
-  const files = await loadCheckpointDir(dir);
-  if (!files) throw new Error(`no checkpoint in ${dir} (expected ${dir}/latest)`);
-  const teacher = await evaluatePong(new TeacherPolicy(files), { points });
+  const points = Number(process.argv[2] ?? 2000);
+  const report = (name: string, s: PointStats) => console.log(`${name}: won ${s.won} of ${s.won + s.lost} points (${(100 * s.rate).toFixed(1)}%) over ${s.matches} matches`);
+  const teacher = await evaluatePong(await loadPongTeacher(), { points });
+  report('teacher (TensorFlow.js)', teacher);
+  const students: Record<string, number> = {};
+  for (const f of ['s32-float32', 's32-int8', 's16-float32', 's16-int8', 's8-float32', 's8-int8']) {
+    const s = await evaluatePong(loadStudentPolicy(readFileSync(`assets/policies/pong/${f}.json`, 'utf8')), { points });
+    report(`student ${f}`, s);
+    students[f] = s.rate;
+  }
   const follow = await evaluatePong(followBall, { points: Math.min(points, 400) });
-  console.log(`teacher: won ${teacher.won} of ${teacher.won + teacher.lost} points (${(100 * teacher.rate).toFixed(1)}%) over ${teacher.matches} matches`);
-  console.log(`followBall baseline: ${(100 * follow.rate).toFixed(1)}% of ${follow.won + follow.lost} points`);
-  console.log(JSON.stringify({ teacher_point_win_rate: teacher.rate, points: teacher.won + teacher.lost, baseline_follow_rate: follow.rate }));
+  report('followBall baseline', follow);
+  console.log(JSON.stringify({ teacher_point_win_rate: teacher.rate, points: teacher.won + teacher.lost, students, baseline_follow_rate: follow.rate }));
 }

@@ -57,8 +57,18 @@ export function fastForward(game: Phaser.Game, frames: number, onFrame: () => vo
   }
 }
 
-/** The distinct colours of the next rendered frame: a blank canvas has one. */
-export function frameStats(game: Phaser.Game): Promise<{ colours: number; width: number; height: number }> {
+/** A rendered frame's colours as 0xRRGGBB. */
+export interface FrameStats {
+  width: number;
+  height: number;
+  /** Distinct colours: a blank canvas has one. */
+  colours: number;
+  /** The 16 most common colours, most common first: a test can look for a sprite's colour. */
+  common: number[];
+}
+
+/** The colours of the next rendered frame. */
+export function frameStats(game: Phaser.Game): Promise<FrameStats> {
   return new Promise((resolve) => {
     game.renderer.snapshot((image) => {
       const img = image as HTMLImageElement;
@@ -68,9 +78,13 @@ export function frameStats(game: Phaser.Game): Promise<{ colours: number; width:
       const ctx = canvas.getContext('2d')!;
       ctx.drawImage(img, 0, 0);
       const data = ctx.getImageData(0, 0, img.width, img.height).data;
-      const seen = new Set<number>();
-      for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-      resolve({ colours: seen.size, width: img.width, height: img.height });
+      const counts = new Map<number, number>();
+      for (let i = 0; i < data.length; i += 4) {
+        const rgb = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+        counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+      }
+      const common = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([rgb]) => rgb);
+      resolve({ colours: counts.size, width: img.width, height: img.height, common });
     });
   });
 }

@@ -1,11 +1,9 @@
 import { HeadlessGame, checkEnv } from 'phaser-distill/node';
-import { loadCheckpointDir } from 'phaser-distill/train';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PONG_HEIGHT, PONG_WIDTH } from '../../games/pong/constants.js';
-import { evaluatePong } from '../../games/pong/evaluate.js';
+import { evaluatePong, loadPongTeacher } from '../../games/pong/evaluate.js';
 import { ScriptedOpponent } from '../../games/pong/opponent.js';
 import { PongScene, PONG_AGENT, PONG_OPPONENT } from '../../games/pong/scene.js';
-import { TeacherPolicy } from '../../games/shared/teacher-policy.js';
 
 const hosts: HeadlessGame[] = [];
 afterEach(() => {
@@ -20,10 +18,13 @@ describe('Pong', () => {
     expect(host.scenes[0]!.ai.driverOf(PONG_OPPONENT)).toBeInstanceOf(ScriptedOpponent);
   });
 
-  it('the saved teacher wins at least 90% of points against the scripted opponent on fresh seeds', async () => {
-    const files = await loadCheckpointDir('assets/teachers/pong');
-    expect(files).not.toBeNull();
-    const stats = await evaluatePong(new TeacherPolicy(files!), { points: 300, seed: 777 });
-    expect(stats.rate).toBeGreaterThanOrEqual(0.9);
+  it('the shipped teacher, on TensorFlow.js, wins at least 90% of points against the scripted opponent on fresh seeds', async () => {
+    const teacher = await loadPongTeacher();
+    try {
+      const stats = await evaluatePong(teacher, { points: 300, seed: 777 });
+      expect(stats.rate).toBeGreaterThanOrEqual(0.9);
+    } finally {
+      teacher.teacher.dispose();
+    }
   });
 });
