@@ -113,6 +113,25 @@ describe('the demo site', () => {
     await page.close();
   });
 
+  it('Pong: you play the right paddle with the arrow keys', async () => {
+    const { page, errors } = await openPage(h, 'games/pong/index.html?opponent=human');
+    await ready(page, 'pong');
+    const rightY = () => page.evaluate(() => (window as unknown as { pong: { scene(): { right: { y: number } } } }).pong.scene().right.y);
+    const frame = () => page.evaluate(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames);
+    // A fresh match, so no match ends (and restarts the scene, dropping the held key) meanwhile.
+    await page.evaluate(() => (window as unknown as { pong: { scene(): { scene: { restart(): void } } } }).pong.scene().scene.restart());
+    await page.waitForFunction(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= 2);
+    const start = await rightY();
+    await page.keyboard.down('ArrowUp');
+    // Twenty frames at 360 px/s move the paddle 120 px, or to the wall.
+    const until = (await frame()) + 20;
+    await page.waitForFunction((f) => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= f, until);
+    await page.keyboard.up('ArrowUp');
+    expect(await rightY()).toBeLessThan(Math.min(start - 40, 100));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('Pong watch mode: the TensorFlow.js teacher and a student play side by side, each explained', async () => {
     const { page, errors, requests } = await openPage(h, 'games/pong/index.html?mode=watch');
     await ready(page, 'pong');
@@ -155,6 +174,42 @@ describe('the demo site', () => {
     // Fewer falls means longer episodes: compare falls per step, and the pole's wobble.
     expect(strongest.falls, JSON.stringify({ weakest, strongest })).toBeLessThan(weakest.falls);
     expect(strongest.meanAngle).toBeLessThan(weakest.meanAngle);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Balance: you can take over from the AI', async () => {
+    const { page, errors } = await openPage(h, 'games/balance/index.html');
+    await ready(page, 'balance');
+    await page.check('#takeover');
+    /** The pushes applied on the next `n` frames, read in the page as they happen. */
+    const pushes = (n: number) =>
+      page.evaluate((count) => {
+        const scene = (window as unknown as { balance: { scene(): { steps: number; push: number } } }).balance.scene();
+        const seen: number[] = [];
+        let last = scene.steps;
+        return new Promise<number[]>((resolve) => {
+          const look = () => {
+            // A restart (the pole fell) resets the push: only count plain steps.
+            if (scene.steps === last + 1) seen.push(scene.push);
+            last = scene.steps;
+            if (seen.length >= count) resolve(seen);
+            else requestAnimationFrame(look);
+          };
+          look();
+        });
+      }, n);
+    // Held arrows push one way every frame; the AI and an idle player alternate. Each from a
+    // fresh episode, for a few pushes only: held longer the pole falls, and the restarted scene
+    // waits for a fresh key press.
+    for (const [key, push] of [['ArrowRight', 1], ['ArrowLeft', 0]] as const) {
+      await page.evaluate(() => (window as unknown as { balance: { scene(): { scene: { restart(): void } } } }).balance.scene().scene.restart());
+      await pushes(1);
+      await page.keyboard.down(key);
+      await pushes(1);
+      expect(await pushes(3), key).toEqual([push, push, push]);
+      await page.keyboard.up(key);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });
