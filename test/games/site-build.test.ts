@@ -1,0 +1,53 @@
+/**
+ * The built demo site (vite.site.config.ts): a game page's initial bundle, everything its HTML
+ * loads and every chunk those import statically, holds no TensorFlow.js; the watch mode reaches it
+ * only through a dynamic import, and the training page (which trains) loads it up front.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let out: string;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'site-'));
+  await build({ configFile: 'vite.site.config.ts', logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
+}, 120_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** A string only TensorFlow.js's core carries (its flag parser's query parameter). */
+const hasTfjs = (file: string) => readFileSync(file, 'utf8').includes('tfjsflags');
+
+/** Files a page loads before any dynamic import: its scripts and their static imports. */
+function initialChunks(page: string): string[] {
+  const html = join(out, page);
+  const queue = [...readFileSync(html, 'utf8').matchAll(/<script[^>]*src="([^"]+\.js)"/g)].map((m) => resolve(dirname(html), m[1]!));
+  const seen = new Set<string>();
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    // Minified static imports: import"./x.js" and from"./x.js"; import("./x.js") is dynamic.
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bimport|\bfrom)\s*"(\.{1,2}\/[^"]+\.js)"/g)) queue.push(resolve(dirname(file), m[1]!));
+  }
+  return [...seen];
+}
+
+describe('the built demo site', () => {
+  for (const game of ['pong', 'balance']) {
+    it(`${game}: no TensorFlow.js in the page's initial bundle`, () => {
+      const chunks = initialChunks(`games/${game}/index.html`);
+      expect(chunks.length).toBeGreaterThan(0);
+      expect(chunks.filter(hasTfjs)).toEqual([]);
+      // Phaser is there: the walk found the game's code.
+      expect(chunks.some((f) => readFileSync(f, 'utf8').includes('Phaser'))).toBe(true);
+    });
+  }
+
+  it('the training page loads TensorFlow.js up front', () => {
+    expect(initialChunks('games/train/index.html').some(hasTfjs)).toBe(true);
+  });
+});
