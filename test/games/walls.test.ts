@@ -1,0 +1,45 @@
+/**
+ * The games use the package as a user would (DESIGN.md): their imports are the public entry points,
+ * Phaser, Node built-ins (scripts), the wasm binaries' URLs, and their own files inside games/ or
+ * the shipped assets, never src/ or plugin/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+const PUBLIC = /^(phaser|phaser-distill|phaser-distill\/(train|node)|node:\w+|@tensorflow\/tfjs-backend-wasm\/dist\/[\w-]+\.wasm\?url)$/;
+
+describe('games/ import walls', () => {
+  it('games import only public entry points and files under games/ or assets/', () => {
+    const bad: string[] = [];
+    let count = 0;
+    for (const file of sources('games')) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const specs = [
+        ...text.matchAll(/^\s*(?:import|export)\s+(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm),
+        ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+        ...text.matchAll(/import\.meta\.glob(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]/g),
+      ].map((m) => m[1]!);
+      for (const spec of specs) {
+        count += 1;
+        if (!spec.startsWith('.')) {
+          if (!PUBLIC.test(spec)) bad.push(`${file}: ${spec}`);
+          continue;
+        }
+        const target = relative(root, resolve(root, dirname(file), spec));
+        if (!/^(games|assets)\//.test(target)) bad.push(`${file}: ${spec}`);
+      }
+    }
+    expect(count).toBeGreaterThan(30);
+    expect(bad).toEqual([]);
+  });
+});
