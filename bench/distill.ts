@@ -1,5 +1,6 @@
 /**
- * Distillation benchmark: per game, a large PPO teacher (2x256) against students of several sizes,
+ * Distillation benchmark: per game, a PPO teacher (Balance: a 2x256 one trained here; Pong: the
+ * shipped 2x64 teacher of assets/teachers/pong) against students of several sizes,
  * float32 and int8, all evaluated side by side on the same fresh seeds: return (% of the teacher),
  * action agreement, compression, bytes, and batch-1 decision time of the plain runtime against
  * TensorFlow.js predict on the same network. The last line is one JSON object.
@@ -11,38 +12,53 @@
  * Teachers are cached as checkpoints under runs/bench/ (git-ignored) and loaded back through
  * `loadTeacher`, the path the CLI takes. Reports (Markdown, JSON, SVG) go to runs/bench/distill-{game}/.
  */
-import { SyncVectorEnv, type Env } from 'phaser-distill';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { VectorEnv } from 'phaser-distill';
 import {
   PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, evaluatePolicies, initBackend, loadCheckpointDir, loadTeacher,
-  saveCheckpointDir, serializeCheckpoint, writeReport, type DistillConfig, type PolicyEvaluation, type PpoConfig,
+  saveCheckpointDir, serializeCheckpoint, writeReport, type CheckpointFiles, type DistillConfig, type PolicyEvaluation, type PpoConfig,
 } from 'phaser-distill/train';
-import { BalanceEnv } from '../games/balance/balance.js';
+import { makeVectorEnv as balanceEnv } from '../games/balance/env.js';
+import { makeVectorEnv as pongEnv } from '../games/pong/env.js';
+
+/** A teacher trained here with these PPO settings until the mean of 20 episodes reaches `target`, or a shipped one. */
+type TeacherSource = { train: Partial<PpoConfig>; target: number } | { shipped: string };
 
 interface GameSpec {
-  make: () => Env;
-  /** PPO settings of the teacher. */
-  teacher: Partial<PpoConfig>;
-  /** Teacher training stops once the mean of the last 20 episodes reaches this. */
-  teacherTarget: number;
+  env: (numEnvs: number) => VectorEnv | Promise<VectorEnv>;
+  teacher: TeacherSource;
   /** Hidden layers of each student. */
   students: number[][];
   distill: Partial<DistillConfig>;
+  /** Evaluation episodes per policy. */
+  episodes: number;
+  numEnvs: number;
 }
 
 const big = { actorHidden: [256, 256], criticHidden: [256, 256], activation: 'tanh' as const, initLogStd: 0 };
 
-/** Games the benchmark knows; Pong joins here once it exists. */
 const GAMES: Record<string, GameSpec> = {
   balance: {
-    make: () => new BalanceEnv(),
-    teacher: { network: big, totalTimesteps: 200_000, learningRate: 1e-3, seed: 3 },
-    teacherTarget: 495,
+    env: (numEnvs) => balanceEnv({ numEnvs }),
+    teacher: { train: { network: big, totalTimesteps: 200_000, learningRate: 1e-3, seed: 3 }, target: 495 },
     students: [[32], [16], [8], [4], []],
     distill: { rounds: 4, stepsPerRound: 500, epochsPerRound: 30 },
+    episodes: 100,
+    numEnvs: 10,
+  },
+  // Pong's 2x64 teacher trains in about 2.5 minutes (assets/policies/pong/pong.yaml); a match is
+  // noisier than a Balance episode, so more of them.
+  pong: {
+    env: (numEnvs) => pongEnv({ numEnvs }),
+    teacher: { shipped: 'assets/teachers/pong' },
+    students: [[32], [16], [8], [4]],
+    distill: { rounds: 5, stepsPerRound: 1000, epochsPerRound: 30 },
+    episodes: 320,
+    numEnvs: 16,
   },
 };
 
-const EPISODES = 100;
 const EVAL_SEED = 1_000_003;
 
 const args = process.argv.slice(2);
@@ -52,17 +68,20 @@ const games = names.length ? names : Object.keys(GAMES);
 for (const g of games) if (!GAMES[g]) throw new Error(`bench:distill: unknown game '${g}' (known: ${Object.keys(GAMES).join(', ')})`);
 
 const backend = await initBackend('wasm');
-const vec = (make: () => Env, n: number) => new SyncVectorEnv(Array.from({ length: n }, make));
-
-async function teacherFiles(game: string, spec: GameSpec) {
+async function teacherFiles(game: string, spec: GameSpec): Promise<CheckpointFiles> {
+  const source = spec.teacher;
+  if ('shipped' in source) {
+    console.log(`${game}: the shipped teacher of ${source.shipped}`);
+    return Object.fromEntries(readdirSync(source.shipped).map((f) => [f, new Uint8Array(readFileSync(join(source.shipped, f)))]));
+  }
   const dir = `runs/bench/${game}-teacher`;
   const cached = retrain ? null : await loadCheckpointDir(dir);
   if (cached) {
     console.log(`${game}: teacher loaded from ${dir}`);
     return cached;
   }
-  const config = { ...defaultPpoConfig, ...spec.teacher };
-  const trainer = new PpoTrainer(vec(spec.make, config.numEnvs), config);
+  const config = { ...defaultPpoConfig, ...source.train };
+  const trainer = new PpoTrainer(await spec.env(config.numEnvs), config);
   const t0 = performance.now();
   const last: number[] = [];
   await trainer.train(({ episodes }) => {
@@ -70,7 +89,7 @@ async function teacherFiles(game: string, spec: GameSpec) {
       last.push(e.return);
       if (last.length > 20) last.shift();
     }
-    return !(last.length === 20 && last.reduce((a, b) => a + b) / 20 >= spec.teacherTarget);
+    return !(last.length === 20 && last.reduce((a, b) => a + b) / 20 >= source.target);
   });
   const files = await serializeCheckpoint(trainer);
   await saveCheckpointDir(dir, files, trainer.globalStep);
@@ -85,19 +104,25 @@ const summary: Record<string, unknown> = {};
 
 for (const game of games) {
   const spec = GAMES[game]!;
-  const teacher = await loadTeacher(await teacherFiles(game, spec), `teacher ${big.actorHidden.join('x')}`);
+  const files = await teacherFiles(game, spec);
+  const hidden = (JSON.parse(new TextDecoder().decode(files['run.json'])) as { config: PpoConfig }).config.network.actorHidden;
+  const teacher = await loadTeacher(files, `teacher ${hidden.join('x')}`);
   const students = [];
+  const distillEnv = await spec.env(8);
   for (const hidden of spec.students) {
     const t0 = performance.now();
     const config: DistillConfig = { ...defaultDistillConfig, ...spec.distill, hidden };
-    const student = await distill({ name: game, env: vec(spec.make, 8), teacher }, config);
+    const student = await distill({ name: game, env: distillEnv, teacher }, config);
     const agreement = student.history[student.history.length - 1]!['fidelity/held_out_agreement'];
     const size = hidden.join('x') || 'linear';
     console.log(`${game}: student ${size} distilled in ${((performance.now() - t0) / 1000).toFixed(1)} s (${student.history.length} epochs, held-out agreement ${fmt(100 * agreement, 2)}%)`);
     for (const dtype of ['float32', 'int8'] as const) students.push({ name: `student ${size}${dtype === 'int8' ? ' int8' : ''}`, file: student.toPolicyFile(0, dtype) });
     student.dispose();
   }
-  const report = await evaluatePolicies(game, vec(spec.make, 10), teacher, students, { episodes: EPISODES, seed: EVAL_SEED, latencyMs: 400 });
+  distillEnv.close();
+  const evalEnv = await spec.env(spec.numEnvs);
+  const report = await evaluatePolicies(game, evalEnv, teacher, students, { episodes: spec.episodes, seed: EVAL_SEED, latencyMs: 400 });
+  evalEnv.close();
   teacher.dispose();
   const written = await writeReport(`runs/bench/distill-${game}`, report);
 
@@ -137,4 +162,4 @@ for (const game of games) {
   };
 }
 
-console.log(JSON.stringify({ bench: 'distill', backend, episodes: EPISODES, eval_seed: EVAL_SEED, games: summary }));
+console.log(JSON.stringify({ bench: 'distill', backend, eval_seed: EVAL_SEED, games: summary }));

@@ -4,7 +4,7 @@
  */
 export class Progress {
   private readonly start = performance.now();
-  private lastPrint = 0;
+  private lastPrint = -Infinity;
   private readonly tty: boolean;
 
   constructor(private readonly total: number, private readonly out: NodeJS.WriteStream = process.stderr, private readonly startAt = 0) {

@@ -44,20 +44,7 @@ export class Teacher {
     const x = new Float32Array(n * this.obsSize);
     if (this.obsStats) normalizeInto(this.obsStats, raw.subarray(0, n * this.obsSize), x);
     else x.set(raw.subarray(0, n * this.obsSize));
-    const out = tf.tidy(() => {
-      const input = tf.tensor2d(x, [n, this.obsSize]);
-      return tf.concat([this.net.actor.apply(input), this.net.critic.apply(input)], 1);
-    });
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    const P = this.outputSize;
-    const policy = new Float32Array(n * P);
-    const value = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      policy.set(data.subarray(i * (P + 1), i * (P + 1) + P), i * P);
-      value[i] = data[i * (P + 1) + P]!;
-    }
-    return { policy, value };
+    return this.net.forward(x, n);
   }
 
   /** Parameters of the policy network (the actor): what a student replaces. */

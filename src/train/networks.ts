@@ -98,6 +98,27 @@ export class ActorCritic {
     return [...this.actor.params, ...this.critic.params, ...(this.logStd ? [this.logStd] : [])];
   }
 
+  /**
+   * One batched forward of both heads on `n` observations laid end to end (already normalised).
+   * @returns policy [n * P] (logits or Gaussian means) and value [n]
+   */
+  forward(obs: Float32Array, n: number): { policy: Float32Array; value: Float32Array } {
+    const P = policyOutputSize(this.actionSpace);
+    const out = tf.tidy(() => {
+      const x = tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize]);
+      return tf.concat([this.actor.apply(x), this.critic.apply(x)], 1);
+    });
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    const policy = new Float32Array(n * P);
+    const value = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      policy.set(data.subarray(i * (P + 1), i * (P + 1) + P), i * P);
+      value[i] = data[i * (P + 1) + P]!;
+    }
+    return { policy, value };
+  }
+
   /** The two heads as one LayersModel: input `obs`, outputs `policy` [B, P] and `value` [B, 1]. */
   toLayersModel(): tf.LayersModel {
     const input = tf.input({ shape: [this.obsSize], name: 'obs' });

@@ -218,7 +218,7 @@ export class PpoTrainer {
     for (let t = 0; t < T; t++) {
       const stepObs = obsBuf.subarray(t * N * D, (t + 1) * N * D);
       this.observe(this.obs, stepObs);
-      const { policy, value } = this.forward(stepObs, N);
+      const { policy, value } = this.net.forward(stepObs, N);
       for (let i = 0; i < N; i++) {
         const k = t * N + i;
         valBuf[k] = value[i]!;
@@ -234,7 +234,7 @@ export class PpoTrainer {
       if (cut.length > 0) {
         const finals = new Float32Array(cut.length * D);
         cut.forEach((i, j) => this.normalize(r.finalObservations[i]!, finals.subarray(j * D, (j + 1) * D)));
-        const v = this.forward(finals, cut.length).value;
+        const v = this.net.forward(finals, cut.length).value;
         cut.forEach((i, j) => (finalValBuf[t * N + i] = v[j]!));
       }
       for (const e of r.episodes) episodes.push({ step: this.globalStep, return: e.return, length: e.length });
@@ -242,7 +242,7 @@ export class PpoTrainer {
     }
     const nextObs = new Float32Array(N * D);
     this.normalize(this.obs, nextObs);
-    const nextValues = this.forward(nextObs, N).value;
+    const nextValues = this.net.forward(nextObs, N).value;
     const { advantages, returns } = computeGae({
       numSteps: T, numEnvs: N, rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf,
       finalValues: finalValBuf, nextValues, gamma: config.gamma, lambda: config.gaeLambda,
@@ -334,24 +334,6 @@ export class PpoTrainer {
     const values = stats.dataSync() as Float32Array;
     stats.dispose();
     return values;
-  }
-
-  /** One batched forward of both heads on `n` normalised observations. */
-  private forward(obs: Float32Array, n: number): { policy: Float32Array; value: Float32Array } {
-    const P = policyOutputSize(this.env.actionSpace);
-    const out = tf.tidy(() => {
-      const x = tf.tensor2d(obs, [n, this.obsSize]);
-      return tf.concat([this.net.actor.apply(x), this.net.critic.apply(x)], 1);
-    });
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    const policy = new Float32Array(n * P);
-    const value = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      policy.set(data.subarray(i * (P + 1), i * (P + 1) + P), i * P);
-      value[i] = data[i * (P + 1) + P]!;
-    }
-    return { policy, value };
   }
 
   /**
