@@ -24,7 +24,7 @@ export interface PlaySetup {
 export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSelectElement, initial: string | null): Promise<PlaySetup> {
   const loaded = await loadLadder(def.id);
   const { ladder, students } = loaded;
-  select.replaceChildren(...ladder.levels.map((level, i) => new Option(describe(level), String(i))));
+  select.replaceChildren(...ladder.levels.map((level, i) => new Option(describe(level, ladder.metric), String(i))));
   const game = def.create(host.querySelector<HTMLElement>('.canvas')!);
   const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def.actions, def.features);
   await whenReady(game);
@@ -54,7 +54,9 @@ export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSel
   return { game, scene, loaded, difficulty, overlay, setLevel, resumeAi };
 }
 
-function describe(level: LadderLevel): string {
+/** A level as the selector shows it, with its calibrated strength when the ladder has one. */
+function describe(level: LadderLevel, metric: string): string {
   const s = level.strength;
-  return s ? `${level.name} (measured ${s.mean.toFixed(2)})` : level.name;
+  if (!s) return level.name;
+  return /rate/.test(metric) ? `${level.name} (wins ${Math.round(100 * s.mean)}%)` : `${level.name} (${metric.replace(/_/g, ' ')} ${s.mean.toFixed(0)})`;
 }

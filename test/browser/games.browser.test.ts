@@ -139,6 +139,9 @@ describe('the demo site', () => {
     expect(requests.some((u) => /tfjs/i.test(u))).toBe(true);
     expectExplained(await decisions(page, 'window.pong.teacher.overlay()', 10), 3, 7);
     expectExplained(await decisions(page, 'window.pong.student.overlay()', 10), 3, 7);
+    // The first match (no one has reached 5 points yet) is served from the same seed on both sides.
+    const seeds = await page.evaluate(() => ['teacher', 'student'].map((side) => (window as unknown as Record<string, Record<string, { scene(): { ai: { episodeSeed: number } } }>>).pong![side]!.scene().ai.episodeSeed));
+    expect(seeds).toEqual([1, 1]);
     for (const side of ['teacher', 'student']) {
       const stats = (await page.evaluate(`window.pong.${side}.frameStats()`)) as { colours: number };
       expect(stats.colours, side).toBeGreaterThan(8);
