@@ -1,7 +1,8 @@
 /**
  * The training page in headless Chromium: PPO on Balance runs for a few iterations on WebGL
  * (SwiftShader here) and on wasm, and the learning curve is redrawn as episodes come in; 'auto'
- * skips backends that cannot start (WebGPU, without a GPU) and trains on the next one.
+ * skips backends that cannot start (WebGPU, without a GPU) and trains on the next one; and the
+ * whole path: train, distil a student in the page, play it in the Balance scene.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -70,4 +71,25 @@ describe('the training page', () => {
     expect(run.iterations).toBe(2);
     await page.close();
   });
+
+  it('distils the teacher it trained into a student that balances in the scene', async () => {
+    const { page, errors } = await openPage(h, 'games/train/index.html');
+    const run = await train(page, 'wasm', 40960);
+    expect(run.phase).toBe('done');
+    await page.click('#distill');
+    await page.waitForFunction(() => ['distilled', 'error'].includes((window as unknown as { trainingState: Distilled }).trainingState.phase), undefined, { timeout: 180_000 });
+    const distilled = await page.evaluate(() => (window as unknown as { trainingState: Distilled }).trainingState);
+    expect(distilled.error).toBeNull();
+    expect(distilled.studentAgreement).toBeGreaterThan(0.9);
+    await page.click('#play');
+    await page.waitForFunction(() => (window as unknown as { trainingState: Distilled }).trainingState.played.length >= 1, undefined, { timeout: 120_000 });
+    // A random policy keeps the pole up for about 22 steps; the student of a partly trained teacher far longer.
+    expect((await page.evaluate(() => (window as unknown as { trainingState: Distilled }).trainingState)).played[0]).toBeGreaterThan(60);
+    await screenshot(page, 'train-distill-play');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
+
+/** What the distil-and-play path adds to the page's state (window.trainingState). */
+interface Distilled { phase: string; error: string | null; studentAgreement: number | null; played: number[] }
