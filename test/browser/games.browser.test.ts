@@ -122,10 +122,16 @@ describe('the demo site', () => {
     await page.evaluate(() => (window as unknown as { pong: { scene(): { scene: { restart(): void } } } }).pong.scene().scene.restart());
     await page.waitForFunction(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= 2);
     const start = await rightY();
+    // A held key repeats its keydown, as a keyboard does (Playwright's down() sends one).
     await page.keyboard.down('ArrowUp');
-    // Twenty frames at 360 px/s move the paddle 120 px, or to the wall.
-    const until = (await frame()) + 20;
-    await page.waitForFunction((f) => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= f, until);
+    const repeat = setInterval(() => void page.keyboard.down('ArrowUp').catch(() => undefined), 25);
+    try {
+      // Twenty frames at 360 px/s move the paddle 120 px, or to the wall.
+      const until = (await frame()) + 20;
+      await page.waitForFunction((f) => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= f, until);
+    } finally {
+      clearInterval(repeat);
+    }
     await page.keyboard.up('ArrowUp');
     expect(await rightY()).toBeLessThan(Math.min(start - 40, 100));
     expect(errors).toEqual([]);
@@ -203,14 +209,27 @@ describe('the demo site', () => {
         });
       }, n);
     // Held arrows push one way every frame; the AI and an idle player alternate. Each from a
-    // fresh episode, for a few pushes only: held longer the pole falls, and the restarted scene
-    // waits for a fresh key press.
+    // fresh episode, for a few pushes only: held longer, the pole falls.
     for (const [key, push] of [['ArrowRight', 1], ['ArrowLeft', 0]] as const) {
-      await page.evaluate(() => (window as unknown as { balance: { scene(): { scene: { restart(): void } } } }).balance.scene().scene.restart());
+      // The restart takes effect on a later frame: wait until the new episode (a new seed) has
+      // stepped, so that no restart (which forgets held keys) falls inside the pushes read below.
+      type Live = { balance: { scene(): { steps: number; ai: { episodeSeed: number }; scene: { restart(): void } } } };
+      const seed = await page.evaluate(() => (window as unknown as Live).balance.scene().ai.episodeSeed);
+      await page.evaluate(() => (window as unknown as Live).balance.scene().scene.restart());
+      await page.waitForFunction((old) => {
+        const scene = (window as unknown as Live).balance.scene();
+        return scene.ai.episodeSeed !== old && scene.steps >= 1;
+      }, seed);
       await pushes(1);
+      // A held key repeats its keydown, as a keyboard does (Playwright's down() sends one).
       await page.keyboard.down(key);
-      await pushes(1);
-      expect(await pushes(3), key).toEqual([push, push, push]);
+      const repeat = setInterval(() => void page.keyboard.down(key).catch(() => undefined), 25);
+      try {
+        await pushes(2);
+        expect(await pushes(3), key).toEqual([push, push, push]);
+      } finally {
+        clearInterval(repeat);
+      }
       await page.keyboard.up(key);
     }
     expect(errors).toEqual([]);
