@@ -7,7 +7,7 @@
 import Phaser from 'phaser';
 import { distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
 import '../shared/page.css';
-import { fastForward, frameStats, type GameDef } from '../shared/game-page.js';
+import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
 import { startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from './scene.js';
@@ -33,14 +33,7 @@ const balance: GameDef = {
     }),
 };
 
-const params = new URLSearchParams(location.search);
-const mode = params.get('mode') === 'watch' ? 'watch' : 'play';
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = (text: string) => ($('status').textContent = text);
-$(mode).hidden = false;
-$(`to-${mode}`).classList.add('current');
-const hooks: Record<string, unknown> = { mode, ready: false };
-(window as unknown as { balance: typeof hooks }).balance = hooks;
+const { params, $, status, hooks, run } = startPage('balance');
 
 /** The AI's record over `frames` simulation steps from a fresh episode seeded `seed`. */
 export interface BalanceMeasure {
@@ -104,8 +97,4 @@ async function watch(): Promise<void> {
   Object.assign(hooks, watchHooks(setup));
 }
 
-(mode === 'watch' ? watch() : play()).catch((e: Error) => {
-  status(`error: ${e.message}`);
-  hooks.error = e.message;
-  throw e;
-});
+run({ play, watch });

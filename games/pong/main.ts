@@ -7,7 +7,7 @@
 import Phaser from 'phaser';
 import { distillPluginEntry } from 'phaser-distill';
 import '../shared/page.css';
-import { fastForward, frameStats, type GameDef } from '../shared/game-page.js';
+import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
 import { startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { PONG_HEIGHT, PONG_WIDTH } from './constants.js';
@@ -34,14 +34,7 @@ const pong: GameDef = {
     }),
 };
 
-const params = new URLSearchParams(location.search);
-const mode = params.get('mode') === 'watch' ? 'watch' : 'play';
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = (text: string) => ($('status').textContent = text);
-$(mode).hidden = false;
-$(`to-${mode}`).classList.add('current');
-const hooks: Record<string, unknown> = { mode, ready: false };
-(window as unknown as { pong: typeof hooks }).pong = hooks;
+const { params, $, status, hooks, run } = startPage('pong');
 
 /** The left paddle's record over `frames` game frames from a fresh match seeded `seed`. */
 export interface PongMeasure {
@@ -106,8 +99,4 @@ async function watch(): Promise<void> {
   Object.assign(hooks, watchHooks(setup));
 }
 
-(mode === 'watch' ? watch() : play()).catch((e: Error) => {
-  status(`error: ${e.message}`);
-  hooks.error = e.message;
-  throw e;
-});
+run({ play, watch });

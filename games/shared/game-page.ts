@@ -97,3 +97,34 @@ export function everyFrame(fn: () => void): void {
   };
   requestAnimationFrame(tick);
 }
+
+/** What every game page starts with: its mode, element lookup, a status line and its test hooks. */
+export interface Page {
+  params: URLSearchParams;
+  mode: 'play' | 'watch';
+  $: <T extends HTMLElement>(id: string) => T;
+  status: (text: string) => void;
+  /** `window[id]`: `ready`, `error` and whatever the page adds for tests. */
+  hooks: Record<string, unknown>;
+  /** Runs the page's play or watch set-up, showing (and publishing) an error if it fails. */
+  run(modes: { play(): Promise<void>; watch(): Promise<void> }): void;
+}
+
+export function startPage(id: string): Page {
+  const params = new URLSearchParams(location.search);
+  const mode = params.get('mode') === 'watch' ? 'watch' : 'play';
+  const $ = <T extends HTMLElement>(el: string) => document.getElementById(el) as T;
+  const status = (text: string) => ($('status').textContent = text);
+  $(mode).hidden = false;
+  $(`to-${mode}`).classList.add('current');
+  const hooks: Record<string, unknown> = { mode, ready: false };
+  (window as unknown as Record<string, unknown>)[id] = hooks;
+  const run = (modes: { play(): Promise<void>; watch(): Promise<void> }) => {
+    (mode === 'watch' ? modes.watch() : modes.play()).catch((e: Error) => {
+      status(`error: ${e.message}`);
+      hooks.error = e.message;
+      throw e;
+    });
+  };
+  return { params, mode, $, status, hooks, run };
+}
