@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SyncVectorEnv, type Env } from '../../src/env/index.js';
-import { PpoTrainer, defaultPpoConfig, initBackend, type PpoConfig } from '../../src/train/index.js';
+import type { Env } from '../../src/env/index.js';
+import { defaultPpoConfig, initBackend, type PpoConfig } from '../../src/train/index.js';
+import { trainTeacher } from '../helpers/teachers.js';
 import { BalanceEnv } from '../../games/balance/balance.js';
 import { MatchEnv, SignEnv } from '../helpers/tiny-envs.js';
 
@@ -13,17 +14,7 @@ beforeAll(async () => {
  * `target`; returns the best such mean seen.
  */
 async function bestRollingReturn(make: () => Env, overrides: Partial<PpoConfig>, window: number, target: number): Promise<number> {
-  const config = { ...defaultPpoConfig, ...overrides };
-  const trainer = new PpoTrainer(new SyncVectorEnv(Array.from({ length: config.numEnvs }, make)), config);
-  const returns: number[] = [];
-  let best = -Infinity;
-  await trainer.train(({ episodes }) => {
-    for (const e of episodes) {
-      returns.push(e.return);
-      if (returns.length >= window) best = Math.max(best, returns.slice(-window).reduce((a, b) => a + b, 0) / window);
-    }
-    return best < target;
-  });
+  const { trainer, best } = await trainTeacher(make, overrides, window, target);
   trainer.dispose();
   return best;
 }
