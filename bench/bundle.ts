@@ -1,7 +1,7 @@
 /**
  * What phaser-distill adds to a game's bundle: the same small Phaser game built three ways with
  * Vite (production, minified), side by side in one run:
- *   phaser only | + plugin, runtime and one student | + the whole Pong difficulty ladder (every student)
+ *   phaser only | + plugin, runtime and one student | + the Pong difficulty ladder and its three students
  * Prints gzipped sizes and differences; the last line is one JSON object (bytes).
  *
  *   npm run bench:bundle

@@ -1,11 +1,11 @@
-/** The same game with the paddle played through the Pong difficulty ladder: every level's student ships. */
+/** The same game with the paddle played through the Pong difficulty ladder and the students it plays. */
 import Phaser from 'phaser';
 import { distillPluginEntry, loadStudentPolicy, type LadderPolicies } from 'phaser-distill';
 import ladder from '../../assets/policies/pong/ladder.json';
 import { ChaseScene, config } from './scene.js';
 
-// Every student file in the folder, bundled as JSON; the ladder names the ones it plays.
-const files = import.meta.glob<{ default: unknown }>('../../assets/policies/pong/s*.json', { eager: true });
+// The ladder plays the int8 students: bundle those, as JSON.
+const files = import.meta.glob<{ default: unknown }>('../../assets/policies/pong/s*-int8.json', { eager: true });
 const policies: LadderPolicies = {};
 for (const [path, module] of Object.entries(files)) policies[path.split('/').pop()!] = loadStudentPolicy(module.default);
 
