@@ -1,0 +1,93 @@
+/**
+ * The walls of DESIGN.md, checked on the import graph (static imports, followed transitively):
+ * src/env and src/policy reach neither TensorFlow.js nor Phaser; nothing in src/ reaches Phaser;
+ * plugin/ never reaches TensorFlow.js; and no runtime import cycle exists in src/ or plugin/.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Runtime imports of a file: `import type` and `export type` are erased and do not count. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)]
+    .filter((m) => !m[2])
+    .map((m) => m[3]!);
+}
+
+/** A local import as a repo path (`./x.js` -> `dir/x.ts`), or the package name as written. */
+function target(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec;
+  const path = relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');
+  if (!existsSync(join(root, path))) throw new Error(`${file}: import '${spec}' resolves to no file`);
+  return path;
+}
+
+const files = [...sources('src'), ...sources('plugin')];
+const graph = new Map(files.map((f) => [f, importsOf(f).map((s) => target(f, s))]));
+
+/** Every module (local file or package) reachable from the files under `dir`. */
+function reachable(dir: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = files.filter((f) => f.startsWith(dir + '/'));
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const t of graph.get(f) ?? []) if (!seen.has(t)) stack.push(t);
+  }
+  return seen;
+}
+
+const tfjs = (m: string) => m.startsWith('@tensorflow/');
+const phaser = (m: string) => m === 'phaser' || m.startsWith('phaser/');
+
+describe('import walls', () => {
+  it('reads a real graph', () => {
+    expect(graph.size).toBeGreaterThan(40);
+    expect([...reachable('src/train')].some(tfjs)).toBe(true);
+    expect([...reachable('plugin')].some(phaser)).toBe(true);
+  });
+
+  it('src/env and src/policy reach neither TensorFlow.js nor Phaser', () => {
+    for (const dir of ['src/env', 'src/policy']) expect([...reachable(dir)].filter((m) => tfjs(m) || phaser(m)), dir).toEqual([]);
+  });
+
+  it('src/policy reaches nothing outside src/env and src/policy', () => {
+    expect([...reachable('src/policy')].filter((m) => !/^src\/(env|policy)\//.test(m))).toEqual([]);
+  });
+
+  it('nothing in src/ reaches Phaser or plugin/', () => {
+    expect([...reachable('src')].filter((m) => phaser(m) || m.startsWith('plugin/'))).toEqual([]);
+  });
+
+  it('plugin/ never reaches TensorFlow.js', () => {
+    expect([...reachable('plugin')].filter(tfjs)).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of graph.get(f) ?? []) if (graph.has(t)) visit(t, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+});
