@@ -72,7 +72,11 @@ describe('student decisions allocate nothing', () => {
     // Let the JIT optimise first: unoptimised code boxes numbers on the heap.
     loop(policy, obs);
     loop(policy, obs);
-    expect(await bytesPerCall(() => (result = loop(policy, obs)), CALLS)).toBeLessThan(1);
+    // A real per-call allocation shows in every measurement; a one-off deoptimisation (a busy
+    // machine can trigger one mid-loop) shows in one. So: the best of up to three.
+    let best = Infinity;
+    for (let attempt = 0; attempt < 3 && best >= 1; attempt++) best = Math.min(best, await bytesPerCall(() => (result = loop(policy, obs)), CALLS));
+    expect(best).toBeLessThan(1);
     expect(Number.isFinite(result)).toBe(true);
   });
 
