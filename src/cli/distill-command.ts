@@ -4,7 +4,7 @@
  *
  * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG).
  */
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, writeReport,
@@ -107,19 +107,12 @@ export async function runAll(configPath: string, options: { exportResults?: bool
 export function runExport(runDir: string, what: { student: string } | { teacher: true }, out: string, log: Log = console.log): number {
   if ('student' in what) {
     const from = join(runDir, 'students', `${what.student}.json`);
-    mkdirSync(dirname(out), { recursive: true });
-    try {
-      copyFileSync(from, out);
-    } catch {
-      const have = (() => {
-        try {
-          return readdirSync(join(runDir, 'students')).map((f) => f.replace(/\.json$/, '')).join(', ');
-        } catch {
-          return 'none';
-        }
-      })();
-      throw new Error(`${from}: no such student (students in this run: ${have || 'none'})`);
+    if (!existsSync(from)) {
+      const have = existsSync(join(runDir, 'students')) ? readdirSync(join(runDir, 'students')).map((f) => f.replace(/\.json$/, '')) : [];
+      throw new Error(`${from}: no such student (students in this run: ${have.join(', ') || 'none'})`);
     }
+    mkdirSync(dirname(out), { recursive: true });
+    copyFileSync(from, out);
   } else {
     mkdirSync(out, { recursive: true });
     for (const f of ['model.json', 'weights.bin', 'run.json']) copyFileSync(join(runDir, 'teacher', f), join(out, f));
