@@ -3,7 +3,7 @@
  * in a headless game until `points` points have been played. Run as a script to evaluate the
  * shipped teacher (TensorFlow.js) and students:  npx tsx games/pong/evaluate.ts [points]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { HeadlessGame } from 'phaser-distill/node';
 import { loadStudentPolicy, type Policy } from 'phaser-distill';
 import { initBackend, loadTeacher } from 'phaser-distill/train';
@@ -70,7 +70,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const teacher = await evaluatePong(await loadPongTeacher(), { points });
   report('teacher (TensorFlow.js)', teacher);
   const students: Record<string, number> = {};
-  for (const f of ['s32-float32', 's32-int8', 's16-float32', 's16-int8', 's8-float32', 's8-int8']) {
+  for (const f of readdirSync('assets/policies/pong').filter((n) => /^s\d+-\w+\.json$/.test(n)).map((n) => n.replace(/\.json$/, ''))) {
     const s = await evaluatePong(loadStudentPolicy(readFileSync(`assets/policies/pong/${f}.json`, 'utf8')), { points });
     report(`student ${f}`, s);
     students[f] = s.rate;
