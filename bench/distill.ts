@@ -11,15 +11,15 @@
  * Teachers are cached as checkpoints under runs/bench/ (git-ignored) and loaded back through
  * `loadTeacher`, the path the CLI takes. Reports (Markdown, JSON, SVG) go to runs/bench/distill-{game}/.
  */
-import { SyncVectorEnv, type Env } from 'phaser-distill';
+import type { EnvModule, VectorEnv } from 'phaser-distill';
 import {
   PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, evaluatePolicies, initBackend, loadCheckpointDir, loadTeacher,
   saveCheckpointDir, serializeCheckpoint, writeReport, type DistillConfig, type PolicyEvaluation, type PpoConfig,
 } from 'phaser-distill/train';
-import { BalanceEnv } from '../games/balance/balance.js';
 
 interface GameSpec {
-  make: () => Env;
+  /** The game's env module, as the CLI loads it (imported only when the game is benchmarked). */
+  env: () => Promise<EnvModule>;
   /** PPO settings of the teacher. */
   teacher: Partial<PpoConfig>;
   /** Teacher training stops once the mean of the last 20 episodes reaches this. */
@@ -34,7 +34,7 @@ const big = { actorHidden: [256, 256], criticHidden: [256, 256], activation: 'ta
 /** Games the benchmark knows; Pong joins here once it exists. */
 const GAMES: Record<string, GameSpec> = {
   balance: {
-    make: () => new BalanceEnv(),
+    env: () => import('../games/balance/env.js'),
     teacher: { network: big, totalTimesteps: 200_000, learningRate: 1e-3, seed: 3 },
     teacherTarget: 495,
     students: [[32], [16], [8], [4], []],
@@ -52,7 +52,7 @@ const games = names.length ? names : Object.keys(GAMES);
 for (const g of games) if (!GAMES[g]) throw new Error(`bench:distill: unknown game '${g}' (known: ${Object.keys(GAMES).join(', ')})`);
 
 const backend = await initBackend('wasm');
-const vec = (make: () => Env, n: number) => new SyncVectorEnv(Array.from({ length: n }, make));
+const vec = async (spec: GameSpec, numEnvs: number): Promise<VectorEnv> => (await spec.env()).makeVectorEnv({ numEnvs });
 
 async function teacherFiles(game: string, spec: GameSpec) {
   const dir = `runs/bench/${game}-teacher`;
@@ -62,7 +62,7 @@ async function teacherFiles(game: string, spec: GameSpec) {
     return cached;
   }
   const config = { ...defaultPpoConfig, ...spec.teacher };
-  const trainer = new PpoTrainer(vec(spec.make, config.numEnvs), config);
+  const trainer = new PpoTrainer(await vec(spec, config.numEnvs), config);
   const t0 = performance.now();
   const last: number[] = [];
   await trainer.train(({ episodes }) => {
@@ -90,14 +90,14 @@ for (const game of games) {
   for (const hidden of spec.students) {
     const t0 = performance.now();
     const config: DistillConfig = { ...defaultDistillConfig, ...spec.distill, hidden };
-    const student = await distill({ name: game, env: vec(spec.make, 8), teacher }, config);
+    const student = await distill({ name: game, env: await vec(spec, 8), teacher }, config);
     const agreement = student.history[student.history.length - 1]!['fidelity/held_out_agreement'];
     const size = hidden.join('x') || 'linear';
     console.log(`${game}: student ${size} distilled in ${((performance.now() - t0) / 1000).toFixed(1)} s (${student.history.length} epochs, held-out agreement ${fmt(100 * agreement, 2)}%)`);
     for (const dtype of ['float32', 'int8'] as const) students.push({ name: `student ${size}${dtype === 'int8' ? ' int8' : ''}`, file: student.toPolicyFile(0, dtype) });
     student.dispose();
   }
-  const report = await evaluatePolicies(game, vec(spec.make, 10), teacher, students, { episodes: EPISODES, seed: EVAL_SEED, latencyMs: 400 });
+  const report = await evaluatePolicies(game, await vec(spec, 10), teacher, students, { episodes: EPISODES, seed: EVAL_SEED, latencyMs: 400 });
   teacher.dispose();
   const written = await writeReport(`runs/bench/distill-${game}`, report);
 
