@@ -186,8 +186,7 @@ export async function compareLatency(policy: StudentPolicy, layers: DenseWeights
   const model = layersModel(layers);
   const D = layers[0]!.inputs;
   try {
-    const runtimeBlock = () => {
-      const calls = 20_000;
+    const runtimeBlock = (calls: number) => {
       const t0 = performance.now();
       let sink = 0;
       for (let c = 0; c < calls; c++) {
@@ -198,8 +197,7 @@ export async function compareLatency(policy: StudentPolicy, layers: DenseWeights
       latencySink = sink; // keeps the loop from being optimised away
       return (t * 1000) / calls;
     };
-    const tfjsBlock = () => {
-      const calls = 100;
+    const tfjsBlock = (calls: number) => {
       const t0 = performance.now();
       for (let c = 0; c < calls; c++) {
         const x = tf.tensor2d(observations[c % observations.length]!, [1, D]);
@@ -210,14 +208,17 @@ export async function compareLatency(policy: StudentPolicy, layers: DenseWeights
       }
       return ((performance.now() - t0) * 1000) / calls;
     };
-    runtimeBlock();
-    tfjsBlock();
+    // Warm up (JIT, wasm kernels), then size blocks to about 10 ms each so that a block is long
+    // against the timer's resolution and both sides alternate many times within `totalMs`.
+    const perBlock = (us: number) => Math.max(10, Math.round(10_000 / Math.max(us, 1e-3)));
+    const runtimeCalls = perBlock(Math.min(runtimeBlock(200), runtimeBlock(2_000)));
+    const tfjsCalls = perBlock(Math.min(tfjsBlock(10), tfjsBlock(20)));
     const runtime: number[] = [];
     const tfjs: number[] = [];
     const start = performance.now();
     while (performance.now() - start < totalMs || runtime.length < 3) {
-      runtime.push(runtimeBlock());
-      tfjs.push(tfjsBlock());
+      runtime.push(runtimeBlock(runtimeCalls));
+      tfjs.push(tfjsBlock(tfjsCalls));
     }
     return { runtimeUs: median(runtime), tfjsUs: median(tfjs) };
   } finally {

@@ -30,6 +30,8 @@ export class StudentPolicy {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
   readonly parameterCount: number;
+  /** Names the file in error messages. */
+  readonly source: string;
   private readonly net: MlpRuntime;
   private readonly rng: Rng;
   private readonly obsSize: number;
@@ -49,8 +51,8 @@ export class StudentPolicy {
   private temp: number;
 
   constructor(file: unknown, options: StudentPolicyOptions = {}) {
-    const source = options.source ?? 'policy file';
-    const decoded = decodePolicyFile(file, source);
+    this.source = options.source ?? 'policy file';
+    const decoded = decodePolicyFile(file, this.source);
     this.file = decoded.file;
     this.observationSpace = this.file.observationSpace;
     this.actionSpace = this.file.actionSpace;
@@ -79,7 +81,7 @@ export class StudentPolicy {
   }
 
   set temperature(t: number) {
-    if (!(t >= 0) || !Number.isFinite(t)) throw new Error(`StudentPolicy.temperature: expected a finite number >= 0, got ${t}`);
+    if (!(t >= 0) || !Number.isFinite(t)) throw new Error(`${this.source}: temperature: expected a finite number >= 0, got ${t}`);
     this.temp = t;
   }
 
@@ -94,10 +96,10 @@ export class StudentPolicy {
    */
   logits(observation: ArrayLike<number>): Float32Array {
     const x = this.net.input;
-    if (observation.length !== this.obsSize) throw new Error(`StudentPolicy: expected an observation of ${this.obsSize} numbers, got ${observation.length}`);
+    if (observation.length !== this.obsSize) throw new Error(`${this.source}: expected an observation of ${this.obsSize} numbers, got ${observation.length}`);
     for (let i = 0; i < this.obsSize; i++) {
       let v = observation[i]!;
-      if (v !== v) throw new Error(`StudentPolicy: observation[${i}] is NaN`);
+      if (v !== v) throw new Error(`${this.source}: observation[${i}] is NaN`);
       if (this.mean !== null) {
         v = (v - this.mean[i]!) * this.invStd![i]!;
         v = v > this.clip ? this.clip : v < -this.clip ? -this.clip : v;
@@ -181,13 +183,13 @@ export class StudentPolicy {
   /** A wrong-length mask, or a branch with nothing allowed, would silently pick a forbidden action. */
   private checkMask(mask: ActionMask | undefined): void {
     if (mask === undefined) return;
-    if (mask.length !== this.probs.length) throw new Error(`StudentPolicy: expected an action mask of ${this.probs.length} entries (one per choice), got ${mask.length}`);
+    if (mask.length !== this.probs.length) throw new Error(`${this.source}: expected an action mask of ${this.probs.length} entries (one per choice), got ${mask.length}`);
     let offset = 0;
     for (let b = 0; b < this.branches.length; b++) {
       const k = this.branches[b]!;
       let any = false;
       for (let j = offset; j < offset + k; j++) any = any || allowed(mask, j);
-      if (!any) throw new Error(`StudentPolicy: the action mask allows nothing in branch ${b}`);
+      if (!any) throw new Error(`${this.source}: the action mask allows nothing in branch ${b}`);
       offset += k;
     }
   }
