@@ -2,6 +2,7 @@
 import Phaser from 'phaser';
 import { distillPluginEntry, loadStudentPolicy, type LadderPolicies } from 'phaser-distill';
 import ladder from '../../assets/policies/pong/ladder.json';
+import { declarePaddle } from './paddle.js';
 import { ChaseScene, config } from './scene.js';
 
 // The ladder plays the int8 students: bundle those, as JSON.
@@ -12,15 +13,7 @@ for (const [path, module] of Object.entries(files)) policies[path.split('/').pop
 class Played extends ChaseScene {
   override create(): void {
     super.create();
-    this.ai.agent('paddle', {
-      observation: { shape: [7], low: -2, high: 2 },
-      action: { type: 'discrete', n: 3 },
-      observe: () => this.observe(),
-      act: (a) => {
-        this.paddle.y += (a - 1) * 2;
-      },
-      decisionPeriod: 2,
-    });
+    declarePaddle(this);
     this.ai.difficulty('paddle', ladder, policies).setDifficulty(2);
   }
 }

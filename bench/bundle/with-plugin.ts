@@ -1,21 +1,14 @@
-/** The same game with the paddle played by a shipped student through the plugin, at a difficulty level. */
+/** The same game with the paddle played by one shipped student through the plugin (sampling at temperature 0.5). */
 import Phaser from 'phaser';
 import { distillPluginEntry, loadStudentPolicy } from 'phaser-distill';
 import student from '../../assets/policies/pong/s8-int8.json';
+import { declarePaddle } from './paddle.js';
 import { ChaseScene, config } from './scene.js';
 
 class Played extends ChaseScene {
   override create(): void {
     super.create();
-    this.ai.agent('paddle', {
-      observation: { shape: [7], low: -2, high: 2 },
-      action: { type: 'discrete', n: 3 },
-      observe: () => this.observe(),
-      act: (a) => {
-        this.paddle.y += (a - 1) * 2;
-      },
-      decisionPeriod: 2,
-    });
+    declarePaddle(this);
     this.ai.use('paddle', loadStudentPolicy(student, { temperature: 0.5 }));
   }
 }

@@ -8,7 +8,7 @@ import Phaser from 'phaser';
 import { distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { startPlay, type PlaySetup } from '../shared/play.js';
+import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from './scene.js';
 
@@ -47,9 +47,7 @@ export interface BalanceMeasure {
 
 function measure(play: PlaySetup, frames: number, seed: number): BalanceMeasure {
   const scene = play.scene as BalanceScene;
-  scene.ai.nextSeed = seed;
-  scene.scene.restart();
-  play.difficulty.setDifficulty(play.difficulty.levelIndex);
+  restartPlay(play, seed);
   const result = { falls: 0, survived: 0, meanAngle: 0 };
   const onEnd = (e: EpisodeEndEvent) => {
     if (e.agent === BALANCE_AGENT) result[e.done === 'terminated' ? 'falls' : 'survived'] += 1;

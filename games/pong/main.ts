@@ -8,7 +8,7 @@ import Phaser from 'phaser';
 import { distillPluginEntry } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { startPlay, type PlaySetup } from '../shared/play.js';
+import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { PONG_HEIGHT, PONG_WIDTH } from './constants.js';
 import { ScriptedOpponent } from './opponent.js';
@@ -46,10 +46,7 @@ export interface PongMeasure {
 
 function measure(play: PlaySetup, frames: number, seed: number): PongMeasure {
   const scene = play.scene as PongScene;
-  scene.ai.nextSeed = seed;
-  scene.scene.restart();
-  // A fresh start for the level too: its reaction-delay memory belongs to the old match.
-  play.difficulty.setDifficulty(play.difficulty.levelIndex);
+  restartPlay(play, seed);
   let won = 0;
   let lost = 0;
   let gap = 0;

@@ -60,3 +60,13 @@ function describe(level: LadderLevel, metric: string): string {
   if (!s) return level.name;
   return /rate/.test(metric) ? `${level.name} (wins ${Math.round(100 * s.mean)}%)` : `${level.name} (${metric.replace(/_/g, ' ')} ${s.mean.toFixed(0)})`;
 }
+
+/**
+ * Restarts the played match with episode seed `seed`, the level's memory (reaction delay) cleared
+ * too: the fresh start a measurement begins from.
+ */
+export function restartPlay(play: PlaySetup, seed: number): void {
+  play.scene.ai.nextSeed = seed;
+  play.scene.scene.restart();
+  play.difficulty.setDifficulty(play.difficulty.levelIndex);
+}
