@@ -3,12 +3,13 @@
  * and a resumed run draws the very numbers the uninterrupted run would have drawn.
  */
 export class Rng {
-  private a = 0;
-  private b = 0;
-  private c = 0;
-  private d = 0;
-  /** A cached second normal from the Box-Muller pair, or NaN. Part of the state. */
-  private spare = Number.NaN;
+  /**
+   * The four words a, b, c, d, then the last output. A typed array, not fields: a field holding
+   * numbers of 2^31 and over can be boxed, and then every draw would allocate.
+   */
+  private readonly s = new Uint32Array(5);
+  /** [0]: a cached second normal from the Box-Muller pair, or NaN (part of the state); [1]: normal()'s output. */
+  private readonly g = new Float64Array(2);
 
   constructor(seed = 0) {
     this.seed(seed);
@@ -24,28 +25,47 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    this.spare = Number.NaN;
-    for (let i = 0; i < 12; i++) this.uint32();
+    for (let i = 0; i < 4; i++) this.s[i] = next();
+    this.g[0] = Number.NaN;
+    for (let i = 0; i < 12; i++) this.step();
   }
 
-  /** A uniform integer in [0, 2^32). */
+  /** One step of sfc32; the output goes to s[4]. Returns nothing, so a call need not box a number. */
+  private step(): void {
+    // Stores into the Uint32Array wrap modulo 2^32, as `>>> 0` would.
+    const s = this.s;
+    const a = s[0]!;
+    const b = s[1]!;
+    const c = s[2]!;
+    const d = s[3]!;
+    const t = (a + b + d) >>> 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = c + (c << 3);
+    s[2] = ((c << 21) | (c >>> 11)) + t;
+    s[3] = d + 1;
+    s[4] = t;
+  }
+
+  /** A uniform integer in [0, 2^32): the generator's raw output. */
   uint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    this.step();
+    return this.s[4]!;
   }
 
-  /** A uniform float in [0, 1). */
+  /**
+   * A uniform integer in [0, 2^30): the top 30 bits of one output. Small enough to be returned
+   * unboxed, so per-frame sampling (StudentPolicy) allocates nothing even where the JIT did not
+   * inline the call.
+   */
+  uint30(): number {
+    this.step();
+    return this.s[4]! >>> 2;
+  }
+
+  /** A uniform float in [0, 1): one output over 2^32. */
   float(): number {
-    return this.uint32() / 4294967296;
+    this.step();
+    return this.s[4]! / 4294967296;
   }
 
   /** A uniform float in [low, high). */
@@ -60,17 +80,35 @@ export class Rng {
 
   /** A standard normal draw (Box-Muller). */
   normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const v = this.spare;
-      this.spare = Number.NaN;
-      return v;
+    this.fillNormal(this.g, 1, 2);
+    return this.g[1]!;
+  }
+
+  /**
+   * Writes standard normal draws into out[from..to) (all of `out` by default): the very draws as
+   * many normal() calls would give. Returns nothing and allocates nothing, so per-frame sampling
+   * (StudentPolicy) needs no boxed number back from a call the JIT did not inline.
+   */
+  fillNormal(out: { length: number; [i: number]: number }, from = 0, to = out.length): void {
+    const s = this.s;
+    const g = this.g;
+    for (let i = from; i < to; i++) {
+      if (g[0] === g[0]) {
+        out[i] = g[0]!;
+        g[0] = Number.NaN;
+        continue;
+      }
+      let u = 0;
+      while (u === 0) {
+        this.step();
+        u = s[4]! / 4294967296;
+      }
+      this.step();
+      const v = s[4]! / 4294967296;
+      const r = Math.sqrt(-2 * Math.log(u));
+      g[0] = r * Math.sin(2 * Math.PI * v);
+      out[i] = r * Math.cos(2 * Math.PI * v);
     }
-    let u = 0;
-    while (u === 0) u = this.float();
-    const v = this.float();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
   }
 
   /** Shuffles `xs` in place (Fisher-Yates). */
@@ -85,12 +123,12 @@ export class Rng {
   }
 
   getState(): number[] {
-    return [this.a, this.b, this.c, this.d, this.spare];
+    return [...this.s.subarray(0, 4), this.g[0]!];
   }
 
   setState(state: readonly number[]): void {
     if (state.length !== 5) throw new Error(`Rng.setState: expected 5 numbers, got ${state.length}`);
-    [this.a, this.b, this.c, this.d] = state.map((x) => x >>> 0) as [number, number, number, number];
-    this.spare = state[4] ?? Number.NaN;
+    for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
+    this.g[0] = state[4] ?? Number.NaN;
   }
 }
