@@ -43,7 +43,7 @@ export async function runDistill(config: RunConfig, runDir: string, log: Log = c
       log(`student ${s.name} (${s.hidden.join('x') || 'linear'}): held-out agreement ${last ? (100 * last['fidelity/held_out_agreement']).toFixed(2) : '-'}%, ${((performance.now() - started) / 1000).toFixed(1)} s`);
       for (const dtype of config.distill.dtypes) {
         const path = join(outDir, `${s.name}-${dtype}.json`);
-        const file = student.toPolicyFile(0, dtype, { game: config.game, student: s.name, teacherRun: basename(runDir) });
+        const file = student.toPolicyFile(0, dtype, { student: s.name, teacherRun: basename(runDir) });
         writeFileSync(path, JSON.stringify(file));
         written.push(path);
       }

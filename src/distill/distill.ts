@@ -101,7 +101,8 @@ export class DistilledStudent {
       observationNormalization: t.stats ? { mean: Array.from(t.stats.mean), var: Array.from(t.stats.var), clip: 10, epsilon: 1e-8 } : null,
       layers: this.net.taskLayers(t.head, t.obsSize, t.oneHotAt),
       logStd: t.logStd,
-      meta: { task: t.name, hidden: this.config.hidden, activation: this.config.activation, dtype, ...meta },
+      // Provenance only; sizes, activations and weight types are in the layers already.
+      meta: { task: t.name, ...meta },
     }, dtype);
   }
 

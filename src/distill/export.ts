@@ -47,7 +47,11 @@ export function buildPolicyFile(parts: PolicyFileParts, dtype: WeightType = 'flo
     version: POLICY_VERSION,
     observationSpace: parts.observationSpace,
     actionSpace: parts.actionSpace,
-    observationNormalization: parts.observationNormalization,
+    observationNormalization: parts.observationNormalization && {
+      ...parts.observationNormalization,
+      mean: parts.observationNormalization.mean.map(shortestFloat32),
+      var: parts.observationNormalization.var.map(shortestFloat32),
+    },
     layers,
     ...(parts.actionSpace.type === 'box' && parts.logStd ? { logStd: Array.from(parts.logStd) } : {}),
     ...(parts.meta ? { meta: parts.meta } : {}),
@@ -67,6 +71,19 @@ export function policyFileLayers(file: PolicyFile): DenseWeights[] {
 /** The file as the bytes a game ships (compact JSON, UTF-8). */
 export function policyFileBytes(file: PolicyFile): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(file));
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 as `x`: the runtime keeps the
+ * normalisation in float32, so the other digits of a double would only make the file longer.
+ */
+export function shortestFloat32(x: number): number {
+  const f = Math.fround(x);
+  for (let digits = 1; digits < 9; digits++) {
+    const y = Number(f.toPrecision(digits));
+    if (Math.fround(y) === f) return y;
+  }
+  return Number(f.toPrecision(9));
 }
 
 /** [rows x cols] -> [cols x rows]. */
