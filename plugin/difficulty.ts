@@ -1,7 +1,8 @@
 /**
- * A difficulty ladder driving one agent: `this.ai.difficulty('paddle', ladder, policies)` returns a
- * Difficulty, which drives the agent at the ladder's first level until `setDifficulty(level)` picks
- * another. Switching takes effect at the next decision, without restarting the scene.
+ * A difficulty ladder driving one agent: `new Difficulty(this.ai, 'paddle', ladder, policies)`
+ * drives the agent at the ladder's first level until `setDifficulty(level)` picks another.
+ * Switching takes effect at the next decision, without restarting the scene. A game imports it
+ * only when it plays a ladder, so a game with one student does not carry the ladder code.
  */
 import type { Action, Space } from '../src/env/index.js';
 import { LevelPolicy, decodeLadderFile, type LadderFile, type LadderLevel, type TemperedPolicy } from '../src/policy/difficulty.js';

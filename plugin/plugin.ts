@@ -14,7 +14,6 @@
 import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
-import { Difficulty, type LadderPolicies } from './difficulty.js';
 import { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
 /** Scene event names (Phaser.Scenes.Events), written out so this module needs no Phaser at run time. */
@@ -134,14 +133,6 @@ export class DistillPlugin {
       agent.framesInDecision = 0;
       agent.stale = true;
     }
-  }
-
-  /**
-   * Drives an agent with a difficulty ladder (a ladder file and the policies its levels name),
-   * starting at the weakest level; `setDifficulty(level)` on the result changes level at run time.
-   */
-  difficulty(name: string, ladder: unknown, policies: LadderPolicies, seed = 0): Difficulty {
-    return new Difficulty(this, name, ladder, policies, seed);
   }
 
   /** Stops driving an agent: its `act` is no longer called. */

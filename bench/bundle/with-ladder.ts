@@ -1,6 +1,6 @@
 /** The same game with the paddle played through the Pong difficulty ladder and the students it plays. */
 import Phaser from 'phaser';
-import { distillPluginEntry, loadStudentPolicy, type LadderPolicies } from 'phaser-distill';
+import { Difficulty, distillPluginEntry, loadStudentPolicy, type LadderPolicies } from 'phaser-distill';
 import ladder from '../../assets/policies/pong/ladder.json';
 import { declarePaddle } from './paddle.js';
 import { ChaseScene, config } from './scene.js';
@@ -14,7 +14,7 @@ class Played extends ChaseScene {
   override create(): void {
     super.create();
     declarePaddle(this);
-    this.ai.difficulty('paddle', ladder, policies).setDifficulty(2);
+    new Difficulty(this.ai, 'paddle', ladder, policies).setDifficulty(2);
   }
 }
 

@@ -4,7 +4,7 @@
  * ladder file; switching level takes effect at the next decision.
  */
 import type Phaser from 'phaser';
-import { saliency, type Difficulty, type LadderLevel } from 'phaser-distill';
+import { saliency, Difficulty, type LadderLevel } from 'phaser-distill';
 import { loadLadder, type LoadedLadder } from './assets.js';
 import { whenReady, everyFrame, type GameDef } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
@@ -29,7 +29,7 @@ export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSel
   const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def.actions, def.features);
   await whenReady(game);
   const scene = game.scene.getScene(def.sceneKey)!;
-  const difficulty = scene.ai.difficulty(def.agent, ladder, students);
+  const difficulty = new Difficulty(scene.ai, def.agent, ladder, students);
   const resumeAi = () => scene.ai.use(def.agent, overlay.tap(difficulty));
   resumeAi();
 

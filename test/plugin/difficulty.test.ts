@@ -29,7 +29,7 @@ describe('difficulty ladder in a real scene', () => {
     hosts.push(host);
     const scene = host.scenes[0]! as WalkScene;
     scene.ai.restartOnDone = false;
-    const difficulty = scene.ai.difficulty('walker', ladder, { right: new Right() });
+    const difficulty = new Difficulty(scene.ai, 'walker', ladder, { right: new Right() });
     expect(difficulty).toBeInstanceOf(Difficulty);
     expect(difficulty.level.name).toBe('sleepy');
 
@@ -53,7 +53,7 @@ describe('difficulty ladder in a real scene', () => {
   it('names a level whose policy was not given', async () => {
     const host = await HeadlessGame.create({ scene: WalkScene, width: 200, height: 100 });
     hosts.push(host);
-    expect(() => host.scenes[0]!.ai.difficulty('walker', ladder, {})).toThrow(AgentError);
-    expect(() => host.scenes[0]!.ai.difficulty('walker', ladder, {})).toThrow(/level 'sleepy' plays policy 'right', which was not given/);
+    expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(AgentError);
+    expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(/level 'sleepy' plays policy 'right', which was not given/);
   });
 });
