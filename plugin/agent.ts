@@ -3,7 +3,8 @@
  * is checked, and the per-agent state the plugin keeps between frames. No Phaser here: an agent is
  * a set of callbacks into the scene, driven by the plugin's frame hooks.
  */
-import { box, discrete, flatSize, multiDiscrete, whyNotContained, type Action, type BoxSpace, type Space } from '../src/env/index.js';
+import { DEV } from '../src/env/dev.js';
+import { box, choiceCount, discrete, flatSize, multiDiscrete, whyNotContained, type Action, type BoxSpace, type Space } from '../src/env/index.js';
 
 /** The observation: a box of numbers. `low` / `high` are one number for all or one per element. */
 export interface ObservationSpec {
@@ -86,42 +87,25 @@ export class Agent {
   pendingReward = 0;
 
   constructor(readonly name: string, readonly spec: AgentSpec) {
-    const where = `agent '${name}'`;
-    if (typeof spec !== 'object' || spec === null) throw new AgentError(`${where}: expected a spec object { observation, action, observe, act, ... }, got ${String(spec)}`);
-    this.observationSpace = observationSpaceOf(where, spec.observation);
-    this.actionSpace = actionSpaceOf(where, spec.action);
-    for (const key of ['observe', 'act'] as const) {
-      if (!isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function, got ${typeof spec[key]}`);
-    }
-    for (const key of ['reward', 'done', 'mask', 'human'] as const) {
-      if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
-    }
-    const period = spec.decisionPeriod ?? 1;
-    if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (frames per decision), got ${String(spec.decisionPeriod)}`);
-    this.decisionPeriod = period;
-    if (spec.mask && this.actionSpace.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);
+    if (DEV) checkSpec(`agent '${name}'`, spec);
+    const o = spec.observation;
+    this.observationSpace = box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
+    this.actionSpace = actionSpaceOf(spec.action);
+    this.decisionPeriod = spec.decisionPeriod ?? 1;
     this.observation = new Float32Array(flatSize(this.observationSpace));
-    this.mask = spec.mask ? new Uint8Array(maskSize(this.actionSpace)) : null;
+    this.mask = spec.mask ? new Uint8Array(choiceCount(this.actionSpace)) : null;
     this.vectorAction = this.actionSpace.type === 'multi-discrete' ? new Int32Array(this.actionSpace.nvec.length) : this.actionSpace.type === 'box' ? new Float32Array(flatSize(this.actionSpace)) : null;
   }
 
-  /** Checks `action` against the action space and the mask, then makes it the current action. */
+  /** Makes `action` the current action; in development, checks it against the action space and the mask first. */
   setAction(action: Action, source: string): void {
-    if (this.actionSpace.type === 'discrete' && typeof action === 'number') {
-      // The hot path of training: a plain integer needs no generic check.
-      if (!(Number.isInteger(action) && action >= 0 && action < this.actionSpace.n)) this.badAction(action, source);
-      this.discreteAction = action;
+    if (DEV) checkAction(this, action, source);
+    if (this.vectorAction) {
+      const a = action as ArrayLike<number>;
+      for (let i = 0; i < this.vectorAction.length; i++) this.vectorAction[i] = a[i]!;
     } else {
-      const why = whyNotContained(this.actionSpace, action);
-      if (why) throw new AgentError(`agent '${this.name}': ${source} gave an invalid action: ${why}`);
-      if (this.vectorAction) {
-        const a = action as ArrayLike<number>;
-        for (let i = 0; i < this.vectorAction.length; i++) this.vectorAction[i] = a[i]!;
-      } else {
-        this.discreteAction = typeof action === 'number' ? action : (action as ArrayLike<number>)[0]!;
-      }
+      this.discreteAction = typeof action === 'number' ? action : (action as ArrayLike<number>)[0]!;
     }
-    if (this.mask) this.checkMask(source);
     this.hasAction = true;
   }
 
@@ -130,28 +114,18 @@ export class Agent {
     (this.spec.act as (a: unknown) => void)(this.vectorAction ?? this.discreteAction);
   }
 
-  /** Reads, checks and stores the observation (and mask). */
+  /** Reads and stores the observation (and mask), checked in development. */
   readObservation(): void {
     const raw = this.spec.observe();
     const obs = this.observation;
-    if (raw === null || typeof raw !== 'object' || raw.length !== obs.length) {
-      throw new AgentError(`agent '${this.name}': observe() returned ${describe(raw)}, expected ${obs.length} numbers (observation shape [${this.observationSpace.shape.join(', ')}])`);
-    }
-    const { low, high } = this.observationSpace;
-    for (let i = 0; i < obs.length; i++) {
-      const v = raw[i]!;
-      // Written so that NaN fails too.
-      if (!(v >= low[i]! && v <= high[i]!)) {
-        throw new AgentError(`agent '${this.name}': observe() element ${i} is ${String(v)}, expected a number in [${low[i]}, ${high[i]}]`);
-      }
-      obs[i] = v;
-    }
+    if (DEV) checkObservation(this, raw);
+    for (let i = 0; i < obs.length; i++) obs[i] = raw[i]!;
     if (this.mask) {
       const m = this.spec.mask!();
-      if (m === null || typeof m !== 'object' || m.length !== this.mask.length) {
+      if (DEV && (m === null || typeof m !== 'object' || m.length !== this.mask.length)) {
         throw new AgentError(`agent '${this.name}': mask() returned ${describe(m)}, expected ${this.mask.length} booleans (one per choice, branches end to end)`);
       }
-      for (let i = 0; i < m.length; i++) this.mask[i] = m[i] ? 1 : 0;
+      for (let i = 0; i < this.mask.length; i++) this.mask[i] = m[i] ? 1 : 0;
     }
     this.stale = false;
   }
@@ -160,67 +134,89 @@ export class Agent {
   readReward(): number {
     const r = (this.spec.reward ? this.spec.reward() : 0) + this.pendingReward;
     this.pendingReward = 0;
-    if (typeof r !== 'number' || !Number.isFinite(r)) throw new AgentError(`agent '${this.name}': reward() returned ${String(r)}, expected a finite number`);
+    if (DEV && (typeof r !== 'number' || !Number.isFinite(r))) throw new AgentError(`agent '${this.name}': reward() returned ${String(r)}, expected a finite number`);
     return r;
   }
 
   readDone(): DoneKind {
     if (!this.spec.done) return false;
     const d = this.spec.done();
-    if (d === false || d === 'terminated' || d === 'truncated') return d;
-    throw new AgentError(`agent '${this.name}': done() returned ${JSON.stringify(d)}, expected false, 'terminated' or 'truncated'`);
-  }
-
-  private checkMask(source: string): void {
-    const m = this.mask!;
-    if (this.actionSpace.type === 'discrete') {
-      if (!m[this.discreteAction]) throw new AgentError(`agent '${this.name}': ${source} chose action ${this.discreteAction}, which the mask forbids now`);
-      return;
+    if (DEV && d !== false && d !== 'terminated' && d !== 'truncated') {
+      throw new AgentError(`agent '${this.name}': done() returned ${JSON.stringify(d)}, expected false, 'terminated' or 'truncated'`);
     }
-    let offset = 0;
-    const nvec = (this.actionSpace as { nvec: readonly number[] }).nvec;
-    for (let b = 0; b < nvec.length; b++) {
-      const a = this.vectorAction![b]!;
-      if (!m[offset + a]) throw new AgentError(`agent '${this.name}': ${source} chose ${a} on branch ${b}, which the mask forbids now`);
-      offset += nvec[b]!;
-    }
-  }
-
-  private badAction(action: number, source: string): never {
-    const n = (this.actionSpace as { n: number }).n;
-    throw new AgentError(`agent '${this.name}': ${source} gave an invalid action: expected an integer in [0, ${n - 1}], got ${action}`);
+    return d;
   }
 }
 
-function observationSpaceOf(where: string, o: ObservationSpec | undefined): BoxSpace {
+/** An action the agent's space does not hold, or that its mask forbids now (development builds only). */
+function checkAction(agent: Agent, action: Action, source: string): void {
+  const space = agent.actionSpace;
+  // The hot path of training: a plain integer needs no generic check.
+  const why = space.type === 'discrete' && typeof action === 'number'
+    ? Number.isInteger(action) && action >= 0 && action < space.n ? null : `expected an integer in [0, ${space.n - 1}], got ${action}`
+    : whyNotContained(space, action);
+  if (why) throw new AgentError(`agent '${agent.name}': ${source} gave an invalid action: ${why}`);
+  const m = agent.mask;
+  if (!m) return;
+  if (space.type === 'discrete') {
+    const a = typeof action === 'number' ? action : (action as ArrayLike<number>)[0]!;
+    if (!m[a]) throw new AgentError(`agent '${agent.name}': ${source} chose action ${a}, which the mask forbids now`);
+    return;
+  }
+  const nvec = (space as { nvec: readonly number[] }).nvec;
+  for (let b = 0, offset = 0; b < nvec.length; offset += nvec[b]!, b++) {
+    const a = (action as ArrayLike<number>)[b]!;
+    if (!m[offset + a]) throw new AgentError(`agent '${agent.name}': ${source} chose ${a} on branch ${b}, which the mask forbids now`);
+  }
+}
+
+/** An observation of the wrong length, or a number outside the declared box, NaN included (development builds only). */
+function checkObservation(agent: Agent, raw: ArrayLike<number>): void {
+  const n = agent.observation.length;
+  if (raw === null || typeof raw !== 'object' || raw.length !== n) {
+    throw new AgentError(`agent '${agent.name}': observe() returned ${describe(raw)}, expected ${n} numbers (observation shape [${agent.observationSpace.shape.join(', ')}])`);
+  }
+  const { low, high } = agent.observationSpace;
+  for (let i = 0; i < n; i++) {
+    const v = raw[i]!;
+    // Written so that NaN fails too.
+    if (!(v >= low[i]! && v <= high[i]!)) {
+      throw new AgentError(`agent '${agent.name}': observe() element ${i} is ${String(v)}, expected a number in [${low[i]}, ${high[i]}]`);
+    }
+  }
+}
+
+/** Every check on a spec, each problem in words (development builds only). */
+function checkSpec(where: string, spec: AgentSpec): void {
+  if (typeof spec !== 'object' || spec === null) throw new AgentError(`${where}: expected a spec object { observation, action, observe, act, ... }, got ${String(spec)}`);
+  const o = spec.observation;
   if (typeof o !== 'object' || o === null) throw new AgentError(`${where}: spec.observation must be { shape, low?, high? }, got ${String(o)}`);
   try {
-    return box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
+    box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
   } catch (e) {
     throw new AgentError(`${where}: spec.observation is not a valid box: ${(e as Error).message}`);
   }
-}
-
-function actionSpaceOf(where: string, a: ActionSpec | undefined): Space {
+  const a = spec.action;
   if (typeof a !== 'object' || a === null) throw new AgentError(`${where}: spec.action must be { type: 'discrete' | 'multi-discrete' | 'box', ... }, got ${String(a)}`);
   try {
-    switch (a.type) {
-      case 'discrete':
-        return discrete(a.n);
-      case 'multi-discrete':
-        return multiDiscrete(a.nvec);
-      case 'box':
-        return box(a.shape, a.low ?? -Infinity, a.high ?? Infinity);
-      default:
-        throw new Error(`type: expected 'discrete', 'multi-discrete' or 'box', got ${JSON.stringify((a as { type: unknown }).type)}`);
-    }
+    if (!['discrete', 'multi-discrete', 'box'].includes(a.type)) throw new Error(`type: expected 'discrete', 'multi-discrete' or 'box', got ${JSON.stringify(a.type)}`);
+    actionSpaceOf(a);
   } catch (e) {
     throw new AgentError(`${where}: spec.action is not a valid action space: ${(e as Error).message}`);
   }
+  for (const key of ['observe', 'act'] as const) {
+    if (!isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function, got ${typeof spec[key]}`);
+  }
+  for (const key of ['reward', 'done', 'mask', 'human'] as const) {
+    if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
+  }
+  const period = spec.decisionPeriod ?? 1;
+  if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (frames per decision), got ${String(spec.decisionPeriod)}`);
+  if (spec.mask && a.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);
 }
 
-function maskSize(space: Space): number {
-  return space.type === 'discrete' ? space.n : space.type === 'multi-discrete' ? space.nvec.reduce((a, b) => a + b, 0) : 0;
+function actionSpaceOf(a: ActionSpec): Space {
+  return a.type === 'discrete' ? discrete(a.n) : a.type === 'multi-discrete' ? multiDiscrete(a.nvec) : box(a.shape, a.low ?? -Infinity, a.high ?? Infinity);
 }
 
 function describe(v: unknown): string {

@@ -13,6 +13,7 @@
  */
 import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
+import { DEV } from '../src/env/dev.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
 import { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
@@ -105,11 +106,12 @@ export class DistillPlugin {
 
   /** Declares an agent for this run of the scene; call it in `create`. */
   agent<A extends ActionSpec>(name: string, spec: AgentSpec<A>): Agent {
-    if (typeof name !== 'string' || name === '') throw new AgentError(`this.ai.agent: expected a non-empty agent name, got ${JSON.stringify(name)}`);
-    if (this.agents.has(name)) throw new AgentError(`agent '${name}' is already declared in scene '${this.sceneKey}': names must be unique within a scene`);
+    if (DEV) {
+      if (typeof name !== 'string' || name === '') throw new AgentError(`this.ai.agent: expected a non-empty agent name, got ${JSON.stringify(name)}`);
+      if (this.agents.has(name)) throw new AgentError(`agent '${name}' is already declared in scene '${this.sceneKey}': names must be unique within a scene`);
+    }
     const agent = new Agent(name, spec as unknown as AgentSpec);
-    const driver = this.drivers.get(name);
-    if (driver === 'human' && !agent.spec.human) throw noHuman(name);
+    if (DEV && this.drivers.get(name) === 'human' && !agent.spec.human) throw noHuman(name);
     this.agents.set(name, agent);
     this.list.push(agent);
     this.returns.set(name, 0);
@@ -122,11 +124,13 @@ export class DistillPlugin {
    * The choice may come before the agent is declared and lasts across scene restarts.
    */
   use(name: string, driver: Driver): void {
-    if (this.controlled.has(name)) throw new AgentError(`agent '${name}' is being trained through a SceneEnv; its actions come from the trainer, not from use()`);
-    const ok = driver === 'human' || typeof driver === 'function' || (typeof driver === 'object' && driver !== null && typeof driver.act === 'function');
-    if (!ok) throw new AgentError(`agent '${name}': use() expected a policy with act(observation), a function (observation) => action, or 'human', got ${describeDriver(driver)}`);
     const agent = this.agents.get(name);
-    if (driver === 'human' && agent && !agent.spec.human) throw noHuman(name);
+    if (DEV) {
+      if (this.controlled.has(name)) throw new AgentError(`agent '${name}' is being trained through a SceneEnv; its actions come from the trainer, not from use()`);
+      const ok = driver === 'human' || typeof driver === 'function' || (typeof driver === 'object' && driver !== null && typeof driver.act === 'function');
+      if (!ok) throw new AgentError(`agent '${name}': use() expected a policy with act(observation), a function (observation) => action, or 'human', got ${describeDriver(driver)}`);
+      if (driver === 'human' && agent && !agent.spec.human) throw noHuman(name);
+    }
     this.drivers.set(name, driver);
     if (agent) {
       // The new driver decides on the very next frame, from a fresh observation.
@@ -159,7 +163,7 @@ export class DistillPlugin {
     const agent = this.agents.get(name);
     if (!agent) {
       const known = [...this.agents.keys()].map((n) => `'${n}'`).join(', ') || 'none';
-      throw new AgentError(`agent '${name}' is not declared in scene '${this.sceneKey}' (declared: ${known}); declare it with this.ai.agent('${name}', spec) in create()`);
+      throw new AgentError(`agent '${name}' is not declared in scene '${this.sceneKey}' (declared: ${known})` + (DEV ? `; declare it with this.ai.agent('${name}', spec) in create()` : ''));
     }
     return agent;
   }

@@ -1,7 +1,9 @@
 /**
  * Observation and action spaces. Plain data, so a space survives JSON (configs, policy files,
- * checkpoints) unchanged. Build them with `discrete`, `multiDiscrete` and `box`, which validate.
+ * checkpoints) unchanged. Build them with `discrete`, `multiDiscrete` and `box`, which validate in
+ * development builds (see dev.ts).
  */
+import { DEV } from './dev.js';
 import type { Rng } from './rng.js';
 
 /** One choice among `n` actions, written as an integer 0..n-1. */
@@ -35,13 +37,13 @@ export class SpaceError extends Error {
 
 export function discrete(n: number): DiscreteSpace {
   const space: DiscreteSpace = { type: 'discrete', n };
-  validateSpace(space);
+  if (DEV) validateSpace(space);
   return space;
 }
 
 export function multiDiscrete(nvec: readonly number[]): MultiDiscreteSpace {
   const space: MultiDiscreteSpace = { type: 'multi-discrete', nvec: [...nvec] };
-  validateSpace(space);
+  if (DEV) validateSpace(space);
   return space;
 }
 
@@ -54,7 +56,7 @@ export function box(
   const size = shape.reduce((a, b) => a * b, 1);
   const expand = (v: number | readonly number[]) => (typeof v === 'number' ? new Array<number>(size).fill(v) : [...v]);
   const space: BoxSpace = { type: 'box', shape: [...shape], low: expand(low), high: expand(high) };
-  validateSpace(space);
+  if (DEV) validateSpace(space);
   return space;
 }
 
@@ -112,6 +114,11 @@ export function flatSize(space: Space): number {
     case 'box':
       return space.shape.reduce((a, b) => a * b, 1);
   }
+}
+
+/** Choices laid end to end, as an action mask or a policy's logits hold them: n, the sum of nvec, 0 for a box. */
+export function choiceCount(space: Space): number {
+  return space.type === 'discrete' ? space.n : space.type === 'multi-discrete' ? space.nvec.reduce((a, b) => a + b, 0) : 0;
 }
 
 /**

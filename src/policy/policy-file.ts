@@ -9,7 +9,8 @@
  * Matrices are stored [outputs x inputs] row-major, the order a batch-1 forward pass reads them in
  * (one dot product per output unit), which is the transpose of a TensorFlow.js Dense kernel.
  */
-import { flatSize, validateSpace, type BoxSpace, type Space } from '../env/spaces.js';
+import { DEV } from '../env/dev.js';
+import { choiceCount, flatSize, validateSpace, type BoxSpace, type Space } from '../env/spaces.js';
 
 export const POLICY_FORMAT = 'phaser-distill.student';
 export const POLICY_VERSION = 1;
@@ -76,92 +77,104 @@ export class PolicyFileError extends Error {
 
 /** Outputs the last layer must have: n logits, one block of logits per branch, or D means. */
 export function policyOutputCount(space: Space): number {
-  if (space.type === 'discrete') return space.n;
-  if (space.type === 'multi-discrete') return space.nvec.reduce((a, b) => a + b, 0);
-  return flatSize(space);
+  return space.type === 'box' ? flatSize(space) : choiceCount(space);
 }
 
 /**
  * Validates a policy file (a parsed object or its JSON text) and decodes its weights. Every
- * problem is a PolicyFileError naming `source`, the field, what was expected and what was found.
+ * problem is a PolicyFileError naming `source` and the field; in development builds it also says
+ * what was expected and what was found.
+ *
+ * A production build (see dev.ts) keeps every check the arithmetic relies on, so a wrong file is
+ * still refused rather than played: format and version, the normalisation's lengths, the layer
+ * chain, activations and weight types, the byte length and finiteness of every weight array, and
+ * the output count the action space needs. Checks that only catch a malformed file made by hand
+ * (the spaces' own fields, value ranges, fields that do not belong) run in development only.
  */
 export function decodePolicyFile(input: unknown, source = 'policy file'): DecodedPolicy {
   const fail: Fail = (field, expected, ...got) => {
-    throw new PolicyFileError(`${source}: ${field}: expected ${expected}${got.length === 0 ? '' : `, got ${show(got[0])}`}`);
+    throw new PolicyFileError(DEV ? `${source}: ${field}: expected ${expected}${got.length === 0 ? '' : `, got ${show(got[0])}`}` : `${source}: ${field} is not valid`);
   };
   let doc = input;
   if (typeof doc === 'string') {
     try {
       doc = JSON.parse(doc);
     } catch (e) {
-      fail('(document)', 'JSON text', new Found((e as Error).message));
+      fail('(document)', DEV && 'JSON text', DEV && new Found((e as Error).message));
     }
   }
-  if (!isObject(doc)) return fail('(document)', 'an object', doc);
-  if (doc.format !== POLICY_FORMAT) fail('format', `'${POLICY_FORMAT}'`, doc.format);
-  if (doc.version !== POLICY_VERSION) fail('version', `${POLICY_VERSION} (the version this runtime reads)`, doc.version);
-  for (const key of ['observationSpace', 'actionSpace'] as const) {
-    try {
-      validateSpace(doc[key], key);
-    } catch (e) {
-      throw new PolicyFileError(`${source}: ${(e as Error).message}`);
+  if (!isObject(doc)) return fail('(document)', DEV && 'an object', doc);
+  if (doc.format !== POLICY_FORMAT) fail('format', DEV && `'${POLICY_FORMAT}'`, doc.format);
+  if (doc.version !== POLICY_VERSION) fail('version', DEV && `${POLICY_VERSION} (the version this runtime reads)`, doc.version);
+  if (DEV) {
+    for (const key of ['observationSpace', 'actionSpace'] as const) {
+      try {
+        validateSpace(doc[key], key);
+      } catch (e) {
+        throw new PolicyFileError(`${source}: ${(e as Error).message}`);
+      }
     }
+    if ((doc.observationSpace as Space).type !== 'box') fail('observationSpace.type', `'box'`, (doc.observationSpace as Space).type);
   }
-  const obsSpace = doc.observationSpace as Space;
+  const obsSpace = doc.observationSpace as BoxSpace;
   const actSpace = doc.actionSpace as Space;
-  if (obsSpace.type !== 'box') fail('observationSpace.type', `'box'`, obsSpace.type);
   const obsSize = flatSize(obsSpace);
 
   const norm = doc.observationNormalization;
   if (norm !== null) {
-    if (!isObject(norm)) fail('observationNormalization', 'null or { mean, var, clip, epsilon }', norm);
+    if (!isObject(norm)) fail('observationNormalization', DEV && 'null or { mean, var, clip, epsilon }', norm);
     const n = norm as Record<string, unknown>;
     numbers(n.mean, obsSize, 'observationNormalization.mean', fail);
-    numbers(n.var, obsSize, 'observationNormalization.var', fail).forEach((v, i) => {
-      if (v < 0) fail(`observationNormalization.var[${i}]`, 'a variance >= 0', v);
-    });
-    if (typeof n.clip !== 'number' || !(n.clip > 0)) fail('observationNormalization.clip', 'a number > 0', n.clip);
-    if (typeof n.epsilon !== 'number' || !(n.epsilon >= 0) || !Number.isFinite(n.epsilon)) fail('observationNormalization.epsilon', 'a finite number >= 0', n.epsilon);
+    numbers(n.var, obsSize, 'observationNormalization.var', fail);
+    if (DEV) {
+      (n.var as number[]).forEach((v, i) => {
+        if (v < 0) fail(`observationNormalization.var[${i}]`, 'a variance >= 0', v);
+      });
+      if (typeof n.clip !== 'number' || !(n.clip > 0)) fail('observationNormalization.clip', 'a number > 0', n.clip);
+      if (typeof n.epsilon !== 'number' || !(n.epsilon >= 0) || !Number.isFinite(n.epsilon)) fail('observationNormalization.epsilon', 'a finite number >= 0', n.epsilon);
+    }
   }
 
-  if (!Array.isArray(doc.layers) || doc.layers.length === 0) fail('layers', 'a non-empty array of dense layers', doc.layers);
+  if (!Array.isArray(doc.layers) || doc.layers.length === 0) fail('layers', DEV && 'a non-empty array of dense layers', doc.layers);
   const layers: DecodedLayer[] = [];
   let width = obsSize;
   (doc.layers as unknown[]).forEach((raw, l) => {
     const at = `layers[${l}]`;
-    if (!isObject(raw)) fail(at, 'a layer object', raw);
+    if (!isObject(raw)) fail(at, DEV && 'a layer object', raw);
     const layer = raw as Record<string, unknown>;
-    if (layer.inputs !== width) fail(`${at}.inputs`, `${width} (${l === 0 ? 'the observation size' : `layers[${l - 1}].outputs`})`, layer.inputs);
-    if (!Number.isInteger(layer.outputs) || (layer.outputs as number) < 1) fail(`${at}.outputs`, 'a positive integer', layer.outputs);
-    if (!['linear', 'tanh', 'relu'].includes(layer.activation as string)) fail(`${at}.activation`, `'linear', 'tanh' or 'relu'`, layer.activation);
-    if (layer.dtype !== 'float32' && layer.dtype !== 'int8') fail(`${at}.dtype`, `'float32' or 'int8'`, layer.dtype);
+    if (layer.inputs !== width) fail(`${at}.inputs`, DEV && `${width} (${l === 0 ? 'the observation size' : `layers[${l - 1}].outputs`})`, layer.inputs);
+    if (!Number.isInteger(layer.outputs) || (layer.outputs as number) < 1) fail(`${at}.outputs`, DEV && 'a positive integer', layer.outputs);
+    if (!['linear', 'tanh', 'relu'].includes(layer.activation as string)) fail(`${at}.activation`, DEV && `'linear', 'tanh' or 'relu'`, layer.activation);
+    if (layer.dtype !== 'float32' && layer.dtype !== 'int8') fail(`${at}.dtype`, DEV && `'float32' or 'int8'`, layer.dtype);
     const inputs = width;
     const outputs = layer.outputs as number;
     const int8 = layer.dtype === 'int8';
-    const wBytes = bytes(layer.weights, inputs * outputs * (int8 ? 1 : 4), `${at}.weights`, `${outputs}x${inputs} ${layer.dtype} weights`, fail);
+    const wBytes = bytes(layer.weights, inputs * outputs * (int8 ? 1 : 4), `${at}.weights`, DEV && `${outputs}x${inputs} ${layer.dtype} weights`, fail);
     const weights = int8 ? new Int8Array(wBytes.buffer, wBytes.byteOffset, wBytes.length) : floats(wBytes, `${at}.weights`, fail);
     let scales: Float32Array | null = null;
     if (int8) {
-      scales = floats(bytes(layer.scales, outputs * 4, `${at}.scales`, `${outputs} float32 row scales`, fail), `${at}.scales`, fail);
-      scales.forEach((s, o) => {
-        if (!(s >= 0)) fail(`${at}.scales[${o}]`, 'a scale >= 0', s);
-      });
-    } else if (layer.scales !== undefined) {
+      scales = floats(bytes(layer.scales, outputs * 4, `${at}.scales`, DEV && `${outputs} float32 row scales`, fail), `${at}.scales`, fail);
+      if (DEV) {
+        scales.forEach((s, o) => {
+          if (!(s >= 0)) fail(`${at}.scales[${o}]`, 'a scale >= 0', s);
+        });
+      }
+    } else if (DEV && layer.scales !== undefined) {
       fail(`${at}.scales`, 'no scales on a float32 layer');
     }
-    const bias = floats(bytes(layer.bias, outputs * 4, `${at}.bias`, `${outputs} float32 biases`, fail), `${at}.bias`, fail);
+    const bias = floats(bytes(layer.bias, outputs * 4, `${at}.bias`, DEV && `${outputs} float32 biases`, fail), `${at}.bias`, fail);
     layers.push({ inputs, outputs, activation: layer.activation as LayerActivation, weights, scales, bias });
     width = outputs;
   });
   const needed = policyOutputCount(actSpace);
-  if (width !== needed) fail(`layers[${layers.length - 1}].outputs`, `${needed} (what actionSpace '${actSpace.type}' needs)`, width);
+  if (width !== needed) fail(`layers[${layers.length - 1}].outputs`, DEV && `${needed} (what actionSpace '${actSpace.type}' needs)`, width);
 
   if (actSpace.type === 'box') {
     if (doc.logStd !== undefined) numbers(doc.logStd, needed, 'logStd', fail);
-  } else if (doc.logStd !== undefined) {
+  } else if (DEV && doc.logStd !== undefined) {
     fail('logStd', `no logStd for a '${actSpace.type}' action space`);
   }
-  if (doc.meta !== undefined && !isObject(doc.meta)) fail('meta', 'an object', doc.meta);
+  if (DEV && doc.meta !== undefined && !isObject(doc.meta)) fail('meta', 'an object', doc.meta);
   return { file: doc as unknown as PolicyFile, layers };
 }
 
@@ -194,19 +207,22 @@ function fromBase64(text: string): Uint8Array | null {
 
 // ---- validation helpers ---------------------------------------------------------------------
 
-/** `got` is what was found; left out when there is nothing useful to show. */
-type Fail = (field: string, expected: string, ...got: unknown[]) => never;
+/**
+ * `expected` is in words (false in production builds, where messages name only the field); `got`
+ * is what was found, left out when there is nothing useful to show.
+ */
+type Fail = (field: string, expected: string | false, ...got: unknown[]) => never;
 
 /** A finding already in words, shown without quotes. */
 class Found {
   constructor(readonly text: string) {}
 }
 
-function bytes(value: unknown, length: number, field: string, what: string, fail: Fail): Uint8Array {
-  if (typeof value !== 'string') return fail(field, `a base64 string of ${what}`, value);
+function bytes(value: unknown, length: number, field: string, what: string | false, fail: Fail): Uint8Array {
+  if (typeof value !== 'string') return fail(field, DEV && `a base64 string of ${what}`, value);
   const b = fromBase64(value);
-  if (b === null) return fail(field, `valid base64 of ${what}`, new Found(`${value.length} characters that are not base64`));
-  if (b.length !== length) fail(field, `${length} bytes (${what})`, new Found(`${b.length} bytes`));
+  if (b === null) return fail(field, DEV && `valid base64 of ${what}`, DEV && new Found(`${value.length} characters that are not base64`));
+  if (b.length !== length) fail(field, DEV && `${length} bytes (${what})`, DEV && new Found(`${b.length} bytes`));
   return b;
 }
 
@@ -215,15 +231,15 @@ function floats(b: Uint8Array, field: string, fail: Fail): Float32Array {
   const out = new Float32Array(b.length / 4);
   for (let i = 0; i < out.length; i++) {
     out[i] = view.getFloat32(i * 4, true);
-    if (!Number.isFinite(out[i])) fail(`${field}[${i}]`, 'a finite number', out[i]);
+    if (!Number.isFinite(out[i])) fail(`${field}[${i}]`, DEV && 'a finite number', out[i]);
   }
   return out;
 }
 
 function numbers(value: unknown, length: number, field: string, fail: Fail): number[] {
-  if (!Array.isArray(value) || value.length !== length) return fail(field, `an array of ${length} numbers`, value);
+  if (!Array.isArray(value) || value.length !== length) return fail(field, DEV && `an array of ${length} numbers`, value);
   value.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}[${i}]`, 'a finite number', v);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}[${i}]`, DEV && 'a finite number', v);
   });
   return value as number[];
 }

@@ -6,6 +6,7 @@
  * standard deviation temperature * exp(logStd), clipped to the box. An action mask removes choices
  * before either. Draws come from a seeded `Rng`, so a seeded game replays the same moves.
  */
+import { DEV } from '../env/dev.js';
 import { Rng } from '../env/rng.js';
 import type { BoxSpace, Space } from '../env/spaces.js';
 import { MlpRuntime } from './mlp.js';
@@ -36,7 +37,7 @@ export class StudentPolicy {
   private readonly rng: Rng;
   private readonly obsSize: number;
   /** Branch sizes of a discrete or multi-discrete space; empty for a box. */
-  private readonly branches: number[];
+  readonly branches: readonly number[];
   /** Per-dimension normalisation, precomputed: z = (x - mean) * invStd. */
   private readonly mean: Float32Array | null;
   private readonly invStd: Float32Array | null;
@@ -48,6 +49,8 @@ export class StudentPolicy {
   /** A box's bounds, copied once into typed arrays so the per-decision clip reads raw doubles. */
   private readonly low: Float64Array | null;
   private readonly high: Float64Array | null;
+  /** A box's standard normal draws for one decision. */
+  private readonly noise: Float64Array | null;
   private temp: number;
 
   constructor(file: unknown, options: StudentPolicyOptions = {}) {
@@ -60,17 +63,20 @@ export class StudentPolicy {
     this.parameterCount = this.net.parameterCount;
     this.obsSize = this.net.input.length;
     const space = this.actionSpace;
+    const outputs = this.net.output.length;
+    const box = space.type === 'box';
     this.branches = space.type === 'discrete' ? [space.n] : space.type === 'multi-discrete' ? [...space.nvec] : [];
     const norm = this.file.observationNormalization;
     this.mean = norm ? Float32Array.from(norm.mean) : null;
     this.invStd = norm ? Float32Array.from(norm.var, (v) => 1 / Math.sqrt(v + norm.epsilon)) : null;
     this.clip = norm ? norm.clip : Infinity;
-    this.std = space.type === 'box' ? Float32Array.from(this.file.logStd ?? new Array<number>(this.net.output.length).fill(0), Math.exp) : null;
-    this.probs = new Float32Array(this.net.output.length);
+    this.probs = new Float32Array(outputs);
     this.multi = new Array<number>(this.branches.length).fill(0);
-    this.boxAction = new Float32Array(space.type === 'box' ? this.net.output.length : 0);
-    this.low = space.type === 'box' ? Float64Array.from(space.low) : null;
-    this.high = space.type === 'box' ? Float64Array.from(space.high) : null;
+    this.std = box ? Float32Array.from(this.file.logStd ?? new Array<number>(outputs).fill(0), Math.exp) : null;
+    this.boxAction = new Float32Array(box ? outputs : 0);
+    this.low = box ? Float64Array.from(space.low) : null;
+    this.high = box ? Float64Array.from(space.high) : null;
+    this.noise = box ? new Float64Array(outputs) : null;
     this.rng = new Rng(options.seed ?? 0);
     this.temp = 0;
     this.temperature = options.temperature ?? 0;
@@ -81,7 +87,7 @@ export class StudentPolicy {
   }
 
   set temperature(t: number) {
-    if (!(t >= 0) || !Number.isFinite(t)) throw new Error(`${this.source}: temperature: expected a finite number >= 0, got ${t}`);
+    if (DEV && (!(t >= 0) || !Number.isFinite(t))) throw new Error(`${this.source}: temperature: expected a finite number >= 0, got ${t}`);
     this.temp = t;
   }
 
@@ -116,7 +122,7 @@ export class StudentPolicy {
   act(observation: ArrayLike<number>, mask?: ActionMask): StudentAction {
     const z = this.logits(observation);
     if (this.std !== null) return this.gaussian(z);
-    this.checkMask(mask);
+    if (DEV) checkMask(this, mask);
     let offset = 0;
     for (let b = 0; b < this.branches.length; b++) {
       const k = this.branches[b]!;
@@ -136,7 +142,7 @@ export class StudentPolicy {
       this.probs.set(z);
       return this.probs;
     }
-    this.checkMask(mask);
+    if (DEV) checkMask(this, mask);
     let offset = 0;
     for (let b = 0; b < this.branches.length; b++) {
       this.softmax(z, offset, this.branches[b]!, mask, this.temp === 0 ? 1 : this.temp);
@@ -158,7 +164,8 @@ export class StudentPolicy {
 
   /** Draws a choice of one branch from its probabilities. */
   private sample(offset: number, k: number, p: Float32Array): number {
-    let u = this.rng.float();
+    // 30 random bits are plenty for a choice among a few actions, and come back unboxed.
+    let u = this.rng.uint30() / 1073741824;
     let last = 0;
     for (let j = 0; j < k; j++) {
       if (p[offset + j]! === 0) continue;
@@ -173,25 +180,13 @@ export class StudentPolicy {
   private gaussian(mean: Float32Array): Float32Array {
     const low = this.low!;
     const high = this.high!;
+    const noise = this.noise!;
+    if (this.temp !== 0) this.rng.fillNormal(noise);
     for (let d = 0; d < mean.length; d++) {
-      const a = this.temp === 0 ? mean[d]! : mean[d]! + this.temp * this.std![d]! * this.rng.normal();
+      const a = this.temp === 0 ? mean[d]! : mean[d]! + this.temp * this.std![d]! * noise[d]!;
       this.boxAction[d] = a < low[d]! ? low[d]! : a > high[d]! ? high[d]! : a;
     }
     return this.boxAction;
-  }
-
-  /** A wrong-length mask, or a branch with nothing allowed, would silently pick a forbidden action. */
-  private checkMask(mask: ActionMask | undefined): void {
-    if (mask === undefined) return;
-    if (mask.length !== this.probs.length) throw new Error(`${this.source}: expected an action mask of ${this.probs.length} entries (one per choice), got ${mask.length}`);
-    let offset = 0;
-    for (let b = 0; b < this.branches.length; b++) {
-      const k = this.branches[b]!;
-      let any = false;
-      for (let j = offset; j < offset + k; j++) any = any || allowed(mask, j);
-      if (!any) throw new Error(`${this.source}: the action mask allows nothing in branch ${b}`);
-      offset += k;
-    }
   }
 }
 
@@ -208,4 +203,18 @@ function argmax(z: Float32Array, offset: number, k: number, mask: ActionMask | u
   let best = -1;
   for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && (best < 0 || z[j]! > z[best]!)) best = j;
   return best - offset;
+}
+
+/** A wrong-length mask, or a branch with nothing allowed, would silently pick a forbidden action (checked in development builds). */
+function checkMask(policy: StudentPolicy, mask: ActionMask | undefined): void {
+  if (mask === undefined) return;
+  const branches = policy.branches;
+  let total = 0;
+  for (let b = 0; b < branches.length; b++) total += branches[b]!;
+  if (mask.length !== total) throw new Error(`${policy.source}: expected an action mask of ${total} entries (one per choice), got ${mask.length}`);
+  for (let b = 0, offset = 0; b < branches.length; offset += branches[b]!, b++) {
+    let any = false;
+    for (let j = offset; j < offset + branches[b]!; j++) any = any || allowed(mask, j);
+    if (!any) throw new Error(`${policy.source}: the action mask allows nothing in branch ${b}`);
+  }
 }

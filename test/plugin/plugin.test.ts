@@ -1,5 +1,5 @@
 import { HeadlessGame, DistillPlugin, EPISODE_END, AgentError, type EpisodeEndEvent } from 'phaser-distill/node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DuoScene, WalkScene, walkerSpec } from '../helpers/scenes.js';
 
 const hosts: HeadlessGame[] = [];
@@ -195,5 +195,58 @@ describe('several agents and hot swap', () => {
     scene.ai.release('walker');
     host.frame();
     expect(calls.b).toBe(5);
+  });
+});
+
+describe('a production build of a game', () => {
+  type Modules = [typeof import('phaser-distill/node'), typeof import('../helpers/scenes.js')];
+  const load = async (): Promise<Modules> => [await import('phaser-distill/node'), await import('../helpers/scenes.js')];
+
+  /** Plays 100 frames (two episodes and a half, restarts included) and tries one development check. */
+  async function play([node, scenes]: Modules): Promise<{ xs: number[]; ends: number; checked: boolean }> {
+    const host = await node.HeadlessGame.create({ scene: scenes.WalkScene, width: 200, height: 100 });
+    try {
+      const scene = host.scenes[0]! as WalkScene;
+      host.restart(0, 11);
+      let ends = 0;
+      scene.events.on(node.EPISODE_END, () => ends++);
+      scene.ai.use('walker', (o) => (o[1]! > o[0]! ? 2 : 0));
+      const xs: number[] = [];
+      for (let f = 0; f < 100; f++) {
+        host.frame();
+        xs.push(scene.x);
+      }
+      // An observation outside the declared box: a development check.
+      const loose = scene.ai.agent('loose', { ...scenes.walkerSpec(scene), observe: () => [0, 0, 7] });
+      let checked = false;
+      try {
+        loose.readObservation();
+      } catch {
+        checked = true;
+      }
+      return { xs, ends, checked };
+    } finally {
+      host.destroy();
+    }
+  }
+
+  // NODE_ENV=production, as a bundler sets it for a release build, compiles the development checks
+  // out (src/env/dev.ts); the game must play exactly as it did in development.
+  it('plays the same frames as development, without the development checks', async () => {
+    const dev = await play(await load());
+    vi.stubEnv('NODE_ENV', 'production');
+    vi.resetModules();
+    let prod: Awaited<ReturnType<typeof play>>;
+    try {
+      prod = await play(await load());
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(dev.checked).toBe(true);
+    expect(prod.checked).toBe(false);
+    expect(dev.ends).toBe(2);
+    expect(prod.ends).toBe(dev.ends);
+    expect(new Set(dev.xs).size).toBeGreaterThan(50);
+    expect(prod.xs).toEqual(dev.xs);
   });
 });

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { discrete } from '../../src/env/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { Rng, discrete } from '../../src/env/index.js';
 import { PolicyFileError, decodePolicyFile, encodeFloat32, loadStudentPolicy, type PolicyFile } from '../../src/policy/index.js';
 import { randomPolicy } from '../helpers/random-policy.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const valid = () => randomPolicy({ obsSize: 4, hidden: [8], outputs: 2, actionSpace: discrete(2) });
 const validInt8 = () => randomPolicy({ obsSize: 4, hidden: [8], outputs: 2, actionSpace: discrete(2), dtype: 'int8' });
 type Doc = Record<string, any>;
@@ -20,36 +24,37 @@ describe('policy file loader', () => {
     }
   });
 
-  // Each case breaks one thing; the error must name the field and say what was expected.
-  const cases: [string, () => unknown, RegExp][] = [
-    ['text that is not JSON', () => '{"format": ', /\(document\): expected JSON text/],
-    ['a document that is not an object', () => [1, 2], /\(document\): expected an object, got an array of 2/],
-    ['another format', () => mutate(valid(), (d) => (d.format = 'onnx')), /format: expected 'phaser-distill.student', got 'onnx'/],
-    ['a newer version', () => mutate(valid(), (d) => (d.version = 2)), /version: expected 1 .*got 2/],
-    ['a malformed action space', () => mutate(valid(), (d) => (d.actionSpace = { type: 'discrete', n: 0 })), /actionSpace\.n: expected a positive integer, got 0/],
-    ['an unknown space type', () => mutate(valid(), (d) => (d.actionSpace = { type: 'graph' })), /actionSpace\.type: expected 'discrete', 'multi-discrete' or 'box'/],
-    ['a non-box observation space', () => mutate(valid(), (d) => (d.observationSpace = { type: 'discrete', n: 4 })), /observationSpace\.type: expected 'box', got 'discrete'/],
-    ['normalisation of the wrong size', () => mutate(valid(), (d) => d.observationNormalization.mean.pop()), /observationNormalization\.mean: expected an array of 4 numbers, got an array of 3/],
-    ['a negative variance', () => mutate(valid(), (d) => (d.observationNormalization.var[2] = -1)), /observationNormalization\.var\[2\]: expected a variance >= 0, got -1/],
-    ['a non-finite mean', () => mutate(valid(), (d) => (d.observationNormalization.mean[1] = null)), /observationNormalization\.mean\[1\]: expected a finite number, got null/],
-    ['a zero clip', () => mutate(valid(), (d) => (d.observationNormalization.clip = 0)), /observationNormalization\.clip: expected a number > 0, got 0/],
-    ['no layers', () => mutate(valid(), (d) => (d.layers = [])), /layers: expected a non-empty array of dense layers/],
-    ['a first layer that does not read the observation', () => mutate(valid(), (d) => (d.layers[0].inputs = 5)), /layers\[0\]\.inputs: expected 4 \(the observation size\), got 5/],
-    ['layers that do not chain', () => mutate(valid(), (d) => (d.layers[1].inputs = 7)), /layers\[1\]\.inputs: expected 8 \(layers\[0\]\.outputs\), got 7/],
-    ['too few outputs for the action space', () => mutate(valid(), (d) => (d.actionSpace = { type: 'discrete', n: 3 })), /layers\[1\]\.outputs: expected 3 \(what actionSpace 'discrete' needs\), got 2/],
-    ['an unknown activation', () => mutate(valid(), (d) => (d.layers[0].activation = 'gelu')), /layers\[0\]\.activation: expected 'linear', 'tanh' or 'relu', got 'gelu'/],
-    ['an unknown weight type', () => mutate(valid(), (d) => (d.layers[0].dtype = 'float16')), /layers\[0\]\.dtype: expected 'float32' or 'int8', got 'float16'/],
-    ['weights that are not base64', () => mutate(valid(), (d) => (d.layers[0].weights = 'not base64!')), /layers\[0\]\.weights: expected valid base64 of 8x4 float32 weights/],
-    ['too few weights', () => mutate(valid(), (d) => (d.layers[0].weights = encodeFloat32(new Float32Array(31)))), /layers\[0\]\.weights: expected 128 bytes \(8x4 float32 weights\), got 124 bytes/],
-    ['a NaN weight', () => mutate(valid(), (d) => (d.layers[1].weights = encodeFloat32(new Float32Array(16).fill(Number.NaN)))), /layers\[1\]\.weights\[0\]: expected a finite number, got NaN/],
-    ['missing biases', () => mutate(valid(), (d) => delete d.layers[1].bias), /layers\[1\]\.bias: expected a base64 string of 2 float32 biases, got undefined/],
-    ['an int8 layer without scales', () => mutate(validInt8(), (d) => delete d.layers[0].scales), /layers\[0\]\.scales: expected a base64 string of 8 float32 row scales/],
-    ['a negative int8 scale', () => mutate(validInt8(), (d) => (d.layers[1].scales = encodeFloat32([0.1, -0.1]))), /layers\[1\]\.scales\[1\]: expected a scale >= 0, got -0\.1/],
-    ['int8 weights of float32 length', () => mutate(validInt8(), (d) => (d.layers[0].weights = valid().layers[0]!.weights)), /layers\[0\]\.weights: expected 32 bytes \(8x4 int8 weights\), got 128 bytes/],
-    ['scales on a float32 layer', () => mutate(valid(), (d) => (d.layers[0].scales = encodeFloat32(new Float32Array(8)))), /layers\[0\]\.scales: expected no scales on a float32 layer/],
-    ['a log std on a discrete policy', () => mutate(valid(), (d) => (d.logStd = [0, 0])), /logStd: expected no logStd for a 'discrete' action space/],
-    ['a box log std of the wrong size', () => mutate(valid(), (d) => { d.actionSpace = { type: 'box', shape: [2], low: [-1, -1], high: [1, 1] }; d.logStd = [0]; }), /logStd: expected an array of 2 numbers, got an array of 1/],
-    ['meta that is not an object', () => mutate(valid(), (d) => (d.meta = 'teacher')), /meta: expected an object, got 'teacher'/],
+  // Each case breaks one thing; the error must name the field and say what was expected. The last
+  // column is the field a production build names, null where the check runs in development only.
+  const cases: [string, () => unknown, RegExp, string | null][] = [
+    ['text that is not JSON', () => '{"format": ', /\(document\): expected JSON text/, '(document)'],
+    ['a document that is not an object', () => [1, 2], /\(document\): expected an object, got an array of 2/, '(document)'],
+    ['another format', () => mutate(valid(), (d) => (d.format = 'onnx')), /format: expected 'phaser-distill.student', got 'onnx'/, 'format'],
+    ['a newer version', () => mutate(valid(), (d) => (d.version = 2)), /version: expected 1 .*got 2/, 'version'],
+    ['a malformed action space', () => mutate(valid(), (d) => (d.actionSpace = { type: 'discrete', n: 0 })), /actionSpace\.n: expected a positive integer, got 0/, null],
+    ['an unknown space type', () => mutate(valid(), (d) => (d.actionSpace = { type: 'graph' })), /actionSpace\.type: expected 'discrete', 'multi-discrete' or 'box'/, null],
+    ['a non-box observation space', () => mutate(valid(), (d) => (d.observationSpace = { type: 'discrete', n: 4 })), /observationSpace\.type: expected 'box', got 'discrete'/, null],
+    ['normalisation of the wrong size', () => mutate(valid(), (d) => d.observationNormalization.mean.pop()), /observationNormalization\.mean: expected an array of 4 numbers, got an array of 3/, 'observationNormalization.mean'],
+    ['a negative variance', () => mutate(valid(), (d) => (d.observationNormalization.var[2] = -1)), /observationNormalization\.var\[2\]: expected a variance >= 0, got -1/, null],
+    ['a non-finite mean', () => mutate(valid(), (d) => (d.observationNormalization.mean[1] = null)), /observationNormalization\.mean\[1\]: expected a finite number, got null/, 'observationNormalization.mean[1]'],
+    ['a zero clip', () => mutate(valid(), (d) => (d.observationNormalization.clip = 0)), /observationNormalization\.clip: expected a number > 0, got 0/, null],
+    ['no layers', () => mutate(valid(), (d) => (d.layers = [])), /layers: expected a non-empty array of dense layers/, 'layers'],
+    ['a first layer that does not read the observation', () => mutate(valid(), (d) => (d.layers[0].inputs = 5)), /layers\[0\]\.inputs: expected 4 \(the observation size\), got 5/, 'layers[0].inputs'],
+    ['layers that do not chain', () => mutate(valid(), (d) => (d.layers[1].inputs = 7)), /layers\[1\]\.inputs: expected 8 \(layers\[0\]\.outputs\), got 7/, 'layers[1].inputs'],
+    ['too few outputs for the action space', () => mutate(valid(), (d) => (d.actionSpace = { type: 'discrete', n: 3 })), /layers\[1\]\.outputs: expected 3 \(what actionSpace 'discrete' needs\), got 2/, 'layers[1].outputs'],
+    ['an unknown activation', () => mutate(valid(), (d) => (d.layers[0].activation = 'gelu')), /layers\[0\]\.activation: expected 'linear', 'tanh' or 'relu', got 'gelu'/, 'layers[0].activation'],
+    ['an unknown weight type', () => mutate(valid(), (d) => (d.layers[0].dtype = 'float16')), /layers\[0\]\.dtype: expected 'float32' or 'int8', got 'float16'/, 'layers[0].dtype'],
+    ['weights that are not base64', () => mutate(valid(), (d) => (d.layers[0].weights = 'not base64!')), /layers\[0\]\.weights: expected valid base64 of 8x4 float32 weights/, 'layers[0].weights'],
+    ['too few weights', () => mutate(valid(), (d) => (d.layers[0].weights = encodeFloat32(new Float32Array(31)))), /layers\[0\]\.weights: expected 128 bytes \(8x4 float32 weights\), got 124 bytes/, 'layers[0].weights'],
+    ['a NaN weight', () => mutate(valid(), (d) => (d.layers[1].weights = encodeFloat32(new Float32Array(16).fill(Number.NaN)))), /layers\[1\]\.weights\[0\]: expected a finite number, got NaN/, 'layers[1].weights[0]'],
+    ['missing biases', () => mutate(valid(), (d) => delete d.layers[1].bias), /layers\[1\]\.bias: expected a base64 string of 2 float32 biases, got undefined/, 'layers[1].bias'],
+    ['an int8 layer without scales', () => mutate(validInt8(), (d) => delete d.layers[0].scales), /layers\[0\]\.scales: expected a base64 string of 8 float32 row scales/, 'layers[0].scales'],
+    ['a negative int8 scale', () => mutate(validInt8(), (d) => (d.layers[1].scales = encodeFloat32([0.1, -0.1]))), /layers\[1\]\.scales\[1\]: expected a scale >= 0, got -0\.1/, null],
+    ['int8 weights of float32 length', () => mutate(validInt8(), (d) => (d.layers[0].weights = valid().layers[0]!.weights)), /layers\[0\]\.weights: expected 32 bytes \(8x4 int8 weights\), got 128 bytes/, 'layers[0].weights'],
+    ['scales on a float32 layer', () => mutate(valid(), (d) => (d.layers[0].scales = encodeFloat32(new Float32Array(8)))), /layers\[0\]\.scales: expected no scales on a float32 layer/, null],
+    ['a log std on a discrete policy', () => mutate(valid(), (d) => (d.logStd = [0, 0])), /logStd: expected no logStd for a 'discrete' action space/, null],
+    ['a box log std of the wrong size', () => mutate(valid(), (d) => { d.actionSpace = { type: 'box', shape: [2], low: [-1, -1], high: [1, 1] }; d.logStd = [0]; }), /logStd: expected an array of 2 numbers, got an array of 1/, 'logStd'],
+    ['meta that is not an object', () => mutate(valid(), (d) => (d.meta = 'teacher')), /meta: expected an object, got 'teacher'/, null],
   ];
   it.each(cases)('rejects %s, naming the field', (_, make, message) => {
     let error: unknown;
@@ -62,4 +67,54 @@ describe('policy file loader', () => {
     expect((error as Error).message).toMatch(/^balance\.student\.json: /);
     expect((error as Error).message).toMatch(message);
   });
+
+  // A production build of a game (NODE_ENV=production, as Vite sets it) still refuses every file
+  // the arithmetic cannot trust, naming the field; only the explanation is left out.
+  it('refuses the same broken files in a production build, naming the field', async () => {
+    const prod = await productionModules();
+    for (const [name, make, , field] of cases) {
+      if (field === null) continue;
+      let error: unknown;
+      try {
+        prod.loadStudentPolicy(make(), { source: 'balance.student.json' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(prod.PolicyFileError);
+      expect((error as Error).message, name).toBe(`balance.student.json: ${field} is not valid`);
+    }
+  });
+
+  it('decodes every shipped student the same way in development and production builds', async () => {
+    const prod = await productionModules();
+    const rng = new Rng(5);
+    for (const game of ['balance', 'pong']) {
+      const dir = join(root, 'assets/policies', game);
+      for (const name of readdirSync(dir).filter((f) => /^s\d+-(float32|int8)\.json$/.test(f))) {
+        const text = readFileSync(join(dir, name), 'utf8');
+        const dev = loadStudentPolicy(text, { temperature: 0.7, seed: 3 });
+        const shipped = prod.loadStudentPolicy(text, { temperature: 0.7, seed: 3 });
+        const obs = new Float32Array(dev.observationSpace.shape[0]!);
+        for (let i = 0; i < 200; i++) {
+          for (let j = 0; j < obs.length; j++) obs[j] = rng.uniform(-1.5, 1.5);
+          expect(Array.from(shipped.logits(obs)), name).toEqual(Array.from(dev.logits(obs)));
+          expect(shipped.act(obs), name).toEqual(dev.act(obs));
+        }
+      }
+    }
+  });
 });
+
+/** The policy modules as a production build runs them: loaded afresh with NODE_ENV=production. */
+async function productionModules(): Promise<typeof import('../../src/policy/index.js')> {
+  vi.stubEnv('NODE_ENV', 'production');
+  vi.resetModules();
+  try {
+    const prod = await import('../../src/policy/index.js');
+    // The check below could not fail if the fresh modules still ran development checks.
+    expect(() => prod.loadStudentPolicy(JSON.stringify(mutate(valid(), (d) => (d.meta = 'teacher'))))).not.toThrow();
+    return prod;
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
