@@ -1,21 +1,16 @@
 /**
  * What a game pays: the `phaser-distill` entry built with Vite as a game would build it. The entry
- * must pull in no TensorFlow.js, and the student runtime plus one shipped-size student must stay
- * within 5 KB gzipped.
+ * must pull in no TensorFlow.js, and a game's release build that plays one shipped student through
+ * the plugin must grow by at most 5 KB gzipped (the games of bench/bundle, as `npm run bench:bundle`
+ * measures them).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, type Plugin } from 'vite';
-import { discrete } from '../../src/env/index.js';
-import { randomPolicy } from '../helpers/random-policy.js';
+import { bundleGame } from '../../bench/bundle/measure.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'pd-bundle-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Builds `entry` minified, with its exports kept and Phaser left out (a game has it anyway); returns the code and every module it read. */
 async function bundle(entry: string): Promise<{ code: string; modules: string[] }> {
@@ -35,8 +30,6 @@ async function bundle(entry: string): Promise<{ code: string; modules: string[] 
   return { code, modules };
 }
 
-const gzip = (text: string) => gzipSync(text, { level: 9 }).length;
-
 describe('the phaser-distill entry in a game bundle', () => {
   it('pulls in no TensorFlow.js', async () => {
     const { code, modules } = await bundle(join(root, 'plugin/index.ts'));
@@ -45,25 +38,27 @@ describe('the phaser-distill entry in a game bundle', () => {
     expect(code).not.toMatch(/tensorflow|tfjs/i);
   });
 
-  it('adds at most 5 KB gzipped for the runtime and one student (4-16-2, int8)', async () => {
-    const student = randomPolicy({ obsSize: 4, hidden: [16], outputs: 2, actionSpace: discrete(2), dtype: 'int8' });
-    writeFileSync(join(dir, 'student.json'), JSON.stringify(student));
-    writeFileSync(join(dir, 'game.ts'), [
-      `import { loadStudentPolicy } from 'phaser-distill';`,
-      `import student from './student.json';`,
-      `const policy = loadStudentPolicy(student, { source: 'student.json' });`,
-      `export const decide = (obs: Float32Array) => policy.act(obs);`,
-    ].join('\n'));
-    const { code } = await bundle(join(dir, 'game.ts'));
-    const { code: runtimeOnly } = await bundle(writeEntry('runtime.ts', `export { loadStudentPolicy } from 'phaser-distill';`));
-    const sizes = { runtimeAndStudentGzip: gzip(code), runtimeGzip: gzip(runtimeOnly), studentGzip: gzip(JSON.stringify(student)), runtimeAndStudentRaw: code.length };
-    console.log(`bundle: ${JSON.stringify(sizes)}`);
-    expect(code).not.toMatch(/tensorflow|tfjs/i);
-    expect(sizes.runtimeAndStudentGzip).toBeLessThanOrEqual(5 * 1024);
+  it('adds at most 5 KB gzipped to a release build that plays one student through the plugin', async () => {
+    const phaserOnly = await bundleGame('phaser-only');
+    const withPlugin = await bundleGame('with-plugin');
+    const delta = withPlugin.gz - phaserOnly.gz;
+    console.log(`bundle: ${JSON.stringify({ phaserOnlyGzip: phaserOnly.gz, withPluginGzip: withPlugin.gz, deltaGzip: delta })}`);
+    expect(withPlugin.tfjs).toBe(false);
+    // The student's weights and the play loop are in it: the measurement measures something.
+    expect(withPlugin.code.includes('phaser-distill.student')).toBe(true);
+    expect(withPlugin.code.includes('postupdate')).toBe(true);
+    expect(delta).toBeGreaterThan(1024);
+    expect(delta).toBeLessThanOrEqual(5 * 1024);
+  });
+
+  it('leaves the development checks out of a release build, and keeps them in a development build', async () => {
+    const messages = ['must be a function, got', 'is not a valid box', 'expected a positive integer', 'the version this runtime reads'];
+    const release = await bundleGame('with-plugin', 'production');
+    const development = await bundleGame('with-plugin', 'development');
+    // (includes, not toContain: a failure should name the message, not print a whole bundle)
+    for (const m of messages) {
+      expect(release.code.includes(m), `release build holds '${m}'`).toBe(false);
+      expect(development.code.includes(m), `development build holds '${m}'`).toBe(true);
+    }
   });
 });
-
-function writeEntry(name: string, text: string): string {
-  writeFileSync(join(dir, name), text);
-  return join(dir, name);
-}
