@@ -7,7 +7,8 @@
  * Both talk to a `SceneRunner`, which owns the game and its clock (the headless host in Node), so
  * this file needs no Phaser at run time.
  */
-import { Rng, flatSize, type Action, type BoxSpace, type Env, type EpisodeStats, type ResetResult, type Space, type StepResult, type VectorEnv, type VectorStepResult } from '../src/env/index.js';
+import { Rng, flatSize, type Action, type BoxSpace, type Env, type ResetResult, type Space, type StepResult, type VectorEnv, type VectorStepResult } from '../src/env/index.js';
+import { AutoReset } from '../src/env/vector-env.js';
 import { AgentError, type Agent } from './agent.js';
 import type { DistillPlugin } from './plugin.js';
 
@@ -116,14 +117,10 @@ export class SceneVectorEnv implements VectorEnv {
   private readonly obsSize: number;
   private readonly actSize: number;
   private readonly period: number;
-  private readonly seeds = new Rng(0);
-  private readonly obs: Float32Array;
-  private readonly returns: Float64Array;
-  private readonly lengths: Int32Array;
+  private readonly episodes: AutoReset;
   /** Per-env views of a scratch action buffer, made once, for vector actions. */
   private readonly actionScratch: Float32Array;
   private readonly actionViews: Float32Array[];
-  private started = false;
 
   constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void) {
     this.numEnvs = runner.numScenes;
@@ -135,22 +132,17 @@ export class SceneVectorEnv implements VectorEnv {
     this.period = first.decisionPeriod;
     this.obsSize = flatSize(this.observationSpace);
     this.actSize = flatSize(this.actionSpace);
-    this.obs = new Float32Array(this.numEnvs * this.obsSize);
-    this.returns = new Float64Array(this.numEnvs);
-    this.lengths = new Int32Array(this.numEnvs);
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, (i, seed) => this.seats[i]!.restart(seed).observation);
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = this.seats.map((_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
   }
 
   reset(seed: number): Float32Array {
-    this.seeds.seed(seed);
-    for (let i = 0; i < this.numEnvs; i++) this.resetOne(i);
-    this.started = true;
-    return this.obs.slice();
+    return this.episodes.reset(seed);
   }
 
   step(actions: ArrayLike<number>): VectorStepResult {
-    if (!this.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
+    if (!this.episodes.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
     const n = this.numEnvs;
     if (actions.length !== n * this.actSize) {
       throw new Error(`SceneVectorEnv ('${this.agentName}').step: expected ${n * this.actSize} action numbers (${n} envs x ${this.actSize}), got ${actions.length}`);
@@ -163,29 +155,14 @@ export class SceneVectorEnv implements VectorEnv {
     // ended early is ready before the others and waits.
     for (let f = 0; f < this.period && !this.allReady(); f++) this.runner.frame();
 
-    const rewards = new Float32Array(n);
-    const terminated = new Uint8Array(n);
-    const truncated = new Uint8Array(n);
-    const finalObservations: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);
-    const episodes: EpisodeStats[] = [];
+    this.episodes.begin();
     for (let i = 0; i < n; i++) {
       const agent = this.seats[i]!.agent;
       if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} frames; was the scene stopped or restarted by its own code?`);
       agent.ready = false;
-      rewards[i] = agent.lastReward;
-      this.returns[i]! += agent.lastReward;
-      this.lengths[i]! += 1;
-      if (agent.lastDone !== false) {
-        terminated[i] = agent.lastDone === 'terminated' ? 1 : 0;
-        truncated[i] = agent.lastDone === 'truncated' ? 1 : 0;
-        finalObservations[i] = agent.observation.slice();
-        episodes.push({ env: i, return: this.returns[i]!, length: this.lengths[i]! });
-        this.resetOne(i);
-      } else {
-        this.obs.set(agent.observation, i * this.obsSize);
-      }
+      this.episodes.record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated');
     }
-    return { observations: this.obs.slice(), rewards, terminated, truncated, finalObservations, episodes };
+    return this.episodes.end();
   }
 
   close(): void {
@@ -196,12 +173,5 @@ export class SceneVectorEnv implements VectorEnv {
   private allReady(): boolean {
     for (let i = 0; i < this.seats.length; i++) if (!this.seats[i]!.agent.ready) return false;
     return true;
-  }
-
-  private resetOne(i: number): void {
-    const agent = this.seats[i]!.restart(this.seeds.uint32());
-    this.obs.set(agent.observation, i * this.obsSize);
-    this.returns[i] = 0;
-    this.lengths[i] = 0;
   }
 }

@@ -1,6 +1,76 @@
-import type { Env, EpisodeStats, VectorEnv, VectorStepResult } from './env.js';
+import type { Env, VectorEnv, VectorStepResult } from './env.js';
 import { Rng } from './rng.js';
 import { flatSize, type Action } from './spaces.js';
+
+/**
+ * The episode bookkeeping every vector env with same-step auto-reset shares (SyncVectorEnv here,
+ * SceneVectorEnv in plugin/): episode seeds drawn from one generator seeded by `reset(seed)`, so a
+ * run seed fixes every episode of every env; each env's running return and length; the batched
+ * observation; and one step's results, filled env by env with `record`.
+ */
+export class AutoReset {
+  readonly obs: Float32Array;
+  /** True once `reset` has run: a vector env may not step before. */
+  started = false;
+  private readonly seeds = new Rng(0);
+  private readonly returns: Float64Array;
+  private readonly lengths: Int32Array;
+  private step: Omit<VectorStepResult, 'observations'> | null = null;
+
+  /** `resetEnv(i, seed)` starts env i's next episode with `seed` and returns its first observation. */
+  constructor(readonly numEnvs: number, private readonly obsSize: number, private readonly resetEnv: (i: number, seed: number) => ArrayLike<number>) {
+    this.obs = new Float32Array(numEnvs * obsSize);
+    this.returns = new Float64Array(numEnvs);
+    this.lengths = new Int32Array(numEnvs);
+  }
+
+  /** Reseeds the episode seeds and starts every env's episode; returns the first observations. */
+  reset(seed: number): Float32Array {
+    this.seeds.seed(seed);
+    for (let i = 0; i < this.numEnvs; i++) this.resetOne(i);
+    this.started = true;
+    return this.obs.slice();
+  }
+
+  /** Opens one step's results: `record` every env, then take them with `end`. */
+  begin(): void {
+    const n = this.numEnvs;
+    this.step = { rewards: new Float32Array(n), terminated: new Uint8Array(n), truncated: new Uint8Array(n), finalObservations: new Array<Float32Array | null>(n).fill(null), episodes: [] };
+  }
+
+  /**
+   * Env i's step: `reward` as the learner sees it, `gameReward` in the game's own units (the
+   * episode return). An episode that ended keeps its last observation in `finalObservations`, and
+   * the env starts its next episode at once, with the next seed.
+   */
+  record(i: number, reward: number, gameReward: number, observation: Float32Array, terminated: boolean, truncated: boolean): void {
+    const step = this.step!;
+    step.rewards[i] = reward;
+    this.returns[i]! += gameReward;
+    this.lengths[i]! += 1;
+    if (terminated || truncated) {
+      step.terminated[i] = terminated ? 1 : 0;
+      step.truncated[i] = terminated ? 0 : 1;
+      step.finalObservations[i] = observation.slice();
+      step.episodes.push({ env: i, return: this.returns[i]!, length: this.lengths[i]! });
+      this.resetOne(i);
+    } else {
+      this.obs.set(observation, i * this.obsSize);
+    }
+  }
+
+  end(): VectorStepResult {
+    const step = this.step!;
+    this.step = null;
+    return { observations: this.obs.slice(), ...step };
+  }
+
+  private resetOne(i: number): void {
+    this.obs.set(this.resetEnv(i, this.seeds.uint32()), i * this.obsSize);
+    this.returns[i] = 0;
+    this.lengths[i] = 0;
+  }
+}
 
 /**
  * Steps N environments one after another in this thread, resetting each as its episode ends
@@ -16,11 +86,7 @@ export class SyncVectorEnv implements VectorEnv {
   readonly actionSpace: Env['actionSpace'];
   private readonly obsSize: number;
   private readonly actSize: number;
-  private readonly seeds = new Rng(0);
-  private readonly returns: Float64Array;
-  private readonly lengths: Int32Array;
-  private readonly obs: Float32Array;
-  private started = false;
+  private readonly episodes: AutoReset;
 
   constructor(readonly envs: readonly Env[]) {
     if (envs.length === 0) throw new Error('SyncVectorEnv: needs at least one env');
@@ -35,57 +101,30 @@ export class SyncVectorEnv implements VectorEnv {
         throw new Error(`SyncVectorEnv: env ${i} has different spaces from env 0`);
       }
     });
-    this.returns = new Float64Array(this.numEnvs);
-    this.lengths = new Int32Array(this.numEnvs);
-    this.obs = new Float32Array(this.numEnvs * this.obsSize);
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, (i, seed) => this.envs[i]!.reset(seed).observation);
   }
 
   reset(seed: number): Float32Array {
-    this.seeds.seed(seed);
-    for (let i = 0; i < this.numEnvs; i++) this.resetOne(i);
-    this.started = true;
-    return this.obs.slice();
+    return this.episodes.reset(seed);
   }
 
   step(actions: ArrayLike<number>): VectorStepResult {
-    if (!this.started) throw new Error('SyncVectorEnv: call reset(seed) before step()');
+    if (!this.episodes.started) throw new Error('SyncVectorEnv: call reset(seed) before step()');
     if (actions.length !== this.numEnvs * this.actSize) {
       throw new Error(`SyncVectorEnv.step: expected ${this.numEnvs * this.actSize} action numbers (${this.numEnvs} envs x ${this.actSize}), got ${actions.length}`);
     }
-    const n = this.numEnvs;
-    const rewards = new Float32Array(n);
-    const terminated = new Uint8Array(n);
-    const truncated = new Uint8Array(n);
-    const finalObservations: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);
-    const episodes: EpisodeStats[] = [];
-    for (let i = 0; i < n; i++) {
+    this.episodes.begin();
+    for (let i = 0; i < this.numEnvs; i++) {
       const r = this.envs[i]!.step(this.actionFor(actions, i));
-      rewards[i] = r.reward;
       // Episode returns are in the game's own units even under a reward-scaling wrapper.
-      this.returns[i]! += typeof r.info.rawReward === 'number' ? r.info.rawReward : r.reward;
-      this.lengths[i]! += 1;
-      if (r.terminated || r.truncated) {
-        terminated[i] = r.terminated ? 1 : 0;
-        truncated[i] = r.terminated ? 0 : 1;
-        finalObservations[i] = r.observation.slice();
-        episodes.push({ env: i, return: this.returns[i]!, length: this.lengths[i]! });
-        this.resetOne(i);
-      } else {
-        this.obs.set(r.observation, i * this.obsSize);
-      }
+      const gameReward = typeof r.info.rawReward === 'number' ? r.info.rawReward : r.reward;
+      this.episodes.record(i, r.reward, gameReward, r.observation, r.terminated, r.truncated);
     }
-    return { observations: this.obs.slice(), rewards, terminated, truncated, finalObservations, episodes };
+    return this.episodes.end();
   }
 
   close(): void {
     for (const env of this.envs) env.close?.();
-  }
-
-  private resetOne(i: number): void {
-    const { observation } = this.envs[i]!.reset(this.seeds.uint32());
-    this.obs.set(observation, i * this.obsSize);
-    this.returns[i] = 0;
-    this.lengths[i] = 0;
   }
 
   private actionFor(actions: ArrayLike<number>, i: number): Action {
