@@ -7,12 +7,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
-import { ConfigError, formatIssues } from './config.js';
+import { ConfigError, formatIssues, readConfigFile } from './config.js';
 import { makeGameEnv } from './game-env.js';
 
 const levelSchema = z
@@ -108,13 +107,7 @@ export interface CalibrationResult {
 }
 
 export async function runCalibrate(configPath: string, log: (line: string) => void = console.log): Promise<CalibrationResult> {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(configPath, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${configPath}: cannot read the config (${(e as Error).message})`);
-  }
-  const parsed = calibrateConfigSchema.safeParse(raw);
+  const parsed = calibrateConfigSchema.safeParse(readConfigFile(configPath));
   if (!parsed.success) throw new ConfigError(`${configPath}:\n  ${formatIssues(parsed.error.issues).join('\n  ')}`);
   const config = parsed.data;
   const baseDir = dirname(resolve(configPath));
@@ -122,10 +115,12 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
   const env = await makeGameEnv(resolve(baseDir, config.env), config.numEnvs);
 
   const outcomes: Outcome[] = config.levels.map(() => ({ returns: [], won: 0, lost: 0 }));
+  // Each level's student, loaded once and reseeded for every round it plays.
+  const policies = config.levels.map((level) => loadStudentPolicy(JSON.parse(readFileSync(resolve(dirname(outPath), level.policy), 'utf8')), { source: level.policy }));
   const play = (k: number, episodes: number, round: number) => {
     const level = config.levels[k]!;
-    const file = JSON.parse(readFileSync(resolve(dirname(outPath), level.policy), 'utf8')) as unknown;
-    const policy = loadStudentPolicy(file, { seed: config.seed + k, source: level.policy });
+    const policy = policies[k]!;
+    policy.reseed(config.seed + k);
     const o = playLevel(env, (i) => new LevelPolicy(policy, level, env.actionSpace, config.seed + 7919 * k + i), episodes, config.seed + 1_000_003 * round + 101 * k);
     const into = outcomes[k]!;
     into.returns.push(...o.returns);

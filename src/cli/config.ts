@@ -142,21 +142,24 @@ export function parseRunConfig(raw: unknown, source: string, baseDir: string): R
   return { ...result.data, envPath: resolve(baseDir, result.data.env), baseDir };
 }
 
-/** Reads a YAML or JSON config file. */
-export function loadRunConfig(path: string): RunConfig {
+/** Reads a YAML or JSON file into plain data; a ConfigError names the file and what is wrong. */
+export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the config (${(e as Error).message})`);
   }
-  let raw: unknown;
   try {
-    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'} (${(e as Error).message})`);
   }
-  return parseRunConfig(raw, path, dirname(resolve(path)));
+}
+
+/** Reads a YAML or JSON run config file. */
+export function loadRunConfig(path: string): RunConfig {
+  return parseRunConfig(readConfigFile(path), path, dirname(resolve(path)));
 }
 
 /** The full PPO config of a run: defaults, the file's overrides, and the run's seed. */

@@ -10,27 +10,26 @@ import {
   distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, writeReport,
   type CheckpointFiles, type EvaluationReport, type NamedStudent,
 } from '../train/index.js';
-import { distillConfigOf, loadRunConfig, type RunConfig } from './config.js';
+import { distillConfigOf, type RunConfig } from './config.js';
 import { makeGameEnv } from './game-env.js';
 import { EXIT, runTrain } from './train-command.js';
 
 type Log = (line: string) => void;
 
-function readFolder(dir: string): CheckpointFiles {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    throw new Error(`${dir}: no such folder (has the teacher been trained? run 'phaser-distill train' first)`);
-  }
-  return Object.fromEntries(names.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
+/** What a teacher is: the last checkpoint's model and run record (its optimizer state is for resuming). */
+const TEACHER_FILES = ['model.json', 'weights.bin', 'run.json'];
+
+function readTeacher(runDir: string): CheckpointFiles {
+  const dir = join(runDir, 'teacher');
+  if (!existsSync(dir)) throw new Error(`${dir}: no such folder (has the teacher been trained? run 'phaser-distill train' first)`);
+  return Object.fromEntries(TEACHER_FILES.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
 }
 
 /** Distils the run's teacher into each student of `config.distill`, as each dtype. Returns the files written. */
 export async function runDistill(config: RunConfig, runDir: string, log: Log = console.log): Promise<string[]> {
   if (!config.distill) throw new Error(`the config has no 'distill' section: list the students to make (distill: { students: [{ name: s16, hidden: [16] }] })`);
   await initBackend(config.backend);
-  const teacher = await loadTeacher(readFolder(join(runDir, 'teacher')), `${config.game}-teacher`);
+  const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
   const env = await makeGameEnv(config.envPath, config.distill.numEnvs);
   const outDir = join(runDir, 'students');
   mkdirSync(outDir, { recursive: true });
@@ -59,7 +58,7 @@ export async function runDistill(config: RunConfig, runDir: string, log: Log = c
 /** Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes `{run}/report/`. */
 export async function runEval(config: RunConfig, runDir: string, log: Log = console.log): Promise<EvaluationReport> {
   await initBackend(config.backend);
-  const teacher = await loadTeacher(readFolder(join(runDir, 'teacher')), `${config.game}-teacher`);
+  const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
   const studentDir = join(runDir, 'students');
   let names: string[] = [];
   try {
@@ -76,7 +75,13 @@ export async function runEval(config: RunConfig, runDir: string, log: Log = cons
   const students: NamedStudent[] = names.map((f) => ({ name: f.replace(/\.json$/, ''), file: JSON.parse(readFileSync(join(studentDir, f), 'utf8')) }));
   const env = await makeGameEnv(config.envPath, config.eval.numEnvs);
   try {
-    const report = await evaluatePolicies(config.game, env, teacher, students, { episodes: config.eval.episodes, seed: config.eval.seed, latencyMs: config.eval.latencyMs });
+    const report = await evaluatePolicies(config.game, env, teacher, students, {
+      episodes: config.eval.episodes,
+      seed: config.eval.seed,
+      latencyMs: config.eval.latencyMs,
+      // Agreement as the students were trained to it.
+      boxTolerance: distillConfigOf(config, []).boxTolerance,
+    });
     const files = await writeReport(join(runDir, 'report'), report);
     log(reportMarkdown(report));
     log(`report: ${files.join(', ')}`);
@@ -92,7 +97,8 @@ export async function runAll(configPath: string, options: { exportResults?: bool
   const log = options.log ?? console.log;
   const trained = await runTrain({ config: configPath }, { log });
   if (trained.interrupted) return { exitCode: trained.exitCode, runDir: trained.runDir, report: null };
-  const config = loadRunConfig(configPath);
+  // The config the run trained with: the file may have changed during a long training.
+  const config = trained.config;
   if (config.distill) await runDistill(config, trained.runDir, log);
   const report = await runEval(config, trained.runDir, log);
   if (options.exportResults === false) return { exitCode: trained.exitCode, runDir: trained.runDir, report };
@@ -115,7 +121,7 @@ export function runExport(runDir: string, what: { student: string } | { teacher:
     copyFileSync(from, out);
   } else {
     mkdirSync(out, { recursive: true });
-    for (const f of ['model.json', 'weights.bin', 'run.json']) copyFileSync(join(runDir, 'teacher', f), join(out, f));
+    for (const f of TEACHER_FILES) copyFileSync(join(runDir, 'teacher', f), join(out, f));
   }
   log(`exported to ${out}`);
   return EXIT.ok;

@@ -20,6 +20,8 @@ export const EXIT = { ok: 0, targetMissed: 1, usage: 2, interrupted: 130 } as co
 export interface TrainOutcome {
   exitCode: number;
   runDir: string;
+  /** The run's config, as saved in `{run}/config.json`. */
+  config: RunConfig;
   curve: CurveSummary;
   interrupted: boolean;
 }
@@ -100,7 +102,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     log(`stopped at step ${trainer.globalStep}; checkpoint saved. Resume with: phaser-distill train --resume ${runDir}`);
     trainer.dispose();
     env.close();
-    return { exitCode: EXIT.interrupted, runDir, curve, interrupted: true };
+    return { exitCode: EXIT.interrupted, runDir, config, curve, interrupted: true };
   }
   const teacherDir = join(runDir, 'teacher');
   rmSync(teacherDir, { recursive: true, force: true });
@@ -111,5 +113,5 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   env.close();
   const missed = curve.target !== null && curve.first_step_at_target === null;
   if (missed) log(`the target return ${curve.target} was not reached`);
-  return { exitCode: missed ? EXIT.targetMissed : EXIT.ok, runDir, curve, interrupted: false };
+  return { exitCode: missed ? EXIT.targetMissed : EXIT.ok, runDir, config, curve, interrupted: false };
 }

@@ -40,7 +40,7 @@ export interface DistillConfig {
   learningRate: number;
   /** Share of collected samples kept out of training to measure fidelity. */
   heldOutFraction: number;
-  /** Epochs without a better held-out action agreement before a round's training stops. */
+  /** Epochs without a better held-out action agreement that a round tolerates: it stops at the next one. */
   patience: number;
   /** Normalise the student's inputs with the first round's statistics (stored in the policy file). */
   normalizeObservations: boolean;

@@ -6,8 +6,8 @@
  * the student for up to `epochsPerRound` epochs on all data so far, minimising
  * lambda_s * KL(softmax(z_T / tau) || softmax(z_S)) + lambda_h * CE(teacher action) + lambda_v * value
  * summed over tasks. After each epoch the student's action agreement with the teacher on held-out
- * samples is measured; a round ends after `patience` epochs without improvement and keeps its best
- * epoch's weights.
+ * samples is measured; a round stops at the first epoch past `patience` without improvement and
+ * keeps its best epoch's weights.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, RunningMeanStd, flatSize, normalizeInto, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
