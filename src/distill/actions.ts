@@ -2,15 +2,8 @@
  * Turning policy outputs into actions, and comparing two policies' choices, in plain code over
  * flat batches: [n * P] outputs in, [n * flatSize(space)] actions out.
  */
-import type { Rng, Space } from '../env/index.js';
+import { branchSizes, type Rng, type Space } from '../env/index.js';
 import { sampleCategorical } from '../train/distributions.js';
-
-/** Branch sizes of a discrete or multi-discrete space, null for a box. */
-export function branchSizes(space: Space): number[] | null {
-  if (space.type === 'discrete') return [space.n];
-  if (space.type === 'multi-discrete') return [...space.nvec];
-  return null;
-}
 
 /**
  * Writes row i's action into `out` at `at`: the argmax of each branch (or the clipped mean), or a

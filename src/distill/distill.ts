@@ -10,9 +10,9 @@
  * keeps its best epoch's weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, RunningMeanStd, flatSize, normalizeInto, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
+import { Rng, RunningMeanStd, branchSizes, flatSize, normalizeInto, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
 import type { PolicyFile, WeightType } from '../policy/index.js';
-import { agrees, branchSizes } from './actions.js';
+import { agrees } from './actions.js';
 import { validateDistillConfig, type DistillConfig } from './config.js';
 import { DistillDataset, collect } from './dataset.js';
 import { buildPolicyFile } from './export.js';

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RunningMeanStd, flatSize, normalizeInto, type BoxSpace, type Space } from '../env/index.js';
+import { policyOutputCount } from '../policy/index.js';
 import { modelFromFiles, readRunRecord, type CheckpointFiles } from '../train/checkpoint.js';
-import { policyOutputSize } from '../train/distributions.js';
 import { ActorCritic } from '../train/networks.js';
 import type { PpoTrainer } from '../train/ppo.js';
 import type { DenseWeights } from './export.js';
@@ -35,7 +35,7 @@ export class Teacher {
     this.observationSpace = observationSpace;
     this.actionSpace = net.actionSpace;
     this.obsSize = flatSize(observationSpace);
-    this.outputSize = policyOutputSize(net.actionSpace);
+    this.outputSize = policyOutputCount(net.actionSpace);
     this.logStd = net.logStd ? (net.logStd.dataSync() as Float32Array).slice() : null;
   }
 

@@ -116,6 +116,11 @@ export function flatSize(space: Space): number {
   }
 }
 
+/** Branch sizes of a discrete (one branch) or multi-discrete space; null for a box. */
+export function branchSizes(space: Space): number[] | null {
+  return space.type === 'discrete' ? [space.n] : space.type === 'multi-discrete' ? [...space.nvec] : null;
+}
+
 /** Choices laid end to end, as an action mask or a policy's logits hold them: n, the sum of nvec, 0 for a box. */
 export function choiceCount(space: Space): number {
   return space.type === 'discrete' ? space.n : space.type === 'multi-discrete' ? space.nvec.reduce((a, b) => a + b, 0) : 0;

@@ -21,7 +21,8 @@ export function backendOrder(): BackendName[] {
  * gradient and a read back, before trusting one.
  */
 function smokeTest(): void {
-  const w = tf.variable(tf.tensor2d(Float32Array.from({ length: 8 * 16 }, (_, i) => (i % 5) / 5 - 0.4), [8, 16]));
+  // tidy: the variable keeps its own copy, and the initial tensor would otherwise leak.
+  const w = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from({ length: 8 * 16 }, (_, i) => (i % 5) / 5 - 0.4), [8, 16])));
   const optimizer = tf.train.adam(1e-3);
   try {
     for (let step = 0; step < 3; step++) {

@@ -5,21 +5,9 @@
  * Shapes: B = batch, K = choices of one branch, D = box dimensions.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng, Space } from '../env/index.js';
+import type { Rng } from '../env/index.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** Number of policy-head outputs a space needs: n logits, sum of branch logits, or D means. */
-export function policyOutputSize(space: Space): number {
-  switch (space.type) {
-    case 'discrete':
-      return space.n;
-    case 'multi-discrete':
-      return space.nvec.reduce((a, b) => a + b, 0);
-    case 'box':
-      return space.shape.reduce((a, b) => a * b, 1);
-  }
-}
 
 /**
  * log pi(a) and entropy of categorical branches.
@@ -59,13 +47,6 @@ export function gaussianLogProbEntropy(mean: tf.Tensor2D, logStd: tf.Tensor1D, a
   });
 }
 
-/** Branch sizes of a discrete or multi-discrete space. */
-export function branchesOf(space: Space): number[] {
-  if (space.type === 'discrete') return [space.n];
-  if (space.type === 'multi-discrete') return [...space.nvec];
-  throw new Error('branchesOf: a box space has no discrete branches');
-}
-
 /**
  * Samples one categorical branch from `logits[offset .. offset + k)` and returns the choice and its
  * log-probability. Plain code: runs once per env per step.
@@ -88,11 +69,14 @@ export function sampleCategorical(logits: ArrayLike<number>, offset: number, k: 
   return { action, logProb: logits[offset + action]! - logTotal };
 }
 
-/** log N(a; mean, exp(logStd)) summed over dimensions, in plain code. */
-export function gaussianLogProb(action: ArrayLike<number>, mean: ArrayLike<number>, logStd: ArrayLike<number>): number {
+/**
+ * log N(a; mean, exp(logStd)) summed over the logStd.length dimensions, in plain code; the action
+ * and the mean are read from `actionAt` and `meanAt` (rows of flat batches, as PPO's rollout has).
+ */
+export function gaussianLogProb(action: ArrayLike<number>, mean: ArrayLike<number>, logStd: ArrayLike<number>, actionAt = 0, meanAt = 0): number {
   let lp = 0;
-  for (let d = 0; d < action.length; d++) {
-    const z = (action[d]! - mean[d]!) / Math.exp(logStd[d]!);
+  for (let d = 0; d < logStd.length; d++) {
+    const z = (action[actionAt + d]! - mean[meanAt + d]!) / Math.exp(logStd[d]!);
     lp += -0.5 * z * z - logStd[d]! - 0.5 * LOG_2PI;
   }
   return lp;

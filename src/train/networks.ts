@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type Space } from '../env/index.js';
-import { policyOutputSize } from './distributions.js';
+import { policyOutputCount } from '../policy/index.js';
 
 export type Activation = 'tanh' | 'relu';
 
@@ -88,9 +88,9 @@ export class ActorCritic {
   constructor(obsSize: number, readonly actionSpace: Space, readonly config: NetworkConfig, seed: number) {
     const rng = new Rng(seed);
     this.obsSize = obsSize;
-    this.actor = new Mlp([obsSize, ...config.actorHidden, policyOutputSize(actionSpace)], config.activation, 0.01, rng);
+    this.actor = new Mlp([obsSize, ...config.actorHidden, policyOutputCount(actionSpace)], config.activation, 0.01, rng);
     this.critic = new Mlp([obsSize, ...config.criticHidden, 1], config.activation, 1, rng);
-    this.logStd = actionSpace.type === 'box' ? tf.tidy(() => tf.variable(tf.fill([policyOutputSize(actionSpace)], config.initLogStd))) : null;
+    this.logStd = actionSpace.type === 'box' ? tf.tidy(() => tf.variable(tf.fill([policyOutputCount(actionSpace)], config.initLogStd))) : null;
   }
 
   /** Every trainable variable, in a fixed order (the optimizer's state follows it). */
@@ -103,7 +103,7 @@ export class ActorCritic {
    * @returns policy [n * P] (logits or Gaussian means) and value [n]
    */
   forward(obs: Float32Array, n: number): { policy: Float32Array; value: Float32Array } {
-    const P = policyOutputSize(this.actionSpace);
+    const P = policyOutputCount(this.actionSpace);
     const out = tf.tidy(() => {
       const x = tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize]);
       return tf.concat([this.actor.apply(x), this.critic.apply(x)], 1);

@@ -8,8 +8,9 @@
  * minibatches of the clipped surrogate, value and entropy losses.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, RunningMeanStd, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
-import { branchesOf, categoricalLogProbEntropy, gaussianLogProbEntropy, policyOutputSize, sampleCategorical } from './distributions.js';
+import { Rng, RunningMeanStd, branchSizes, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
+import { policyOutputCount } from '../policy/index.js';
+import { categoricalLogProbEntropy, gaussianLogProb, gaussianLogProbEntropy, sampleCategorical } from './distributions.js';
 import { computeGae } from './gae.js';
 import { ActorCritic, type NetworkConfig } from './networks.js';
 
@@ -141,6 +142,10 @@ export class PpoTrainer {
   private readonly rng: Rng;
   private readonly obsSize: number;
   private readonly actSize: number;
+  /** Policy outputs per env: logits of every branch, or box means. */
+  private readonly outputSize: number;
+  /** Branch sizes of a discrete or multi-discrete action space; null for a box. */
+  private readonly branches: number[] | null;
   /** Raw observations of the envs' current step, [N * obsSize]; null until the first rollout. */
   private obs: Float32Array | null = null;
   private startTime = 0;
@@ -152,6 +157,8 @@ export class PpoTrainer {
     if (this.derived.minibatchSize < 1) throw new Error(`PpoTrainer: numMinibatches (${config.numMinibatches}) exceeds the batch size (${this.derived.batchSize})`);
     this.obsSize = flatSize(env.observationSpace);
     this.actSize = flatSize(env.actionSpace);
+    this.outputSize = policyOutputCount(env.actionSpace);
+    this.branches = branchSizes(env.actionSpace);
     this.rng = new Rng(config.seed);
     this.net = new ActorCritic(this.obsSize, env.actionSpace, config.network, this.rng.uint32());
     this.optimizer = PpoTrainer.makeOptimizer(config);
@@ -304,7 +311,7 @@ export class PpoTrainer {
         const out = this.net.actor.apply(x);
         const { logProb, entropy } = this.net.logStd
           ? gaussianLogProbEntropy(out, this.net.logStd as tf.Tensor1D, act)
-          : categoricalLogProbEntropy(out, act, branchesOf(this.env.actionSpace));
+          : categoricalLogProbEntropy(out, act, this.branches!);
         const logRatio = tf.sub(logProb, oldLogp);
         const ratio = tf.exp(logRatio);
         const pgLoss = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - config.clipCoef, 1 + config.clipCoef))));
@@ -341,28 +348,24 @@ export class PpoTrainer {
    * (clipped to a box's bounds, as the env receives it). Returns its log-probability.
    */
   private sampleAction(policy: Float32Array, i: number, stored: Float32Array, at: number, envAction: Float32Array, envAt: number, logStd: Float32Array | null, box: BoxSpace | null): number {
-    const P = policyOutputSize(this.env.actionSpace);
+    const offset = i * this.outputSize;
     if (box && logStd) {
-      let logp = 0;
       for (let d = 0; d < this.actSize; d++) {
-        const mean = policy[i * P + d]!;
-        const a = mean + Math.exp(logStd[d]!) * this.rng.normal();
+        const a = policy[offset + d]! + Math.exp(logStd[d]!) * this.rng.normal();
         stored[at + d] = a;
         envAction[envAt + d] = Math.min(box.high[d]!, Math.max(box.low[d]!, a));
-        const z = (a - mean) / Math.exp(logStd[d]!);
-        logp += -0.5 * z * z - logStd[d]! - 0.5 * Math.log(2 * Math.PI);
       }
-      return logp;
+      // The log-probability of the action as stored, the one the loss will see.
+      return gaussianLogProb(stored, policy, logStd, at, offset);
     }
+    const branches = this.branches!;
     let logp = 0;
-    let offset = i * P;
-    branchesOf(this.env.actionSpace).forEach((k, b) => {
-      const s = sampleCategorical(policy, offset, k, this.rng);
+    for (let b = 0, o = offset; b < branches.length; o += branches[b]!, b++) {
+      const s = sampleCategorical(policy, o, branches[b]!, this.rng);
       stored[at + b] = s.action;
       envAction[envAt + b] = s.action;
       logp += s.logProb;
-      offset += k;
-    });
+    }
     return logp;
   }
 
@@ -409,8 +412,8 @@ class Minibatch {
   private readonly branches: number[] | null;
 
   constructor(readonly size: number, private readonly obsSize: number, private readonly actSize: number, space: VectorEnv['actionSpace']) {
-    this.branches = space.type === 'box' ? null : branchesOf(space);
-    this.actWidth = policyOutputSize(space);
+    this.branches = branchSizes(space);
+    this.actWidth = policyOutputCount(space);
     this.obs = new Float32Array(size * obsSize);
     this.act = new Float32Array(size * this.actWidth);
     this.logp = new Float32Array(size);
