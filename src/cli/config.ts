@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { defaultDistillConfig, defaultPpoConfig, type DistillConfig, type PpoConfig } from '../train/index.js';
+import { defaultDistillConfig, defaultEvaluateOptions, defaultPpoConfig, type DistillConfig, type PpoConfig } from '../train/index.js';
 
 const positiveInt = z.number().int().positive();
 const unit = z.number().min(0).max(1);
@@ -95,12 +95,12 @@ const distillSchema = z
 
 const evalSchema = z
   .object({
-    episodes: positiveInt.default(100),
+    episodes: positiveInt.default(defaultEvaluateOptions.episodes),
     /** Evaluation episodes' seed, apart from training's and distillation's. */
-    seed: z.number().int().min(0).default(1_000_003),
+    seed: z.number().int().min(0).default(defaultEvaluateOptions.seed),
     numEnvs: positiveInt.default(8),
     /** Time given to each side of the latency comparison, in milliseconds. */
-    latencyMs: positiveInt.default(300),
+    latencyMs: positiveInt.default(defaultEvaluateOptions.latencyMs),
   })
   .strict();
 
@@ -116,9 +116,10 @@ export const runConfigSchema = z
     /** Where run folders go, relative to the working directory. */
     runsDir: z.string().default('runs'),
     backend: z.enum(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']).default('auto'),
-    train: trainSchema.default({ ppo: {}, checkpointEvery: 25 }),
+    // prefault: a missing section is parsed as {}, so its keys' own defaults fill it.
+    train: trainSchema.prefault({}),
     distill: distillSchema.optional(),
-    eval: evalSchema.default({ episodes: 100, seed: 1_000_003, numEnvs: 8, latencyMs: 300 }),
+    eval: evalSchema.prefault({}),
     /** Where `run` copies the results, relative to the config: every student file, and the teacher. */
     export: z.object({ students: z.string().min(1).optional(), teacher: z.string().min(1).optional() }).strict().optional(),
   })

@@ -71,7 +71,12 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const metrics = await MetricsWriter.open(runDir);
   const episodes = readJsonl<TrainingEpisode>(episodesPath);
   const progress = new Progress(ppo.totalTimesteps, process.stderr, trainer.globalStep);
-  const checkpoint = async () => saveCheckpointDir(ckptDir, await serializeCheckpoint(trainer), trainer.globalStep);
+  // The last checkpoint written, so the final save does not write the same step twice.
+  let last: { step: number; path: string } | null = null;
+  const checkpoint = async () => {
+    if (last?.step !== trainer.globalStep) last = { step: trainer.globalStep, path: await saveCheckpointDir(ckptDir, await serializeCheckpoint(trainer), trainer.globalStep) };
+    return last.path;
+  };
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;

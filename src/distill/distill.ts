@@ -15,7 +15,7 @@ import type { PolicyFile, WeightType } from '../policy/index.js';
 import { agrees } from './actions.js';
 import { validateDistillConfig, type DistillConfig } from './config.js';
 import { DistillDataset, collect } from './dataset.js';
-import { buildPolicyFile } from './export.js';
+import { buildPolicyFile, normalizationOf } from './export.js';
 import { distillLoss } from './losses.js';
 import { StudentNet } from './student-net.js';
 import type { Teacher } from './teacher.js';
@@ -98,7 +98,7 @@ export class DistilledStudent {
     return buildPolicyFile({
       observationSpace: t.observationSpace,
       actionSpace: t.actionSpace,
-      observationNormalization: t.stats ? { mean: Array.from(t.stats.mean), var: Array.from(t.stats.var), clip: 10, epsilon: 1e-8 } : null,
+      observationNormalization: normalizationOf(t.stats),
       layers: this.net.taskLayers(t.head, t.obsSize, t.oneHotAt),
       logStd: t.logStd,
       // Provenance only; sizes, activations and weight types are in the layers already.

@@ -10,8 +10,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { flatSize, type VectorEnv } from '../env/index.js';
 import { StudentPolicy, type PolicyFile } from '../policy/index.js';
+import { defaultDistillConfig } from './config.js';
 import { agrees, chooseAction } from './actions.js';
-import { buildPolicyFile, policyFileBytes, policyFileLayers, type DenseWeights } from './export.js';
+import { buildPolicyFile, normalizationOf, policyFileBytes, policyFileLayers, type DenseWeights } from './export.js';
 import type { Teacher } from './teacher.js';
 
 export interface PolicyEvaluation {
@@ -67,12 +68,15 @@ export interface NamedStudent {
   file: PolicyFile;
 }
 
+/** What evaluatePolicies does with an option left out; the CLI's `eval` section defaults to the same. */
+export const defaultEvaluateOptions = { episodes: 100, seed: 1_000_003, latencyMs: 300, boxTolerance: defaultDistillConfig.boxTolerance } as const;
+
 /** Evaluates the teacher and every student on the same fresh episode seeds. */
 export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Teacher, students: NamedStudent[], options: EvaluateOptions = {}): Promise<EvaluationReport> {
-  const episodes = options.episodes ?? 100;
-  const seed = options.seed ?? 1_000_003;
-  const latencyMs = options.latencyMs ?? 300;
-  const tolerance = options.boxTolerance ?? 0.1;
+  const episodes = options.episodes ?? defaultEvaluateOptions.episodes;
+  const seed = options.seed ?? defaultEvaluateOptions.seed;
+  const latencyMs = options.latencyMs ?? defaultEvaluateOptions.latencyMs;
+  const tolerance = options.boxTolerance ?? defaultEvaluateOptions.boxTolerance;
   if (flatSize(env.observationSpace) !== teacher.obsSize) throw new Error(`evaluate '${game}': the env observes ${flatSize(env.observationSpace)} numbers, the teacher ${teacher.obsSize}`);
   const space = env.actionSpace;
   const A = flatSize(space);
@@ -80,7 +84,7 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
 
   const teacherFile = buildPolicyFile({
     observationSpace: teacher.observationSpace, actionSpace: teacher.actionSpace,
-    observationNormalization: teacher.obsStats ? { mean: Array.from(teacher.obsStats.mean), var: Array.from(teacher.obsStats.var), clip: 10, epsilon: 1e-8 } : null,
+    observationNormalization: normalizationOf(teacher.obsStats),
     layers: teacher.actorLayers(), logStd: teacher.logStd, meta: { role: 'teacher' },
   });
   const teacherRun = runEpisodes(env, episodes, seed, (obs, n, out) => {

@@ -3,7 +3,7 @@
  * TensorFlow.js kernel layout ([inputs, outputs]), which the file stores transposed, float32 or
  * quantised to int8 per row. Needs no TensorFlow.js itself, so it can run anywhere.
  */
-import type { BoxSpace, Space } from '../env/index.js';
+import { NORMALIZE_CLIP, NORMALIZE_EPSILON, type BoxSpace, type RunningMeanStd, type Space } from '../env/index.js';
 import {
   POLICY_FORMAT, POLICY_VERSION, decodePolicyFile, encodeFloat32, encodeInt8,
   type LayerActivation, type ObservationNormalization, type PolicyFile, type PolicyLayerFile, type WeightType,
@@ -28,6 +28,11 @@ export interface PolicyFileParts {
   /** Box actions: the log std the student samples with. */
   logStd?: ArrayLike<number> | null;
   meta?: Record<string, unknown>;
+}
+
+/** The normalisation a policy file records for running statistics, as training applied them (normalizeInto). */
+export function normalizationOf(stats: RunningMeanStd | null): ObservationNormalization | null {
+  return stats ? { mean: Array.from(stats.mean), var: Array.from(stats.var), clip: NORMALIZE_CLIP, epsilon: NORMALIZE_EPSILON } : null;
 }
 
 /** Builds and validates a policy file; every layer is stored as `dtype`. */

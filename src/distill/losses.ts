@@ -86,8 +86,10 @@ export function distillLoss(
 ): LossParts {
   return tf.tidy(() => {
     const zero = tf.scalar(0);
-    const soft = w.soft === 0 ? zero : branches ? softTargetLoss(teacher, student, branches, w.tau) : meanSquaredLoss(teacher, student);
-    const hard = w.hard === 0 ? zero : branches ? hardTargetLoss(teacher, student, branches) : meanSquaredLoss(teacher, student);
+    // Box actions: one squared error serves both terms.
+    const mse = branches ? null : meanSquaredLoss(teacher, student);
+    const soft = w.soft === 0 ? zero : branches ? softTargetLoss(teacher, student, branches, w.tau) : mse!;
+    const hard = w.hard === 0 ? zero : branches ? hardTargetLoss(teacher, student, branches) : mse!;
     const value = w.value !== 0 && teacherValue && studentValue ? valueLoss(teacherValue, studentValue) : zero;
     const total = tf.addN([tf.mul(w.soft, soft), tf.mul(w.hard, hard), tf.mul(w.value, value)]) as tf.Scalar;
     return { total, soft, hard, value };

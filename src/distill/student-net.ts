@@ -53,10 +53,6 @@ export class StudentNet {
     return [...this.trunk, ...this.heads, ...(this.valueHead ? [this.valueHead] : [])].flatMap((d) => [d.w, d.b]);
   }
 
-  get parameterCount(): number {
-    return this.params.reduce((n, p) => n + p.size, 0);
-  }
-
   /** @param x [B, inputs] @returns policy [B, P_head] and value [B] (null without a value output) */
   apply(x: tf.Tensor2D, head: number): { policy: tf.Tensor2D; value: tf.Tensor1D | null } {
     let h = x;

@@ -55,11 +55,15 @@ export class RunningMeanStd {
   }
 }
 
+/** normalizeInto's defaults, which training uses and a student file records. */
+export const NORMALIZE_CLIP = 10;
+export const NORMALIZE_EPSILON = 1e-8;
+
 /**
  * Writes (x - mean) / sqrt(var + epsilon), clipped to [-clip, clip], for each row of `raw`
  * ([n * stats.size]) into `out`.
  */
-export function normalizeInto(stats: RunningMeanStd, raw: ArrayLike<number>, out: Float32Array, clip = 10, epsilon = 1e-8): void {
+export function normalizeInto(stats: RunningMeanStd, raw: ArrayLike<number>, out: Float32Array, clip = NORMALIZE_CLIP, epsilon = NORMALIZE_EPSILON): void {
   const size = stats.size;
   for (let i = 0; i < raw.length; i++) {
     const k = i % size;
