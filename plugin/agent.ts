@@ -4,7 +4,7 @@
  * a set of callbacks into the scene, driven by the plugin's frame hooks.
  */
 import { DEV } from '../src/env/dev.js';
-import { box, choiceCount, discrete, flatSize, multiDiscrete, whyNotContained, type Action, type BoxSpace, type Space } from '../src/env/index.js';
+import { box, choiceCount, discrete, flatSize, multiDiscrete, whyNotContained, type Action, type ActionMask, type BoxSpace, type Space } from '../src/env/index.js';
 
 /** The observation: a box of numbers. `low` / `high` are one number for all or one per element. */
 export interface ObservationSpec {
@@ -23,9 +23,6 @@ export type ActionOf<A extends ActionSpec> = A extends { type: 'discrete' } ? nu
 
 /** How an episode ended this frame, or false while it goes on. */
 export type DoneKind = false | 'terminated' | 'truncated';
-
-/** One entry per choice, all branches laid end to end; false or 0 forbids the choice. */
-export type ActionMask = ArrayLike<boolean | number>;
 
 export interface AgentSpec<A extends ActionSpec = ActionSpec> {
   observation: ObservationSpec;

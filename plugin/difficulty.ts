@@ -1,17 +1,18 @@
 /**
  * A difficulty ladder driving one agent: `new Difficulty(this.ai, 'paddle', ladder, policies)`
  * drives the agent at the ladder's first level until `setDifficulty(level)` picks another.
- * Switching takes effect at the next decision, without restarting the scene. A game imports it
+ * Switching takes effect at the next decision, without restarting the scene. A level's memory
+ * (its reaction delay) starts afresh with every run of the scene, an episode. A game imports it
  * only when it plays a ladder, so a game with one student does not carry the ladder code.
  */
-import type { Action, Space } from '../src/env/index.js';
+import type { Action, ActionMask, Space } from '../src/env/index.js';
 import { LevelPolicy, decodeLadderFile, type LadderFile, type LadderLevel, type TemperedPolicy } from '../src/policy/difficulty.js';
-import { AgentError, type ActionMask, type Policy } from './agent.js';
-import { EPISODE_END, type EpisodeEndEvent } from './events.js';
+import { AgentError, type Policy } from './agent.js';
+import { START } from './events.js';
 
 /** What a Difficulty needs of the plugin (DistillPlugin has it). */
 export interface DifficultyHost {
-  readonly systems: { readonly events: { on(event: string, fn: (e: EpisodeEndEvent) => void, context: unknown): unknown; off(event: string, fn: (e: EpisodeEndEvent) => void, context: unknown): unknown } };
+  readonly systems: { readonly events: { on(event: string, fn: () => void, context: unknown): unknown; off(event: string, fn: () => void, context: unknown): unknown } };
   use(name: string, driver: Policy): void;
   release(name: string): void;
   driverOf(name: string): unknown;
@@ -35,7 +36,7 @@ export class Difficulty implements Policy {
       }
     }
     this.levels = this.ladder.levels.map(() => null);
-    plugin.systems.events.on(EPISODE_END, this.onEpisodeEnd, this);
+    plugin.systems.events.on(START, this.onSceneStart, this);
     plugin.use(agent, this);
   }
 
@@ -59,23 +60,23 @@ export class Difficulty implements Policy {
     this.levels[index]?.reset();
   }
 
-  act(observation: Float32Array, _mask?: ActionMask): Action {
+  act(observation: Float32Array, mask?: ActionMask): Action {
     let level = this.levels[this.index];
     if (!level) {
       const spec = this.ladder.levels[this.index]!;
       level = new LevelPolicy(this.policies[spec.policy]!, spec, this.plugin.require(this.agent).actionSpace, this.seed + this.index);
       this.levels[this.index] = level;
     }
-    return level.act(observation);
+    return level.act(observation, mask);
   }
 
   /** Stops driving the agent and listening to the scene. */
   destroy(): void {
-    this.plugin.systems.events.off(EPISODE_END, this.onEpisodeEnd, this);
+    this.plugin.systems.events.off(START, this.onSceneStart, this);
     if (this.plugin.driverOf(this.agent) === this) this.plugin.release(this.agent);
   }
 
-  private onEpisodeEnd(event: EpisodeEndEvent): void {
-    if (event.agent === this.agent) this.levels[this.index]?.reset();
+  private onSceneStart(): void {
+    this.levels[this.index]?.reset();
   }
 }

@@ -1,5 +1,13 @@
-/** Events the plugin emits on a scene's event emitter (`scene.sys.events`). */
+/** Events on a scene's event emitter (`scene.sys.events`): the ones the plugin emits, and Phaser's it listens to. */
 import type { DoneKind } from './agent.js';
+
+// Phaser.Scenes.Events names, written out so the plugin needs no Phaser at run time.
+export const START = 'start';
+export const SHUTDOWN = 'shutdown';
+export const DESTROY = 'destroy';
+export const BOOT = 'boot';
+export const PRE_UPDATE = 'preupdate';
+export const POST_UPDATE = 'postupdate';
 
 /** Emitted when a played (not trained) agent's episode ends. */
 export const EPISODE_END = 'ai-episode-end';

@@ -5,7 +5,7 @@
  */
 export * from '../src/env/index.js';
 export { DistillPlugin, distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from './plugin.js';
-export { Agent, AgentError, type ActionMask, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSpec, type Policy } from './agent.js';
+export { Agent, AgentError, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSpec, type Policy } from './agent.js';
 export { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 export { Difficulty, type LadderPolicies } from './difficulty.js';
 export * from '../src/policy/index.js';

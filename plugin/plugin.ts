@@ -15,15 +15,7 @@ import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { DEV } from '../src/env/dev.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
-import { EPISODE_END, type EpisodeEndEvent } from './events.js';
-
-/** Scene event names (Phaser.Scenes.Events), written out so this module needs no Phaser at run time. */
-const START = 'start';
-const SHUTDOWN = 'shutdown';
-const DESTROY = 'destroy';
-const BOOT = 'boot';
-const PRE_UPDATE = 'preupdate';
-const POST_UPDATE = 'postupdate';
+import { BOOT, DESTROY, EPISODE_END, POST_UPDATE, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
 
 export { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
@@ -205,7 +197,8 @@ export class DistillPlugin {
         continue;
       }
       const driver = this.drivers.get(agent.name);
-      if (driver === undefined) continue;
+      // A policy's episode that ended waits for the scene's restart: no decisions on its last frame.
+      if (driver === undefined || (driver !== 'human' && agent.lastDone !== false)) continue;
       if (driver === 'human') {
         agent.setAction(agent.spec.human!() as Action, 'human()');
       } else if (agent.framesInDecision === 0) {

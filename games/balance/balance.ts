@@ -40,6 +40,16 @@ export function balanceFell(s: BalanceState): boolean {
 
 const HIGH = [X_LIMIT * 2, 3.4028234663852886e38, THETA_LIMIT * 2, 3.4028234663852886e38];
 
+/** A start state: four uniform draws in [-0.05, 0.05), as CartPole-v1's reset. */
+export function balanceStart(rng: Rng): BalanceState {
+  return [0, 1, 2, 3].map(() => rng.uniform(-0.05, 0.05)) as BalanceState;
+}
+
+/** How an episode stands after `steps` steps: the pole down or the cart off the track ends it, then the time limit. */
+export function balanceDone(state: BalanceState, steps: number, maxSteps = MAX_STEPS): false | 'terminated' | 'truncated' {
+  return balanceFell(state) ? 'terminated' : steps >= maxSteps ? 'truncated' : false;
+}
+
 /** The Balance simulation as an Env, with CartPole-v1's spaces, start state and time limit. */
 export class BalanceEnv implements Env {
   readonly observationSpace = box([4], HIGH.map((h) => -h), HIGH);
@@ -52,7 +62,7 @@ export class BalanceEnv implements Env {
 
   reset(seed?: number): ResetResult {
     if (seed !== undefined) this.rng.seed(seed);
-    this.state = [0, 1, 2, 3].map(() => this.rng.uniform(-0.05, 0.05)) as BalanceState;
+    this.state = balanceStart(this.rng);
     this.steps = 0;
     return { observation: Float32Array.from(this.state), info: {} };
   }
@@ -62,8 +72,7 @@ export class BalanceEnv implements Env {
     if (a !== 0 && a !== 1) throw new Error(`BalanceEnv.step: action must be 0 or 1, got ${String(a)}`);
     this.state = balanceStep(this.state, a);
     this.steps += 1;
-    const terminated = balanceFell(this.state);
-    const truncated = !terminated && this.steps >= this.maxSteps;
-    return { observation: Float32Array.from(this.state), reward: 1, terminated, truncated, info: {} };
+    const done = balanceDone(this.state, this.steps, this.maxSteps);
+    return { observation: Float32Array.from(this.state), reward: 1, terminated: done === 'terminated', truncated: done === 'truncated', info: {} };
   }
 }

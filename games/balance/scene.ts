@@ -5,7 +5,7 @@
  */
 import Phaser from 'phaser';
 import type { AgentSpec } from 'phaser-distill';
-import { MAX_STEPS, X_LIMIT, balanceFell, balanceStep, BalanceEnv, type BalanceState } from './balance.js';
+import { X_LIMIT, balanceDone, balanceStart, balanceStep, BalanceEnv, type BalanceState } from './balance.js';
 
 export const BALANCE_AGENT = 'cart';
 export const BALANCE_WIDTH = 600;
@@ -32,8 +32,8 @@ export class BalanceScene extends Phaser.Scene {
   }
 
   create(): void {
-    // The same draws, in the same order, as BalanceEnv.reset: four uniforms in [-0.05, 0.05).
-    this.state = [0, 1, 2, 3].map(() => this.ai.rng.uniform(-0.05, 0.05)) as BalanceState;
+    // The same start as BalanceEnv.reset, from the episode's generator.
+    this.state = balanceStart(this.ai.rng);
     this.steps = 0;
     this.push = 0;
     this.add.rectangle(BALANCE_WIDTH / 2, TRACK_Y + 12, BALANCE_WIDTH, 2, 0x888888);
@@ -74,7 +74,7 @@ export function balanceAgent(scene: BalanceScene): AgentSpec<{ type: 'discrete';
       scene.push = a;
     },
     reward: () => 1,
-    done: () => (balanceFell(scene.state) ? 'terminated' : scene.steps >= MAX_STEPS ? 'truncated' : false),
+    done: () => balanceDone(scene.state, scene.steps),
     human: () => scene.humanAction(),
     decisionPeriod: 1,
   };

@@ -27,8 +27,6 @@ export class PongScene extends Phaser.Scene {
   private serveIn = 0;
   /** The ball's speed as set by the last serve or return; collisions may have eaten into its velocity. */
   private ballSpeed = SERVE_SPEED;
-  /** Reward to the left paddle since its last decision. */
-  private pendingReward = 0;
   private scoreText: Phaser.GameObjects.Text | null = null;
   private keys: Phaser.Types.Input.Keyboard.CursorKeys | null = null;
 
@@ -39,7 +37,6 @@ export class PongScene extends Phaser.Scene {
   create(): void {
     this.score = { left: 0, right: 0 };
     this.frames = 0;
-    this.pendingReward = 0;
     this.physics.world.setBounds(0, 0, PONG_WIDTH, PONG_HEIGHT);
     // Walls top and bottom only: the ball leaves through the sides.
     this.physics.world.setBoundsCollision(false, false, true, true);
@@ -98,12 +95,6 @@ export class PongScene extends Phaser.Scene {
     return STAY;
   }
 
-  takeReward(): number {
-    const r = this.pendingReward;
-    this.pendingReward = 0;
-    return r;
-  }
-
   done(): DoneKind {
     if (this.score.left >= POINTS_TO_WIN || this.score.right >= POINTS_TO_WIN) return 'terminated';
     return this.frames >= MATCH_FRAMES ? 'truncated' : false;
@@ -128,7 +119,8 @@ export class PongScene extends Phaser.Scene {
 
   private point(winner: Side): void {
     this.score[winner] += 1;
-    this.pendingReward += winner === 'left' ? 1 : -1;
+    // The learner is the left paddle: +1 for its point, -1 for the other's.
+    this.ai.addReward(PONG_AGENT, winner === 'left' ? 1 : -1);
     this.scoreText?.setText(`${this.score.left} : ${this.score.right}`);
     this.serve();
   }
@@ -157,7 +149,6 @@ export function pongAgent(scene: PongScene, side: Side): AgentSpec<{ type: 'disc
     action: { type: 'discrete', n: 3 },
     observe: () => scene.observe(side, obs),
     act: (a) => scene.move(side, a),
-    reward: () => (learner ? scene.takeReward() : 0),
     done: () => scene.done(),
     human: () => scene.humanAction(),
     // The scripted opponent reacts every frame; its reaction delay is its own.

@@ -62,11 +62,10 @@ function describe(level: LadderLevel, metric: string): string {
 }
 
 /**
- * Restarts the played match with episode seed `seed`, the level's memory (reaction delay) cleared
- * too: the fresh start a measurement begins from.
+ * Restarts the played match with episode seed `seed` (the level's memory starts afresh with the
+ * scene): the fresh start a measurement begins from.
  */
 export function restartPlay(play: PlaySetup, seed: number): void {
   play.scene.ai.nextSeed = seed;
   play.scene.scene.restart();
-  play.difficulty.setDifficulty(play.difficulty.levelIndex);
 }

@@ -31,6 +31,9 @@ export type Space = DiscreteSpace | MultiDiscreteSpace | BoxSpace;
 /** An action: an integer for a discrete space, one integer per branch, or a vector for a box. */
 export type Action = number | ArrayLike<number>;
 
+/** Which choices are allowed now: one entry per choice, all branches laid end to end; false or 0 forbids the choice. */
+export type ActionMask = ArrayLike<boolean | number>;
+
 export class SpaceError extends Error {
   override name = 'SpaceError';
 }

@@ -9,7 +9,7 @@
  * (see `phaser-distill calibrate`), weakest first. No TensorFlow.js here: this ships in games.
  */
 import { Rng } from '../env/rng.js';
-import { sample, validateSpace, type Action, type Space } from '../env/spaces.js';
+import { branchSizes, sample, validateSpace, type Action, type ActionMask, type Space } from '../env/spaces.js';
 
 export const LADDER_FORMAT = 'phaser-distill.ladder';
 export const LADDER_VERSION = 1;
@@ -88,9 +88,9 @@ function validateKnobs(l: Record<string, unknown>, at: string, fail: (field: str
   if (typeof l.actionNoise !== 'number' || !(l.actionNoise >= 0 && l.actionNoise <= 1)) fail(`${at}.actionNoise`, 'a probability in [0, 1]', l.actionNoise);
 }
 
-/** What a level needs of its policy: an action per observation and a settable temperature. */
+/** What a level needs of its policy: an action per observation (within a mask) and a settable temperature. */
 export interface TemperedPolicy {
-  act(observation: Float32Array): Action;
+  act(observation: Float32Array, mask?: ActionMask): Action;
   temperature: number;
 }
 
@@ -117,7 +117,8 @@ export class LevelPolicy {
     this.seen = 0;
   }
 
-  act(observation: Float32Array): Action {
+  /** The level's action; a mask (the agent's choices allowed now) binds the noise and the policy alike. */
+  act(observation: Float32Array, mask?: ActionMask): Action {
     const slots = this.history.length;
     let slot = this.history[this.seen % slots]!;
     if (slot.length !== observation.length) slot = this.history[this.seen % slots] = new Float32Array(observation.length);
@@ -126,8 +127,27 @@ export class LevelPolicy {
     // Until `reactionDelay` decisions have passed, it acts on the first thing it saw.
     const lag = Math.min(this.knobs.reactionDelay, this.seen - 1);
     const stale = this.history[(this.seen - 1 - lag) % slots]!;
-    if (this.knobs.actionNoise > 0 && this.rng.float() < this.knobs.actionNoise) return sample(this.actionSpace, this.rng);
+    if (this.knobs.actionNoise > 0 && this.rng.float() < this.knobs.actionNoise) return mask ? sampleAllowed(this.actionSpace, mask, this.rng) : sample(this.actionSpace, this.rng);
     this.policy.temperature = this.knobs.temperature;
-    return this.policy.act(stale);
+    return this.policy.act(stale, mask);
   }
+}
+
+/** A uniformly random allowed choice in each branch of a discrete or multi-discrete space. */
+function sampleAllowed(space: Space, mask: ActionMask, rng: Rng): Action {
+  const branches = branchSizes(space) ?? [];
+  const choice = branches.map(() => 0);
+  for (let b = 0, offset = 0; b < branches.length; offset += branches[b]!, b++) {
+    let allowed = 0;
+    for (let j = offset; j < offset + branches[b]!; j++) if (mask[j]) allowed += 1;
+    if (allowed === 0) throw new LadderError(`the action mask allows nothing in branch ${b}`);
+    let pick = rng.int(allowed);
+    for (let j = offset; j < offset + branches[b]!; j++) {
+      if (mask[j] && pick-- === 0) {
+        choice[b] = j - offset;
+        break;
+      }
+    }
+  }
+  return space.type === 'discrete' ? choice[0]! : choice;
 }

@@ -8,7 +8,7 @@
  */
 import { DEV } from '../env/dev.js';
 import { Rng } from '../env/rng.js';
-import type { BoxSpace, Space } from '../env/spaces.js';
+import type { ActionMask, BoxSpace, Space } from '../env/spaces.js';
 import { MlpRuntime } from './mlp.js';
 import { decodePolicyFile, type PolicyFile } from './policy-file.js';
 
@@ -20,9 +20,6 @@ export interface StudentPolicyOptions {
   /** Names the file in error messages. */
   source?: string;
 }
-
-/** An action mask: one entry per logit (all branches laid end to end); false or 0 forbids it. */
-export type ActionMask = ArrayLike<boolean | number>;
 
 export type StudentAction = number | number[] | Float32Array;
 

@@ -33,6 +33,23 @@ describe('LevelPolicy', () => {
     for (let i = 0; i < 100; i++) expect(clean.act(Float32Array.of(4))).toBe(4);
   });
 
+  it('keeps its random slips and its policy within the action mask', () => {
+    const masks: (ArrayLike<boolean | number> | undefined)[] = [];
+    const echo = new (class extends Echo {
+      override act(o: Float32Array, mask?: ArrayLike<boolean | number>): number {
+        masks.push(mask);
+        return super.act(o);
+      }
+    })();
+    // Only choices 3 and 8 allowed; every decision slips.
+    const mask = Array.from({ length: 10 }, (_, j) => j === 3 || j === 8);
+    const slipping = new LevelPolicy(echo, { ...knobs, actionNoise: 1 }, space, 2);
+    const seen = new Set(Array.from({ length: 400 }, () => slipping.act(Float32Array.of(4), mask)));
+    expect([...seen].sort()).toEqual([3, 8]);
+    new LevelPolicy(echo, knobs, space).act(Float32Array.of(3), mask);
+    expect(masks).toEqual([mask]);
+  });
+
   it('plays its policy at its temperature', () => {
     const echo = new Echo();
     new LevelPolicy(echo, { ...knobs, temperature: 1.7 }, space).act(Float32Array.of(1));
