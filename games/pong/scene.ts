@@ -77,13 +77,12 @@ export class PongScene extends Phaser.Scene {
     const own = side === 'left' ? this.left : this.right;
     const other = side === 'left' ? this.right : this.left;
     const v = this.ball.body!.velocity;
-    const ny = (y: number) => (y / PONG_HEIGHT) * 2 - 1;
     out[0] = clamp(flip * ((this.ball.x / PONG_WIDTH) * 2 - 1));
-    out[1] = clamp(ny(this.ball.y));
+    out[1] = clamp(unitY(this.ball.y));
     out[2] = clamp((flip * v.x) / MAX_BALL_SPEED);
     out[3] = clamp(v.y / MAX_BALL_SPEED);
-    out[4] = clamp(ny(own.y));
-    out[5] = clamp(ny(other.y));
+    out[4] = clamp(unitY(own.y));
+    out[5] = clamp(unitY(other.y));
     out[6] = clamp(((this.ball.y - own.y) / PONG_HEIGHT) * 2);
     return out;
   }
@@ -154,6 +153,11 @@ export function pongAgent(scene: PongScene, side: Side): AgentSpec<{ type: 'disc
     // The scripted opponent reacts every frame; its reaction delay is its own.
     decisionPeriod: learner ? 4 : 1,
   };
+}
+
+/** A height in the field, 0..PONG_HEIGHT, as -1..1. */
+function unitY(y: number): number {
+  return (y / PONG_HEIGHT) * 2 - 1;
 }
 
 function clamp(v: number): number {

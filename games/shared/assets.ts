@@ -36,10 +36,15 @@ export interface LoadedLadder {
   students: Record<string, StudentPolicy>;
 }
 
+/** The game's ladder file alone. */
+export async function loadLadderFile(game: string): Promise<LadderFile> {
+  return decodeLadderFile(await loadJson(game, 'ladder.json'), `assets/policies/${game}/ladder.json`);
+}
+
 /** The game's ladder and every student its levels name. */
 export async function loadLadder(game: string): Promise<LoadedLadder> {
-  const ladder = decodeLadderFile(await loadJson(game, 'ladder.json'), `assets/policies/${game}/ladder.json`);
-  const students: Record<string, StudentPolicy> = {};
-  for (const file of new Set(ladder.levels.map((l) => l.policy))) students[file] = await loadStudent(game, file);
-  return { ladder, students };
+  const ladder = await loadLadderFile(game);
+  const files = [...new Set(ladder.levels.map((l) => l.policy))];
+  const loaded = await Promise.all(files.map((file) => loadStudent(game, file)));
+  return { ladder, students: Object.fromEntries(files.map((file, i) => [file, loaded[i]!])) };
 }

@@ -49,7 +49,8 @@ export class TeacherDriver {
     const n = this.teacher.obsSize;
     const P = this.teacher.outputSize;
     const rows = new Float32Array((2 * n + 1) * n);
-    for (let r = 0; r < 2 * n + 1; r++) rows.set(Array.from(observation), r * n);
+    const obs = Float32Array.from(observation);
+    for (let r = 0; r < 2 * n + 1; r++) rows.set(obs, r * n);
     const stats = this.teacher.obsStats;
     for (let i = 0; i < n; i++) {
       const delta = 0.1 * (stats ? Math.sqrt(stats.var[i]! + 1e-8) : Math.max(1, Math.abs(observation[i]!)));

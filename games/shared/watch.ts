@@ -5,7 +5,7 @@
  */
 import type Phaser from 'phaser';
 import { saliency, type StudentPolicy } from 'phaser-distill';
-import { loadLadder, loadStudent, studentFiles } from './assets.js';
+import { loadLadderFile, loadStudent, studentFiles } from './assets.js';
 import { everyFrame, frameStats, seedMatches, whenReady, type GameDef } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
@@ -20,7 +20,7 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
   const files = studentFiles(def.id);
   select.replaceChildren(...files.map((f) => new Option(f.replace(/\.json$/, ''), f)));
   // The default student is the one the ladder's strongest level plays.
-  const { ladder } = await loadLadder(def.id);
+  const ladder = await loadLadderFile(def.id);
   let file = ladder.levels[ladder.levels.length - 1]!.policy;
   select.value = file;
 

@@ -1,4 +1,4 @@
-/** Saves and loads named file sets (a checkpoint, a student) in the browser's IndexedDB. */
+/** Saves named file sets (the trained teacher's checkpoint, its student) in the browser's IndexedDB, where they outlive the page. */
 const DB = 'phaser-distill';
 const STORE = 'files';
 
@@ -20,15 +20,4 @@ export async function saveFiles(key: string, files: Record<string, Uint8Array>):
     tx.onerror = () => reject(tx.error);
   });
   db.close();
-}
-
-export async function loadFiles(key: string): Promise<Record<string, Uint8Array> | null> {
-  const db = await open();
-  const files = await new Promise<Record<string, Uint8Array> | null>((resolve, reject) => {
-    const req = db.transaction(STORE).objectStore(STORE).get(key);
-    req.onsuccess = () => resolve((req.result as Record<string, Uint8Array> | undefined) ?? null);
-    req.onerror = () => reject(req.error);
-  });
-  db.close();
-  return files;
 }

@@ -71,7 +71,13 @@ export function findEnvProblems(env: Env, options: CheckEnvOptions = {}): string
   const rng = new Rng(seed + 1);
   const actions: Action[] = Array.from({ length: steps }, () => sample(env.actionSpace, rng));
   const trajectory: number[][] = [];
-  const heldReset = env.reset(seed).observation;
+  let heldReset: Float32Array;
+  try {
+    heldReset = env.reset(seed).observation;
+  } catch (e) {
+    problems.push(`a second reset(seed) threw: ${(e as Error).message}`);
+    return problems;
+  }
   const heldCopy = heldReset.slice();
   if (!sameNumbers(heldReset, first)) problems.push('reset(seed) twice with the same seed gave different observations: seed the episode from the given seed');
   let ended = false;
@@ -106,14 +112,18 @@ export function findEnvProblems(env: Env, options: CheckEnvOptions = {}): string
   }
 
   // Determinism: the same seed and actions must replay the same trajectory.
-  env.reset(seed);
-  for (let t = 0; t < trajectory.length; t++) {
-    const r = env.step(actions[t]!);
-    const row = [...r.observation, r.reward, r.terminated ? 1 : 0, r.truncated ? 1 : 0];
-    if (!sameNumbers(row, trajectory[t]!)) {
-      problems.push(`the same seed and actions gave a different step ${t} on replay: the env uses randomness that reset(seed) does not seed (Math.random?)`);
-      break;
+  try {
+    env.reset(seed);
+    for (let t = 0; t < trajectory.length; t++) {
+      const r = env.step(actions[t]!);
+      const row = [...r.observation, r.reward, r.terminated ? 1 : 0, r.truncated ? 1 : 0];
+      if (!sameNumbers(row, trajectory[t]!)) {
+        problems.push(`the same seed and actions gave a different step ${t} on replay: the env uses randomness that reset(seed) does not seed (Math.random?)`);
+        break;
+      }
     }
+  } catch (e) {
+    problems.push(`replaying the episode after reset(seed) threw: ${(e as Error).message}`);
   }
   return problems;
 }

@@ -30,6 +30,8 @@ describe('checkEnv', () => {
     ['unseeded randomness in step', () => broken((e) => { const s = e.step.bind(e); e.step = (a) => ({ ...s(a), reward: Math.random() < 0.5 ? 1 : 0 }); }), /different step \d+ on replay/],
     ['a reused observation buffer', () => broken((e) => { const buf = new Float32Array(4); const r = e.reset.bind(e); const s = e.step.bind(e); e.reset = (x) => { buf.set(r(x).observation); return { observation: buf, info: {} }; }; e.step = (a) => { const o = s(a); buf.set(o.observation); return { ...o, observation: buf }; }; }), /changed when step\(\) was called/],
     ['a step that throws', () => broken((e) => { e.step = () => { throw new Error('boom'); }; }), /step\(\) threw at step 0: boom/],
+    ['a second reset that throws', () => broken((e) => { const r = e.reset.bind(e); let n = 0; e.reset = (x) => { if (++n > 1) throw new Error('once only'); return r(x); }; }), /a second reset\(seed\) threw: once only/],
+    ['a replay that throws', () => broken((e) => { const r = e.reset.bind(e); let n = 0; e.reset = (x) => { if (++n > 2) throw new Error('twice only'); return r(x); }; }), /replaying the episode after reset\(seed\) threw: twice only/],
   ];
 
   for (const [what, make, message] of cases) {
