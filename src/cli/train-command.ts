@@ -92,6 +92,9 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
       const recent = episodes.slice(-10);
       progress.update(m.global_step, recent.length ? recent.reduce((a, e) => a + e.return, 0) / recent.length : null);
       if (m.iteration % config.train.checkpointEvery === 0) await checkpoint();
+      // An iteration runs without yielding: let the event loop turn, so a Ctrl+C lands now and not
+      // at the next checkpoint's file I/O.
+      await new Promise((resolve) => setImmediate(resolve));
       if (interrupted) return false;
       if (options.maxIterations !== undefined && ran >= options.maxIterations) return false;
     });

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAll, runExport } from '../../src/cli/distill-command.js';
 import { loadStudentPolicy } from '../../src/policy/index.js';
 
@@ -9,7 +9,10 @@ const dir = mkdtempSync(join(tmpdir(), 'pd-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('phaser-distill run', () => {
-  it('trains, distils, evaluates and exports students and teacher where the config says', async () => {
+  // One run serves both tests, so each can run alone.
+  let out: Awaited<ReturnType<typeof runAll>>;
+  const lines: string[] = [];
+  beforeAll(async () => {
     const config = join(dir, 'run.yaml');
     writeFileSync(config, [
       'game: balance', `env: ${resolve('games/balance/env.ts')}`, 'name: tiny', `runsDir: ${join(dir, 'runs')}`, 'backend: wasm',
@@ -18,8 +21,10 @@ describe('phaser-distill run', () => {
       'eval: { episodes: 8, numEnvs: 4, latencyMs: 20 }',
       'export: { students: ./shipped, teacher: ./shipped/teacher }',
     ].join('\n'));
-    const lines: string[] = [];
-    const out = await runAll(config, { log: (l) => lines.push(l) });
+    out = await runAll(config, { log: (l) => lines.push(l) });
+  }, 120_000);
+
+  it('trains, distils, evaluates and exports students and teacher where the config says', () => {
     expect(out.exitCode).toBe(0);
     expect(readdirSync(join(out.runDir, 'students')).sort()).toEqual(['s4-float32.json', 's4-int8.json']);
     for (const f of ['report.md', 'report.json', 'return-vs-size.svg']) expect(existsSync(join(out.runDir, 'report', f)), f).toBe(true);
@@ -32,7 +37,6 @@ describe('phaser-distill run', () => {
   });
 
   it('names the students a run has when asked to export one it has not', () => {
-    const runDir = readdirSync(join(dir, 'runs')).map((d) => join(dir, 'runs', d))[0]!;
-    expect(() => runExport(runDir, { student: 's99-int8' }, join(dir, 'x.json'), () => undefined)).toThrow(/no such student \(students in this run: s4-float32, s4-int8\)/);
+    expect(() => runExport(out.runDir, { student: 's99-int8' }, join(dir, 'x.json'), () => undefined)).toThrow(/no such student \(students in this run: s4-float32, s4-int8\)/);
   });
 });

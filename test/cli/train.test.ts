@@ -90,22 +90,39 @@ describe('the phaser-distill command', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    // Interrupt once training has made progress (a progress line has been drawn).
-    await new Promise<void>((done) => {
-      const poll = setInterval(() => {
-        if (/steps\/s/.test(out)) {
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    try {
+      // Interrupt once training has made progress (a progress line has been drawn); a child that
+      // exits first fails the test instead of leaving it waiting.
+      await new Promise<void>((done, fail) => {
+        const poll = setInterval(() => {
+          if (/steps\/s/.test(out)) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+            done();
+          }
+        }, 100);
+        void exited.then((code) => {
           clearInterval(poll);
-          child.kill('SIGINT');
-          done();
-        }
-      }, 100);
-    });
-    const code = await new Promise<number | null>((done) => child.on('exit', done));
-    expect(code).toBe(130);
+          fail(new Error(`train exited (${code}) before it drew progress:\n${out}`));
+        });
+      });
+      expect(await exited).toBe(130);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
     const runDir = /run folder: (\S+)/.exec(out)![1]!;
     expect(out).toMatch(/Resume with: phaser-distill train --resume/);
     const latest = readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8');
-    expect(Number(latest.replace('step-', ''))).toBeGreaterThan(0);
+    const step = Number(latest.replace('step-', ''));
+    expect(step).toBeGreaterThan(0);
+    // checkpointEvery is 1000 iterations: this checkpoint is the one Ctrl+C wrote, at once.
+    expect(step).toBeLessThan(1000 * 512);
+    // The run resumes from it.
+    const lines: string[] = [];
+    const resumed = await runTrain({ resumeDir: runDir }, { log: (l) => lines.push(l), maxIterations: 1 });
+    expect(lines).toContain(`resuming ${runDir} at step ${step} (iteration ${step / 512})`);
+    expect(resumed.interrupted).toBe(true);
   });
 
   it('exits 2 with the key path on a bad config, and on bad usage', async () => {

@@ -6,37 +6,21 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, RunningMeanStd, SyncVectorEnv, type Env } from '../../src/env/index.js';
 import {
-  DistillDataset, collect, defaultDistillConfig, distill, evaluatePolicies, initBackend, runEpisodes,
+  DistillDataset, collect, defaultDistillConfig, distill, evaluatePolicies, initBackend,
   type DistillConfig, type PpoTrainer, type Teacher,
 } from '../../src/train/index.js';
-import { StudentPolicy } from '../../src/policy/index.js';
 import { BalanceEnv } from '../../games/balance/balance.js';
 import { MatchEnv, SignEnv } from '../helpers/tiny-envs.js';
 import { trainTeacher } from '../helpers/teachers.js';
 
 const vec = (make: () => Env, n = 8) => new SyncVectorEnv(Array.from({ length: n }, make));
-let balance: { trainer: PpoTrainer; teacher: Teacher };
+let balance: { trainer: PpoTrainer; teacher: Teacher; best: number };
 
 beforeAll(async () => {
   await initBackend('wasm');
   balance = await trainTeacher(() => new BalanceEnv(), { totalTimesteps: 100_000, seed: 3 }, 10, 475);
 });
 afterAll(() => balance.trainer.dispose());
-
-/** Mean greedy return over `episodes` fresh episodes of a student file. */
-function studentReturn(policy: StudentPolicy, make: () => Env, episodes: number, seed: number): number {
-  const env = vec(make, 10);
-  const D = policy.observationSpace.shape.reduce((a, b) => a * b, 1);
-  const { returns } = runEpisodes(env, episodes, seed, (obs, n, out) => {
-    for (let i = 0; i < n; i++) {
-      const a = policy.act(obs.subarray(i * D, (i + 1) * D));
-      if (typeof a === 'number') out[i] = a;
-      else out.set(a, i * out.length / n);
-    }
-    return n;
-  });
-  return returns.reduce((a, b) => a + b, 0) / returns.length;
-}
 
 const quick: DistillConfig = { ...defaultDistillConfig, hidden: [8], rounds: 3, stepsPerRound: 400, epochsPerRound: 20 };
 
@@ -77,6 +61,8 @@ describe('distillation', () => {
     // The teacher driving the same env survives far longer.
     const byTeacher = collect(env, balance.teacher, new DistillDataset(4, 2), new DistillDataset(4, 2), env.reset(5), { ...base, steps: 600, beta: 1 });
     expect(Math.max(...byTeacher.episodes.map((e) => e.return), 0)).toBeGreaterThan(studentMean * 4);
+    // ...and past what random pushes reach: over 500 runs of 4 envs x 600 steps, their longest episode was 143.
+    expect(Math.max(...byTeacher.episodes.map((e) => e.return), 0)).toBeGreaterThan(200);
   });
 
   it('keeps the tensor count flat through rounds and epochs, and frees everything on dispose', async () => {
@@ -104,7 +90,7 @@ describe('distillation', () => {
 });
 
 describe('multi-teacher distillation', () => {
-  let sign: { trainer: PpoTrainer; teacher: Teacher };
+  let sign: { trainer: PpoTrainer; teacher: Teacher; best: number };
   beforeAll(async () => {
     sign = await trainTeacher(() => new SignEnv(), { totalTimesteps: 8 * 64 * 15, learningRate: 3e-3, seed: 2 }, 40, 9.5);
   });
@@ -119,17 +105,15 @@ describe('multi-teacher distillation', () => {
       const files = { balance: student.toPolicyFile('balance', 'int8'), sign: student.toPolicyFile('sign', 'int8') };
       student.dispose();
       expect(files.sign.layers[0]!.inputs).toBe(2);
-      const teacherOf = (t: Teacher, make: () => Env) => {
-        const env = vec(make, 10);
-        const { returns } = runEpisodes(env, 20, 99, (obs, n, out) => {
-          const p = t.predict(obs, n).policy;
-          for (let i = 0; i < n; i++) out[i] = p[2 * i + 1]! > p[2 * i]! ? 1 : 0;
-          return n;
-        });
-        return returns.reduce((a, b) => a + b, 0) / returns.length;
-      };
-      expect(studentReturn(new StudentPolicy(files.balance), () => new BalanceEnv(), 20, 99)).toBeGreaterThanOrEqual(0.95 * teacherOf(balance.teacher, () => new BalanceEnv()));
-      expect(studentReturn(new StudentPolicy(files.sign), () => new SignEnv(), 20, 99)).toBeGreaterThanOrEqual(0.95 * teacherOf(sign.teacher, () => new SignEnv()));
+      // Both teachers learned (Sign: random play scores 5 of 10), so 95% of them means something.
+      expect(sign.best).toBeGreaterThanOrEqual(9.5);
+      expect(balance.best).toBeGreaterThanOrEqual(475);
+      // Each task's file plays its game greedily on the same 20 fresh episodes as its teacher.
+      const tasks = [['balance', () => new BalanceEnv(), balance.teacher], ['sign', () => new SignEnv(), sign.teacher]] as const;
+      for (const [name, make, teacher] of tasks) {
+        const report = await evaluatePolicies(name, vec(make, 10), teacher, [{ name, file: files[name] }], { episodes: 20, seed: 99, latencyMs: 1 });
+        expect(report.students[0]!.returnMean, name).toBeGreaterThanOrEqual(0.95 * report.teacher.returnMean);
+      }
     });
   }
 });

@@ -31,6 +31,8 @@ describe('difficulty ladder in a real scene', () => {
     scene.ai.restartOnDone = false;
     const difficulty = new Difficulty(scene.ai, 'walker', ladder, { right: new Right() });
     expect(difficulty).toBeInstanceOf(Difficulty);
+    // Made, it drives the agent.
+    expect(scene.ai.driverOf('walker')).toBe(difficulty);
     expect(difficulty.level.name).toBe('sleepy');
 
     // Level 0 acts at random: the dot wanders. Level 1 always pushes right: the dot runs right.
