@@ -113,7 +113,7 @@ for (const game of games) {
     const t0 = performance.now();
     const config: DistillConfig = { ...defaultDistillConfig, ...spec.distill, hidden };
     const student = await distill({ name: game, env: distillEnv, teacher }, config);
-    const agreement = student.history[student.history.length - 1]!['fidelity/held_out_agreement'];
+    const agreement = student.keptAgreement!;
     const size = hidden.join('x') || 'linear';
     console.log(`${game}: student ${size} distilled in ${((performance.now() - t0) / 1000).toFixed(1)} s (${student.history.length} epochs, held-out agreement ${fmt(100 * agreement, 2)}%)`);
     for (const dtype of ['float32', 'int8'] as const) students.push({ name: `student ${size}${dtype === 'int8' ? ' int8' : ''}`, file: student.toPolicyFile(0, dtype) });

@@ -116,7 +116,7 @@ distillButton.onclick = async () => {
       status.textContent = `distilling a ${hidden[0]}-unit student: round ${m.round}, epoch ${m.epoch}, held-out agreement ${(100 * m['fidelity/held_out_agreement']).toFixed(1)}%`;
       await nextFrame();
     });
-    state.studentAgreement = distilled.history.at(-1)?.['fidelity/held_out_agreement'] ?? null;
+    state.studentAgreement = distilled.keptAgreement;
     student = distilled.toPolicyFile(0, 'int8', { game: 'balance', madeIn: 'browser' });
     distilled.dispose();
     state.phase = 'distilled';

@@ -38,8 +38,8 @@ export async function runDistill(config: RunConfig, runDir: string, log: Log = c
     for (const s of config.distill.students) {
       const started = performance.now();
       const student = await distill({ name: config.game, env, teacher }, distillConfigOf(config, s.hidden));
-      const last = student.history.at(-1);
-      log(`student ${s.name} (${s.hidden.join('x') || 'linear'}): held-out agreement ${last ? (100 * last['fidelity/held_out_agreement']).toFixed(2) : '-'}%, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const agreement = student.keptAgreement;
+      log(`student ${s.name} (${s.hidden.join('x') || 'linear'}): held-out agreement ${agreement !== null ? (100 * agreement).toFixed(2) : '-'}%, ${((performance.now() - started) / 1000).toFixed(1)} s`);
       for (const dtype of config.distill.dtypes) {
         const path = join(outDir, `${s.name}-${dtype}.json`);
         const file = student.toPolicyFile(0, dtype, { student: s.name, teacherRun: basename(runDir) });

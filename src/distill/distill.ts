@@ -61,6 +61,16 @@ export interface StudentTask {
 export class DistilledStudent {
   constructor(readonly net: StudentNet, readonly tasks: StudentTask[], readonly config: DistillConfig, readonly history: DistillMetrics[]) {}
 
+  /**
+   * Held-out agreement of the weights the student keeps: each round ends on its best epoch, so the
+   * best of the last round (the last epoch may have been worse). Null before any epoch.
+   */
+  get keptAgreement(): number | null {
+    const last = this.history.at(-1);
+    if (!last) return null;
+    return Math.max(...this.history.filter((m) => m.round === last.round).map((m) => m['fidelity/held_out_agreement']));
+  }
+
   task(which: number | string): StudentTask {
     const t = typeof which === 'number' ? this.tasks[which] : this.tasks.find((x) => x.name === which);
     if (!t) throw new Error(`student: no task ${JSON.stringify(which)} (tasks: ${this.tasks.map((x) => x.name).join(', ')})`);

@@ -60,9 +60,9 @@ export class AutoReset {
   }
 
   end(): VectorStepResult {
-    const step = this.step!;
+    const { rewards, terminated, truncated, finalObservations, episodes } = this.step!;
     this.step = null;
-    return { observations: this.obs.slice(), ...step };
+    return { observations: this.obs.slice(), rewards, terminated, truncated, finalObservations, episodes };
   }
 
   private resetOne(i: number): void {
