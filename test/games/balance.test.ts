@@ -1,8 +1,9 @@
 import { HeadlessGame, Rng, checkEnv, createSceneVectorEnv } from 'phaser-distill/node';
-import { PpoTrainer, defaultPpoConfig, initBackend } from 'phaser-distill/train';
+import { initBackend } from 'phaser-distill/train';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BalanceEnv } from '../../games/balance/balance.js';
 import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from '../../games/balance/scene.js';
+import { trainTeacher } from '../helpers/teachers.js';
 
 const hosts: HeadlessGame[] = [];
 const boot = async (instances = 1) => {
@@ -46,17 +47,7 @@ describe('Balance scene', () => {
   it('PPO through 8 scenes reaches a mean return of 475, as on the bare simulation', async () => {
     await initBackend('wasm');
     const env = await createSceneVectorEnv({ scene: BalanceScene, agent: BALANCE_AGENT, instances: 8, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, fps: BALANCE_FPS });
-    const trainer = new PpoTrainer(env, { ...defaultPpoConfig, numEnvs: 8, totalTimesteps: 120_000, seed: 1 });
-    const recent: number[] = [];
-    let best = 0;
-    await trainer.train(({ episodes }) => {
-      for (const e of episodes) {
-        recent.push(e.return);
-        if (recent.length > 10) recent.shift();
-      }
-      if (recent.length === 10) best = Math.max(best, recent.reduce((a, b) => a + b, 0) / 10);
-      return best < 475;
-    });
+    const { trainer, best } = await trainTeacher(env, { numEnvs: 8, totalTimesteps: 120_000, seed: 1 }, 10, 475);
     trainer.dispose();
     env.close();
     expect(best).toBeGreaterThanOrEqual(475);
