@@ -82,6 +82,8 @@ export class Agent {
   lastDone: DoneKind = false;
   /** Reward added with `addReward` since the last decision. */
   pendingReward = 0;
+  /** The reward collected in this run of the scene, in play (a SceneEnv keeps its own count). */
+  episodeReturn = 0;
 
   constructor(readonly name: string, readonly spec: AgentSpec) {
     if (DEV) checkSpec(`agent '${name}'`, spec);

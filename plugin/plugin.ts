@@ -44,7 +44,6 @@ export class DistillPlugin {
   private readonly drivers = new Map<string, Driver>();
   /** Agents whose actions come from a SceneEnv rather than a driver. */
   private readonly controlled = new Set<string>();
-  private readonly returns = new Map<string, number>();
   private restartQueued = false;
   private booted = false;
 
@@ -82,7 +81,6 @@ export class DistillPlugin {
     events.off(SHUTDOWN, this.shutdown, this);
     this.agents.clear();
     this.list.length = 0;
-    this.returns.clear();
   }
 
   /** Called by Phaser (through DESTROY) when the scene is destroyed. */
@@ -106,7 +104,6 @@ export class DistillPlugin {
     if (DEV && this.drivers.get(name) === 'human' && !agent.spec.human) throw noHuman(name);
     this.agents.set(name, agent);
     this.list.push(agent);
-    this.returns.set(name, 0);
     return agent;
   }
 
@@ -167,7 +164,7 @@ export class DistillPlugin {
 
   /** The reward an agent has collected in this episode (in play). */
   episodeReturn(name: string): number {
-    return this.returns.get(name) ?? 0;
+    return this.agents.get(name)?.episodeReturn ?? 0;
   }
 
   /** Hands an agent to a SceneEnv: from now on its actions come from `setAction`. */
@@ -233,9 +230,8 @@ export class DistillPlugin {
         agent.ready = true;
         continue;
       }
-      const total = (this.returns.get(agent.name) ?? 0) + agent.lastReward;
-      this.returns.set(agent.name, total);
-      if (done !== false) this.endPlayedEpisode(agent.name, done, total);
+      agent.episodeReturn += agent.lastReward;
+      if (done !== false) this.endPlayedEpisode(agent.name, done, agent.episodeReturn);
     }
   }
 
