@@ -9,7 +9,7 @@ import { flatSize, type Action } from './spaces.js';
  * observation; and one step's results, filled env by env with `record`.
  */
 export class AutoReset {
-  readonly obs: Float32Array;
+  private readonly obs: Float32Array;
   /** True once `reset` has run: a vector env may not step before. */
   started = false;
   private readonly seeds = new Rng(0);
