@@ -10,9 +10,8 @@
  */
 import { HeadlessGame } from 'phaser-distill/node';
 import { BalanceEnv } from '../games/balance/balance.js';
-import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from '../games/balance/scene.js';
-import { PONG_HEIGHT, PONG_WIDTH } from '../games/pong/constants.js';
-import { PongScene, PONG_AGENT } from '../games/pong/scene.js';
+import { BALANCE, BALANCE_AGENT } from '../games/balance/scene.js';
+import { PONG, PONG_AGENT } from '../games/pong/scene.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
 const CYCLE = [0, 1, 2, 2, 1, 0, 0, 2];
@@ -27,7 +26,7 @@ function rate(work: () => number): number {
 }
 
 async function pongBare(n: number): Promise<number> {
-  const host = await HeadlessGame.create({ scene: PongScene, instances: n, width: PONG_WIDTH, height: PONG_HEIGHT });
+  const host = await HeadlessGame.create({ game: PONG, instances: n });
   // Every scene follows the cycle, one action per decision, as the vector env's scenes do in (b).
   for (const s of host.scenes) {
     let k = 0;
@@ -42,7 +41,7 @@ async function pongBare(n: number): Promise<number> {
 }
 
 async function pongEnv(n: number): Promise<number> {
-  const host = await HeadlessGame.create({ scene: PongScene, instances: n, width: PONG_WIDTH, height: PONG_HEIGHT });
+  const host = await HeadlessGame.create({ game: PONG, instances: n });
   const env = host.vectorEnv(PONG_AGENT, true);
   const period = host.plugin(0).require(PONG_AGENT).decisionPeriod;
   const actions = CYCLE.map((a) => new Float32Array(n).fill(a));
@@ -67,7 +66,7 @@ async function balance(): Promise<{ bare: number; scene1: number; scene8: number
     }
     return 1000;
   });
-  const host = await HeadlessGame.create({ scene: BalanceScene, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, fps: BALANCE_FPS });
+  const host = await HeadlessGame.create({ game: BALANCE });
   const env = host.env(BALANCE_AGENT);
   env.reset(1);
   const scene1 = rate(() => {
@@ -78,7 +77,7 @@ async function balance(): Promise<{ bare: number; scene1: number; scene8: number
     return 200;
   });
   host.destroy();
-  const host8 = await HeadlessGame.create({ scene: BalanceScene, instances: 8, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, fps: BALANCE_FPS });
+  const host8 = await HeadlessGame.create({ game: BALANCE, instances: 8 });
   const vec = host8.vectorEnv(BALANCE_AGENT, true);
   vec.reset(1);
   // The same pushes as the plain simulation's, so episodes end (and scenes restart) as often.

@@ -29,17 +29,17 @@ export interface AgentSpec<A extends ActionSpec = ActionSpec> {
   action: A;
   /** The observation, read after physics at the end of each decision (and at an episode's start). */
   observe: () => ArrayLike<number>;
-  /** Applies the current action; called before physics on every frame of a decision (action repeat). */
+  /** Applies the current action; called before physics at every simulation step of a decision (action repeat). */
   act: (action: ActionOf<A>) => void;
   /** The reward earned since the previous decision; called once per decision. Default 0. */
   reward?: () => number;
-  /** Checked after every frame. Default: the episode never ends. */
+  /** Checked after every simulation step. Default: the episode never ends. */
   done?: () => DoneKind;
   /** Which choices are allowed now (discrete and multi-discrete only); read with each observation. */
   mask?: () => ActionMask;
-  /** Frames per decision: the action is repeated this many frames. Default 1. */
+  /** Simulation steps per decision (not display frames): the action is repeated this many steps. Default 1. */
   decisionPeriod?: number;
-  /** Maps the player's input to an action, for `this.ai.use(name, 'human')`; asked every frame. */
+  /** Maps the player's input to an action, for `this.ai.use(name, 'human')`; asked every simulation step. */
   human?: () => ActionOf<A>;
 }
 
@@ -70,13 +70,13 @@ export class Agent {
   /** The action applied each frame; for discrete spaces `discreteAction` is used instead. */
   private readonly vectorAction: Int32Array | Float32Array | null;
   private discreteAction = 0;
-  /** Frames of the current decision already simulated. */
-  framesInDecision = 0;
+  /** Steps of the current decision already simulated. */
+  stepsInDecision = 0;
   /** False until an action has been set; an agent with no action is not acted on. */
   hasAction = false;
   /** The observation must be read before the next decision (episode start, new driver). */
   stale = true;
-  /** A decision (or the episode) finished at the last POST_UPDATE and its results wait here. */
+  /** A decision (or the episode) finished at the last step and its results wait here. */
   ready = false;
   lastReward = 0;
   lastDone: DoneKind = false;
@@ -108,6 +108,12 @@ export class Agent {
     this.hasAction = true;
   }
 
+  /** The next step starts a decision, from a fresh observation (a new driver, say). */
+  newDecision(): void {
+    this.stepsInDecision = 0;
+    this.stale = true;
+  }
+
   /** Calls the spec's `act` with the current action. */
   applyAction(): void {
     (this.spec.act as (a: unknown) => void)(this.vectorAction ?? this.discreteAction);
@@ -118,6 +124,8 @@ export class Agent {
     const raw = this.spec.observe();
     const obs = this.observation;
     if (DEV) checkObservation(this, raw);
+    // Kept in production builds too: a short observation would reach the policy as NaN.
+    else if (raw.length !== obs.length) throw new AgentError(`agent '${this.name}': observe() returned ${raw.length} numbers, expected ${obs.length}`);
     for (let i = 0; i < obs.length; i++) obs[i] = raw[i]!;
     if (this.mask) {
       const m = this.spec.mask!();
@@ -210,7 +218,7 @@ function checkSpec(where: string, spec: AgentSpec): void {
     if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
   }
   const period = spec.decisionPeriod ?? 1;
-  if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (frames per decision), got ${String(spec.decisionPeriod)}`);
+  if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (simulation steps per decision), got ${String(spec.decisionPeriod)}`);
   if (spec.mask && a.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);
 }
 

@@ -6,8 +6,8 @@ export const START = 'start';
 export const SHUTDOWN = 'shutdown';
 export const DESTROY = 'destroy';
 export const BOOT = 'boot';
+export const CREATE = 'create';
 export const PRE_UPDATE = 'preupdate';
-export const POST_UPDATE = 'postupdate';
 
 /** Emitted when a played (not trained) agent's episode ends. */
 export const EPISODE_END = 'ai-episode-end';

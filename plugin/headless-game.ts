@@ -3,30 +3,31 @@
  * by hand with a constant dt and never by the wall clock. Many scenes in one game beat many games
  * (one scene manager, one game step for all), and the game's own loop is stopped once it is ready.
  *
- * Determinism: Arcade physics runs with a fixed step of exactly one physics step per frame; every
- * scene gets its own Phaser RandomDataGenerator, swapped in as `Phaser.Math.RND` whenever that
+ * Determinism: each frame is one simulation step of the plugin (Arcade physics included) unless
+ * `frameRate` says otherwise; every scene gets its own Phaser RandomDataGenerator, swapped in as `Phaser.Math.RND` whenever that
  * scene starts or steps and seeded with the episode seed; `Math.random` is guarded (see
  * random-guard.ts). So an env's episode depends on its seed and actions only, not on its
  * neighbours.
  */
-import Phaser from 'phaser';
+import type Phaser from 'phaser';
 import { Rng } from '../src/env/index.js';
-import { DistillPlugin, distillPluginEntry } from './plugin.js';
+import { AgentError } from './agent.js';
+import { phaserConfig, stepRateOf, type GameDef } from './game.js';
+import { DistillPlugin } from './plugin.js';
 import { guardMathRandom, useRandomSource, type MathRandomMode } from './random-guard.js';
 import { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 
 export interface HeadlessGameOptions {
-  /** The user's scene class; `instances` copies are made, each with its own key. */
-  scene: new () => Phaser.Scene;
+  /** The game: its scene class, size, step rate and physics (see defineGame). */
+  game: GameDef;
   /** Scenes in the game: one per environment. Default 1. */
   instances?: number;
-  /** The game size the scene expects. Default 800 x 600. */
-  width?: number;
-  height?: number;
-  /** Frames per second of game time: dt = 1000 / fps, and Arcade's fixed step. Default 60. */
-  fps?: number;
-  /** Extra physics settings, merged over the host's (Arcade, fixed step at `fps`). */
-  physics?: Phaser.Types.Core.PhysicsConfig;
+  /**
+   * Frames per second of game time: each frame advances dt = 1000 / frameRate ms. Default the
+   * game's step rate, one simulation step per frame, as training needs; another rate plays the
+   * game as a display of that rate would.
+   */
+  frameRate?: number;
   /** What Math.random does while the game steps. Default 'seeded'. */
   mathRandom?: MathRandomMode;
   /** Seeds the scenes' first episodes (before any env reset). Default 0. */
@@ -34,7 +35,15 @@ export interface HeadlessGameOptions {
 }
 
 type RandomDataGenerator = Phaser.Math.RandomDataGenerator;
-const PhaserMath = Phaser.Math as unknown as { RND: RandomDataGenerator };
+
+/**
+ * Phaser, loaded on the first boot rather than at import: Phaser reads browser globals as it
+ * loads, and a bundler may hoist a static import above the module that sets them up.
+ */
+async function loadPhaser(): Promise<typeof Phaser> {
+  await import('./headless-globals.js');
+  return ((await import('phaser')) as unknown as { default: typeof Phaser }).default;
+}
 
 export class HeadlessGame implements SceneRunner {
   readonly numScenes: number;
@@ -54,39 +63,41 @@ export class HeadlessGame implements SceneRunner {
 
   /** Boots the game and starts every scene; resolves once their `create` has run. */
   static async create(options: HeadlessGameOptions): Promise<HeadlessGame> {
-    const host = new HeadlessGame(options);
+    const host = new HeadlessGame(await loadPhaser(), options);
     await host.booted;
     return host;
   }
 
   readonly game: Phaser.Game;
+  /** Simulation steps per second, the game's. */
+  readonly stepRate: number;
   private readonly booted: Promise<void>;
 
-  private constructor(private readonly options: HeadlessGameOptions) {
+  private constructor(private readonly phaser: typeof Phaser, private readonly options: HeadlessGameOptions) {
     const n = options.instances ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new Error(`HeadlessGame: instances must be a positive integer, got ${String(options.instances)}`);
-    if (typeof options.scene !== 'function') throw new Error('HeadlessGame: options.scene must be a scene class (a subclass of Phaser.Scene)');
+    if (typeof options.game !== 'object' || options.game === null || typeof options.game.scene !== 'function') {
+      throw new Error('HeadlessGame: options.game must be a game description { scene, width?, height?, stepRate?, physics? } whose scene is a scene class');
+    }
     this.numScenes = n;
-    const fps = options.fps ?? 60;
-    this.dt = 1000 / fps;
+    this.stepRate = stepRateOf(options.game);
+    const frameRate = options.frameRate ?? this.stepRate;
+    if (!(Number.isFinite(frameRate) && frameRate > 0)) throw new Error(`HeadlessGame: frameRate must be a positive number, got ${String(options.frameRate)}`);
+    this.dt = 1000 / frameRate;
     this.mode = options.mathRandom ?? 'seeded';
     this.hostRng = new Rng((options.seed ?? 0) ^ 0x5eed);
-    const arcade = { fixedStep: true, fps, ...(options.physics?.arcade ?? {}) };
-    this.game = new Phaser.Game({
-      type: Phaser.HEADLESS,
-      width: options.width ?? 800,
-      height: options.height ?? 600,
+    const config = phaserConfig(options.game, {
+      type: phaser.HEADLESS,
       banner: false,
       audio: { noAudio: true },
       // Fixed seed: the default is drawn from Date.now() and Math.random().
       seed: ['phaser-distill'],
-      fps: { target: fps },
-      physics: { default: 'arcade', ...options.physics, arcade },
-      plugins: { scene: [distillPluginEntry] },
-      scene: [],
+      fps: { target: frameRate },
     });
+    // The host adds one copy of the scene per environment itself.
+    this.game = new phaser.Game({ ...config, scene: [] });
     this.booted = new Promise<void>((resolve, reject) => {
-      this.game.events.once(Phaser.Core.Events.READY, () => {
+      this.game.events.once(phaser.Core.Events.READY, () => {
         // The loop has started a timer for its first tick; stop it before it ever runs.
         queueMicrotask(() => {
           try {
@@ -105,22 +116,24 @@ export class HeadlessGame implements SceneRunner {
     if (this.mode !== 'allow') this.unguard = guardMathRandom();
     this.syncLoop();
     const seeds = new Rng(this.options.seed ?? 0);
+    const Scene = this.options.game.scene;
+    const phaser = this.phaser;
     for (let i = 0; i < this.numScenes; i++) {
-      const scene = new this.options.scene();
+      const scene = new Scene();
       // Scene classes often fix their key in super(); each copy needs its own.
-      const key = `${scene.sys.settings.key || this.options.scene.name || 'scene'}#${i}`;
+      const key = `${scene.sys.settings.key || Scene.name || 'scene'}#${i}`;
       scene.sys.settings.key = key;
       this.game.scene.add(key, scene, false);
       const plugin = DistillPlugin.of(scene);
       if (!plugin) throw new Error('HeadlessGame: the scene has no DistillPlugin; was the scene class built for another Phaser?');
       this.scenes.push(scene);
       this.plugins.push(plugin);
-      this.rnds.push(new Phaser.Math.RandomDataGenerator(['0']));
+      this.rnds.push(new phaser.Math.RandomDataGenerator(['0']));
       this.mathRngs.push(new Rng(0));
       // Registered after the plugin's START listener, so the episode seed is known here; and
       // before any PRE_UPDATE listener of the scene's own code.
-      scene.sys.events.on(Phaser.Scenes.Events.START, () => this.beginEpisode(i));
-      scene.sys.events.on(Phaser.Scenes.Events.PRE_UPDATE, () => this.enter(i));
+      scene.sys.events.on(phaser.Scenes.Events.START, () => this.beginEpisode(i));
+      scene.sys.events.on(phaser.Scenes.Events.PRE_UPDATE, () => this.enter(i));
       plugin.nextSeed = seeds.uint32();
       this.game.scene.start(key);
     }
@@ -135,7 +148,7 @@ export class HeadlessGame implements SceneRunner {
   }
 
   private enter(i: number): void {
-    PhaserMath.RND = this.rnds[i]!;
+    (this.phaser.Math as unknown as { RND: RandomDataGenerator }).RND = this.rnds[i]!;
     useRandomSource(this.mathRngs[i]!, this.mode);
   }
 
@@ -181,14 +194,30 @@ export class HeadlessGame implements SceneRunner {
     loop.frame = this.frames;
   }
 
-  /** Agent `name` of scene `index` as an Env. */
-  env(name: string, index = 0): SceneEnv {
-    return new SceneEnv(this, name, index);
+  /** Agent `name` (default: the game's agent) of scene `index` as an Env. */
+  env(name?: string, index = 0): SceneEnv {
+    this.assertOneStepPerFrame();
+    return new SceneEnv(this, this.agentName(name), index);
   }
 
-  /** Agent `name` of every scene as one vector env; closing it destroys the game if `owned`. */
-  vectorEnv(name: string, owned = false): SceneVectorEnv {
-    return new SceneVectorEnv(this, name, owned ? () => this.destroy() : undefined);
+  /** Agent `name` (default: the game's agent) of every scene as one vector env; closing it destroys the game if `owned`. */
+  vectorEnv(name?: string, owned = false): SceneVectorEnv {
+    this.assertOneStepPerFrame();
+    return new SceneVectorEnv(this, this.agentName(name), owned ? () => this.destroy() : undefined);
+  }
+
+  /** `name`, or the game's agent, or the one agent the scene declares. */
+  private agentName(name: string | undefined): string {
+    const chosen = name ?? this.options.game.agent;
+    if (chosen !== undefined) return chosen;
+    const declared = this.plugin(0).names();
+    if (declared.length === 1) return declared[0]!;
+    throw new AgentError(`HeadlessGame: which agent? The scene declares ${declared.length ? declared.map((d) => `'${d}'`).join(', ') : 'none'}; name it in the game description (agent: '...') or when making the env`);
+  }
+
+  /** An env's decision is a whole number of frames: one step each. */
+  private assertOneStepPerFrame(): void {
+    if (Math.abs(this.dt * this.stepRate - 1000) > 1e-9) throw new Error(`HeadlessGame: an env needs one simulation step per frame; this host runs ${(1000 / this.dt).toFixed(2)} frames a second for ${this.stepRate} steps (leave frameRate unset)`);
   }
 
   /** Tears the game down (scenes, plugins, textures, the loop) and gives Math.random back. */
@@ -209,14 +238,22 @@ export class HeadlessGame implements SceneRunner {
   }
 }
 
-export interface SceneVectorEnvOptions extends HeadlessGameOptions {
-  /** The agent to train. */
-  agent: string;
+export interface SceneVectorEnvOptions {
+  /** Scenes in the game, one per environment (an env module passes its `numEnvs`). */
+  instances: number;
+  /** The agent to train. Default: the game's `agent`, or the scene's only agent. */
+  agent?: string;
+  /** What Math.random does while the game steps. Default 'seeded'. */
+  mathRandom?: MathRandomMode;
 }
 
-/** Boots a headless game of `instances` scenes and returns agent `agent` of all as a vector env; `close()` destroys the game. */
-export async function createSceneVectorEnv(options: SceneVectorEnvOptions): Promise<SceneVectorEnv> {
-  const host = await HeadlessGame.create(options);
+/**
+ * Boots a headless game of `instances` copies of the game's scene and returns its agent in all of
+ * them as one vector env; `close()` destroys the game. An env module for the command line is
+ * `export const makeVectorEnv = ({ numEnvs }) => createSceneVectorEnv(game, { instances: numEnvs })`.
+ */
+export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEnvOptions): Promise<SceneVectorEnv> {
+  const host = await HeadlessGame.create({ game, instances: options.instances, mathRandom: options.mathRandom });
   try {
     return host.vectorEnv(options.agent, true);
   } catch (e) {

@@ -4,7 +4,8 @@
  * imports TensorFlow.js, and Phaser only as types.
  */
 export * from '../src/env/index.js';
-export { DistillPlugin, distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from './plugin.js';
+export { DistillPlugin, DEFAULT_STEP_RATE, distillPlugin, distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from './plugin.js';
+export { defineGame, phaserConfig, type GameDef } from './game.js';
 export { Agent, AgentError, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSpec, type Policy } from './agent.js';
 export { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 export { Difficulty, type LadderPolicies } from './difficulty.js';

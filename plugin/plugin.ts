@@ -1,7 +1,11 @@
 /**
- * DistillPlugin: the scene plugin behind `this.ai`. It keeps a scene's agents and, each frame,
- * applies their actions at PRE_UPDATE (before physics) and reads done, observations and rewards at
- * POST_UPDATE (after physics and `scene.update`), the order Phaser gives a frame.
+ * DistillPlugin: the scene plugin behind `this.ai`. It keeps a scene's agents and runs the scene's
+ * simulation in fixed steps (`stepRate` a second, 60 by default), whatever the display's frame
+ * rate: at each frame's PRE_UPDATE it runs as many whole steps as the frame's time holds, and each
+ * step applies the agents' actions, advances Arcade physics one step, calls the scene's
+ * `fixedUpdate(time, delta)`, then reads done, observations and rewards. A decision lasts
+ * `decisionPeriod` steps, so a policy plays the same game on a 30 Hz and a 144 Hz display, and in
+ * the headless host, which steps once per frame.
  *
  * Lifecycle as ArcadePhysics does it: listen to START, drop every per-run listener and agent on
  * SHUTDOWN (agents close over the run's game objects, and `create` declares them again), and let
@@ -15,11 +19,27 @@ import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { DEV } from '../src/env/dev.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
-import { BOOT, DESTROY, EPISODE_END, POST_UPDATE, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
+import { BOOT, CREATE, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
 
 export { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
 const instances = new WeakMap<object, DistillPlugin>();
+
+/** Simulation steps per second unless the plugin entry says otherwise. */
+export const DEFAULT_STEP_RATE = 60;
+/**
+ * A frame runs at most this many steps; time beyond is dropped, as after a tab was hidden. Under
+ * 60 / 8 = 7.5 frames a second a game would otherwise fall ever further behind.
+ */
+const MAX_STEPS_PER_FRAME = 8;
+/** Frame deltas are floats: a step is due when this close to whole. */
+const STEP_EPSILON = 1e-6;
+
+/** The part of Arcade physics the plugin steps (Phaser.Physics.Arcade.ArcadePhysics). */
+interface ArcadeStepper {
+  disableUpdate(): void;
+  world: { singleStep(): void; setFPS(fps: number): unknown };
+}
 
 export class DistillPlugin {
   /** The plugin instance of a scene, whatever mapping the game gave it. */
@@ -37,6 +57,15 @@ export class DistillPlugin {
   nextSeed: number | null = null;
   /** In play, restart the scene when an agent's episode ends (never while a SceneEnv drives one). */
   restartOnDone = true;
+  /** Simulation steps per second; set by the plugin entry (`distillPlugin({ stepRate })`). */
+  readonly stepRate: number;
+  /** One step's length in ms: 1000 / stepRate. */
+  readonly stepMs: number;
+  /** Simulation steps since the scene started. */
+  steps = 0;
+  /** Frame time not yet spent on a step. */
+  private elapsed = 0;
+  private arcade: ArcadeStepper | null = null;
 
   private readonly agents = new Map<string, Agent>();
   /** The agents in declaration order, for the per-frame loops. */
@@ -47,8 +76,10 @@ export class DistillPlugin {
   private restartQueued = false;
   private booted = false;
 
-  constructor(scene: Phaser.Scene, _pluginManager?: unknown, _pluginKey?: string) {
+  constructor(scene: Phaser.Scene, _pluginManager?: unknown, _pluginKey?: string, stepRate = DEFAULT_STEP_RATE) {
     this.scene = scene;
+    this.stepRate = stepRate;
+    this.stepMs = 1000 / stepRate;
     this.systems = scene.sys;
     instances.set(scene, this);
     this.systems.events.once(BOOT, this.boot, this);
@@ -64,9 +95,11 @@ export class DistillPlugin {
 
   private start(): void {
     const events = this.systems.events;
-    events.on(PRE_UPDATE, this.preUpdate, this);
-    events.on(POST_UPDATE, this.postUpdate, this);
+    events.on(PRE_UPDATE, this.frame, this);
+    events.once(CREATE, this.takeOverPhysics, this);
     events.once(SHUTDOWN, this.shutdown, this);
+    this.steps = 0;
+    this.elapsed = 0;
     // Outside a host, an unseeded episode is fine: play need not replay.
     this.episodeSeed = this.nextSeed ?? Math.floor(Math.random() * 4294967296);
     this.nextSeed = null;
@@ -74,10 +107,23 @@ export class DistillPlugin {
     this.restartQueued = false;
   }
 
+  /**
+   * Arcade physics steps with the display's frames by itself; from the scene's first frame on the
+   * plugin steps it instead, once per simulation step (after START, when Arcade has hooked itself).
+   */
+  private takeOverPhysics(): void {
+    const arcade = (this.systems as unknown as { arcadePhysics?: ArcadeStepper }).arcadePhysics ?? null;
+    if (arcade) {
+      arcade.disableUpdate();
+      arcade.world.setFPS(this.stepRate);
+    }
+    this.arcade = arcade;
+  }
+
   private shutdown(): void {
     const events = this.systems.events;
-    events.off(PRE_UPDATE, this.preUpdate, this);
-    events.off(POST_UPDATE, this.postUpdate, this);
+    events.off(PRE_UPDATE, this.frame, this);
+    events.off(CREATE, this.takeOverPhysics, this);
     events.off(SHUTDOWN, this.shutdown, this);
     this.agents.clear();
     this.list.length = 0;
@@ -121,11 +167,9 @@ export class DistillPlugin {
       if (driver === 'human' && agent && !agent.spec.human) throw noHuman(name);
     }
     this.drivers.set(name, driver);
-    if (agent) {
-      // The new driver decides on the very next frame, from a fresh observation.
-      agent.framesInDecision = 0;
-      agent.stale = true;
-    }
+    // The new driver decides at the very next step, from a fresh observation; while a SceneEnv
+    // trains the agent, the choice waits for the trainer to let go.
+    if (agent && !this.controlled.has(name)) agent.newDecision();
   }
 
   /** Stops driving an agent: its `act` is no longer called. */
@@ -167,14 +211,17 @@ export class DistillPlugin {
     return this.agents.get(name)?.episodeReturn ?? 0;
   }
 
-  /** Hands an agent to a SceneEnv: from now on its actions come from `setAction`. */
+  /**
+   * Hands an agent to a SceneEnv: from now on its actions come from `setAction`. A driver chosen
+   * with `use` (the scene's own choice for play, say) stays chosen and drives again on release.
+   */
   control(name: string): void {
     this.controlled.add(name);
-    this.drivers.delete(name);
   }
 
   releaseControl(name: string): void {
     this.controlled.delete(name);
+    this.agents.get(name)?.newDecision();
   }
 
   isControlled(name: string): boolean {
@@ -185,54 +232,71 @@ export class DistillPlugin {
     return this.systems.settings.key;
   }
 
-  private preUpdate(): void {
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) {
-      const agent = list[i]!;
-      if (this.controlled.has(agent.name)) {
-        if (agent.hasAction) agent.applyAction();
-        continue;
+  /** A frame: the whole steps its time holds (a 144 Hz frame often none, a 30 Hz frame two). */
+  private frame(_time: number, delta: number): void {
+    this.elapsed += delta;
+    for (let n = 0; this.elapsed >= this.stepMs - STEP_EPSILON; n++) {
+      if (n === MAX_STEPS_PER_FRAME || this.restartQueued) {
+        this.elapsed = 0;
+        return;
       }
-      const driver = this.drivers.get(agent.name);
-      // A policy's episode that ended waits for the scene's restart: no decisions on its last frame.
-      if (driver === undefined || (driver !== 'human' && agent.lastDone !== false)) continue;
-      if (driver === 'human') {
-        agent.setAction(agent.spec.human!() as Action, 'human()');
-      } else if (agent.framesInDecision === 0) {
-        if (agent.stale) agent.readObservation();
-        const mask = agent.mask ?? undefined;
-        const action = typeof driver === 'function' ? driver(agent.observation, mask) : driver.act(agent.observation, mask);
-        agent.setAction(action, typeof driver === 'function' ? 'its driver function' : 'its policy');
-      }
-      agent.applyAction();
+      this.elapsed -= this.stepMs;
+      this.step();
     }
   }
 
-  private postUpdate(): void {
+  /** One simulation step: act, physics, the scene's fixedUpdate, then what the step ended with. */
+  step(): void {
+    this.steps += 1;
     const list = this.list;
-    for (let i = 0; i < list.length; i++) {
-      const agent = list[i]!;
-      const controlled = this.controlled.has(agent.name);
-      if (controlled) {
-        // A finished decision waits, unchanged, for its SceneEnv to collect it.
-        if (agent.ready || !agent.hasAction) continue;
-      } else if (!this.drivers.has(agent.name) || agent.lastDone) {
-        continue;
-      }
-      agent.framesInDecision += 1;
-      const done = agent.readDone();
-      if (done === false && agent.framesInDecision < agent.decisionPeriod) continue;
-      agent.readObservation();
-      agent.lastReward = agent.readReward();
-      agent.lastDone = done;
-      agent.framesInDecision = 0;
-      if (controlled) {
-        agent.ready = true;
-        continue;
-      }
-      agent.episodeReturn += agent.lastReward;
-      if (done !== false) this.endPlayedEpisode(agent.name, done, agent.episodeReturn);
+    for (let i = 0; i < list.length; i++) this.act(list[i]!);
+    this.arcade?.world.singleStep();
+    this.scene?.fixedUpdate?.(this.steps * this.stepMs, this.stepMs);
+    for (let i = 0; i < list.length; i++) this.read(list[i]!);
+  }
+
+  /** Before physics: a decision where one is due, then the current action. */
+  private act(agent: Agent): void {
+    if (this.controlled.has(agent.name)) {
+      if (agent.hasAction) agent.applyAction();
+      return;
     }
+    const driver = this.drivers.get(agent.name);
+    // A policy's episode that ended waits for the scene's restart: no decisions on its last step.
+    if (driver === undefined || (driver !== 'human' && agent.lastDone !== false)) return;
+    if (driver === 'human') {
+      agent.setAction(agent.spec.human!() as Action, 'human()');
+    } else if (agent.stepsInDecision === 0) {
+      if (agent.stale) agent.readObservation();
+      const mask = agent.mask ?? undefined;
+      const action = typeof driver === 'function' ? driver(agent.observation, mask) : driver.act(agent.observation, mask);
+      agent.setAction(action, typeof driver === 'function' ? 'its driver function' : 'its policy');
+    }
+    agent.applyAction();
+  }
+
+  /** After the step: done, and at a decision's end the observation and reward. */
+  private read(agent: Agent): void {
+    const controlled = this.controlled.has(agent.name);
+    if (controlled) {
+      // A finished decision waits, unchanged, for its SceneEnv to collect it.
+      if (agent.ready || !agent.hasAction) return;
+    } else if (!this.drivers.has(agent.name) || agent.lastDone) {
+      return;
+    }
+    agent.stepsInDecision += 1;
+    const done = agent.readDone();
+    if (done === false && agent.stepsInDecision < agent.decisionPeriod) return;
+    agent.readObservation();
+    agent.lastReward = agent.readReward();
+    agent.lastDone = done;
+    agent.stepsInDecision = 0;
+    if (controlled) {
+      agent.ready = true;
+      return;
+    }
+    agent.episodeReturn += agent.lastReward;
+    if (done !== false) this.endPlayedEpisode(agent.name, done, agent.episodeReturn);
   }
 
   private endPlayedEpisode(name: string, done: Exclude<DoneKind, false>, total: number): void {
@@ -255,12 +319,32 @@ function describeDriver(d: unknown): string {
   return `${typeof d} ${JSON.stringify(d)}`;
 }
 
-/** The game-config entry that installs the plugin the Phaser way, as `this.ai`. */
-export const distillPluginEntry = { key: 'DistillPlugin', plugin: DistillPlugin, mapping: 'ai' };
+/** A game-config entry (`plugins: { scene: [entry] }`) that installs the plugin as `this.ai`, at `stepRate` steps a second. */
+export function distillPlugin(options: { stepRate?: number } = {}): { key: string; plugin: typeof DistillPlugin; mapping: 'ai' } {
+  const stepRate = options.stepRate ?? DEFAULT_STEP_RATE;
+  if (!(Number.isFinite(stepRate) && stepRate > 0)) throw new AgentError(`distillPlugin: stepRate must be a positive number of simulation steps a second, got ${String(options.stepRate)}`);
+  if (stepRate === DEFAULT_STEP_RATE) return { key: 'DistillPlugin', plugin: DistillPlugin, mapping: 'ai' };
+  // Phaser constructs scene plugins itself, with (scene, manager, key): the rate rides on a subclass.
+  const plugin = class extends DistillPlugin {
+    constructor(scene: Phaser.Scene, manager?: unknown, key?: string) {
+      super(scene, manager, key, stepRate);
+    }
+  };
+  return { key: 'DistillPlugin', plugin, mapping: 'ai' };
+}
+
+/** The game-config entry that installs the plugin the Phaser way, as `this.ai`, at 60 steps a second. */
+export const distillPluginEntry = distillPlugin();
 
 declare module 'phaser' {
   interface Scene {
     /** The scene's agents (phaser-distill). Present when DistillPlugin is installed as a scene plugin. */
     ai: DistillPlugin;
+    /**
+     * The scene's game logic at the simulation rate, called by phaser-distill once per step
+     * (after physics, before the agents' observations are read). `time` is the simulation time
+     * since the scene started, `delta` one step, both in ms. Keep `update` for drawing.
+     */
+    fixedUpdate?(time: number, delta: number): void;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The walls of DESIGN.md, checked on the import graph (static imports, followed transitively):
  * src/env and src/policy reach neither TensorFlow.js nor Phaser; nothing in src/ reaches Phaser;
- * plugin/ never reaches TensorFlow.js; and no runtime import cycle exists in src/ or plugin/.
+ * plugin/ never reaches TensorFlow.js (on-demand imports count); and no static import cycle exists
+ * in src/ or plugin/.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -16,12 +17,18 @@ function sources(dir: string): string[] {
   );
 }
 
-/** Runtime imports of a file: `import type` and `export type` are erased and do not count. */
+/** Static runtime imports of a file: `import type` and `export type` are erased and do not count. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
   return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)]
     .filter((m) => !m[2])
     .map((m) => m[3]!);
+}
+
+/** Modules a file loads on demand with `import('...')`: they count for what a layer reaches. */
+function dynamicImportsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/\bimport\(\s*(?:\/\*.*?\*\/\s*)?['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 }
 
 /** A local import as a repo path (`./x.js` -> `dir/x.ts`), or the package name as written. */
@@ -34,8 +41,9 @@ function target(file: string, spec: string): string {
 
 const files = [...sources('src'), ...sources('plugin')];
 const graph = new Map(files.map((f) => [f, importsOf(f).map((s) => target(f, s))]));
+const loads = new Map(files.map((f) => [f, [...graph.get(f)!, ...dynamicImportsOf(f).map((s) => target(f, s))]]));
 
-/** Every module (local file or package) reachable from the files under `dir`. */
+/** Every module (local file or package) reachable from the files under `dir`, loaded at once or on demand. */
 function reachable(dir: string): Set<string> {
   const seen = new Set<string>();
   const stack = files.filter((f) => f.startsWith(dir + '/'));
@@ -43,7 +51,7 @@ function reachable(dir: string): Set<string> {
     const f = stack.pop()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    for (const t of graph.get(f) ?? []) if (!seen.has(t)) stack.push(t);
+    for (const t of loads.get(f) ?? []) if (!seen.has(t)) stack.push(t);
   }
   return seen;
 }

@@ -5,12 +5,12 @@
  * exposes `window.balance` for tests.
  */
 import Phaser from 'phaser';
-import { distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
+import { EPISODE_END, phaserConfig, type EpisodeEndEvent } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
 import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
-import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from './scene.js';
+import { BALANCE, BALANCE_AGENT, BalanceScene } from './scene.js';
 
 const balance: GameDef = {
   id: 'balance',
@@ -19,18 +19,7 @@ const balance: GameDef = {
   sceneKey: 'balance',
   actions: ['push left', 'push right'],
   features: ['cart x', 'cart velocity', 'pole angle', 'pole angular velocity'],
-  create: (parent) =>
-    new Phaser.Game({
-      type: Phaser.AUTO,
-      width: BALANCE_WIDTH,
-      height: BALANCE_HEIGHT,
-      parent,
-      backgroundColor: '#10141c',
-      // The simulation's step is 0.02 s: 50 frames a second is real time.
-      fps: { limit: BALANCE_FPS },
-      plugins: { scene: [distillPluginEntry] },
-      scene: [BalanceScene],
-    }),
+  create: (parent) => new Phaser.Game(phaserConfig(BALANCE, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })),
 };
 
 const { params, $, status, hooks, run } = startPage('balance');
@@ -55,8 +44,7 @@ function measure(play: PlaySetup, frames: number, seed: number): BalanceMeasure 
   scene.sys.events.on(EPISODE_END, onEnd);
   let angle = 0;
   try {
-    // The scene ignores dt (one fixed 0.02 s simulation step per frame), so the 60 fps step is fine.
-    fastForward(play.game, frames, () => (angle += Math.abs(scene.state[2])));
+    fastForward(scene, frames, () => (angle += Math.abs(scene.state[2])));
   } finally {
     scene.sys.events.off(EPISODE_END, onEnd);
   }

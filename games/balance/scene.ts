@@ -1,17 +1,17 @@
 /**
- * Balance as a Phaser scene: the cart-pole of balance.ts, stepped once per frame by `balanceStep`
- * and drawn with two rectangles. The agent `cart` sees exactly what BalanceEnv returns, so the
+ * Balance as a Phaser scene: the cart-pole of balance.ts, stepped by `balanceStep` once per
+ * simulation step (50 a second: the simulation's 0.02 s, real time) and drawn with two rectangles. The agent `cart` sees exactly what BalanceEnv returns, so the
  * scene-wrapped env and the bare simulation give the same numbers for the same seed and actions.
  */
 import Phaser from 'phaser';
-import type { AgentSpec } from 'phaser-distill';
+import { defineGame, type AgentSpec } from 'phaser-distill';
 import { X_LIMIT, balanceDone, balanceStart, balanceStep, BalanceEnv, type BalanceState } from './balance.js';
 
 export const BALANCE_AGENT = 'cart';
 export const BALANCE_WIDTH = 600;
 export const BALANCE_HEIGHT = 300;
-/** The simulation's time step is 0.02 s: the game runs at 50 frames a second. */
-export const BALANCE_FPS = 50;
+/** The simulation's time step is 0.02 s: 50 steps a second is real time. */
+export const BALANCE_STEP_RATE = 50;
 
 const SCALE = BALANCE_WIDTH / (2 * X_LIMIT * 1.1);
 const POLE_PIXELS = 2 * 0.5 * SCALE;
@@ -44,9 +44,12 @@ export class BalanceScene extends Phaser.Scene {
     this.draw();
   }
 
-  override update(): void {
+  override fixedUpdate(): void {
     this.state = balanceStep(this.state, this.push);
     this.steps += 1;
+  }
+
+  override update(): void {
     this.draw();
   }
 
@@ -79,3 +82,6 @@ export function balanceAgent(scene: BalanceScene): AgentSpec<{ type: 'discrete';
     decisionPeriod: 1,
   };
 }
+
+/** The game, as the page and the headless env both make it. */
+export const BALANCE = defineGame({ scene: BalanceScene, agent: BALANCE_AGENT, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, stepRate: BALANCE_STEP_RATE });

@@ -7,8 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { HeadlessGame } from 'phaser-distill/node';
 import { loadStudentPolicy, type Policy } from 'phaser-distill';
 import { initBackend, loadTeacher } from 'phaser-distill/train';
-import { PONG_HEIGHT, PONG_WIDTH, OBS_SIZE } from './constants.js';
-import { PongScene, PONG_AGENT } from './scene.js';
+import { OBS_SIZE } from './constants.js';
+import { PONG, PONG_AGENT, type PongScene } from './scene.js';
 import { TeacherDriver } from '../shared/teacher-driver.js';
 import { followBall } from './policies.js';
 
@@ -40,7 +40,7 @@ export async function evaluatePong(policy: Policy | BatchPolicy | ((obs: Float32
     const act = typeof policy === 'function' ? policy : (o: Float32Array) => policy.act(o) as number;
     for (let i = 0; i < n; i++) actions[i] = act(obs.subarray(i * OBS_SIZE, (i + 1) * OBS_SIZE));
   };
-  const host = await HeadlessGame.create({ scene: PongScene, instances: n, width: PONG_WIDTH, height: PONG_HEIGHT });
+  const host = await HeadlessGame.create({ game: PONG, instances: n });
   const env = host.vectorEnv(PONG_AGENT, true);
   try {
     let obs = env.reset(options.seed ?? 20_240_601);

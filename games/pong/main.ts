@@ -5,14 +5,13 @@
  * why the AI acts. The page exposes `window.pong` for tests.
  */
 import Phaser from 'phaser';
-import { distillPluginEntry } from 'phaser-distill';
+import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
 import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
-import { PONG_HEIGHT, PONG_WIDTH } from './constants.js';
 import { ScriptedOpponent } from './opponent.js';
-import { PongScene, PONG_AGENT, PONG_OPPONENT } from './scene.js';
+import { PONG, PongScene, PONG_AGENT, PONG_OPPONENT } from './scene.js';
 
 const pong: GameDef = {
   id: 'pong',
@@ -21,17 +20,7 @@ const pong: GameDef = {
   sceneKey: 'pong',
   actions: ['up', 'stay', 'down'],
   features: ['ball x', 'ball y', 'ball vx', 'ball vy', 'own paddle y', 'other paddle y', 'ball - paddle y'],
-  create: (parent) =>
-    new Phaser.Game({
-      type: Phaser.AUTO,
-      width: PONG_WIDTH,
-      height: PONG_HEIGHT,
-      parent,
-      backgroundColor: '#10141c',
-      physics: { default: 'arcade', arcade: { fixedStep: true, fps: 60 } },
-      plugins: { scene: [distillPluginEntry] },
-      scene: [PongScene],
-    }),
+  create: (parent) => new Phaser.Game(phaserConfig(PONG, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })),
 };
 
 const { params, $, status, hooks, run } = startPage('pong');
@@ -52,7 +41,7 @@ function measure(play: PlaySetup, frames: number, seed: number): PongMeasure {
   let gap = 0;
   let approaching = 0;
   let prev = { left: 0, right: 0 };
-  fastForward(play.game, frames, () => {
+  fastForward(scene, frames, () => {
     const { left, right } = scene.score;
     // A new match starts at 0 : 0.
     if (left < prev.left || right < prev.right) prev = { left: 0, right: 0 };

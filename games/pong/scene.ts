@@ -1,11 +1,12 @@
 /**
  * Pong on Arcade physics. Two agents share the scene: `paddle` (left, the one that learns) and
  * `opponent` (right, scripted by default). A point is +1 / -1 to the paddle; an episode is a match
- * to POINTS_TO_WIN, or MATCH_FRAMES frames (truncated). Randomness (serves, the opponent's aim)
- * comes from `this.ai.rng`, seeded per episode.
+ * to POINTS_TO_WIN, or MATCH_FRAMES simulation steps (truncated). Randomness (serves, the
+ * opponent's aim) comes from `this.ai.rng`, seeded per episode. The game logic runs in
+ * `fixedUpdate`, at 60 steps a second whatever the display's rate.
  */
 import Phaser from 'phaser';
-import type { AgentSpec, DoneKind } from 'phaser-distill';
+import { defineGame, type AgentSpec, type DoneKind } from 'phaser-distill';
 import {
   BALL_SIZE, DOWN, MATCH_FRAMES, MAX_BALL_SPEED, MAX_BOUNCE_ANGLE, OBS_SIZE, PADDLE_HEIGHT, PADDLE_MARGIN, PADDLE_SPEED,
   PADDLE_WIDTH, POINTS_TO_WIN, PONG_HEIGHT, PONG_WIDTH, SERVE_DELAY, SERVE_SPEED, SPEEDUP, STAY, UP,
@@ -57,7 +58,7 @@ export class PongScene extends Phaser.Scene {
     if (current === undefined || current instanceof ScriptedOpponent) this.ai.use(PONG_OPPONENT, new ScriptedOpponent(this.ai.rng));
   }
 
-  override update(): void {
+  override fixedUpdate(): void {
     this.frames += 1;
     if (this.serveIn > 0 && --this.serveIn === 0) this.launch();
     const x = this.ball.x;
@@ -139,7 +140,7 @@ export class PongScene extends Phaser.Scene {
   }
 }
 
-/** A paddle as an agent: 7 numbers in [-1, 1], up / stay / down, a decision every 4 frames. */
+/** A paddle as an agent: 7 numbers in [-1, 1], up / stay / down, a decision every 4 steps. */
 export function pongAgent(scene: PongScene, side: Side): AgentSpec<{ type: 'discrete'; n: 3 }> {
   const obs = new Float32Array(OBS_SIZE);
   const learner = side === 'left';
@@ -150,7 +151,7 @@ export function pongAgent(scene: PongScene, side: Side): AgentSpec<{ type: 'disc
     act: (a) => scene.move(side, a),
     done: () => scene.done(),
     human: () => scene.humanAction(),
-    // The scripted opponent reacts every frame; its reaction delay is its own.
+    // The scripted opponent reacts every step; its reaction delay is its own.
     decisionPeriod: learner ? 4 : 1,
   };
 }
@@ -163,3 +164,6 @@ function unitY(y: number): number {
 function clamp(v: number): number {
   return v < -1 ? -1 : v > 1 ? 1 : v;
 }
+
+/** The game, as the page and the headless env both make it. */
+export const PONG = defineGame({ scene: PongScene, agent: PONG_AGENT, width: PONG_WIDTH, height: PONG_HEIGHT, physics: { default: 'arcade' } });

@@ -38,19 +38,20 @@ export function seedMatches(scene: Phaser.Scene, agent: string, seed: number): v
 }
 
 /**
- * Runs `frames` game frames at once, without rendering, with a constant 60 fps time step, then
- * resumes the page's own loop. `onFrame` runs after each. Measurements this way take game time,
+ * Runs `steps` simulation steps of `scene`'s game at once, one frame each, without rendering, then
+ * resumes the page's own loop. `onStep` runs after each. Measurements this way take game time,
  * not wall time, so they do not depend on how busy the machine is.
  */
-export function fastForward(game: Phaser.Game, frames: number, onFrame: () => void): void {
-  const dt = 1000 / 60;
+export function fastForward(scene: Phaser.Scene, steps: number, onStep: () => void): void {
+  const game = scene.game;
+  const dt = scene.ai.stepMs;
   game.loop.sleep();
   try {
     let t = game.loop.time;
-    for (let k = 0; k < frames; k++) {
+    for (let k = 0; k < steps; k++) {
       t += dt;
       game.headlessStep(t, dt);
-      onFrame();
+      onStep();
     }
   } finally {
     game.loop.wake();

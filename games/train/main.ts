@@ -5,7 +5,7 @@
  * to IndexedDB and downloads the student file.
  */
 import Phaser from 'phaser';
-import { EPISODE_END, SyncVectorEnv, distillPluginEntry, loadStudentPolicy, type EpisodeEndEvent, type PolicyFile } from 'phaser-distill';
+import { EPISODE_END, SyncVectorEnv, loadStudentPolicy, phaserConfig, type EpisodeEndEvent, type PolicyFile } from 'phaser-distill';
 import {
   PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, initBackend, serializeCheckpoint, teacherFromTrainer,
   type BackendName, type TrainingEpisode,
@@ -14,7 +14,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BalanceEnv } from '../balance/balance.js';
-import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from '../balance/scene.js';
+import { BALANCE, BALANCE_AGENT, type BalanceScene } from '../balance/scene.js';
 import { drawCurve } from './curve-plot.js';
 import { saveFiles } from './idb.js';
 
@@ -138,10 +138,7 @@ playButton.onclick = () => {
   const policy = loadStudentPolicy(student, { source: 'the distilled student' });
   game?.destroy(true);
   state.played = [];
-  game = new Phaser.Game({
-    type: Phaser.AUTO, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, parent: 'game', backgroundColor: '#10141c',
-    fps: { limit: BALANCE_FPS }, plugins: { scene: [distillPluginEntry] }, scene: [BalanceScene],
-  });
+  game = new Phaser.Game(phaserConfig(BALANCE, { type: Phaser.AUTO, parent: 'game', backgroundColor: '#10141c' }));
   game.events.once(Phaser.Core.Events.READY, () => {
     const scene = game!.scene.getScene('balance') as BalanceScene;
     scene.ai.use(BALANCE_AGENT, policy);

@@ -2,12 +2,12 @@ import { HeadlessGame, Rng, checkEnv, createSceneVectorEnv } from 'phaser-distil
 import { initBackend } from 'phaser-distill/train';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BalanceEnv } from '../../games/balance/balance.js';
-import { BALANCE_AGENT, BALANCE_FPS, BALANCE_HEIGHT, BALANCE_WIDTH, BalanceScene } from '../../games/balance/scene.js';
+import { BALANCE, BALANCE_AGENT } from '../../games/balance/scene.js';
 import { trainTeacher } from '../helpers/teachers.js';
 
 const hosts: HeadlessGame[] = [];
 const boot = async (instances = 1) => {
-  const h = await HeadlessGame.create({ scene: BalanceScene, instances, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, fps: BALANCE_FPS });
+  const h = await HeadlessGame.create({ game: BALANCE, instances });
   hosts.push(h);
   return h;
 };
@@ -46,7 +46,7 @@ describe('Balance scene', () => {
 
   it('PPO through 8 scenes reaches a mean return of 475, as on the bare simulation', async () => {
     await initBackend('wasm');
-    const env = await createSceneVectorEnv({ scene: BalanceScene, agent: BALANCE_AGENT, instances: 8, width: BALANCE_WIDTH, height: BALANCE_HEIGHT, fps: BALANCE_FPS });
+    const env = await createSceneVectorEnv(BALANCE, { instances: 8 });
     const { trainer, best } = await trainTeacher(env, { numEnvs: 8, totalTimesteps: 120_000, seed: 1 }, 10, 475);
     trainer.dispose();
     env.close();

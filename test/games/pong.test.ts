@@ -1,9 +1,8 @@
 import { HeadlessGame, checkEnv } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PONG_HEIGHT, PONG_WIDTH } from '../../games/pong/constants.js';
 import { evaluatePong, loadPongTeacher } from '../../games/pong/evaluate.js';
 import { ScriptedOpponent } from '../../games/pong/opponent.js';
-import { PongScene, PONG_AGENT, PONG_OPPONENT } from '../../games/pong/scene.js';
+import { PONG, PONG_AGENT, PONG_OPPONENT } from '../../games/pong/scene.js';
 
 const hosts: HeadlessGame[] = [];
 afterEach(() => {
@@ -12,7 +11,7 @@ afterEach(() => {
 
 describe('Pong', () => {
   it('passes checkEnv with the scripted opponent in the same scene', async () => {
-    const host = await HeadlessGame.create({ scene: PongScene, width: PONG_WIDTH, height: PONG_HEIGHT });
+    const host = await HeadlessGame.create({ game: PONG });
     hosts.push(host);
     checkEnv(host.env(PONG_AGENT), { steps: 300 });
     expect(host.scenes[0]!.ai.driverOf(PONG_OPPONENT)).toBeInstanceOf(ScriptedOpponent);

@@ -34,7 +34,7 @@ export class WalkScene extends Phaser.Scene {
     this.ai.agent('walker', walkerSpec(this));
   }
 
-  override update(): void {
+  override fixedUpdate(): void {
     this.frames += 1;
     this.wind = (Math.random() - 0.5) * 0.01;
     this.x = Math.max(-2, Math.min(2, this.x + this.wind));
@@ -100,7 +100,7 @@ export class DuoScene extends Phaser.Scene {
     });
   }
 
-  override update(): void {
+  override fixedUpdate(): void {
     this.frames += 1;
   }
 }

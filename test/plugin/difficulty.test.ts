@@ -25,7 +25,7 @@ const ladder = {
 
 describe('difficulty ladder in a real scene', () => {
   it('drives the agent at the chosen level and switches level without a restart', async () => {
-    const host = await HeadlessGame.create({ scene: WalkScene, width: 200, height: 100 });
+    const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
     hosts.push(host);
     const scene = host.scenes[0]! as WalkScene;
     scene.ai.restartOnDone = false;
@@ -53,7 +53,7 @@ describe('difficulty ladder in a real scene', () => {
   });
 
   it('names a level whose policy was not given', async () => {
-    const host = await HeadlessGame.create({ scene: WalkScene, width: 200, height: 100 });
+    const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
     hosts.push(host);
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(AgentError);
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(/level 'sleepy' plays policy 'right', which was not given/);

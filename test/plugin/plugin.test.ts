@@ -4,7 +4,7 @@ import { DuoScene, WalkScene, walkerSpec } from '../helpers/scenes.js';
 
 const hosts: HeadlessGame[] = [];
 async function boot(scene: new () => Phaser.Scene, instances = 1): Promise<HeadlessGame> {
-  const host = await HeadlessGame.create({ scene, instances, width: 200, height: 100 });
+  const host = await HeadlessGame.create({ game: { scene, width: 200, height: 100 }, instances });
   hosts.push(host);
   return host;
 }
@@ -43,7 +43,7 @@ describe('DistillPlugin lifecycle', () => {
 
   it('destroy lets go of the scene, its listeners and Math.random', async () => {
     const random = Math.random;
-    const host = await HeadlessGame.create({ scene: WalkScene, width: 200, height: 100 });
+    const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
     expect(Math.random).not.toBe(random);
     const scene = host.scenes[0]!;
     const plugin = scene.ai;
@@ -204,7 +204,7 @@ describe('a production build of a game', () => {
 
   /** Plays 100 frames (two episodes and a half, restarts included) and tries one development check. */
   async function play([node, scenes]: Modules): Promise<{ xs: number[]; ends: number; checked: boolean }> {
-    const host = await node.HeadlessGame.create({ scene: scenes.WalkScene, width: 200, height: 100 });
+    const host = await node.HeadlessGame.create({ game: { scene: scenes.WalkScene, width: 200, height: 100 } });
     try {
       const scene = host.scenes[0]! as WalkScene;
       host.restart(0, 11);

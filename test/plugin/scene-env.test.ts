@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DuoScene, WalkScene } from '../helpers/scenes.js';
 
 const hosts: HeadlessGame[] = [];
-async function boot(scene: new () => Phaser.Scene, instances = 1, extra: Partial<Parameters<typeof HeadlessGame.create>[0]> = {}): Promise<HeadlessGame> {
-  const host = await HeadlessGame.create({ scene, instances, width: 200, height: 100, ...extra });
+async function boot(scene: new () => Phaser.Scene, instances = 1, extra: Partial<Parameters<typeof HeadlessGame.create>[0]> = {}, stepRate?: number): Promise<HeadlessGame> {
+  const host = await HeadlessGame.create({ game: { scene, width: 200, height: 100, stepRate }, instances, ...extra });
   hosts.push(host);
   return host;
 }
@@ -55,21 +55,21 @@ describe('SceneEnv', () => {
   });
 
   it('never reads the wall clock: frames advance game time by a constant dt', async () => {
-    const host = await boot(WalkScene, 1, { fps: 50 });
+    const host = await boot(WalkScene, 1, {}, 50);
     const scene = host.scenes[0]!;
     const env = host.env('walker');
     env.reset(1);
     const t0 = scene.time.now;
     env.step(1);
     expect(host.dt).toBe(20);
-    expect(scene.time.now - t0).toBe(40); // one decision = 2 frames of 20 ms
-    expect(scene.physics.world.fixedStep).toBe(true);
+    expect(scene.time.now - t0).toBe(40); // one decision = 2 steps of 20 ms, one a frame
+    expect(scene.ai.steps).toBe(2);
   });
 });
 
 describe('SceneVectorEnv', () => {
   it('steps N scenes together with same-step auto-reset and final observations', async () => {
-    const env = await createSceneVectorEnv({ scene: WalkScene, agent: 'walker', instances: 4, width: 200, height: 100 });
+    const env = await createSceneVectorEnv({ scene: WalkScene, width: 200, height: 100 }, { agent: 'walker', instances: 4 });
     try {
       expect(env.numEnvs).toBe(4);
       const obs = env.reset(3);
@@ -81,7 +81,7 @@ describe('SceneVectorEnv', () => {
         expect(r.observations).toHaveLength(12);
         if (t < 19) expect(r.episodes).toEqual([]);
         else {
-          // Episodes last 40 frames = 20 decisions: all end together and restart at once.
+          // Episodes last 40 steps = 20 decisions: all end together and restart at once.
           expect(r.episodes.map((e) => e.length)).toEqual([20, 20, 20, 20]);
           expect([...r.terminated]).toEqual([1, 1, 1, 1]);
           expect(r.finalObservations.every((o) => o instanceof Float32Array)).toBe(true);
@@ -97,7 +97,7 @@ describe('SceneVectorEnv', () => {
 
   it('gives the same numbers for the same seed and actions', async () => {
     const run = async () => {
-      const env = await createSceneVectorEnv({ scene: WalkScene, agent: 'walker', instances: 3, width: 200, height: 100 });
+      const env = await createSceneVectorEnv({ scene: WalkScene, width: 200, height: 100 }, { instances: 3 });
       const rng = new Rng(5);
       const out: number[] = [...env.reset(9)];
       for (let t = 0; t < 45; t++) {
