@@ -13,12 +13,12 @@ export const MAX_BALL_SPEED = 640;
 export const SPEEDUP = 1.05;
 /** The steepest return, off a paddle's very edge, in radians from the horizontal. */
 export const MAX_BOUNCE_ANGLE = (55 * Math.PI) / 180;
-/** Frames the ball waits in the middle before a serve. */
+/** Simulation steps the ball waits in the middle before a serve. */
 export const SERVE_DELAY = 20;
 /** A match: first to this many points. */
 export const POINTS_TO_WIN = 5;
-/** Or this many frames (60 s of game time), then the episode is truncated. */
-export const MATCH_FRAMES = 3600;
+/** Or this many simulation steps (60 s of game time), then the episode is truncated. */
+export const MATCH_STEPS = 3600;
 
 export const UP = 0;
 export const STAY = 1;

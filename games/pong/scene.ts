@@ -1,14 +1,14 @@
 /**
  * Pong on Arcade physics. Two agents share the scene: `paddle` (left, the one that learns) and
  * `opponent` (right, scripted by default). A point is +1 / -1 to the paddle; an episode is a match
- * to POINTS_TO_WIN, or MATCH_FRAMES simulation steps (truncated). Randomness (serves, the
+ * to POINTS_TO_WIN, or MATCH_STEPS simulation steps (truncated). Randomness (serves, the
  * opponent's aim) comes from `this.ai.rng`, seeded per episode. The game logic runs in
  * `fixedUpdate`, at 60 steps a second whatever the display's rate.
  */
 import Phaser from 'phaser';
 import { defineGame, type AgentSpec, type DoneKind } from 'phaser-distill';
 import {
-  BALL_SIZE, DOWN, MATCH_FRAMES, MAX_BALL_SPEED, MAX_BOUNCE_ANGLE, OBS_SIZE, PADDLE_HEIGHT, PADDLE_MARGIN, PADDLE_SPEED,
+  BALL_SIZE, DOWN, MATCH_STEPS, MAX_BALL_SPEED, MAX_BOUNCE_ANGLE, OBS_SIZE, PADDLE_HEIGHT, PADDLE_MARGIN, PADDLE_SPEED,
   PADDLE_WIDTH, POINTS_TO_WIN, PONG_HEIGHT, PONG_WIDTH, SERVE_DELAY, SERVE_SPEED, SPEEDUP, STAY, UP,
 } from './constants.js';
 import { ScriptedOpponent } from './opponent.js';
@@ -24,6 +24,7 @@ export class PongScene extends Phaser.Scene {
   left!: Body;
   right!: Body;
   score = { left: 0, right: 0 };
+  /** Simulation steps since the match began. */
   frames = 0;
   private serveIn = 0;
   /** The ball's speed as set by the last serve or return; collisions may have eaten into its velocity. */
@@ -97,7 +98,7 @@ export class PongScene extends Phaser.Scene {
 
   done(): DoneKind {
     if (this.score.left >= POINTS_TO_WIN || this.score.right >= POINTS_TO_WIN) return 'terminated';
-    return this.frames >= MATCH_FRAMES ? 'truncated' : false;
+    return this.frames >= MATCH_STEPS ? 'truncated' : false;
   }
 
   private paddle(x: number): Body {
