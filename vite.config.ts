@@ -19,11 +19,13 @@ export default defineConfig({
         index: here('./plugin/index.ts'),
         train: here('./src/train/index.ts'),
         node: here('./plugin/node.ts'),
+        cli: here('./src/cli/main.ts'),
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom'],
+      // Dependencies and peers stay imports, resolved in the user's project: one copy of each.
+      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', /^tsx(\/.*)?$/],
     },
     target: 'es2022',
     minify: false,

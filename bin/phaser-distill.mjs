@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The command line runs from TypeScript source through tsx, so a game's env module (.ts) can be
-// imported by path as it is.
+// The phaser-distill command line. A game's env module may be TypeScript: tsx loads it as it is.
+// Installed, the package runs its built CLI (dist/); in a checkout of its repository, the source,
+// with the repository's tsconfig paths, so a change needs no build.
+import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli/main.ts');
+const checkout = existsSync(new URL('../src/cli/main.ts', import.meta.url));
+const { main } = await import(checkout ? '../src/cli/main.ts' : '../dist/cli.js');
+// The headless host sets up the browser globals Phaser reads as it loads: before any env module,
+// so an env module may import its scene before phaser-distill/node.
+const envPreload = () => import(checkout ? '../plugin/node.ts' : '../dist/node.js');
+process.exitCode = await main(process.argv.slice(2), { envPreload });

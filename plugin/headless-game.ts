@@ -37,11 +37,10 @@ export interface HeadlessGameOptions {
 type RandomDataGenerator = Phaser.Math.RandomDataGenerator;
 
 /**
- * Phaser, loaded on the first boot rather than at import: Phaser reads browser globals as it
- * loads, and a bundler may hoist a static import above the module that sets them up.
+ * Phaser, loaded on the first boot rather than at import: Phaser reads browser globals as it loads
+ * (phaser-distill/node sets them up first), and a bundler hoists a static import above them.
  */
 async function loadPhaser(): Promise<typeof Phaser> {
-  await import('./headless-globals.js');
   return ((await import('phaser')) as unknown as { default: typeof Phaser }).default;
 }
 

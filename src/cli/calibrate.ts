@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
-import { ConfigError, formatIssues, readConfigFile } from './config.js';
+import { formatIssues, readConfigFile } from './config.js';
+import { ConfigError } from './errors.js';
 import { makeGameEnv } from './game-env.js';
 
 const levelSchema = z

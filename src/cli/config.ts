@@ -3,11 +3,12 @@
  * names its path, in the manner of ML-Agents' trainer settings. Every PPO field is optional and
  * falls back to `defaultPpoConfig`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { defaultDistillConfig, defaultEvaluateOptions, defaultPpoConfig, type DistillConfig, type PpoConfig } from '../train/index.js';
+import { ConfigError } from './errors.js';
 
 const positiveInt = z.number().int().positive();
 const unit = z.number().min(0).max(1);
@@ -132,15 +133,13 @@ export type RunConfig = z.infer<typeof runConfigSchema> & {
   baseDir: string;
 };
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 /** Parses and validates a config object; `source` names it in errors. */
 export function parseRunConfig(raw: unknown, source: string, baseDir: string): RunConfig {
   const result = runConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${source}:\n  ${formatIssues(result.error.issues).join('\n  ')}`);
-  return { ...result.data, envPath: resolve(baseDir, result.data.env), baseDir };
+  const envPath = resolve(baseDir, result.data.env);
+  if (!existsSync(envPath)) throw new ConfigError(`${source}:\n  config.env: no such file ${envPath} (the path is relative to the config file's folder, ${baseDir})`);
+  return { ...result.data, envPath, baseDir };
 }
 
 /** Reads a YAML or JSON file into plain data; a ConfigError names the file and what is wrong. */

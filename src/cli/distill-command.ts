@@ -2,7 +2,8 @@
  * `phaser-distill distill|eval|run|export`: distil a run's teacher into the config's students,
  * evaluate teacher and students side by side, or all of it after training (the quickstart).
  *
- * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG).
+ * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG); each
+ * later evaluation writes the next of `report-2/`, `report-3/`, ..., so none overwrites another.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -12,7 +13,8 @@ import {
 } from '../train/index.js';
 import { distillConfigOf, type RunConfig } from './config.js';
 import { makeGameEnv } from './game-env.js';
-import { EXIT, runTrain } from './train-command.js';
+import { EXIT } from './errors.js';
+import { runTrain } from './train-command.js';
 
 type Log = (line: string) => void;
 
@@ -55,7 +57,15 @@ export async function runDistill(config: RunConfig, runDir: string, log: Log = c
   return written;
 }
 
-/** Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes `{run}/report/`. */
+/** The first of `{run}/report`, `{run}/report-2`, ... that does not exist yet. */
+function newReportDir(runDir: string): string {
+  for (let k = 1; ; k++) {
+    const dir = join(runDir, k === 1 ? 'report' : `report-${k}`);
+    if (!existsSync(dir)) return dir;
+  }
+}
+
+/** Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes a new report folder. */
 export async function runEval(config: RunConfig, runDir: string, log: Log = console.log): Promise<EvaluationReport> {
   await initBackend(config.backend);
   const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
@@ -82,7 +92,7 @@ export async function runEval(config: RunConfig, runDir: string, log: Log = cons
       // Agreement as the students were trained to it.
       boxTolerance: distillConfigOf(config, []).boxTolerance,
     });
-    const files = await writeReport(join(runDir, 'report'), report);
+    const files = await writeReport(newReportDir(runDir), report);
     log(reportMarkdown(report));
     log(`report: ${files.join(', ')}`);
     return report;

@@ -1,8 +1,39 @@
 /** Loads a game's env module (the config's `env` key) and makes its vector env. */
+import { pathToFileURL } from 'node:url';
 import type { EnvModule, VectorEnv } from '../env/index.js';
+import { ConfigError } from './errors.js';
+
+/** What must load before any env module; the bin sets it (see setEnvPreload). */
+let preload: () => Promise<unknown> = async () => undefined;
+
+/**
+ * Loads `fn` before each env module. The bin loads the headless host's browser globals this way,
+ * so an env module may import its scene (and so Phaser) before phaser-distill/node.
+ */
+export function setEnvPreload(fn: () => Promise<unknown>): void {
+  preload = fn;
+}
 
 export async function makeGameEnv(envPath: string, numEnvs: number): Promise<VectorEnv> {
-  const module = (await import(envPath)) as Partial<EnvModule>;
-  if (typeof module.makeVectorEnv !== 'function') throw new Error(`${envPath}: the env module must export makeVectorEnv({ numEnvs })`);
+  let module: Partial<EnvModule>;
+  try {
+    await preload();
+    module = (await import(pathToFileURL(envPath).href)) as Partial<EnvModule>;
+  } catch (e) {
+    throw new Error(`the env module ${envPath} failed to load: ${whyNot(e as Error)}`, { cause: e });
+  }
+  if (typeof module.makeVectorEnv !== 'function') throw new ConfigError(`config.env: ${envPath} must export makeVectorEnv({ numEnvs }) (it exports ${Object.keys(module).join(', ') || 'nothing'})`);
   return module.makeVectorEnv({ numEnvs });
+}
+
+/** The error, with the fix where the cause is a known trap. */
+function whyNot(e: Error): string {
+  const code = (e as { code?: string }).code ?? '';
+  if (code.startsWith('ERR_REQUIRE') || /require\(\) of ES Module|Cannot require\(\) ES Module|exports is not defined in ES module scope/.test(e.message)) {
+    return `${e.message}\n  It was loaded as CommonJS, the default of a package.json without "type": "module". Add that line (npm pkg set type=module), or name the env module and the files it imports .mts.`;
+  }
+  if (e instanceof ReferenceError && /\b(navigator|window|document|self)\b/.test(e.message)) {
+    return `${e.message}\n  Phaser was loaded before phaser-distill/node set up the globals it needs in Node: import 'phaser-distill/node' first in the env module, before the scene.`;
+  }
+  return e.stack ?? e.message;
 }

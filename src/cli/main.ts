@@ -1,22 +1,22 @@
 /**
- * The `phaser-distill` command line (see USAGE).
+ * The `phaser-distill` command line (see USAGE). `bin/phaser-distill.mjs` calls `main`.
  *
  * Exit codes: 0 done; 1 the run's target return was not reached, a ladder is not strictly ordered, or it failed; 2 a usage or config
  * error; 130 interrupted (Ctrl+C), with a checkpoint saved.
+ *
+ * Each command's module is loaded when the command runs, so `--help` and `init` need no
+ * TensorFlow.js, and a missing package is named instead of crashing at start.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config.js';
-import { runCalibrate } from './calibrate.js';
-import { loadRunConfig } from './config.js';
-import { runAll, runDistill, runEval, runExport } from './distill-command.js';
-import { EXIT, runTrain } from './train-command.js';
+import { ConfigError, EXIT } from './errors.js';
 
 const USAGE = `usage:
+  phaser-distill init [folder] [--force]               scaffold a small game that learns (scene, env module, config, page)
   phaser-distill run <config> [--no-export]            train, distil, evaluate, copy results to the config's export paths
   phaser-distill train <config>                        train a PPO teacher
   phaser-distill train --resume <run folder>           continue an interrupted run
   phaser-distill distill <config> --run <run folder>   distil the run's teacher into the config's students
-  phaser-distill eval <config> --run <run folder>      evaluate teacher and students; write the report
+  phaser-distill eval <config> --run <run folder>      evaluate teacher and students; write a new report
   phaser-distill export --run <run folder> (--student <name-dtype> | --teacher) --out <path>
   phaser-distill calibrate <ladder config>             measure difficulty levels, write a ladder file
 (<config> is YAML or JSON)`;
@@ -26,13 +26,19 @@ function usage(): number {
   return EXIT.usage;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export interface MainOptions {
+  /** Loaded before a game's env module (the bin passes the headless host's entry). */
+  envPreload?: () => Promise<unknown>;
+}
+
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
+  if (options.envPreload) (await import('./game-env.js')).setEnvPreload(options.envPreload);
   let parsed;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: {
         resume: { type: 'string' }, run: { type: 'string' }, 'no-export': { type: 'boolean' }, student: { type: 'string' }, teacher: { type: 'boolean' }, out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
+        force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       } });
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -45,18 +51,26 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     switch (command) {
+      case 'init': {
+        if (positionals.length > 1) return usage();
+        const { runInit } = await import('./init-command.js');
+        return runInit(positionals[0] ?? '.', { force: Boolean(values.force) });
+      }
       case 'train': {
+        const { runTrain } = await load(command, () => import('./train-command.js'));
         if (values.resume && positionals.length === 0) return (await runTrain({ resumeDir: values.resume })).exitCode;
         if (!values.resume && positionals.length === 1) return (await runTrain({ config: positionals[0]! })).exitCode;
         return usage();
       }
       case 'run': {
         if (positionals.length !== 1) return usage();
+        const { runAll } = await load(command, () => import('./distill-command.js'));
         return (await runAll(positionals[0]!, { exportResults: !values['no-export'] })).exitCode;
       }
       case 'distill':
       case 'eval': {
         if (positionals.length !== 1 || !values.run) return usage();
+        const [{ loadRunConfig }, { runDistill, runEval }] = await load(command, () => Promise.all([import('./config.js'), import('./distill-command.js')]));
         const config = loadRunConfig(positionals[0]!);
         if (command === 'distill') await runDistill(config, values.run);
         else await runEval(config, values.run);
@@ -64,10 +78,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'export': {
         if (positionals.length !== 0 || !values.run || !values.out || Boolean(values.student) === Boolean(values.teacher)) return usage();
+        const { runExport } = await load(command, () => import('./distill-command.js'));
         return runExport(values.run, values.student ? { student: values.student } : { teacher: true }, values.out);
       }
       case 'calibrate': {
         if (positionals.length !== 1) return usage();
+        const { runCalibrate } = await load(command, () => import('./calibrate.js'));
         return (await runCalibrate(positionals[0]!)).ordered ? EXIT.ok : EXIT.targetMissed;
       }
       default:
@@ -79,9 +95,27 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`config error in ${e.message}`);
       return EXIT.usage;
     }
+    if (e instanceof MissingPackage) {
+      console.error(e.message);
+      return EXIT.usage;
+    }
     console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     return 1;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+class MissingPackage extends Error {}
+
+/** Loads a command's modules; a package they need that is not installed is named, with the line that installs it. */
+async function load<T>(command: string, importer: () => Promise<T>): Promise<T> {
+  try {
+    return await importer();
+  } catch (e) {
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec((e as Error).message)?.[1];
+    // A package is named bare; a missing file (a path) is some other fault.
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !missing || /^([./]|[A-Za-z]:)/.test(missing)) throw e;
+    const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]!;
+    const hint = name.startsWith('@tensorflow/') ? 'npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm' : `npm install ${name}`;
+    throw new MissingPackage(`phaser-distill ${command} needs the package '${name}', which is not installed here. Install it with:\n  ${hint}`);
+  }
+}

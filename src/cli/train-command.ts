@@ -10,12 +10,11 @@ import {
   type TrainingEpisode,
 } from '../train/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
+import { EXIT } from './errors.js';
 import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from './game-env.js';
 import { Progress } from './progress.js';
 import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeJson } from './run-dir.js';
-
-export const EXIT = { ok: 0, targetMissed: 1, usage: 2, interrupted: 130 } as const;
 
 export interface TrainOutcome {
   exitCode: number;
@@ -36,21 +35,20 @@ export interface TrainOptions {
 export async function runTrain(source: { config: string } | { resumeDir: string }, options: TrainOptions = {}): Promise<TrainOutcome> {
   const log = options.log ?? ((l: string) => console.log(l));
   let config: RunConfig;
-  let runDir: string;
   if ('config' in source) {
     config = loadRunConfig(source.config);
-    runDir = newRunDir(config);
-    writeJson(join(runDir, 'config.json'), config);
   } else {
-    runDir = source.resumeDir;
-    const { envPath, baseDir, ...saved } = readJson<RunConfig>(join(runDir, 'config.json'));
-    config = { ...parseRunConfig(saved, join(runDir, 'config.json'), baseDir), envPath };
+    const { envPath, baseDir, ...saved } = readJson<RunConfig>(join(source.resumeDir, 'config.json'));
+    config = { ...parseRunConfig(saved, join(source.resumeDir, 'config.json'), baseDir), envPath };
   }
 
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
   const env = await makeGameEnv(config.envPath, ppo.numEnvs);
   const trainer = new PpoTrainer(env, ppo);
+  // The run folder is made once the game and the trainer have started: a run that cannot start leaves nothing behind.
+  const runDir = 'config' in source ? newRunDir(config) : source.resumeDir;
+  if ('config' in source) writeJson(join(runDir, 'config.json'), config);
   const ckptDir = join(runDir, 'checkpoints');
   const episodesPath = join(runDir, 'episodes.jsonl');
 

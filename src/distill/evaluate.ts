@@ -4,7 +4,7 @@
  * compression, file bytes raw and gzipped, and the batch-1 decision time of the plain runtime
  * against TensorFlow.js `predict` on the same network.
  *
- * Every policy acts greedily. Each env of the vector env plays the same number of episodes, so
+ * Every policy acts greedily. Each env of the vector env plays a fixed share of the episodes, so
  * short episodes are not over-counted (taking the first N episodes to end would favour them).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -53,7 +53,7 @@ export interface EvaluationReport {
 }
 
 export interface EvaluateOptions {
-  /** Episodes per policy, at least (rounded up to a multiple of the env count). */
+  /** Episodes per policy, exactly. */
   episodes?: number;
   /** Seeds the evaluation episodes; keep it apart from training and distillation seeds. */
   seed?: number;
@@ -152,29 +152,29 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
 }
 
 /**
- * Plays `episodes` episodes (rounded up to a multiple of numEnvs, the same count in every env)
- * from `env.reset(seed)`. `decide` writes actions for all envs; `active[i]` says whether env i's
- * current episode counts. Returns the returns and up to 512 visited observations (for timing).
+ * Plays exactly `episodes` episodes from `env.reset(seed)`, each env a fixed share of them (the
+ * first `episodes % numEnvs` envs one more), so short episodes are not favoured. `decide` writes
+ * actions for all envs; `active[i]` says whether env i's current episode counts. Returns the returns and up to 512 visited observations (for timing).
  */
 export function runEpisodes(env: VectorEnv, episodes: number, seed: number, decide: (obs: Float32Array, n: number, out: Float32Array, active: Uint8Array) => number): { returns: number[]; observations: Float32Array[] } {
   const N = env.numEnvs;
   const D = flatSize(env.observationSpace);
-  const quota = Math.ceil(episodes / N);
+  const quota = Int32Array.from({ length: N }, (_, i) => Math.floor(episodes / N) + (i < episodes % N ? 1 : 0));
   const done = new Int32Array(N);
-  const active = new Uint8Array(N).fill(1);
+  const active = Uint8Array.from(quota, (q) => (q > 0 ? 1 : 0));
   const out = new Float32Array(N * flatSize(env.actionSpace));
   const returns: number[] = [];
   const observations: Float32Array[] = [];
   let obs = env.reset(seed);
   let step = 0;
-  while (returns.length < quota * N) {
+  while (returns.length < episodes) {
     decide(obs, N, out, active);
     if (observations.length < 512 && step % 3 === 0) observations.push(obs.slice(0, D));
     const r = env.step(out);
     for (const e of r.episodes) {
-      if (done[e.env]! < quota) returns.push(e.return);
+      if (done[e.env]! < quota[e.env]!) returns.push(e.return);
       done[e.env]! += 1;
-      if (done[e.env]! >= quota) active[e.env] = 0;
+      if (done[e.env]! >= quota[e.env]!) active[e.env] = 0;
     }
     obs = r.observations;
     step += 1;

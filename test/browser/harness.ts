@@ -17,20 +17,24 @@ export interface Harness {
   browser: Browser;
 }
 
+/** Headless Chromium, Debian's, with a fresh temporary profile (playwright refuses --user-data-dir here). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`browser test: no Chromium at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
 /** Starts the server and the browser before the file's tests and stops them after. */
 export function useBrowser(): Harness {
   const h = {} as Harness;
   let server: ViteDevServer | undefined;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser test: no Chromium at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
     server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
     await server.listen();
     h.base = server.resolvedUrls!.local[0]!;
-    // playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
-    h.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    h.browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await h.browser?.close();

@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadRunConfig, ppoConfigOf } from '../../src/cli/config.js';
-import { EXIT, runTrain } from '../../src/cli/train-command.js';
+import { loadRunConfig, ppoConfigOf } from '../../src/cli/config.js';
+import { ConfigError, EXIT } from '../../src/cli/errors.js';
+import { runTrain } from '../../src/cli/train-command.js';
 import { defaultPpoConfig } from '../../src/train/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-cli-'));

@@ -1,0 +1,123 @@
+/**
+ * The package as a game developer gets it: `npm pack` (which builds first), the tarball installed
+ * into a fresh CommonJS project outside the repository (`npm init -y`) next to phaser and vite,
+ * every entry point imported in plain Node, `phaser-distill init`, the scaffolded game trained with
+ * a tiny budget through the installed bin, its page built for production by Vite, and the built
+ * page opened in Chromium, where the trained student moves the paddle. Nothing here goes through
+ * the repository's aliases or tsconfig paths.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY_FORMAT } from '../../src/policy/index.js';
+import { launchChromium } from '../browser/harness.js';
+
+const repo = resolve('.');
+const work = mkdtempSync(join(tmpdir(), 'pd-install-'));
+const project = join(work, 'game');
+
+/** The environment of a user's shell: no test runner's NODE_ENV (vite build must build for production). */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('VITEST')));
+
+/** Runs a command as a user would type it; its output is kept for the failure message. */
+function sh(command: string, args: string[], cwd: string): { status: number | null; out: string } {
+  const r = spawnSync(command, args, { cwd, env: userEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, out: `$ ${command} ${args.join(' ')}\n${r.stdout}${r.stderr}` };
+}
+
+function ok(command: string, args: string[], cwd = project): string {
+  const r = sh(command, args, cwd);
+  expect(r.status, r.out).toBe(0);
+  return r.out;
+}
+
+const installed = (name: string) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+
+beforeAll(() => {
+  const packed = ok('npm', ['pack', '--pack-destination', work, '--silent'], repo).trim().split('\n').pop()!;
+  const tarball = join(work, packed.trim());
+  expect(existsSync(tarball), tarball).toBe(true);
+  ok('mkdir', [project], work);
+  ok('npm', ['init', '-y'], project);
+  // The versions this repository tests with, from npm's cache where it has them.
+  ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `phaser@${installed('phaser')}`, `vite@${installed('vite')}`]);
+}, 600_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed package, installed into a new project', () => {
+  it('ships one built copy of the code, and every entry point imports in plain Node', () => {
+    const pkg = join(project, 'node_modules', 'phaser-distill');
+    expect(readdirSync(pkg).sort()).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'package.json', 'templates'].filter((f) => existsSync(join(pkg, f))));
+    expect(existsSync(join(pkg, 'src')) || existsSync(join(pkg, 'plugin'))).toBe(false);
+    const script = [
+      "const index = await import('phaser-distill');",
+      "const train = await import('phaser-distill/train');",
+      "const node = await import('phaser-distill/node');",
+      "const game = node.defineGame({ scene: class extends (await import('phaser')).default.Scene { create() { this.ai.agent('a', { observation: { shape: [1] }, action: { type: 'discrete', n: 2 }, observe: () => [0], act: () => {} }); } } });",
+      'const env = await node.createSceneVectorEnv(game, { instances: 2 });',
+      'console.log(JSON.stringify({ index: typeof index.loadStudentPolicy, phaserConfig: typeof index.phaserConfig, train: typeof train.PpoTrainer, envs: env.numEnvs, obs: env.reset(1).length }));',
+      'env.close();',
+    ].join('\n');
+    const out = ok('node', ['--input-type=module', '-e', script]);
+    expect(out).toContain('{"index":"function","phaserConfig":"function","train":"function","envs":2,"obs":2}');
+  });
+
+  it('init scaffolds a game, leaves existing files alone without --force, and the bin trains it', () => {
+    ok('npx', ['phaser-distill', 'init']);
+    for (const f of ['index.html', 'vite.config.mjs', 'catch/scene.ts', 'catch/env.ts', 'catch/main.ts', 'catch/catch.yaml']) expect(existsSync(join(project, f)), f).toBe(true);
+    const again = sh('npx', ['phaser-distill', 'init'], project);
+    expect(again.status, again.out).toBe(2);
+    expect(again.out).toMatch(/exist already[\s\S]*catch\/scene\.ts[\s\S]*--force/);
+    // The scaffolded config with a tiny budget, and no target to miss.
+    const config = readFileSync(join(project, 'catch', 'catch.yaml'), 'utf8').replace(/totalTimesteps: \d+/, 'totalTimesteps: 4096').replace(/^\s*targetReturn:.*$/m, '').replace(/episodes: \d+/, 'episodes: 4');
+    writeFileSync(join(project, 'catch', 'tiny.yaml'), config);
+    const run = ok('npx', ['phaser-distill', 'run', 'catch/tiny.yaml']);
+    expect(run).toMatch(/exported to .*catch\/policies\/s16-int8\.json/);
+    expect(JSON.parse(readFileSync(join(project, 'catch', 'policies', 's16-int8.json'), 'utf8')).format).toBe(POLICY_FORMAT);
+  });
+
+  describe('the page, built for production', () => {
+    let server: PreviewServer | undefined;
+    beforeAll(() => {
+      ok('npx', ['vite', 'build']);
+    }, 300_000);
+    afterAll(async () => server?.close());
+
+    it('carries no TensorFlow.js, and in Chromium the student moves the paddle', async () => {
+      const assets = join(project, 'dist', 'assets');
+      const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+      expect(js.length).toBeGreaterThan(0);
+      for (const f of js) expect(readFileSync(join(assets, f), 'utf8').includes('tfjsflags'), f).toBe(false);
+
+      server = await preview({ root: project, logLevel: 'error', preview: { host: '127.0.0.1', port: 0 } });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(server.resolvedUrls!.local[0]!);
+        await page.waitForFunction(() => /the AI plays/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+        type Catch = { game: { scene: { getScene(k: string): { paddle: { x: number }; ai: { steps: number } } } } };
+        const sample = () => page.evaluate(() => {
+          const scene = (window as unknown as Catch).game.scene.getScene('catch');
+          return { x: scene.paddle.x, steps: scene.ai.steps };
+        });
+        // Paddle positions at 12 moments half a second of game time apart (by the game's clock, not by sleeping).
+        const xs: number[] = [];
+        for (let k = 0; k < 12; k++) {
+          const { steps } = await sample();
+          await page.waitForFunction((s) => (window as unknown as Catch).game.scene.getScene('catch').ai.steps >= s + 30, steps, { timeout: 60_000 });
+          xs.push((await sample()).x);
+        }
+        expect(new Set(xs.map((x) => Math.round(x))).size).toBeGreaterThan(3);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});
