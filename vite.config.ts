@@ -35,16 +35,16 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/**/*.dom.test.ts', 'test/browser/**'], testTimeout: 120_000 },
+        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/**/*.dom.test.ts', 'test/browser/**'], testTimeout: 600_000, hookTimeout: 600_000 },
       },
       {
         resolve: { alias },
-        test: { name: 'jsdom', environment: 'jsdom', include: ['test/**/*.dom.test.ts'], testTimeout: 120_000 },
+        test: { name: 'jsdom', environment: 'jsdom', include: ['test/**/*.dom.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 },
       },
       {
         resolve: { alias },
         // Headless Chromium against the Vite dev server: see test/browser/.
-        test: { name: 'browser', environment: 'node', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'browser', environment: 'node', include: ['test/browser/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 },
       },
     ],
   },

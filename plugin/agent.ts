@@ -125,7 +125,7 @@ export class Agent {
     const obs = this.observation;
     if (DEV) checkObservation(this, raw);
     // Kept in production builds too: a short observation would reach the policy as NaN.
-    else if (raw.length !== obs.length) throw new AgentError(`agent '${this.name}': observe() returned ${raw.length} numbers, expected ${obs.length}`);
+    else if (raw.length !== obs.length) throw new AgentError(`agent '${this.name}': observe() gave ${raw.length} numbers, not ${obs.length}`);
     for (let i = 0; i < obs.length; i++) obs[i] = raw[i]!;
     if (this.mask) {
       const m = this.spec.mask!();

@@ -6,7 +6,6 @@ export const START = 'start';
 export const SHUTDOWN = 'shutdown';
 export const DESTROY = 'destroy';
 export const BOOT = 'boot';
-export const CREATE = 'create';
 export const PRE_UPDATE = 'preupdate';
 
 /** Emitted when a played (not trained) agent's episode ends. */

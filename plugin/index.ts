@@ -3,6 +3,7 @@
  * plugin (`this.ai`) and the scene-as-environment adapters. Nothing reachable from this file
  * imports TensorFlow.js, and Phaser only as types.
  */
+import './missing-plugin.js';
 export * from '../src/env/index.js';
 export { DistillPlugin, DEFAULT_STEP_RATE, distillPlugin, distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from './plugin.js';
 export { defineGame, phaserConfig, type GameDef } from './game.js';

@@ -19,7 +19,7 @@ import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { DEV } from '../src/env/dev.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
-import { BOOT, CREATE, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
+import { BOOT, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
 
 export { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
@@ -27,11 +27,6 @@ const instances = new WeakMap<object, DistillPlugin>();
 
 /** Simulation steps per second unless the plugin entry says otherwise. */
 export const DEFAULT_STEP_RATE = 60;
-/**
- * A frame runs at most this many steps; time beyond is dropped, as after a tab was hidden. Under
- * 60 / 8 = 7.5 frames a second a game would otherwise fall ever further behind.
- */
-const MAX_STEPS_PER_FRAME = 8;
 /** Frame deltas are floats: a step is due when this close to whole. */
 const STEP_EPSILON = 1e-6;
 
@@ -65,7 +60,8 @@ export class DistillPlugin {
   steps = 0;
   /** Frame time not yet spent on a step. */
   private elapsed = 0;
-  private arcade: ArcadeStepper | null = null;
+  /** The scene's Arcade physics, which the plugin steps; undefined until the scene's first frame. */
+  private arcade: ArcadeStepper | null | undefined = undefined;
 
   private readonly agents = new Map<string, Agent>();
   /** The agents in declaration order, for the per-frame loops. */
@@ -96,8 +92,8 @@ export class DistillPlugin {
   private start(): void {
     const events = this.systems.events;
     events.on(PRE_UPDATE, this.frame, this);
-    events.once(CREATE, this.takeOverPhysics, this);
     events.once(SHUTDOWN, this.shutdown, this);
+    this.arcade = undefined;
     this.steps = 0;
     this.elapsed = 0;
     // Outside a host, an unseeded episode is fine: play need not replay.
@@ -108,22 +104,21 @@ export class DistillPlugin {
   }
 
   /**
-   * Arcade physics steps with the display's frames by itself; from the scene's first frame on the
-   * plugin steps it instead, once per simulation step (after START, when Arcade has hooked itself).
+   * Arcade physics steps with the display's frames by itself; from the scene's first frame on
+   * (Arcade hooks itself in at START) the plugin steps it instead, once per simulation step.
    */
-  private takeOverPhysics(): void {
+  private takeOverPhysics(): ArcadeStepper | null {
     const arcade = (this.systems as unknown as { arcadePhysics?: ArcadeStepper }).arcadePhysics ?? null;
     if (arcade) {
       arcade.disableUpdate();
       arcade.world.setFPS(this.stepRate);
     }
-    this.arcade = arcade;
+    return arcade;
   }
 
   private shutdown(): void {
     const events = this.systems.events;
     events.off(PRE_UPDATE, this.frame, this);
-    events.off(CREATE, this.takeOverPhysics, this);
     events.off(SHUTDOWN, this.shutdown, this);
     this.agents.clear();
     this.list.length = 0;
@@ -195,8 +190,8 @@ export class DistillPlugin {
   require(name: string): Agent {
     const agent = this.agents.get(name);
     if (!agent) {
-      const known = [...this.agents.keys()].map((n) => `'${n}'`).join(', ') || 'none';
-      throw new AgentError(`agent '${name}' is not declared in scene '${this.sceneKey}' (declared: ${known})` + (DEV ? `; declare it with this.ai.agent('${name}', spec) in create()` : ''));
+      const known = DEV ? ` (declared: ${[...this.agents.keys()].map((n) => `'${n}'`).join(', ') || 'none'}); declare it with this.ai.agent('${name}', spec) in create()` : '';
+      throw new AgentError(`agent '${name}' is not declared in scene '${this.sceneKey}'${known}`);
     }
     return agent;
   }
@@ -224,22 +219,18 @@ export class DistillPlugin {
     this.agents.get(name)?.newDecision();
   }
 
-  isControlled(name: string): boolean {
-    return this.controlled.has(name);
-  }
-
   private get sceneKey(): string {
     return this.systems.settings.key;
   }
 
-  /** A frame: the whole steps its time holds (a 144 Hz frame often none, a 30 Hz frame two). */
+  /**
+   * A frame: the whole steps its time holds (a 144 Hz frame often none, a 30 Hz frame two).
+   * Phaser's loop caps a frame's delta at 200 ms (fps.min), as after a hidden tab: 12 steps at most.
+   */
   private frame(_time: number, delta: number): void {
+    if (this.arcade === undefined) this.arcade = this.takeOverPhysics();
     this.elapsed += delta;
-    for (let n = 0; this.elapsed >= this.stepMs - STEP_EPSILON; n++) {
-      if (n === MAX_STEPS_PER_FRAME || this.restartQueued) {
-        this.elapsed = 0;
-        return;
-      }
+    while (this.elapsed >= this.stepMs - STEP_EPSILON) {
       this.elapsed -= this.stepMs;
       this.step();
     }
@@ -265,12 +256,12 @@ export class DistillPlugin {
     // A policy's episode that ended waits for the scene's restart: no decisions on its last step.
     if (driver === undefined || (driver !== 'human' && agent.lastDone !== false)) return;
     if (driver === 'human') {
-      agent.setAction(agent.spec.human!() as Action, 'human()');
+      agent.setAction(agent.spec.human!() as Action, DEV ? 'human()' : '');
     } else if (agent.stepsInDecision === 0) {
       if (agent.stale) agent.readObservation();
       const mask = agent.mask ?? undefined;
       const action = typeof driver === 'function' ? driver(agent.observation, mask) : driver.act(agent.observation, mask);
-      agent.setAction(action, typeof driver === 'function' ? 'its driver function' : 'its policy');
+      agent.setAction(action, DEV ? (typeof driver === 'function' ? 'its driver function' : 'its policy') : '');
     }
     agent.applyAction();
   }
@@ -319,22 +310,22 @@ function describeDriver(d: unknown): string {
   return `${typeof d} ${JSON.stringify(d)}`;
 }
 
+/** The game-config entry that installs the plugin the Phaser way, as `this.ai`, at 60 steps a second. */
+export const distillPluginEntry = { key: 'DistillPlugin', plugin: DistillPlugin, mapping: 'ai' } as const;
+
 /** A game-config entry (`plugins: { scene: [entry] }`) that installs the plugin as `this.ai`, at `stepRate` steps a second. */
 export function distillPlugin(options: { stepRate?: number } = {}): { key: string; plugin: typeof DistillPlugin; mapping: 'ai' } {
   const stepRate = options.stepRate ?? DEFAULT_STEP_RATE;
-  if (!(Number.isFinite(stepRate) && stepRate > 0)) throw new AgentError(`distillPlugin: stepRate must be a positive number of simulation steps a second, got ${String(options.stepRate)}`);
-  if (stepRate === DEFAULT_STEP_RATE) return { key: 'DistillPlugin', plugin: DistillPlugin, mapping: 'ai' };
+  if (DEV && !(Number.isFinite(stepRate) && stepRate > 0)) throw new AgentError(`distillPlugin: stepRate must be a positive number of simulation steps a second, got ${String(options.stepRate)}`);
+  if (stepRate === DEFAULT_STEP_RATE) return distillPluginEntry;
   // Phaser constructs scene plugins itself, with (scene, manager, key): the rate rides on a subclass.
   const plugin = class extends DistillPlugin {
     constructor(scene: Phaser.Scene, manager?: unknown, key?: string) {
       super(scene, manager, key, stepRate);
     }
   };
-  return { key: 'DistillPlugin', plugin, mapping: 'ai' };
+  return { ...distillPluginEntry, plugin };
 }
-
-/** The game-config entry that installs the plugin the Phaser way, as `this.ai`, at 60 steps a second. */
-export const distillPluginEntry = distillPlugin();
 
 declare module 'phaser' {
   interface Scene {

@@ -20,20 +20,23 @@ export async function makeGameEnv(envPath: string, numEnvs: number): Promise<Vec
     await preload();
     module = (await import(pathToFileURL(envPath).href)) as Partial<EnvModule>;
   } catch (e) {
-    throw new Error(`the env module ${envPath} failed to load: ${whyNot(e as Error)}`, { cause: e });
+    const fix = knownFix(e as Error);
+    // A known trap is the project's set-up, not a bug: say what to change (exit 2), with no stack.
+    if (fix) throw new ConfigError(`config.env: the env module ${envPath} failed to load: ${(e as Error).message}\n  ${fix}`);
+    throw new Error(`the env module ${envPath} failed to load: ${(e as Error).stack ?? String(e)}`, { cause: e });
   }
   if (typeof module.makeVectorEnv !== 'function') throw new ConfigError(`config.env: ${envPath} must export makeVectorEnv({ numEnvs }) (it exports ${Object.keys(module).join(', ') || 'nothing'})`);
   return module.makeVectorEnv({ numEnvs });
 }
 
-/** The error, with the fix where the cause is a known trap. */
-function whyNot(e: Error): string {
+/** The one-line fix, where the error is a known trap of a project's set-up. */
+function knownFix(e: Error): string | null {
   const code = (e as { code?: string }).code ?? '';
   if (code.startsWith('ERR_REQUIRE') || /require\(\) of ES Module|Cannot require\(\) ES Module|exports is not defined in ES module scope/.test(e.message)) {
-    return `${e.message}\n  It was loaded as CommonJS, the default of a package.json without "type": "module". Add that line (npm pkg set type=module), or name the env module and the files it imports .mts.`;
+    return 'It was loaded as CommonJS, the default of a package.json without "type": "module". Add that line (npm pkg set type=module), or put a package.json holding { "type": "module" } in the env module\'s folder, as phaser-distill init does.';
   }
   if (e instanceof ReferenceError && /\b(navigator|window|document|self)\b/.test(e.message)) {
-    return `${e.message}\n  Phaser was loaded before phaser-distill/node set up the globals it needs in Node: import 'phaser-distill/node' first in the env module, before the scene.`;
+    return "Phaser was loaded before phaser-distill/node set up the globals it needs in Node: import 'phaser-distill/node' first, before anything that imports Phaser.";
   }
-  return e.stack ?? e.message;
+  return null;
 }
