@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAll, runExport } from '../../src/cli/distill-command.js';
+import { loadRunConfig } from '../../src/cli/config.js';
+import { runAll, runEval, runExport } from '../../src/cli/distill-command.js';
 import { loadStudentPolicy } from '../../src/policy/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-run-'));
@@ -18,7 +19,8 @@ describe('phaser-distill run', () => {
       'game: balance', `env: ${resolve('games/balance/env.ts')}`, 'name: tiny', `runsDir: ${join(dir, 'runs')}`, 'backend: wasm',
       'train: { ppo: { totalTimesteps: 8192, numEnvs: 4, numSteps: 128 } }',
       'distill: { numEnvs: 4, students: [{ name: s4, hidden: [4] }], dtypes: [float32, int8], config: { rounds: 2, stepsPerRound: 200, epochsPerRound: 5 } }',
-      'eval: { episodes: 8, numEnvs: 4, latencyMs: 20 }',
+      // 6 episodes over 4 envs: exactly 6 are played (two envs play one more).
+      'eval: { episodes: 6, numEnvs: 4, latencyMs: 20 }',
       'export: { students: ./shipped, teacher: ./shipped/teacher }',
     ].join('\n'));
     out = await runAll(config, { log: (l) => lines.push(l) });
@@ -34,6 +36,16 @@ describe('phaser-distill run', () => {
     const student = loadStudentPolicy(JSON.parse(readFileSync(join(dir, 'shipped', 's4-int8.json'), 'utf8')));
     expect(student.parameterCount).toBe(4 * 4 + 4 + 4 * 2 + 2);
     expect(readdirSync(join(dir, 'shipped', 'teacher')).sort()).toEqual(['model.json', 'run.json', 'weights.bin']);
+  });
+
+  it('evaluates exactly the episodes asked, and a later eval writes a new report beside the first', async () => {
+    expect(out.report!.teacher.episodes).toBe(6);
+    for (const s of out.report!.students) expect(s.episodes).toBe(6);
+    const first = readFileSync(join(out.runDir, 'report', 'report.json'), 'utf8');
+    const again = await runEval(loadRunConfig(join(dir, 'run.yaml')), out.runDir, () => undefined);
+    expect(again.teacher.episodes).toBe(6);
+    expect(readdirSync(join(out.runDir, 'report-2')).sort()).toEqual(['report.json', 'report.md', 'return-vs-size.svg']);
+    expect(readFileSync(join(out.runDir, 'report', 'report.json'), 'utf8')).toBe(first);
   });
 
   it('names the students a run has when asked to export one it has not', () => {

@@ -126,6 +126,25 @@ describe('the phaser-distill command', () => {
     expect(resumed.interrupted).toBe(true);
   });
 
+  it('exits 2 naming config.env and the file when the env module is missing, and leaves no run folder', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const runs = join(dir, 'runs-missing-env');
+    const typo = writeConfig('typo-env.yaml', `game: balance\nenv: ./balance-env.ts\nrunsDir: ${runs}\n`);
+    const r = spawnSync(process.execPath, ['bin/phaser-distill.mjs', 'train', typo], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`config.env: no such file ${join(dir, 'balance-env.ts')}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(runs)).toBe(false);
+  });
+
+  it('a module that does not export makeVectorEnv is a config error, and leaves no run folder', async () => {
+    const runs = join(dir, 'runs-no-export');
+    writeFileSync(join(dir, 'no-export.ts'), 'export const makeEnv = () => null;\n');
+    const config = writeConfig('no-export.yaml', `game: balance\nenv: ./no-export.ts\nrunsDir: ${runs}\nbackend: wasm\n`);
+    await expect(runTrain({ config }, { log: () => undefined })).rejects.toThrow(/config\.env: .*no-export\.ts must export makeVectorEnv\(\{ numEnvs \}\) \(it exports makeEnv\)/);
+    expect(existsSync(runs)).toBe(false);
+  });
+
   it('exits 2 with the key path on a bad config, and on bad usage', async () => {
     const { spawnSync } = await import('node:child_process');
     const bad = writeConfig('typo.yaml', `game: balance\nenv: x.ts\ntrian: {}\n`);

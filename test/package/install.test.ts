@@ -2,12 +2,13 @@
  * The package as a game developer gets it: `npm pack` (which builds first), the tarball installed
  * into a fresh CommonJS project outside the repository (`npm init -y`) next to phaser and vite,
  * every entry point imported in plain Node, `phaser-distill init`, the scaffolded game trained with
- * a tiny budget through the installed bin, its page built for production by Vite, and the built
- * page opened in Chromium, where the trained student moves the paddle. Nothing here goes through
+ * a tiny budget through the installed bin (and, without the folder's "type": "module", stopped
+ * with the fix named), its page built for production by Vite, and the built page opened in
+ * Chromium, where the trained student moves the paddle. Nothing here goes through
  * the repository's aliases or tsconfig paths.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { preview, type PreviewServer } from 'vite';
@@ -78,6 +79,21 @@ describe('the packed package, installed into a new project', () => {
     const run = ok('npx', ['phaser-distill', 'run', 'catch/tiny.yaml']);
     expect(run).toMatch(/exported to .*catch\/policies\/s16-int8\.json/);
     expect(JSON.parse(readFileSync(join(project, 'catch', 'policies', 's16-int8.json'), 'utf8')).format).toBe(POLICY_FORMAT);
+  });
+
+  it('in a CommonJS folder, stops with exit 2 and the one-line fix, and leaves no run folder', () => {
+    // Without init's catch/package.json, the project's own (npm init -y: CommonJS) decides.
+    const marker = join(project, 'catch', 'package.json');
+    renameSync(marker, marker + '.off');
+    const runs = readdirSync(join(project, 'runs')).length;
+    try {
+      const r = sh('npx', ['phaser-distill', 'train', 'catch/tiny.yaml'], project);
+      expect(r.status, r.out).toBe(2);
+      expect(r.out).toMatch(/loaded as CommonJS[\s\S]*npm pkg set type=module/);
+    } finally {
+      renameSync(marker + '.off', marker);
+    }
+    expect(readdirSync(join(project, 'runs')).length).toBe(runs);
   });
 
   describe('the page, built for production', () => {
