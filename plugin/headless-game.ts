@@ -4,10 +4,10 @@
  * (one scene manager, one game step for all), and the game's own loop is stopped once it is ready.
  *
  * Determinism: each frame is one simulation step of the plugin (Arcade physics included) unless
- * `frameRate` says otherwise; every scene gets its own Phaser RandomDataGenerator, swapped in as `Phaser.Math.RND` whenever that
- * scene starts or steps and seeded with the episode seed; `Math.random` is guarded (see
- * random-guard.ts). So an env's episode depends on its seed and actions only, not on its
- * neighbours.
+ * `frameRate` says otherwise; every scene gets its own Phaser RandomDataGenerator, swapped in as
+ * `Phaser.Math.RND` whenever that scene starts or steps and seeded with the episode seed;
+ * `Math.random` is guarded (see random-guard.ts). So an env's episode depends on its seed and
+ * actions only, not on its neighbours.
  */
 import type Phaser from 'phaser';
 import { Rng } from '../src/env/index.js';

@@ -237,7 +237,7 @@ export class DistillPlugin {
   }
 
   /** One simulation step: act, physics, the scene's fixedUpdate, then what the step ended with. */
-  step(): void {
+  private step(): void {
     this.steps += 1;
     const list = this.list;
     for (let i = 0; i < list.length; i++) this.act(list[i]!);

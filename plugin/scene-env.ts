@@ -1,8 +1,8 @@
 /**
  * A scene's agent as an environment. `SceneEnv` is one scene as an `Env`; `SceneVectorEnv` is N
  * scenes of one game as a `VectorEnv`: set all N actions, advance the game `decisionPeriod`
- * frames once, read all N results. Stepping the scenes one env at a time would advance every
- * other scene too, so the vector env is not a SyncVectorEnv of SceneEnvs.
+ * frames (one simulation step each) once, read all N results. Stepping the scenes one env at a
+ * time would advance every other scene too, so the vector env is not a SyncVectorEnv of SceneEnvs.
  *
  * Both talk to a `SceneRunner`, which owns the game and its clock (the headless host in Node), so
  * this file needs no Phaser at run time.
@@ -19,7 +19,7 @@ export interface SceneRunner {
   plugin(i: number): DistillPlugin;
   /** Restarts scene i for an episode seeded with `seed`; its `create` has run when this returns. */
   restart(i: number, seed: number): void;
-  /** Advances the whole game one fixed frame. */
+  /** Advances the whole game one frame: one simulation step, for an env (HeadlessGame ensures it). */
   frame(): void;
 }
 
@@ -91,7 +91,7 @@ export class SceneEnv implements Env {
     const agent = this.seat.agent;
     agent.setAction(action, 'SceneEnv.step()');
     for (let f = 0; f < this.seat.decisionPeriod && !agent.ready; f++) this.runner.frame();
-    if (!agent.ready) throw new AgentError(`agent '${this.agentName}': no decision completed after ${this.seat.decisionPeriod} frames; was the scene stopped or restarted by its own code?`);
+    if (!agent.ready) throw new AgentError(`agent '${this.agentName}': no decision completed after ${this.seat.decisionPeriod} steps; was the scene stopped or restarted by its own code?`);
     agent.ready = false;
     const terminated = agent.lastDone === 'terminated';
     const truncated = agent.lastDone === 'truncated';
@@ -158,7 +158,7 @@ export class SceneVectorEnv implements VectorEnv {
     this.episodes.begin();
     for (let i = 0; i < n; i++) {
       const agent = this.seats[i]!.agent;
-      if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} frames; was the scene stopped or restarted by its own code?`);
+      if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} steps; was the scene stopped or restarted by its own code?`);
       agent.ready = false;
       this.episodes.record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated');
     }

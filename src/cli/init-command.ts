@@ -28,14 +28,15 @@ function filesUnder(dir: string, prefix = ''): string[] {
   );
 }
 
-export function runInit(folder: string, options: { force?: boolean; log?: (line: string) => void } = {}): number {
+export function runInit(folder: string, options: { force?: boolean; log?: (line: string) => void; error?: (line: string) => void } = {}): number {
   const log = options.log ?? ((l: string) => console.log(l));
+  const error = options.error ?? ((l: string) => console.error(l));
   const templates = join(packageRoot(), 'templates', 'init');
   const target = resolve(folder);
   const files = filesUnder(templates).sort();
   const existing = files.filter((f) => existsSync(join(target, f)));
   if (existing.length && !options.force) {
-    console.error(`phaser-distill init: these files exist already in ${target} and were left alone (nothing was written):\n${existing.map((f) => `  ${f}`).join('\n')}\nrun again with --force to overwrite them`);
+    error(`phaser-distill init: these files exist already in ${target} and were left alone (nothing was written):\n${existing.map((f) => `  ${f}`).join('\n')}\nrun again with --force to overwrite them`);
     return EXIT.usage;
   }
   for (const f of files) {

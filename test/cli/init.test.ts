@@ -16,11 +16,12 @@ const templates = 'templates/init';
 const filesUnder = (root: string): string[] =>
   readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
 const quiet = () => undefined;
+const silent = { log: quiet, error: quiet };
 
 describe('phaser-distill init', () => {
   it('writes the game, refuses to write over a file, and overwrites with --force', () => {
     const project = join(dir, 'game');
-    expect(runInit(project, { log: quiet })).toBe(EXIT.ok);
+    expect(runInit(project, silent)).toBe(EXIT.ok);
     const files = filesUnder(project);
     expect(files).toEqual(filesUnder(templates));
     expect(files).toEqual(expect.arrayContaining(['index.html', 'vite.config.mjs', 'catch/scene.ts', 'catch/env.ts', 'catch/main.ts', 'catch/catch.yaml', 'catch/package.json']));
@@ -29,11 +30,11 @@ describe('phaser-distill init', () => {
     // The user's own edit survives a second init, and nothing else is written either.
     writeFileSync(join(project, 'catch', 'scene.ts'), '// mine\n');
     rmSync(join(project, 'index.html'));
-    expect(runInit(project, { log: quiet })).toBe(EXIT.usage);
+    expect(runInit(project, silent)).toBe(EXIT.usage);
     expect(readFileSync(join(project, 'catch', 'scene.ts'), 'utf8')).toBe('// mine\n');
     expect(filesUnder(project)).not.toContain('index.html');
 
-    expect(runInit(project, { force: true, log: quiet })).toBe(EXIT.ok);
+    expect(runInit(project, { ...silent, force: true })).toBe(EXIT.ok);
     expect(readFileSync(join(project, 'catch', 'scene.ts'), 'utf8')).toBe(readFileSync(join(templates, 'catch', 'scene.ts'), 'utf8'));
     expect(filesUnder(project)).toContain('index.html');
   });
