@@ -249,4 +249,22 @@ describe('a production build of a game', () => {
     expect(new Set(dev.xs).size).toBeGreaterThan(50);
     expect(prod.xs).toEqual(dev.xs);
   });
+
+  it('still refuses an observe() of the wrong length, naming the agent', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    vi.resetModules();
+    try {
+      const [node, scenes] = await load();
+      const host = await node.HeadlessGame.create({ game: { scene: scenes.WalkScene, width: 200, height: 100 } });
+      try {
+        const scene = host.scenes[0]! as WalkScene;
+        const short = scene.ai.agent('short', { ...scenes.walkerSpec(scene), observe: () => [scene.x, scene.target] });
+        expect(() => short.readObservation()).toThrow(/^agent 'short': observe\(\) gave 2 numbers, not 3$/);
+      } finally {
+        host.destroy();
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });
