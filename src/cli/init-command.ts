@@ -45,12 +45,10 @@ export function runInit(folder: string, options: { force?: boolean; log?: (line:
     log(`${existing.includes(f) ? 'overwrote' : 'wrote'} ${relative(process.cwd(), join(target, f)) || f}`);
   }
   const at = relative(process.cwd(), target);
-  const inFolder = at ? `cd ${at} && ` : '';
-  const hasVite = existsSync(join(target, 'node_modules', 'vite'));
   log('');
   log('Catch is ready: a paddle that learns to catch falling balls. Next:');
-  log(`  ${inFolder}npx phaser-distill run catch/catch.yaml   # train a teacher, distil a student into catch/policies/ (a minute or two)`);
-  if (!hasVite) log('  npm install --save-dev vite                  # the page is served and built by Vite');
-  log('  npx vite                                     # play it; npx vite build for the production build');
+  if (at) log(`  cd ${at}`);
+  log('  npx phaser-distill run catch/catch.yaml   # train a teacher, distil a student into catch/policies/ (under a minute)');
+  log('  npx vite                                  # play it (npx vite build: the production build, in dist/)');
   return EXIT.ok;
 }
