@@ -41,7 +41,8 @@ export function defineGame<T extends GameDef>(game: T): T {
 export function phaserConfig(game: GameDef, extra: Phaser.Types.Core.GameConfig = {}): Phaser.Types.Core.GameConfig {
   if (DEV) checkGame(game);
   const scenes = extra.scene === undefined ? [] : Array.isArray(extra.scene) ? extra.scene : [extra.scene];
-  const plugins = extra.plugins && !Array.isArray(extra.plugins) ? extra.plugins : {};
+  // A plugins array in a Phaser config lists global plugins.
+  const plugins = Array.isArray(extra.plugins) ? { global: extra.plugins } : (extra.plugins ?? {});
   return {
     width: game.width ?? 800,
     height: game.height ?? 600,
