@@ -50,7 +50,7 @@ const ppoSchema = z
 const trainSchema = z
   .object({
     ppo: ppoSchema.default({}),
-    /** Save a checkpoint every this many iterations (and at the end, and on Ctrl+C). */
+    /** Save a checkpoint every this many iterations (and at the end, and on Ctrl+C, SIGTERM or SIGHUP). */
     checkpointEvery: positiveInt.default(25),
     /** The run succeeds (exit 0) only if the mean return of 10 episodes reaches this. */
     targetReturn: z.number().optional(),

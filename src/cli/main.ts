@@ -2,7 +2,7 @@
  * The `phaser-distill` command line (see USAGE). `bin/phaser-distill.mjs` calls `main`.
  *
  * Exit codes: 0 done; 1 the run's target return was not reached, a ladder is not strictly ordered, or it failed; 2 a usage or config
- * error; 130 interrupted (Ctrl+C), with a checkpoint saved.
+ * error; 130 interrupted by Ctrl+C (143 by SIGTERM, 129 by SIGHUP), with a checkpoint saved.
  *
  * Each command's module is loaded when the command runs, so `--help` and `init` need no
  * TensorFlow.js, and a missing package is named instead of crashing at start.

@@ -1,5 +1,5 @@
 /** Run folders: `runs/{game}__{name}__{seed}__{time}/`, and the files in them. Node only. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from './config.js';
 
@@ -28,11 +28,25 @@ export function readJsonl<T>(path: string): T[] {
 }
 
 /**
- * Drops the lines of a JSONL or CSV file that `keep` rejects (a CSV's header always stays): rows
- * written after the checkpoint a run resumes from would otherwise appear twice.
+ * Drops the lines of a JSONL or CSV file that `keep` rejects: rows written after the checkpoint a
+ * run resumes from would otherwise appear twice. A line `keep` cannot read (it throws: a line cut
+ * short by a kill or a full disk) is dropped too, and counted. The file is rewritten to a temporary
+ * file and renamed over the old one, so a kill meanwhile leaves the old content whole.
  */
-export function filterLines(path: string, keep: (line: string, index: number) => boolean): void {
-  if (!existsSync(path)) return;
+export function filterLines(path: string, keep: (line: string, index: number) => boolean): { dropped: number; torn: number } {
+  if (!existsSync(path)) return { dropped: 0, torn: 0 };
   const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-  writeFileSync(path, lines.filter(keep).map((l) => l + '\n').join(''));
+  let torn = 0;
+  const kept = lines.filter((line, i) => {
+    try {
+      return keep(line, i);
+    } catch {
+      torn += 1;
+      return false;
+    }
+  });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, kept.map((l) => l + '\n').join(''));
+  renameSync(tmp, path);
+  return { dropped: lines.length - kept.length - torn, torn };
 }

@@ -1,12 +1,14 @@
 /**
  * `phaser-distill train <config>` and `train --resume <run folder>`: trains a PPO teacher on the
  * config's game, with a progress bar, metrics (JSONL + CSV), checkpoints every few iterations, on
- * Ctrl+C and at the end, and a learning-curve summary. The final teacher goes to `{run}/teacher/`.
+ * Ctrl+C, SIGTERM or SIGHUP and at the end, and a learning-curve summary. A resume drops the rows
+ * written after its checkpoint, and any row a kill or a full disk cut short. The final teacher goes to `{run}/teacher/`.
  */
 import { cpSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import {
-  MetricsWriter, PpoTrainer, initBackend, loadCheckpointDir, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
+  METRIC_COLUMNS, MetricsWriter, PpoTrainer, initBackend, loadCheckpointDir, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type TrainingEpisode,
 } from '../train/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
@@ -15,6 +17,10 @@ import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from './game-env.js';
 import { Progress } from './progress.js';
 import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeJson } from './run-dir.js';
+
+/** The signals that stop a run the way Ctrl+C does. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type Signal = (typeof STOP_SIGNALS)[number];
 
 export interface TrainOutcome {
   exitCode: number;
@@ -56,11 +62,19 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     const files = await loadCheckpointDir(ckptDir);
     if (!files) throw new Error(`${runDir}: no checkpoint to resume from (checkpoints/latest is missing)`);
     await restoreCheckpoint(trainer, files);
-    // Rows written after that checkpoint belong to the lost part of the run.
+    // Rows written after that checkpoint belong to the lost part of the run; a row cut short (a
+    // kill or a full disk in the middle of an append) is dropped and said.
     const step = trainer.globalStep;
-    filterLines(episodesPath, (l) => (JSON.parse(l) as TrainingEpisode).step <= step);
-    filterLines(join(runDir, 'metrics.jsonl'), (l) => (JSON.parse(l) as { global_step: number }).global_step <= step);
-    filterLines(join(runDir, 'metrics.csv'), (l, i) => i === 0 || Number(l.split(',')[0]) <= step);
+    const csvRow = (l: string) => {
+      if (l.split(',').length !== METRIC_COLUMNS.length) throw new Error('a cut row');
+      return Number(l.split(',')[0]) <= step;
+    };
+    const cleaned = {
+      'episodes.jsonl': filterLines(episodesPath, (l) => (JSON.parse(l) as TrainingEpisode).step <= step),
+      'metrics.jsonl': filterLines(join(runDir, 'metrics.jsonl'), (l) => (JSON.parse(l) as { global_step: number }).global_step <= step),
+      'metrics.csv': filterLines(join(runDir, 'metrics.csv'), (l, i) => (i === 0 && l.startsWith('global_step,')) || csvRow(l)),
+    };
+    for (const [file, { torn }] of Object.entries(cleaned)) if (torn) log(`dropped ${torn} cut-short line${torn > 1 ? 's' : ''} from ${file} (a write interrupted by a kill or a full disk)`);
     log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})`);
   }
   log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs, backend ${backend}`);
@@ -75,11 +89,13 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     if (last?.step !== trainer.globalStep) last = { step: trainer.globalStep, path: await saveCheckpointDir(ckptDir, await serializeCheckpoint(trainer), trainer.globalStep) };
     return last.path;
   };
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
+  // Ctrl+C, and the signals a container stop, a CI cancel or a closed terminal send: each stops at
+  // the end of the iteration with a checkpoint, and the exit code is 128 + the signal's number.
+  let stoppedBy: Signal | null = null;
+  const onSignal = (signal: Signal) => {
+    stoppedBy = signal;
   };
-  process.once('SIGINT', onSigint);
+  for (const s of STOP_SIGNALS) process.once(s, onSignal);
   let ran = 0;
   try {
     await trainer.train(async ({ metrics: m, episodes: ended }) => {
@@ -93,22 +109,22 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
       // An iteration runs without yielding: let the event loop turn, so a Ctrl+C lands now and not
       // at the next checkpoint's file I/O.
       await new Promise((resolve) => setImmediate(resolve));
-      if (interrupted) return false;
+      if (stoppedBy) return false;
       if (options.maxIterations !== undefined && ran >= options.maxIterations) return false;
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     progress.finish();
   }
 
   const saved = await checkpoint();
   const curve = summarizeCurve(episodes, ppo.totalTimesteps, config.train.targetReturn ?? null);
   log(formatCurve(curve));
-  if (interrupted || !trainer.done) {
-    log(`stopped at step ${trainer.globalStep}; checkpoint saved. Resume with: phaser-distill train --resume ${runDir}`);
+  if (stoppedBy || !trainer.done) {
+    log(`stopped at step ${trainer.globalStep}${stoppedBy ? ` by ${stoppedBy}` : ''}; checkpoint saved. Resume with: phaser-distill train --resume ${runDir}`);
     trainer.dispose();
     env.close();
-    return { exitCode: EXIT.interrupted, runDir, config, curve, interrupted: true };
+    return { exitCode: stoppedBy ? 128 + os.constants.signals[stoppedBy] : EXIT.interrupted, runDir, config, curve, interrupted: true };
   }
   const teacherDir = join(runDir, 'teacher');
   rmSync(teacherDir, { recursive: true, force: true });

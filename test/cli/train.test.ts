@@ -81,12 +81,31 @@ describe('phaser-distill train', () => {
     expect(rows.map((r) => r.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(existsSync(join(first.runDir, 'teacher', 'model.json'))).toBe(true);
   });
+
+  it('resumes a run whose last metrics and episode rows were cut short, dropping them and saying so', async () => {
+    const first = await runTrain({ config: small(17) }, { log: quiet, maxIterations: 2 });
+    // As a full disk leaves an append: the start of a row and no newline.
+    for (const [file, cut] of [['metrics.jsonl', '{"global_step":1536,"iter'], ['episodes.jsonl', '{"step":15'], ['metrics.csv', '1536,3,']] as const) {
+      writeFileSync(join(first.runDir, file), readFileSync(join(first.runDir, file), 'utf8') + cut);
+    }
+    const lines: string[] = [];
+    const resumed = await runTrain({ resumeDir: first.runDir }, { log: (l) => lines.push(l) });
+    expect(resumed.exitCode).toBe(EXIT.ok);
+    for (const file of ['metrics.jsonl', 'episodes.jsonl', 'metrics.csv']) expect(lines).toContain(`dropped 1 cut-short line from ${file} (a write interrupted by a kill or a full disk)`);
+    const rows = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { iteration: number });
+    expect(rows.map((r) => r.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const csv = readFileSync(join(first.runDir, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(1 + 8);
+    expect(new Set(csv.slice(1).map((l) => l.split(',').length))).toEqual(new Set([csv[0]!.split(',').length]));
+    for (const l of readFileSync(join(first.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow();
+  });
 });
 
 describe('the phaser-distill command', () => {
-  it('saves a checkpoint and exits 130 on Ctrl+C, and the run resumes from it', async () => {
+  // Ctrl+C; a container stop or a CI cancel; a closed terminal.
+  it.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const)('saves a checkpoint and exits 128 + n on %s, and the run resumes from it', async (signal, code) => {
     const { spawn } = await import('node:child_process');
-    const config = writeConfig('long.yaml', `game: balance\nenv: ${envModule}\nname: sigint\nrunsDir: ${join(dir, 'runs')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: 10000000 }\n  checkpointEvery: 1000\n`);
+    const config = writeConfig(`long-${signal}.yaml`, `game: balance\nenv: ${envModule}\nname: ${signal.toLowerCase()}\nrunsDir: ${join(dir, 'runs')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: 10000000 }\n  checkpointEvery: 1000\n`);
     const child = spawn(process.execPath, ['bin/phaser-distill.mjs', 'train', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -99,7 +118,7 @@ describe('the phaser-distill command', () => {
         const poll = setInterval(() => {
           if (/steps\/s/.test(out)) {
             clearInterval(poll);
-            child.kill('SIGINT');
+            child.kill(signal);
             done();
           }
         }, 100);
@@ -108,7 +127,7 @@ describe('the phaser-distill command', () => {
           fail(new Error(`train exited (${code}) before it drew progress:\n${out}`));
         });
       });
-      expect(await exited).toBe(130);
+      expect(await exited).toBe(code);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
@@ -117,7 +136,7 @@ describe('the phaser-distill command', () => {
     const latest = readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8');
     const step = Number(latest.replace('step-', ''));
     expect(step).toBeGreaterThan(0);
-    // checkpointEvery is 1000 iterations: this checkpoint is the one Ctrl+C wrote, at once.
+    // checkpointEvery is 1000 iterations: this checkpoint is the one the signal made it write, at once.
     expect(step).toBeLessThan(1000 * 512);
     // The run resumes from it.
     const lines: string[] = [];
