@@ -8,7 +8,7 @@
  * TensorFlow.js, and a missing package is named instead of crashing at start.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, EXIT } from './errors.js';
+import { ConfigError, EXIT, RunFailed } from './errors.js';
 
 const USAGE = `usage:
   phaser-distill init [folder] [--force]               scaffold a small game that learns (scene, env module, config, page)
@@ -94,6 +94,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (e instanceof ConfigError) {
       console.error(`config error in ${e.message}`);
       return EXIT.usage;
+    }
+    if (e instanceof RunFailed) {
+      console.error(e.message);
+      return 1;
     }
     if (e instanceof MissingPackage) {
       console.error(e.message);

@@ -4,19 +4,22 @@
  * Ctrl+C, SIGTERM or SIGHUP and at the end, and a learning-curve summary. A resume drops the rows
  * written after its checkpoint, and any row a kill or a full disk cut short. The final teacher goes to `{run}/teacher/`.
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import {
-  METRIC_COLUMNS, MetricsWriter, PpoTrainer, initBackend, loadCheckpointDir, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
+  METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type TrainingEpisode,
 } from '../train/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
-import { EXIT } from './errors.js';
+import { EXIT, RunFailed } from './errors.js';
 import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from './game-env.js';
 import { Progress } from './progress.js';
 import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeJson } from './run-dir.js';
+
+/** Losses that are finite in every healthy update; one that is not means the weights are lost. */
+const FINITE_LOSSES = ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl'] as const;
 
 /** The signals that stop a run the way Ctrl+C does. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -59,9 +62,18 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const episodesPath = join(runDir, 'episodes.jsonl');
 
   if ('resumeDir' in source) {
-    const files = await loadCheckpointDir(ckptDir);
-    if (!files) throw new Error(`${runDir}: no checkpoint to resume from (checkpoints/latest is missing)`);
-    await restoreCheckpoint(trainer, files);
+    // The newest checkpoint that is whole and finite; damaged ones are set aside as step-N.damaged.
+    const { found, skipped } = await loadGoodCheckpoint(ckptDir, (files) => restoreCheckpoint(trainer, files));
+    if (!found) {
+      trainer.dispose();
+      env.close();
+      throw new RunFailed(`${runDir}: no checkpoint to resume from${skipped.length ? ` (${skipped.map((s) => `${s.name}: ${s.why}`).join('; ')})` : ''}`);
+    }
+    for (const s of skipped) {
+      log(`skipped checkpoint ${s.name}: ${s.why}`);
+      if (s.name !== 'latest') renameSync(join(ckptDir, s.name), join(ckptDir, `${s.name}.damaged`));
+    }
+    if (skipped.length) log(`resuming from ${found.name}, the newest whole checkpoint`);
     // Rows written after that checkpoint belong to the lost part of the run; a row cut short (a
     // kill or a full disk in the middle of an append) is dropped and said.
     const step = trainer.globalStep;
@@ -85,8 +97,18 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const progress = new Progress(ppo.totalTimesteps, process.stderr, trainer.globalStep);
   // The last checkpoint written, so the final save does not write the same step twice.
   let last: { step: number; path: string } | null = null;
-  const checkpoint = async () => {
-    if (last?.step !== trainer.globalStep) last = { step: trainer.globalStep, path: await saveCheckpointDir(ckptDir, await serializeCheckpoint(trainer), trainer.globalStep) };
+  // Why training cannot go on (a loss or a weight that is not finite), once it cannot.
+  let diverged: string | null = null;
+  /** Saves a checkpoint unless its weights are not finite; then nothing is written and `diverged` says why. */
+  const checkpoint = async (): Promise<string | null> => {
+    if (last?.step === trainer.globalStep) return last.path;
+    const files = await serializeCheckpoint(trainer);
+    const problem = checkpointProblem(files);
+    if (problem) {
+      diverged = `the weights at step ${trainer.globalStep} are not finite (${problem})`;
+      return null;
+    }
+    last = { step: trainer.globalStep, path: await saveCheckpointDir(ckptDir, files, trainer.globalStep) };
     return last.path;
   };
   // Ctrl+C, and the signals a container stop, a CI cancel or a closed terminal send: each stops at
@@ -105,7 +127,10 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
       ran += 1;
       const recent = episodes.slice(-10);
       progress.update(m.global_step, recent.length ? recent.reduce((a, e) => a + e.return, 0) / recent.length : null);
-      if (m.iteration % config.train.checkpointEvery === 0) await checkpoint();
+      const loss = FINITE_LOSSES.find((k) => !Number.isFinite(m[k]));
+      if (loss) diverged = `${loss} is ${m[loss]} at iteration ${m.iteration}`;
+      else if (m.iteration % config.train.checkpointEvery === 0) await checkpoint();
+      if (diverged) return false;
       // An iteration runs without yielding: let the event loop turn, so a Ctrl+C lands now and not
       // at the next checkpoint's file I/O.
       await new Promise((resolve) => setImmediate(resolve));
@@ -117,9 +142,17 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     progress.finish();
   }
 
-  const saved = await checkpoint();
+  const saved = diverged ? null : await checkpoint();
   const curve = summarizeCurve(episodes, ppo.totalTimesteps, config.train.targetReturn ?? null);
   log(formatCurve(curve));
+  if (diverged || !saved) {
+    // Assigned in callbacks, which the compiler's narrowing does not follow.
+    const lastGood = last as { path: string } | null;
+    log(`training diverged: ${diverged}. Nothing from that point on was saved; the last good checkpoint is ${lastGood ? lastGood.path : 'the one the run started from, if any'}. Lower train.ppo.learningRate and resume (phaser-distill train --resume ${runDir}) or start again.`);
+    trainer.dispose();
+    env.close();
+    return { exitCode: EXIT.targetMissed, runDir, config, curve, interrupted: true };
+  }
   if (stoppedBy || !trainer.done) {
     log(`stopped at step ${trainer.globalStep}${stoppedBy ? ` by ${stoppedBy}` : ''}; checkpoint saved. Resume with: phaser-distill train --resume ${runDir}`);
     trainer.dispose();

@@ -8,7 +8,9 @@
  *
  * There is no tfjs-node here, so the model goes through our own IO handlers. On disk a checkpoint is
  * written to a temporary folder and renamed into place, and `latest` is swapped by rename too, so a
- * run killed at any moment leaves the previous checkpoint whole.
+ * run killed at any moment leaves the previous checkpoint whole. `checkpointProblem` says what is
+ * wrong with a set of files (a missing or cut file, a non-finite weight); a resume takes the newest
+ * checkpoint without one (`loadGoodCheckpoint`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BoxSpace, Space } from '../env/index.js';
@@ -129,6 +131,115 @@ export async function saveCheckpointDir(dir: string, files: CheckpointFiles, ste
   return final;
 }
 
+/**
+ * What is wrong with a checkpoint, or null: every file present and readable, each weight file as
+ * long as its specs say, every float weight finite (a NaN checkpoint would resume and play NaN).
+ */
+export function checkpointProblem(files: CheckpointFiles): string | null {
+  try {
+    const record = readRunRecord(files);
+    let modelJson: { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    try {
+      modelJson = JSON.parse(untext.decode(requireFile(files, 'model.json'))) as typeof modelJson;
+    } catch (e) {
+      throw new Error(`model.json: ${(e as Error).message}`);
+    }
+    checkWeights('weights.bin', requireFile(files, 'weights.bin'), modelJson.weightsManifest.flatMap((g) => g.weights));
+    checkWeights('optimizer.bin', requireFile(files, 'optimizer.bin'), record.optimizer);
+    if (record.logStd && !record.logStd.every(Number.isFinite)) throw new Error('run.json: logStd holds a non-finite value');
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+function checkWeights(file: string, bytes: Uint8Array, specs: readonly tf.io.WeightsManifestEntry[]): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const size = DTYPE_BYTES[spec.dtype];
+    if (!size) throw new Error(`${file}: weight '${spec.name}' has dtype ${spec.dtype}, which a checkpoint does not hold`);
+    const end = offset + count * size;
+    if (end > bytes.length) throw new Error(`${file}: ${bytes.length} bytes, too few for weight '${spec.name}' (its weights need ${specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[s.dtype] ?? 0), 0)})`);
+    if (spec.dtype === 'float32') {
+      const values = new Float32Array(toArrayBuffer(bytes.subarray(offset, end)));
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new Error(`${file}: weight '${spec.name}' holds ${values[bad]} at index ${bad}`);
+    }
+    offset = end;
+  }
+  if (offset !== bytes.length) throw new Error(`${file}: ${bytes.length} bytes where its weights need ${offset}`);
+}
+
+/** The checkpoint folders of `dir`, newest first. Node only. */
+async function checkpointFolders(dir: string): Promise<string[]> {
+  const fs = await import('node:fs/promises');
+  try {
+    return (await fs.readdir(dir)).filter((f) => /^step-\d+$/.test(f)).sort().reverse();
+  } catch {
+    return [];
+  }
+}
+
+async function readCheckpointFolder(folder: string): Promise<CheckpointFiles> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const files: CheckpointFiles = {};
+  for (const f of await fs.readdir(folder)) files[f] = new Uint8Array(await fs.readFile(path.join(folder, f)));
+  return files;
+}
+
+export interface GoodCheckpoint {
+  /** The checkpoint taken, as files and its folder's name (`step-N`); null if none would do. */
+  found: { files: CheckpointFiles; name: string } | null;
+  /** The checkpoints passed over, newest first, and why. */
+  skipped: { name: string; why: string }[];
+}
+
+/**
+ * The checkpoint `latest` points at if it is whole and finite, else the newest one that is, with
+ * the ones passed over and why. `restore` (a trainer's restoreCheckpoint) is tried on each, so
+ * one the trainer cannot take is passed over too. Node only.
+ */
+export async function loadGoodCheckpoint(dir: string, restore: (files: CheckpointFiles) => Promise<void>): Promise<GoodCheckpoint> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const skipped: { name: string; why: string }[] = [];
+  let latest: string | null = null;
+  try {
+    latest = (await fs.readFile(path.join(dir, 'latest'), 'utf8')).trim();
+  } catch {
+    skipped.push({ name: 'latest', why: 'missing' });
+  }
+  const folders = await checkpointFolders(dir);
+  if (latest !== null && !folders.includes(latest)) skipped.push({ name: 'latest', why: `points at ${latest}, which does not exist` });
+  const order = latest !== null && folders.includes(latest) ? [latest, ...folders.filter((f) => f !== latest)] : folders;
+  for (const name of order) {
+    let files: CheckpointFiles;
+    try {
+      files = await readCheckpointFolder(path.join(dir, name));
+    } catch (e) {
+      skipped.push({ name, why: (e as Error).message });
+      continue;
+    }
+    const why = checkpointProblem(files);
+    if (why) {
+      skipped.push({ name, why });
+      continue;
+    }
+    try {
+      await restore(files);
+    } catch (e) {
+      skipped.push({ name, why: (e as Error).message });
+      continue;
+    }
+    return { found: { files, name }, skipped };
+  }
+  return { found: null, skipped };
+}
+
 /** Reads the checkpoint `{dir}/latest` points at, or null if there is none. Node only. */
 export async function loadCheckpointDir(dir: string): Promise<CheckpointFiles | null> {
   const fs = await import('node:fs/promises');
@@ -139,10 +250,7 @@ export async function loadCheckpointDir(dir: string): Promise<CheckpointFiles | 
   } catch {
     return null;
   }
-  const folder = path.join(dir, name);
-  const files: CheckpointFiles = {};
-  for (const f of await fs.readdir(folder)) files[f] = new Uint8Array(await fs.readFile(path.join(folder, f)));
-  return files;
+  return readCheckpointFolder(path.join(dir, name));
 }
 
 function requireFile(files: CheckpointFiles, name: string): Uint8Array {

@@ -1,11 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunConfig, ppoConfigOf } from '../../src/cli/config.js';
-import { ConfigError, EXIT } from '../../src/cli/errors.js';
+import { ConfigError, EXIT, RunFailed } from '../../src/cli/errors.js';
 import { runTrain } from '../../src/cli/train-command.js';
-import { defaultPpoConfig } from '../../src/train/index.js';
+import { checkpointProblem, defaultPpoConfig, loadCheckpointDir, type CheckpointFiles } from '../../src/train/index.js';
+
+/** A checkpoint folder's files. */
+function readCheckpoint(folder: string): CheckpointFiles {
+  return Object.fromEntries(readdirSync(folder).map((f) => [f, new Uint8Array(readFileSync(join(folder, f)))]));
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +103,71 @@ describe('phaser-distill train', () => {
     expect(csv).toHaveLength(1 + 8);
     expect(new Set(csv.slice(1).map((l) => l.split(',').length))).toEqual(new Set([csv[0]!.split(',').length]));
     for (const l of readFileSync(join(first.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow();
+  });
+});
+
+describe('resuming from damaged checkpoints, and training that diverges', () => {
+  const quiet = () => undefined;
+  const config = (name: string, env = envModule, extra = '') =>
+    writeConfig(`${name}.yaml`, `game: balance\nenv: ${env}\nname: ${name}\nrunsDir: ${join(dir, 'runs')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: 8192, numEnvs: 4, numSteps: 128${extra} }\n  checkpointEvery: 1\n`);
+  const ckpt = (runDir: string, step: number) => join(runDir, 'checkpoints', `step-${String(step).padStart(9, '0')}`);
+
+  it('passes over a cut, a NaN or a dangling latest checkpoint to the newest whole one, says why, and sets the damaged ones aside', async () => {
+    const first = await runTrain({ config: config('damaged') }, { log: quiet, maxIterations: 3 });
+    for (const step of [512, 1024, 1536]) expect(checkpointProblem(readCheckpoint(ckpt(first.runDir, step)))).toBeNull();
+    expect(checkpointProblem((await loadCheckpointDir(join(first.runDir, 'checkpoints')))!)).toBeNull();
+    // The newest is cut short; the one before holds a NaN weight.
+    const cut = join(ckpt(first.runDir, 1536), 'weights.bin');
+    writeFileSync(cut, readFileSync(cut).subarray(0, 1000));
+    const nan = join(ckpt(first.runDir, 1024), 'weights.bin');
+    const bytes = new Uint8Array(readFileSync(nan));
+    new DataView(bytes.buffer).setFloat32(40, Number.NaN, true);
+    writeFileSync(nan, bytes);
+    const lines: string[] = [];
+    const resumed = await runTrain({ resumeDir: first.runDir }, { log: (l) => lines.push(l), maxIterations: 1 });
+    expect(lines).toContain('resuming from step-000000512, the newest whole checkpoint');
+    expect(lines).toContain(`resuming ${first.runDir} at step 512 (iteration 1)`);
+    expect(lines.find((l) => l.startsWith('skipped checkpoint step-000001536: weights.bin: 1000 bytes, too few'))).toBeDefined();
+    expect(lines.find((l) => /^skipped checkpoint step-000001024: weights.bin: weight '.*' holds NaN at index \d+$/.test(l))).toBeDefined();
+    expect(existsSync(ckpt(first.runDir, 1536) + '.damaged') && existsSync(ckpt(first.runDir, 1024) + '.damaged')).toBe(true);
+    expect(resumed.interrupted).toBe(true);
+    // The run goes on from there: its metrics hold iterations 1 and 2 once each.
+    const rows = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { iteration: number }).iteration);
+    expect(rows).toEqual([1, 2]);
+
+    // A latest that points at nothing is passed over too.
+    writeFileSync(join(first.runDir, 'checkpoints', 'latest'), 'step-000099999');
+    const again: string[] = [];
+    await runTrain({ resumeDir: first.runDir }, { log: (l) => again.push(l), maxIterations: 1 });
+    expect(again).toContain('skipped checkpoint latest: points at step-000099999, which does not exist');
+    expect(again).toContain(`resuming ${first.runDir} at step 1024 (iteration 2)`);
+  });
+
+  it('with no whole checkpoint left, stops with the reasons and no stack trace', async () => {
+    const first = await runTrain({ config: config('none-left') }, { log: quiet, maxIterations: 1 });
+    writeFileSync(join(ckpt(first.runDir, 512), 'run.json'), '{"version": 1, "conf');
+    await expect(runTrain({ resumeDir: first.runDir }, { log: quiet })).rejects.toThrow(RunFailed);
+    await expect(runTrain({ resumeDir: first.runDir }, { log: quiet })).rejects.toThrow(/no checkpoint to resume from \(step-000000512: .*JSON/);
+  });
+
+  it('stops a run whose losses turn NaN, saving nothing after, and keeps the last good checkpoint', async () => {
+    // Balance whose rewards turn NaN after 1,500 steps of each env.
+    const env = join(dir, 'nan-env.ts');
+    writeFileSync(env, [
+      `import { SyncVectorEnv } from ${JSON.stringify(resolve('src/env/index.ts'))};`,
+      `import { BalanceEnv } from ${JSON.stringify(resolve('games/balance/balance.ts'))};`,
+      'class Poisoned extends BalanceEnv { n = 0; override step(a: number) { const r = super.step(a); return ++this.n > 1500 ? { ...r, reward: Number.NaN } : r; } }',
+      'export const makeVectorEnv = ({ numEnvs }: { numEnvs: number }) => new SyncVectorEnv(Array.from({ length: numEnvs }, () => new Poisoned()));',
+    ].join('\n'));
+    const lines: string[] = [];
+    const out = await runTrain({ config: config('nan', env) }, { log: (l) => lines.push(l) });
+    expect(out.exitCode).toBe(EXIT.targetMissed);
+    expect(out.interrupted).toBe(true);
+    const message = lines.find((l) => l.startsWith('training diverged: losses/'));
+    expect(message, lines.join('\n')).toMatch(/is NaN at iteration \d+\. Nothing from that point on was saved; the last good checkpoint is .*step-\d+\. Lower train\.ppo\.learningRate/);
+    const latest = readFileSync(join(out.runDir, 'checkpoints', 'latest'), 'utf8');
+    expect(checkpointProblem(await readCheckpoint(join(out.runDir, 'checkpoints', latest)))).toBeNull();
+    expect(existsSync(join(out.runDir, 'teacher'))).toBe(false);
   });
 });
 
