@@ -3,7 +3,7 @@
  * names its path, in the manner of ML-Agents' trainer settings. Every PPO field is optional and
  * falls back to `defaultPpoConfig`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -138,15 +138,31 @@ export function parseRunConfig(raw: unknown, source: string, baseDir: string): R
   const result = runConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${source}:\n  ${formatIssues(result.error.issues).join('\n  ')}`);
   const envPath = resolve(baseDir, result.data.env);
-  if (!existsSync(envPath)) throw new ConfigError(`${source}:\n  config.env: no such file ${envPath} (the path is relative to the config file's folder, ${baseDir})`);
+  const problems = problemsBeyondSchema(result.data, envPath, baseDir);
+  if (problems.length) throw new ConfigError(`${source}:\n  ${problems.join('\n  ')}`);
   return { ...result.data, envPath, baseDir };
+}
+
+/** What the schema cannot see: files the config names, and keys that only make sense together. */
+function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: string, baseDir: string): string[] {
+  const problems: string[] = [];
+  if (!existsSync(envPath)) problems.push(`config.env: no such file ${envPath} (the path is relative to the config file's folder, ${baseDir})`);
+  const runs = resolve(data.runsDir);
+  if (existsSync(runs) && !statSync(runs).isDirectory()) problems.push(`config.runsDir: ${runs} is a file, not a folder`);
+  if (data.backend === 'webgl') problems.push('config.backend: webgl runs only in a browser; the command line runs in Node (auto, wasm, cpu, or webgpu with the webgpu package)');
+  const ppo = { ...defaultPpoConfig, ...data.train.ppo };
+  const batch = ppo.numEnvs * ppo.numSteps;
+  if (ppo.numMinibatches > batch) problems.push(`config.train.ppo.numMinibatches: ${ppo.numMinibatches} is more than the batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps})`);
+  if (ppo.totalTimesteps < batch) problems.push(`config.train.ppo.totalTimesteps: ${ppo.totalTimesteps} is less than one batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps}): no iteration would run`);
+  return problems;
 }
 
 /** Reads a YAML or JSON file into plain data; a ConfigError names the file and what is wrong. */
 export function readConfigFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Editors on some systems start a UTF-8 file with a byte-order mark; neither parser wants it.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the config (${(e as Error).message})`);
   }

@@ -3,11 +3,21 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join } from 'node:path';
 import type { RunConfig } from './config.js';
 
+/** Makes a new run folder; runs of one config started in the same second get `-2`, `-3`, ... */
 export function newRunDir(config: RunConfig, now = new Date()): string {
   const time = now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
-  const dir = join(config.runsDir, `${config.game}__${config.name}__${config.seed}__${time}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  const base = join(config.runsDir, `${config.game}__${config.name}__${config.seed}__${time}`);
+  mkdirSync(config.runsDir, { recursive: true });
+  for (let k = 1; ; k++) {
+    const dir = k === 1 ? base : `${base}-${k}`;
+    try {
+      // Not recursive: it fails if the folder exists, so two runs never share one.
+      mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    }
+  }
 }
 
 export function writeJson(path: string, value: unknown): void {

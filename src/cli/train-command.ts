@@ -88,6 +88,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     };
     for (const [file, { torn }] of Object.entries(cleaned)) if (torn) log(`dropped ${torn} cut-short line${torn > 1 ? 's' : ''} from ${file} (a write interrupted by a kill or a full disk)`);
     log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})`);
+    log('(the episodes in progress at the checkpoint were not saved: the resumed run starts fresh ones, so it is not step for step the run an uninterrupted one would have been)');
   }
   log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs, backend ${backend}`);
   log(`run folder: ${runDir}`);

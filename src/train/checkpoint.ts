@@ -111,11 +111,15 @@ export async function restoreCheckpoint(trainer: PpoTrainer, files: CheckpointFi
   trainer.setState(record.state);
 }
 
-/** Writes a checkpoint as `{dir}/step-{N}/` and points `{dir}/latest` at it, both atomically. Node only. */
+/**
+ * Writes a checkpoint as `{dir}/step-{N}/` and points `{dir}/latest` at it, both atomically, and
+ * removes what a killed write left behind (`.step-N.tmp-PID` folders). Node only.
+ */
 export async function saveCheckpointDir(dir: string, files: CheckpointFiles, step: number, keep = 3): Promise<string> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   await fs.mkdir(dir, { recursive: true });
+  for (const f of await fs.readdir(dir)) if (/^\.step-\d+\.tmp-\d+$/.test(f)) await fs.rm(path.join(dir, f), { recursive: true, force: true });
   const name = `step-${String(step).padStart(9, '0')}`;
   const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });

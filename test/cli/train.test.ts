@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunConfig, ppoConfigOf } from '../../src/cli/config.js';
 import { ConfigError, EXIT, RunFailed } from '../../src/cli/errors.js';
+import { newRunDir } from '../../src/cli/run-dir.js';
 import { runTrain } from '../../src/cli/train-command.js';
 import { checkpointProblem, defaultPpoConfig, loadCheckpointDir, type CheckpointFiles } from '../../src/train/index.js';
 
@@ -50,6 +51,29 @@ describe('run configs', () => {
     expect(() => loadRunConfig(writeConfig('nogame.yaml', `env: x.ts\n`))).toThrow(/config\.game/);
     expect(() => loadRunConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read/);
   });
+
+  it('reject keys that pass the schema but cannot work together, naming their path', () => {
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    const bad = writeConfig('beyond.yaml', `game: balance\nenv: ${envModule}\nrunsDir: ${join(dir, 'a-file')}\nbackend: webgl\ntrain:\n  ppo: { numEnvs: 2, numSteps: 4, numMinibatches: 16, totalTimesteps: 6 }\n`);
+    let message = '';
+    try {
+      loadRunConfig(bad);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`config.runsDir: ${join(dir, 'a-file')} is a file, not a folder`);
+    expect(message).toContain('config.backend: webgl runs only in a browser');
+    expect(message).toContain('config.train.ppo.numMinibatches: 16 is more than the batch of 8 steps (numEnvs 2 x numSteps 4)');
+    expect(message).toContain('config.train.ppo.totalTimesteps: 6 is less than one batch of 8 steps (numEnvs 2 x numSteps 4): no iteration would run');
+  });
+
+  it('read a JSON or YAML file that starts with a byte-order mark', () => {
+    const json = writeConfig('bom.json', '\uFEFF' + JSON.stringify({ game: 'balance', env: envModule, seed: 6 }));
+    expect(loadRunConfig(json).seed).toBe(6);
+    const yaml = writeConfig('bom.yaml', `\uFEFFgame: balance\nenv: ${envModule}\nseed: 7\n`);
+    expect(loadRunConfig(yaml).seed).toBe(7);
+  });
 });
 
 describe('phaser-distill train', () => {
@@ -68,6 +92,15 @@ describe('phaser-distill train', () => {
     expect(csv[0]).toMatch(/^global_step,iteration,charts\/episodic_return/);
     expect(csv).toHaveLength(1 + 8);
     expect(out.curve.first_step_at_target).not.toBeNull();
+  });
+
+  it('gives runs of one config started in the same second folders of their own', async () => {
+    const config = loadRunConfig(small(21));
+    const now = new Date('2026-12-01T10:00:00Z');
+    const dirs = [newRunDir(config, now), newRunDir(config, now), newRunDir(config, now)];
+    expect(dirs[0]).toMatch(/balance__t21__1__2026-12-01T10-00-00$/);
+    expect(dirs.slice(1)).toEqual([`${dirs[0]}-2`, `${dirs[0]}-3`]);
+    for (const d of dirs) expect(existsSync(d)).toBe(true);
   });
 
   it('exits 1 when the target return is not reached', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,9 +80,11 @@ describe('checkpoints', () => {
     resumed.dispose();
   });
 
-  it('replace the latest checkpoint atomically and keep only the newest few', async () => {
+  it('replace the latest checkpoint atomically, keep only the newest few, and clear what a killed write left', async () => {
     const a = balance(config);
     const files = await serializeCheckpoint(a);
+    // What a write killed halfway leaves: a temporary folder, cleaned up by the next write.
+    mkdirSync(join(dir, 'keep', '.step-000000009.tmp-99999'), { recursive: true });
     for (const step of [1, 2, 3, 4]) await saveCheckpointDir(join(dir, 'keep'), files, step, 2);
     const entries = readdirSync(join(dir, 'keep')).sort();
     expect(entries).toEqual(['latest', 'step-000000003', 'step-000000004']);
