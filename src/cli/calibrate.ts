@@ -5,7 +5,7 @@
  * are not strictly ordered, weakest first, is a failure: the file is still written, the exit code
  * says so.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { flatSize, type VectorEnv } from '../env/index.js';
@@ -13,6 +13,7 @@ import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type Ladde
 import { loadStudentPolicy } from '../policy/index.js';
 import { formatIssues, readConfigFile } from './config.js';
 import { ConfigError } from './errors.js';
+import { writeFileAtomic } from './run-dir.js';
 import { makeGameEnv } from './game-env.js';
 
 const levelSchema = z
@@ -148,7 +149,7 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
 
   const levels: LadderLevel[] = config.levels.map((l, k) => ({ ...l, strength: strengthOf(outcomes[k]!, config.metric) }));
   const ladder: LadderFile = { format: LADDER_FORMAT, version: LADDER_VERSION, game: config.game, agent: config.agent, metric: config.metric, levels };
-  writeFileSync(outPath, JSON.stringify(ladder, null, 2) + '\n');
+  writeFileAtomic(outPath, JSON.stringify(ladder, null, 2) + '\n');
   const ordered = strictlyOrdered(levels.map((l) => l.strength!));
   log(`ladder written to ${relative(process.cwd(), outPath) || join('.', outPath)}`);
   for (const l of levels) log(`  ${l.name.padEnd(12)} ${fmt(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy})`);

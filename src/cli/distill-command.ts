@@ -5,7 +5,7 @@
  * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG); each
  * later evaluation writes the next of `report-2/`, `report-3/`, ..., so none overwrites another.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, writeReport,
@@ -14,6 +14,7 @@ import {
 import { distillConfigOf, type RunConfig } from './config.js';
 import { makeGameEnv } from './game-env.js';
 import { EXIT } from './errors.js';
+import { copyFileAtomic, writeFileAtomic } from './run-dir.js';
 import { runTrain } from './train-command.js';
 
 type Log = (line: string) => void;
@@ -45,7 +46,7 @@ export async function runDistill(config: RunConfig, runDir: string, log: Log = c
       for (const dtype of config.distill.dtypes) {
         const path = join(outDir, `${s.name}-${dtype}.json`);
         const file = student.toPolicyFile(0, dtype, { student: s.name, teacherRun: basename(runDir) });
-        writeFileSync(path, JSON.stringify(file));
+        writeFileAtomic(path, JSON.stringify(file));
         written.push(path);
       }
       student.dispose();
@@ -128,10 +129,10 @@ export function runExport(runDir: string, what: { student: string } | { teacher:
       throw new Error(`${from}: no such student (students in this run: ${have.join(', ') || 'none'})`);
     }
     mkdirSync(dirname(out), { recursive: true });
-    copyFileSync(from, out);
+    copyFileAtomic(from, out);
   } else {
     mkdirSync(out, { recursive: true });
-    for (const f of TEACHER_FILES) copyFileSync(join(runDir, 'teacher', f), join(out, f));
+    for (const f of TEACHER_FILES) copyFileAtomic(join(runDir, 'teacher', f), join(out, f));
   }
   log(`exported to ${out}`);
   return EXIT.ok;

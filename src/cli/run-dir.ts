@@ -1,5 +1,5 @@
 /** Run folders: `runs/{game}__{name}__{seed}__{time}/`, and the files in them. Node only. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from './config.js';
 
@@ -20,8 +20,22 @@ export function newRunDir(config: RunConfig, now = new Date()): string {
   }
 }
 
+/** Writes a file so that a kill at any instant leaves the old content or the new, never a part: a temporary file, then a rename. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Copies a file the same way: to a temporary file beside the target, then a rename. */
+export function copyFileAtomic(from: string, to: string): void {
+  const tmp = `${to}.tmp-${process.pid}`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+}
+
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 export function readJson<T>(path: string): T {
@@ -55,8 +69,6 @@ export function filterLines(path: string, keep: (line: string, index: number) =>
       return false;
     }
   });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, kept.map((l) => l + '\n').join(''));
-  renameSync(tmp, path);
+  writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
   return { dropped: lines.length - kept.length - torn, torn };
 }

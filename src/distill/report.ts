@@ -85,7 +85,12 @@ export async function writeReport(dir: string, r: EvaluationReport): Promise<str
   const path = await import('node:path');
   await fs.mkdir(dir, { recursive: true });
   const files: [string, string][] = [['report.md', reportMarkdown(r)], ['report.json', reportJson(r)], ['return-vs-size.svg', reportSvg(r)]];
-  for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
+  // A temporary file, then a rename: a kill leaves each file whole, old or new.
+  for (const [name, text] of files) {
+    const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, path.join(dir, name));
+  }
   return files.map(([name]) => path.join(dir, name));
 }
 
