@@ -1,8 +1,10 @@
 /**
  * `phaser-distill train <config>` and `train --resume <run folder>`: trains a PPO teacher on the
  * config's game, with a progress bar, metrics (JSONL + CSV), checkpoints every few iterations, on
- * Ctrl+C, SIGTERM or SIGHUP and at the end, and a learning-curve summary. A resume drops the rows
- * written after its checkpoint, and any row a kill or a full disk cut short. The final teacher goes to `{run}/teacher/`.
+ * Ctrl+C, SIGTERM or SIGHUP and at the end, and a learning-curve summary. The final teacher goes to
+ * `{run}/teacher/`. A resume starts from the newest whole, finite checkpoint and drops the rows
+ * written after it, and any row a kill or a full disk cut short; a loss or a weight that turns NaN
+ * stops the run with nothing saved after it.
  */
 import { cpSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
