@@ -8,7 +8,7 @@ import { HeadlessGame } from 'phaser-distill/node';
 import { loadStudentPolicy, type Policy } from 'phaser-distill';
 import { initBackend, loadTeacher } from 'phaser-distill/train';
 import { OBS_SIZE } from './constants.js';
-import { PONG, PONG_AGENT, type PongScene } from './scene.js';
+import { PONG, PONG_AGENT } from './scene.js';
 import { TeacherDriver } from '../shared/teacher-driver.js';
 import { followBall } from './policies.js';
 

@@ -150,7 +150,7 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
   const runs = resolve(data.runsDir);
   if (existsSync(runs) && !statSync(runs).isDirectory()) problems.push(`config.runsDir: ${runs} is a file, not a folder`);
   if (data.backend === 'webgl') problems.push('config.backend: webgl runs only in a browser; the command line runs in Node (auto, wasm, cpu, or webgpu with the webgpu package)');
-  const ppo = { ...defaultPpoConfig, ...data.train.ppo };
+  const ppo = ppoConfigOf(data);
   const batch = ppo.numEnvs * ppo.numSteps;
   if (ppo.numMinibatches > batch) problems.push(`config.train.ppo.numMinibatches: ${ppo.numMinibatches} is more than the batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps})`);
   if (ppo.totalTimesteps < batch) problems.push(`config.train.ppo.totalTimesteps: ${ppo.totalTimesteps} is less than one batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps}): no iteration would run`);
@@ -179,7 +179,7 @@ export function loadRunConfig(path: string): RunConfig {
 }
 
 /** The full PPO config of a run: defaults, the file's overrides, and the run's seed. */
-export function ppoConfigOf(config: RunConfig): PpoConfig {
+export function ppoConfigOf(config: Pick<RunConfig, 'train' | 'seed'>): PpoConfig {
   const { network, ...rest } = config.train.ppo;
   return { ...defaultPpoConfig, ...rest, network: { ...defaultPpoConfig.network, ...network }, seed: config.seed };
 }

@@ -54,11 +54,12 @@ export function readJsonl<T>(path: string): T[] {
 /**
  * Drops the lines of a JSONL or CSV file that `keep` rejects: rows written after the checkpoint a
  * run resumes from would otherwise appear twice. A line `keep` cannot read (it throws: a line cut
- * short by a kill or a full disk) is dropped too, and counted. The file is rewritten to a temporary
- * file and renamed over the old one, so a kill meanwhile leaves the old content whole.
+ * short by a kill or a full disk) is dropped too; the count of those is returned. The file is
+ * rewritten to a temporary file and renamed over the old one, so a kill meanwhile leaves the old
+ * content whole.
  */
-export function filterLines(path: string, keep: (line: string, index: number) => boolean): { dropped: number; torn: number } {
-  if (!existsSync(path)) return { dropped: 0, torn: 0 };
+export function filterLines(path: string, keep: (line: string, index: number) => boolean): number {
+  if (!existsSync(path)) return 0;
   const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
   let torn = 0;
   const kept = lines.filter((line, i) => {
@@ -70,5 +71,5 @@ export function filterLines(path: string, keep: (line: string, index: number) =>
     }
   });
   writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
-  return { dropped: lines.length - kept.length - torn, torn };
+  return torn;
 }

@@ -73,7 +73,10 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     }
     for (const s of skipped) {
       log(`skipped checkpoint ${s.name}: ${s.why}`);
-      if (s.name !== 'latest') renameSync(join(ckptDir, s.name), join(ckptDir, `${s.name}.damaged`));
+      if (s.name === 'latest') continue;
+      // A folder set aside by an earlier resume gives way to this one.
+      rmSync(join(ckptDir, `${s.name}.damaged`), { recursive: true, force: true });
+      renameSync(join(ckptDir, s.name), join(ckptDir, `${s.name}.damaged`));
     }
     if (skipped.length) log(`resuming from ${found.name}, the newest whole checkpoint`);
     // Rows written after that checkpoint belong to the lost part of the run; a row cut short (a
@@ -83,12 +86,12 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
       if (l.split(',').length !== METRIC_COLUMNS.length) throw new Error('a cut row');
       return Number(l.split(',')[0]) <= step;
     };
-    const cleaned = {
+    const cutShort = {
       'episodes.jsonl': filterLines(episodesPath, (l) => (JSON.parse(l) as TrainingEpisode).step <= step),
       'metrics.jsonl': filterLines(join(runDir, 'metrics.jsonl'), (l) => (JSON.parse(l) as { global_step: number }).global_step <= step),
       'metrics.csv': filterLines(join(runDir, 'metrics.csv'), (l, i) => (i === 0 && l.startsWith('global_step,')) || csvRow(l)),
     };
-    for (const [file, { torn }] of Object.entries(cleaned)) if (torn) log(`dropped ${torn} cut-short line${torn > 1 ? 's' : ''} from ${file} (a write interrupted by a kill or a full disk)`);
+    for (const [file, torn] of Object.entries(cutShort)) if (torn) log(`dropped ${torn} cut-short line${torn > 1 ? 's' : ''} from ${file} (a write interrupted by a kill or a full disk)`);
     log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})`);
     log('(the episodes in progress at the checkpoint were not saved: the resumed run starts fresh ones, so it is not step for step the run an uninterrupted one would have been)');
   }
