@@ -84,6 +84,8 @@ export class Agent {
   pendingReward = 0;
   /** The reward collected in this run of the scene, in play (a SceneEnv keeps its own count). */
   episodeReturn = 0;
+  /** A production build has warned about a bad reward or done (once for the agent). */
+  private warned = false;
 
   constructor(readonly name: string, readonly spec: AgentSpec) {
     if (DEV) checkSpec(`agent '${name}'`, spec);
@@ -125,7 +127,7 @@ export class Agent {
     const obs = this.observation;
     if (DEV) checkObservation(this, raw);
     // Kept in production builds too: a short observation would reach the policy as NaN.
-    else if (raw.length !== obs.length) throw new AgentError(`agent '${this.name}': observe() gave ${raw.length} numbers, not ${obs.length}`);
+    else if (raw?.length !== obs.length) throw new AgentError(`agent '${this.name}': observe() gave ${raw?.length} numbers, not ${obs.length}`);
     for (let i = 0; i < obs.length; i++) obs[i] = raw[i]!;
     if (this.mask) {
       const m = this.spec.mask!();
@@ -139,19 +141,35 @@ export class Agent {
 
   /** The reward of the decision that just ended: `reward()` plus what `addReward` collected. */
   readReward(): number {
-    const r = (this.spec.reward ? this.spec.reward() : 0) + this.pendingReward;
+    let r = (this.spec.reward ? this.spec.reward() : 0) + this.pendingReward;
     this.pendingReward = 0;
-    if (DEV && (typeof r !== 'number' || !Number.isFinite(r))) throw new AgentError(`agent '${this.name}': reward() returned ${String(r)}, expected a finite number`);
+    // (NaN and +-Infinity, whose difference with themselves is not 0, and every non-number)
+    if (typeof r !== 'number' || r - r !== 0) {
+      if (DEV) throw new AgentError(`agent '${this.name}': reward() returned ${String(r)}, expected a finite number`);
+      r = this.coerce('reward()', r, 0);
+    }
     return r;
   }
 
   readDone(): DoneKind {
     if (!this.spec.done) return false;
-    const d = this.spec.done();
-    if (DEV && d !== false && d !== 'terminated' && d !== 'truncated') {
-      throw new AgentError(`agent '${this.name}': done() returned ${JSON.stringify(d)}, expected false, 'terminated' or 'truncated'`);
+    let d = this.spec.done();
+    if (d !== false && d !== 'terminated' && d !== 'truncated') {
+      if (DEV) throw new AgentError(`agent '${this.name}': done() returned ${JSON.stringify(d)}, expected false, 'terminated' or 'truncated'`);
+      d = this.coerce('done()', d, false);
     }
     return d;
+  }
+
+  /**
+   * In a production build a reward or done that cannot be right is replaced (a reward by 0, a done
+   * by false: an episode that never ends beats a scene restarted every frame), and the console
+   * says so once for the agent, not every frame.
+   */
+  private coerce<T>(callback: string, value: unknown, instead: T): T {
+    if (!this.warned) console.warn(`agent '${this.name}': ${callback} gave ${String(value)}, used ${String(instead)} (warned once)`);
+    this.warned = true;
+    return instead;
   }
 }
 

@@ -10,7 +10,7 @@
  * keeps its best epoch's weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, RunningMeanStd, branchSizes, flatSize, normalizeInto, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
+import { Rng, RunningMeanStd, branchSizes, shuffle, flatSize, normalizeInto, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
 import type { PolicyFile, WeightType } from '../policy/index.js';
 import { agrees } from './actions.js';
 import { validateDistillConfig, type DistillConfig } from './config.js';
@@ -233,7 +233,7 @@ type TaskData = { train: DistillDataset; heldOut: DistillDataset; branches: numb
 
 /** One pass over the largest task's data; smaller tasks cycle. Returns mean [total, soft, hard, value]. */
 function trainEpoch(student: DistilledStudent, data: TaskData[], config: DistillConfig, optimizer: tf.Optimizer, rng: Rng): number[] {
-  const orders = data.map((d) => rng.shuffle(Int32Array.from({ length: d.train.size }, (_, i) => i)));
+  const orders = data.map((d) => shuffle(rng, Int32Array.from({ length: d.train.size }, (_, i) => i)));
   const largest = Math.max(...data.map((d) => d.train.size));
   const steps = Math.max(1, Math.ceil(largest / config.minibatchSize));
   const sums = [0, 0, 0, 0];

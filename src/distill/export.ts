@@ -50,8 +50,8 @@ export function buildPolicyFile(parts: PolicyFileParts, dtype: WeightType = 'flo
   const file: PolicyFile = {
     format: POLICY_FORMAT,
     version: POLICY_VERSION,
-    observationSpace: parts.observationSpace,
-    actionSpace: parts.actionSpace,
+    observationSpace: writableBounds(parts.observationSpace),
+    actionSpace: parts.actionSpace.type === 'box' ? writableBounds(parts.actionSpace) : parts.actionSpace,
     observationNormalization: parts.observationNormalization && {
       ...parts.observationNormalization,
       mean: parts.observationNormalization.mean.map(shortestFloat32),
@@ -64,6 +64,17 @@ export function buildPolicyFile(parts: PolicyFileParts, dtype: WeightType = 'flo
   decodePolicyFile(file, 'buildPolicyFile');
   return file;
 }
+
+/**
+ * JSON has no Infinity (JSON.stringify writes null): an unbounded side of a box is written as the
+ * largest float32, as Gymnasium's CartPole bounds its velocities, which a float32 input cannot pass.
+ */
+function writableBounds(space: BoxSpace): BoxSpace {
+  const bound = (v: number) => Math.max(-FLOAT32_MAX, Math.min(FLOAT32_MAX, v));
+  return { ...space, low: space.low.map(bound), high: space.high.map(bound) };
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The dense layers a policy file holds, dequantised, in the tf kernel layout (for oracles and tfjs). */
 export function policyFileLayers(file: PolicyFile): DenseWeights[] {

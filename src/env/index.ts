@@ -1,6 +1,6 @@
 export * from './spaces.js';
 export * from './env.js';
-export { Rng } from './rng.js';
+export { Rng, rngState, setRngState, shuffle } from './rng.js';
 export { NORMALIZE_CLIP, NORMALIZE_EPSILON, RunningMeanStd, normalizeInto, type RunningStatsState } from './running-stats.js';
 export { SyncVectorEnv } from './vector-env.js';
 export * from './wrappers.js';

@@ -7,9 +7,9 @@ export class Rng {
    * The four words a, b, c, d, then the last output. A typed array, not fields: a field holding
    * numbers of 2^31 and over can be boxed, and then every draw would allocate.
    */
-  private readonly s = new Uint32Array(5);
+  readonly s = new Uint32Array(5);
   /** [0]: a cached second normal from the Box-Muller pair, or NaN (part of the state); [1]: normal()'s output. */
-  private readonly g = new Float64Array(2);
+  readonly g = new Float64Array(2);
 
   constructor(seed = 0) {
     this.seed(seed);
@@ -110,25 +110,30 @@ export class Rng {
       out[i] = r * Math.cos(2 * Math.PI * v);
     }
   }
+}
 
-  /** Shuffles `xs` in place (Fisher-Yates). */
-  shuffle<T extends { length: number; [i: number]: unknown }>(xs: T): T {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = xs[i];
-      xs[i] = xs[j];
-      xs[j] = t;
-    }
-    return xs;
-  }
+// What only training needs is kept out of the class, so a game bundle that ships a student (which
+// samples with an Rng) does not carry it.
 
-  getState(): number[] {
-    return [...this.s.subarray(0, 4), this.g[0]!];
+/** Shuffles `xs` in place (Fisher-Yates). */
+export function shuffle<T extends { length: number; [i: number]: unknown }>(rng: Rng, xs: T): T {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
   }
+  return xs;
+}
 
-  setState(state: readonly number[]): void {
-    if (state.length !== 5) throw new Error(`Rng.setState: expected 5 numbers, got ${state.length}`);
-    for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
-    this.g[0] = state[4] ?? Number.NaN;
-  }
+/** The generator's whole state as five plain numbers, for a checkpoint. */
+export function rngState(rng: Rng): number[] {
+  return [...rng.s.subarray(0, 4), rng.g[0]!];
+}
+
+/** Puts back a state from `rngState`: the generator then draws what it drew after that state. */
+export function setRngState(rng: Rng, state: readonly number[]): void {
+  if (state.length !== 5) throw new Error(`setRngState: expected 5 numbers, got ${state.length}`);
+  for (let i = 0; i < 4; i++) rng.s[i] = state[i]! >>> 0;
+  rng.g[0] = state[4] ?? Number.NaN;
 }

@@ -5,6 +5,7 @@
  */
 import { DEV } from './dev.js';
 import type { Rng } from './rng.js';
+import { arrayOf, isNumber, want, type Fail } from './validate.js';
 
 /** One choice among `n` actions, written as an integer 0..n-1. */
 export interface DiscreteSpace {
@@ -63,47 +64,30 @@ export function box(
   return space;
 }
 
-const isPositiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const isPositiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 
 /** Throws a SpaceError naming `where` and the field at fault unless `space` is a well-formed space. */
 export function validateSpace(space: unknown, where = 'space'): asserts space is Space {
-  if (typeof space !== 'object' || space === null) throw new SpaceError(`${where}: expected a space object, got ${String(space)}`);
+  checkSpace(space, where, (field, why) => {
+    throw new SpaceError(why ? `${field}: ${why}` : `${field} is not valid`);
+  });
+}
+
+/** Every check of `validateSpace`, each problem reported through `fail`. */
+export function checkSpace(space: unknown, where: string, fail: Fail): asserts space is Space {
+  if (typeof space !== 'object' || space === null) fail(where, DEV && want('a space object', space));
   const s = space as Record<string, unknown>;
-  switch (s.type) {
-    case 'discrete':
-      if (!isPositiveInt(s.n)) throw new SpaceError(`${where}.n: expected a positive integer, got ${String(s.n)}`);
-      return;
-    case 'multi-discrete': {
-      const nvec = s.nvec;
-      if (!Array.isArray(nvec) || nvec.length === 0) throw new SpaceError(`${where}.nvec: expected a non-empty array of positive integers`);
-      nvec.forEach((n, i) => {
-        if (!isPositiveInt(n)) throw new SpaceError(`${where}.nvec[${i}]: expected a positive integer, got ${String(n)}`);
-      });
-      return;
-    }
-    case 'box': {
-      const shape = s.shape;
-      if (!Array.isArray(shape) || shape.length === 0) throw new SpaceError(`${where}.shape: expected a non-empty array of positive integers`);
-      shape.forEach((n, i) => {
-        if (!isPositiveInt(n)) throw new SpaceError(`${where}.shape[${i}]: expected a positive integer, got ${String(n)}`);
-      });
-      const size = (shape as number[]).reduce((a, b) => a * b, 1);
-      for (const key of ['low', 'high'] as const) {
-        const v = s[key];
-        if (!Array.isArray(v) || v.length !== size) throw new SpaceError(`${where}.${key}: expected ${size} numbers (one per element), got ${Array.isArray(v) ? v.length : String(v)}`);
-        v.forEach((x, i) => {
-          if (typeof x !== 'number' || Number.isNaN(x)) throw new SpaceError(`${where}.${key}[${i}]: expected a number, got ${String(x)}`);
-        });
-      }
-      const low = s.low as number[];
-      const high = s.high as number[];
-      low.forEach((l, i) => {
-        if (l > high[i]!) throw new SpaceError(`${where}: low[${i}] = ${l} is above high[${i}] = ${high[i]}`);
-      });
-      return;
-    }
-    default:
-      throw new SpaceError(`${where}.type: expected 'discrete', 'multi-discrete' or 'box', got ${JSON.stringify(s.type)}`);
+  const positiveInts = (key: string) => arrayOf<number>(s[key], null, isPositiveInt, DEV && 'positive integer', `${where}.${key}`, fail);
+  if (s.type === 'discrete') {
+    if (!isPositiveInt(s.n)) fail(`${where}.n`, DEV && want('a positive integer', s.n));
+  } else if (s.type === 'multi-discrete') {
+    positiveInts('nvec');
+  } else if (s.type === 'box') {
+    const size = positiveInts('shape').reduce((a, b) => a * b, 1);
+    const low = arrayOf<number>(s.low, size, isNumber, DEV && 'number', `${where}.low`, fail);
+    arrayOf<number>(s.high, size, isNumber, DEV && 'number', `${where}.high`, fail).forEach((h, i) => low[i]! <= h || fail(`${where}.low[${i}]`, DEV && want(`at most high[${i}] = ${h}`, low[i])));
+  } else {
+    fail(`${where}.type`, DEV && want(`'discrete', 'multi-discrete' or 'box'`, s.type));
   }
 }
 

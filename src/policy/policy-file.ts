@@ -10,7 +10,8 @@
  * (one dot product per output unit), which is the transpose of a TensorFlow.js Dense kernel.
  */
 import { DEV } from '../env/dev.js';
-import { choiceCount, flatSize, validateSpace, type BoxSpace, type Space } from '../env/spaces.js';
+import { checkSpace, choiceCount, flatSize, type BoxSpace, type Space } from '../env/spaces.js';
+import { Found, arrayOf, want, type Fail } from '../env/validate.js';
 
 export const POLICY_FORMAT = 'phaser-distill.student';
 export const POLICY_VERSION = 1;
@@ -81,100 +82,103 @@ export function policyOutputCount(space: Space): number {
 }
 
 /**
+ * What a loaded student may hold, so that a wrong or hostile file cannot stall a game at load or
+ * make each decision cost milliseconds: a student is a few thousand parameters; these leave room
+ * for ray-cast and grid sensors of thousands of inputs.
+ */
+export const POLICY_LIMITS = {
+  /** Dense layers in the stack. */
+  layers: 16,
+  /** Units of one layer: its inputs (the first layer's are the observation) and its outputs. */
+  units: 16384,
+  /** Weights and biases of all layers together (1M: about 1 ms a decision). */
+  parameters: 1 << 20,
+} as const;
+
+/**
  * Validates a policy file (a parsed object or its JSON text) and decodes its weights. Every
  * problem is a PolicyFileError naming `source` and the field; in development builds it also says
  * what was expected and what was found.
  *
- * A production build (see dev.ts) keeps every check the arithmetic relies on, so a wrong file is
- * still refused rather than played: format and version, the normalisation's lengths, the layer
- * chain, activations and weight types, the byte length and finiteness of every weight array, and
- * the output count the action space needs. Checks that only catch a malformed file made by hand
- * (the spaces' own fields, value ranges, fields that do not belong) run in development only.
+ * A production build (see dev.ts) runs every check a development build runs, once, here at load:
+ * a file one refuses the other refuses too, and nothing is checked again per decision. Only the
+ * explanations are left out of a production build.
  */
 export function decodePolicyFile(input: unknown, source = 'policy file'): DecodedPolicy {
-  const fail: Fail = (field, expected, ...got) => {
-    throw new PolicyFileError(DEV ? `${source}: ${field}: expected ${expected}${got.length === 0 ? '' : `, got ${show(got[0])}`}` : `${source}: ${field} is not valid`);
+  const fail: Fail = (field, why) => {
+    throw new PolicyFileError(`${source}: ${field}${why ? `: ${why}` : ' is not valid'}`);
   };
   let doc = input;
   if (typeof doc === 'string') {
     try {
       doc = JSON.parse(doc);
     } catch (e) {
-      fail('(document)', DEV && 'JSON text', DEV && new Found((e as Error).message));
+      fail('(document)', DEV && want('JSON text', new Found((e as Error).message)));
     }
   }
-  if (!isObject(doc)) return fail('(document)', DEV && 'an object', doc);
-  if (doc.format !== POLICY_FORMAT) fail('format', DEV && `'${POLICY_FORMAT}'`, doc.format);
-  if (doc.version !== POLICY_VERSION) fail('version', DEV && `${POLICY_VERSION} (the version this runtime reads)`, doc.version);
-  if (DEV) {
-    for (const key of ['observationSpace', 'actionSpace'] as const) {
-      try {
-        validateSpace(doc[key], key);
-      } catch (e) {
-        throw new PolicyFileError(`${source}: ${(e as Error).message}`);
-      }
-    }
-    if ((doc.observationSpace as Space).type !== 'box') fail('observationSpace.type', `'box'`, (doc.observationSpace as Space).type);
-  }
+  if (!isObject(doc)) return fail('(document)', DEV && want('an object', doc));
+  if (doc.format !== POLICY_FORMAT) fail('format', DEV && want(`'${POLICY_FORMAT}'`, doc.format));
+  if (doc.version !== POLICY_VERSION) fail('version', DEV && want(`${POLICY_VERSION} (the version this runtime reads)`, doc.version));
+  checkSpace(doc.observationSpace, 'observationSpace', fail);
+  checkSpace(doc.actionSpace, 'actionSpace', fail);
   const obsSpace = doc.observationSpace as BoxSpace;
-  const actSpace = doc.actionSpace as Space;
+  const actSpace = doc.actionSpace;
+  if (obsSpace.type !== 'box') fail('observationSpace.type', DEV && want(`'box'`, obsSpace.type));
   const obsSize = flatSize(obsSpace);
 
   const norm = doc.observationNormalization;
   if (norm !== null) {
-    if (!isObject(norm)) fail('observationNormalization', DEV && 'null or { mean, var, clip, epsilon }', norm);
+    if (!isObject(norm)) fail('observationNormalization', DEV && want('null or { mean, var, clip, epsilon }', norm));
     const n = norm as Record<string, unknown>;
-    numbers(n.mean, obsSize, 'observationNormalization.mean', fail);
-    numbers(n.var, obsSize, 'observationNormalization.var', fail);
-    if (DEV) {
-      (n.var as number[]).forEach((v, i) => {
-        if (v < 0) fail(`observationNormalization.var[${i}]`, 'a variance >= 0', v);
-      });
-      if (typeof n.clip !== 'number' || !(n.clip > 0)) fail('observationNormalization.clip', 'a number > 0', n.clip);
-      if (typeof n.epsilon !== 'number' || !(n.epsilon >= 0) || !Number.isFinite(n.epsilon)) fail('observationNormalization.epsilon', 'a finite number >= 0', n.epsilon);
-    }
+    const at = 'observationNormalization.';
+    numbers(n.mean, obsSize, `${at}mean`, fail);
+    const eps = n.epsilon as number;
+    if (!(typeof eps === 'number' && eps >= 0 && eps < Infinity)) fail(`${at}epsilon`, DEV && want('a finite number >= 0', eps));
+    if (!(typeof n.clip === 'number' && n.clip > 0 && n.clip < Infinity)) fail(`${at}clip`, DEV && want('a finite number > 0', n.clip));
+    // 1 / sqrt(var + epsilon) scales each input: it must be a float32 number, not Infinity.
+    numbers(n.var, obsSize, `${at}var`, fail).forEach((v, i) => v >= 0 && Math.fround(1 / Math.sqrt(v + eps)) < Infinity || fail(`${at}var[${i}]`, DEV && want('a variance >= 0 (above 0 when epsilon is 0)', v)));
   }
 
-  if (!Array.isArray(doc.layers) || doc.layers.length === 0) fail('layers', DEV && 'a non-empty array of dense layers', doc.layers);
+  const count = (doc.layers as unknown[] | undefined)?.length;
+  if (!Array.isArray(doc.layers) || !count || count > POLICY_LIMITS.layers) fail('layers', DEV && want(`an array of 1 to ${POLICY_LIMITS.layers} dense layers`, doc.layers));
   const layers: DecodedLayer[] = [];
   let width = obsSize;
+  let parameters = 0;
   (doc.layers as unknown[]).forEach((raw, l) => {
     const at = `layers[${l}]`;
-    if (!isObject(raw)) fail(at, DEV && 'a layer object', raw);
+    if (!isObject(raw)) fail(at, DEV && want('a layer object', raw));
     const layer = raw as Record<string, unknown>;
-    if (layer.inputs !== width) fail(`${at}.inputs`, DEV && `${width} (${l === 0 ? 'the observation size' : `layers[${l - 1}].outputs`})`, layer.inputs);
-    if (!Number.isInteger(layer.outputs) || (layer.outputs as number) < 1) fail(`${at}.outputs`, DEV && 'a positive integer', layer.outputs);
-    if (!['linear', 'tanh', 'relu'].includes(layer.activation as string)) fail(`${at}.activation`, DEV && `'linear', 'tanh' or 'relu'`, layer.activation);
-    if (layer.dtype !== 'float32' && layer.dtype !== 'int8') fail(`${at}.dtype`, DEV && `'float32' or 'int8'`, layer.dtype);
-    const inputs = width;
     const outputs = layer.outputs as number;
+    if (layer.inputs !== width) fail(`${at}.inputs`, DEV && want(`${width} (${l === 0 ? 'the observation size' : `layers[${l - 1}].outputs`})`, layer.inputs));
+    if (width > POLICY_LIMITS.units) fail(`${at}.inputs`, DEV && want(`at most ${POLICY_LIMITS.units} (POLICY_LIMITS.units)`, width));
+    if (!(Number.isInteger(outputs) && outputs > 0 && outputs <= POLICY_LIMITS.units)) fail(`${at}.outputs`, DEV && want(`an integer from 1 to ${POLICY_LIMITS.units} (POLICY_LIMITS.units)`, outputs));
+    parameters += (width + 1) * outputs;
+    if (parameters > POLICY_LIMITS.parameters) fail(`${at}.outputs`, DEV && want(`at most ${POLICY_LIMITS.parameters} parameters in all (POLICY_LIMITS.parameters)`, new Found(`${parameters} with this layer`)));
+    if (!['linear', 'tanh', 'relu'].includes(layer.activation as string)) fail(`${at}.activation`, DEV && want(`'linear', 'tanh' or 'relu'`, layer.activation));
+    if (layer.dtype !== 'float32' && layer.dtype !== 'int8') fail(`${at}.dtype`, DEV && want(`'float32' or 'int8'`, layer.dtype));
     const int8 = layer.dtype === 'int8';
-    const wBytes = bytes(layer.weights, inputs * outputs * (int8 ? 1 : 4), `${at}.weights`, DEV && `${outputs}x${inputs} ${layer.dtype} weights`, fail);
+    const wBytes = bytes(layer.weights, width * outputs * (int8 ? 1 : 4), `${at}.weights`, DEV && `${outputs}x${width} ${layer.dtype} weights`, fail);
     const weights = int8 ? new Int8Array(wBytes.buffer, wBytes.byteOffset, wBytes.length) : floats(wBytes, `${at}.weights`, fail);
     let scales: Float32Array | null = null;
     if (int8) {
       scales = floats(bytes(layer.scales, outputs * 4, `${at}.scales`, DEV && `${outputs} float32 row scales`, fail), `${at}.scales`, fail);
-      if (DEV) {
-        scales.forEach((s, o) => {
-          if (!(s >= 0)) fail(`${at}.scales[${o}]`, 'a scale >= 0', s);
-        });
-      }
-    } else if (DEV && layer.scales !== undefined) {
-      fail(`${at}.scales`, 'no scales on a float32 layer');
+      scales.forEach((s, o) => s >= 0 || fail(`${at}.scales[${o}]`, DEV && want('a scale >= 0', s)));
+    } else if (layer.scales !== undefined) {
+      fail(`${at}.scales`, DEV && want('no scales on a float32 layer'));
     }
     const bias = floats(bytes(layer.bias, outputs * 4, `${at}.bias`, DEV && `${outputs} float32 biases`, fail), `${at}.bias`, fail);
-    layers.push({ inputs, outputs, activation: layer.activation as LayerActivation, weights, scales, bias });
+    layers.push({ inputs: width, outputs, activation: layer.activation as LayerActivation, weights, scales, bias });
     width = outputs;
   });
   const needed = policyOutputCount(actSpace);
-  if (width !== needed) fail(`layers[${layers.length - 1}].outputs`, DEV && `${needed} (what actionSpace '${actSpace.type}' needs)`, width);
+  if (width !== needed) fail(`layers[${count! - 1}].outputs`, DEV && want(`${needed} (what actionSpace '${actSpace.type}' needs)`, width));
 
-  if (actSpace.type === 'box') {
-    if (doc.logStd !== undefined) numbers(doc.logStd, needed, 'logStd', fail);
-  } else if (DEV && doc.logStd !== undefined) {
-    fail('logStd', `no logStd for a '${actSpace.type}' action space`);
+  if (doc.logStd !== undefined) {
+    if (actSpace.type !== 'box') fail('logStd', DEV && want(`no logStd for a '${actSpace.type}' action space`));
+    // exp(logStd) scales a box's sampling noise: within +-20 it is a float32 number above 0.
+    numbers(doc.logStd, needed, 'logStd', fail).forEach((v, i) => Math.abs(v) <= 20 || fail(`logStd[${i}]`, DEV && want('a number in [-20, 20]', v)));
   }
-  if (DEV && doc.meta !== undefined && !isObject(doc.meta)) fail('meta', 'an object', doc.meta);
+  if (doc.meta !== undefined && !isObject(doc.meta)) fail('meta', DEV && want('an object', doc.meta));
   return { file: doc as unknown as PolicyFile, layers };
 }
 
@@ -198,60 +202,38 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 function fromBase64(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
 }
 
 // ---- validation helpers ---------------------------------------------------------------------
 
-/**
- * `expected` is in words (false in production builds, where messages name only the field); `got`
- * is what was found, left out when there is nothing useful to show.
- */
-type Fail = (field: string, expected: string | false, ...got: unknown[]) => never;
-
-/** A finding already in words, shown without quotes. */
-class Found {
-  constructor(readonly text: string) {}
-}
-
 function bytes(value: unknown, length: number, field: string, what: string | false, fail: Fail): Uint8Array {
-  if (typeof value !== 'string') return fail(field, DEV && `a base64 string of ${what}`, value);
+  if (typeof value !== 'string') return fail(field, DEV && want(`a base64 string of ${what}`, value));
   const b = fromBase64(value);
-  if (b === null) return fail(field, DEV && `valid base64 of ${what}`, DEV && new Found(`${value.length} characters that are not base64`));
-  if (b.length !== length) fail(field, DEV && `${length} bytes (${what})`, DEV && new Found(`${b.length} bytes`));
+  if (b === null) return fail(field, DEV && want(`valid base64 of ${what}`, new Found(`${value.length} characters that are not base64`)));
+  if (b.length !== length) fail(field, DEV && want(`${length} bytes (${what})`, new Found(`${b.length} bytes`)));
   return b;
 }
 
+/**
+ * The bytes as float32 values, each finite. Typed arrays use the platform's byte order, which is
+ * little-endian, as the file's, on every browser and every platform Node ships for but s390x.
+ * (Copied: the bytes need not start at a multiple of 4.)
+ */
 function floats(b: Uint8Array, field: string, fail: Fail): Float32Array {
-  const view = new DataView(b.buffer, b.byteOffset, b.length);
-  const out = new Float32Array(b.length / 4);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = view.getFloat32(i * 4, true);
-    if (!Number.isFinite(out[i])) fail(`${field}[${i}]`, DEV && 'a finite number', out[i]);
-  }
+  const out = new Float32Array(b.slice().buffer);
+  out.forEach((v, i) => Number.isFinite(v) || fail(`${field}[${i}]`, DEV && want('a finite number', v)));
   return out;
 }
 
 function numbers(value: unknown, length: number, field: string, fail: Fail): number[] {
-  if (!Array.isArray(value) || value.length !== length) return fail(field, DEV && `an array of ${length} numbers`, value);
-  value.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}[${i}]`, DEV && 'a finite number', v);
-  });
-  return value as number[];
+  return arrayOf<number>(value, length, Number.isFinite, DEV && 'finite number', field, fail);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function show(v: unknown): string {
-  if (v instanceof Found) return v.text;
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string') return v.length > 40 ? `'${v.slice(0, 40)}...'` : `'${v}'`;
-  if (typeof v === 'object' && v !== null) return 'an object';
-  return String(v);
 }

@@ -102,7 +102,8 @@ export class StudentPolicy {
     if (observation.length !== this.obsSize) throw new Error(`${this.source}: expected an observation of ${this.obsSize} numbers, got ${observation.length}`);
     for (let i = 0; i < this.obsSize; i++) {
       let v = observation[i]!;
-      if (v !== v) throw new Error(`${this.source}: observation[${i}] is NaN`);
+      // (NaN and +-Infinity, whose difference with themselves is not 0)
+      if (v - v !== 0) throw new Error(`${this.source}: observation[${i}] is ${v}, not a finite number`);
       if (this.mean !== null) {
         v = (v - this.mean[i]!) * this.invStd![i]!;
         v = v > this.clip ? this.clip : v < -this.clip ? -this.clip : v;
@@ -181,7 +182,8 @@ export class StudentPolicy {
     if (this.temp !== 0) this.rng.fillNormal(noise);
     for (let d = 0; d < mean.length; d++) {
       const a = this.temp === 0 ? mean[d]! : mean[d]! + this.temp * this.std![d]! * noise[d]!;
-      this.boxAction[d] = a < low[d]! ? low[d]! : a > high[d]! ? high[d]! : a;
+      // Written so that a NaN mean (an overflow in the network) gives low, not NaN.
+      this.boxAction[d] = a >= low[d]! ? (a > high[d]! ? high[d]! : a) : low[d]!;
     }
     return this.boxAction;
   }

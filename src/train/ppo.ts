@@ -8,7 +8,7 @@
  * minibatches of the clipped surrogate, value and entropy losses.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, RunningMeanStd, branchSizes, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
+import { Rng, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
 import { policyOutputCount } from '../policy/index.js';
 import { categoricalLogProbEntropy, gaussianLogProb, gaussianLogProbEntropy, sampleCategorical } from './distributions.js';
 import { computeGae } from './gae.js';
@@ -261,7 +261,7 @@ export class PpoTrainer {
     const mb = new Minibatch(minibatchSize, D, A, this.env.actionSpace);
     let stop = false;
     for (let epoch = 0; epoch < config.updateEpochs && !stop; epoch++) {
-      this.rng.shuffle(order);
+      shuffle(this.rng, order);
       for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
         mb.fill(order.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages);
         const [pg, v, ent, oldKl, kl, clip] = this.updateMinibatch(mb);
@@ -381,14 +381,14 @@ export class PpoTrainer {
   }
 
   getState(): PpoState {
-    return { globalStep: this.globalStep, iteration: this.iteration, rng: this.rng.getState(), obsStats: this.obsStats?.getState() ?? null };
+    return { globalStep: this.globalStep, iteration: this.iteration, rng: rngState(this.rng), obsStats: this.obsStats?.getState() ?? null };
   }
 
   /** Restores counters, generator and statistics; the envs restart on the next iteration. */
   setState(state: PpoState): void {
     this.globalStep = state.globalStep;
     this.iteration = state.iteration;
-    this.rng.setState(state.rng);
+    setRngState(this.rng, state.rng);
     if (this.obsStats && state.obsStats) this.obsStats.setState(state.obsStats);
     this.obs = null;
   }

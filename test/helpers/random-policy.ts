@@ -11,6 +11,8 @@ export interface RandomPolicyOptions {
   activation?: LayerActivation;
   dtype?: WeightType;
   normalize?: boolean;
+  /** An observation box of -Infinity to Infinity instead of -100 to 100. */
+  unbounded?: boolean;
   seed?: number;
 }
 
@@ -28,7 +30,7 @@ export function randomPolicy(o: RandomPolicyOptions): PolicyFile {
   const rng = new Rng(o.seed ?? 7);
   const layers = randomLayers([o.obsSize, ...o.hidden, o.outputs], o.activation ?? 'tanh', rng);
   return buildPolicyFile({
-    observationSpace: box([o.obsSize], -100, 100),
+    observationSpace: o.unbounded ? box([o.obsSize]) : box([o.obsSize], -100, 100),
     actionSpace: o.actionSpace,
     observationNormalization: o.normalize === false ? null : {
       mean: Array.from({ length: o.obsSize }, () => rng.normal()),

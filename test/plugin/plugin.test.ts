@@ -250,6 +250,39 @@ describe('a production build of a game', () => {
     expect(prod.xs).toEqual(dev.xs);
   });
 
+  it('replaces a reward or done that cannot be right, with one warning naming the agent', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    vi.resetModules();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const [node, scenes] = await load();
+      const host = await node.HeadlessGame.create({ game: { scene: scenes.WalkScene, width: 200, height: 100 } });
+      try {
+        const scene = host.scenes[0]! as WalkScene;
+        let ends = 0;
+        scene.events.on(node.EPISODE_END, () => ends++);
+        // A reward that is a string would concatenate into the return; a done of 'yes' would end
+        // every episode at its first step and restart the scene every frame.
+        const odd = scene.ai.agent('odd', { ...scenes.walkerSpec(scene), reward: () => 'lots' as unknown as number, done: () => 'yes' as unknown as false });
+        const nan = scene.ai.agent('nan', { ...scenes.walkerSpec(scene), reward: () => Number.NaN, done: () => false });
+        scene.ai.use('odd', () => 1);
+        scene.ai.use('nan', () => 1);
+        for (let f = 0; f < 40; f++) host.frame();
+        expect(ends).toBe(0);
+        expect(odd.episodeReturn).toBe(0);
+        expect(nan.episodeReturn).toBe(0);
+        const lines = warn.mock.calls.map((c) => String(c[0]));
+        expect(lines.filter((l) => l.startsWith("agent 'odd': "))).toEqual(["agent 'odd': done() gave yes, used false (warned once)"]);
+        expect(lines.filter((l) => l.startsWith("agent 'nan': "))).toEqual(["agent 'nan': reward() gave NaN, used 0 (warned once)"]);
+      } finally {
+        host.destroy();
+      }
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('still refuses an observe() of the wrong length, naming the agent', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     vi.resetModules();
@@ -260,6 +293,8 @@ describe('a production build of a game', () => {
         const scene = host.scenes[0]! as WalkScene;
         const short = scene.ai.agent('short', { ...scenes.walkerSpec(scene), observe: () => [scene.x, scene.target] });
         expect(() => short.readObservation()).toThrow(/^agent 'short': observe\(\) gave 2 numbers, not 3$/);
+        const none = scene.ai.agent('none', { ...scenes.walkerSpec(scene), observe: () => undefined as unknown as number[] });
+        expect(() => none.readObservation()).toThrow(/^agent 'none': observe\(\) gave undefined numbers, not 3$/);
       } finally {
         host.destroy();
       }
