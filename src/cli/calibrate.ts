@@ -12,7 +12,7 @@ import { flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
 import { formatIssues, readConfigFile } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, configProblems } from './errors.js';
 import { writeFileAtomic } from './run-dir.js';
 import { makeGameEnv } from './game-env.js';
 
@@ -110,7 +110,7 @@ export interface CalibrationResult {
 
 export async function runCalibrate(configPath: string, log: (line: string) => void = console.log): Promise<CalibrationResult> {
   const parsed = calibrateConfigSchema.safeParse(readConfigFile(configPath));
-  if (!parsed.success) throw new ConfigError(`${configPath}:\n  ${formatIssues(parsed.error.issues).join('\n  ')}`);
+  if (!parsed.success) throw configProblems(configPath, formatIssues(parsed.error.issues));
   const config = parsed.data;
   const baseDir = dirname(resolve(configPath));
   const outPath = resolve(baseDir, config.out);

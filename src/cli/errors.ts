@@ -11,3 +11,13 @@ export class RunFailed extends Error {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Problems listed in one ConfigError; the rest are counted (a config can hold thousands of stray keys). */
+const SHOWN_PROBLEMS = 20;
+
+/** A ConfigError for `source` listing its problems, one a line, the first 20 of them. */
+export function configProblems(source: string, problems: readonly string[]): ConfigError {
+  const shown = problems.slice(0, SHOWN_PROBLEMS);
+  if (problems.length > shown.length) shown.push(`... and ${problems.length - shown.length} more`);
+  return new ConfigError(`${source}:\n  ${shown.join('\n  ')}`);
+}

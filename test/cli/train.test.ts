@@ -74,6 +74,26 @@ describe('run configs', () => {
     const yaml = writeConfig('bom.yaml', `\uFEFFgame: balance\nenv: ${envModule}\nseed: 7\n`);
     expect(loadRunConfig(yaml).seed).toBe(7);
   });
+
+  it('refuses a YAML key written twice in one mapping, naming its path', () => {
+    const twice = writeConfig('twice.yaml', `game: balance\nenv: ${envModule}\ntrain:\n  ppo: { numEnvs: 2 }\n  targetReturn: 5\n  ppo: { numEnvs: 4 }\n`);
+    expect(() => loadRunConfig(twice)).toThrow(/config\.train\.ppo: the key is written twice/);
+  });
+
+  it('reads a config of 100k stray keys in one pass, listing the first 20 and counting the rest', () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+    const wide = writeConfig('wide.yaml', `game: balance\nenv: ${envModule}\n${keys}\n`);
+    let message = '';
+    try {
+      loadRunConfig(wide);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines.filter((l) => / config\.k\d+: unknown key$/.test(l))).toHaveLength(20);
+    expect(lines.at(-1)).toBe('  ... and 99980 more');
+  });
 });
 
 describe('phaser-distill train', () => {
