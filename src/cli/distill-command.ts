@@ -1,6 +1,7 @@
 /**
  * `phaser-distill distill|eval|run|export`: distil a run's teacher into the config's students,
- * evaluate teacher and students side by side, or all of it after training (the quickstart).
+ * evaluate teacher and students side by side, or all of it after training (the quickstart); copy
+ * a student or the teacher out of a run, or write it as ONNX.
  *
  * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG); each
  * later evaluation writes the next of `report-2/`, `report-3/`, ..., so none overwrites another.
@@ -8,12 +9,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, writeReport,
-  type CheckpointFiles, type EvaluationReport, type NamedStudent,
+  ONNX_LAYOUTS, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
+  type CheckpointFiles, type EvaluationReport, type NamedStudent, type OnnxLayout,
 } from '../train/index.js';
+import type { PolicyFile } from '../policy/index.js';
 import { distillConfigOf, type RunConfig } from './config.js';
 import { makeGameEnv } from './game-env.js';
-import { EXIT } from './errors.js';
+import { ConfigError, EXIT } from './errors.js';
 import { copyFileAtomic, writeFileAtomic } from './run-dir.js';
 import { runTrain } from './train-command.js';
 
@@ -123,11 +125,7 @@ export async function runAll(configPath: string, options: { exportResults?: bool
 /** Copies a run's student (or its teacher folder) to where a game loads it from. */
 export function runExport(runDir: string, what: { student: string } | { teacher: true }, out: string, log: Log = console.log): number {
   if ('student' in what) {
-    const from = join(runDir, 'students', `${what.student}.json`);
-    if (!existsSync(from)) {
-      const have = existsSync(join(runDir, 'students')) ? readdirSync(join(runDir, 'students')).map((f) => f.replace(/\.json$/, '')) : [];
-      throw new Error(`${from}: no such student (students in this run: ${have.join(', ') || 'none'})`);
-    }
+    const from = studentPath(runDir, what.student);
     mkdirSync(dirname(out), { recursive: true });
     copyFileAtomic(from, out);
   } else {
@@ -136,4 +134,37 @@ export function runExport(runDir: string, what: { student: string } | { teacher:
   }
   log(`exported to ${out}`);
   return EXIT.ok;
+}
+
+/** Writes a run's student or teacher as one ONNX file in `layout` (see src/distill/onnx.ts). */
+export async function runOnnxExport(runDir: string, what: { student: string } | { teacher: true }, layout: string, out: string, log: Log = console.log): Promise<number> {
+  if (!(ONNX_LAYOUTS as readonly string[]).includes(layout)) throw new ConfigError(`--layout: '${layout}' is not a layout (${ONNX_LAYOUTS.join(', ')})`);
+  let file: PolicyFile;
+  let name: string;
+  if ('student' in what) {
+    const path = studentPath(runDir, what.student);
+    file = JSON.parse(readFileSync(path, 'utf8')) as PolicyFile;
+    name = what.student;
+  } else {
+    await initBackend('cpu');
+    const teacher = await loadTeacher(readTeacher(runDir));
+    file = teacher.policyFile();
+    teacher.dispose();
+    name = 'teacher';
+  }
+  const bytes = policyToOnnx(file, layout as OnnxLayout, name);
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileAtomic(out, bytes);
+  log(`exported ${name} to ${out} (ONNX, ${layout} layout, ${bytes.length} bytes)`);
+  return EXIT.ok;
+}
+
+/** The run's student file `name` ({name}-{dtype}); a ConfigError listing the run's students if there is none. */
+function studentPath(runDir: string, name: string): string {
+  const from = join(runDir, 'students', `${name}.json`);
+  if (!existsSync(from)) {
+    const have = existsSync(join(runDir, 'students')) ? readdirSync(join(runDir, 'students')).map((f) => f.replace(/\.json$/, '')) : [];
+    throw new ConfigError(`--student: ${from}: no such student (students in this run: ${have.join(', ') || 'none'})`);
+  }
+  return from;
 }

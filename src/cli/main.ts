@@ -17,7 +17,7 @@ const USAGE = `usage:
   phaser-distill train --resume <run folder>           continue an interrupted run
   phaser-distill distill <config> --run <run folder>   distil the run's teacher into the config's students
   phaser-distill eval <config> --run <run folder>      evaluate teacher and students; write a new report
-  phaser-distill export --run <run folder> (--student <name-dtype> | --teacher) --out <path>
+  phaser-distill export --run <run folder> (--student <name-dtype> | --teacher) --out <path> [--onnx [--layout plain|mlagents|godot]]
   phaser-distill calibrate <ladder config>             measure difficulty levels, write a ladder file
 (<config> is YAML or JSON)`;
 
@@ -38,6 +38,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: {
         resume: { type: 'string' }, run: { type: 'string' }, 'no-export': { type: 'boolean' }, student: { type: 'string' }, teacher: { type: 'boolean' }, out: { type: 'string' },
+        onnx: { type: 'boolean' }, layout: { type: 'string' },
         force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       } });
   } catch (e) {
@@ -77,9 +78,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         return EXIT.ok;
       }
       case 'export': {
-        if (positionals.length !== 0 || !values.run || !values.out || Boolean(values.student) === Boolean(values.teacher)) return usage();
-        const { runExport } = await load(command, () => import('./distill-command.js'));
-        return runExport(values.run, values.student ? { student: values.student } : { teacher: true }, values.out);
+        if (positionals.length !== 0 || !values.run || !values.out || Boolean(values.student) === Boolean(values.teacher) || (values.layout && !values.onnx)) return usage();
+        const { runExport, runOnnxExport } = await load(command, () => import('./distill-command.js'));
+        const what = values.student ? { student: values.student } : { teacher: true as const };
+        return values.onnx ? await runOnnxExport(values.run, what, values.layout ?? 'plain', values.out) : runExport(values.run, what, values.out);
       }
       case 'calibrate': {
         if (positionals.length !== 1) return usage();

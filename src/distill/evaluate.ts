@@ -12,7 +12,7 @@ import { flatSize, type VectorEnv } from '../env/index.js';
 import { StudentPolicy, type PolicyFile } from '../policy/index.js';
 import { defaultDistillConfig } from './config.js';
 import { agrees, chooseAction } from './actions.js';
-import { buildPolicyFile, normalizationOf, policyFileBytes, policyFileLayers, type DenseWeights } from './export.js';
+import { policyFileBytes, policyFileLayers, type DenseWeights } from './export.js';
 import type { Teacher } from './teacher.js';
 
 export interface PolicyEvaluation {
@@ -82,11 +82,7 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const A = flatSize(space);
   const D = teacher.obsSize;
 
-  const teacherFile = buildPolicyFile({
-    observationSpace: teacher.observationSpace, actionSpace: teacher.actionSpace,
-    observationNormalization: normalizationOf(teacher.obsStats),
-    layers: teacher.actorLayers(), logStd: teacher.logStd, meta: { role: 'teacher' },
-  });
+  const teacherFile = teacher.policyFile();
   const teacherRun = runEpisodes(env, episodes, seed, (obs, n, out) => {
     const p = teacher.predict(obs, n).policy;
     for (let i = 0; i < n; i++) chooseAction(space, p, i, out, i * A, null, null);

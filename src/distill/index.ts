@@ -10,3 +10,4 @@ export * from './actions.js';
 export { StudentNet, type StudentShape } from './student-net.js';
 export * from './evaluate.js';
 export * from './report.js';
+export { ONNX_LAYOUTS, policyToOnnx, type OnnxLayout } from './onnx.js';

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RunningMeanStd, flatSize, normalizeInto, type BoxSpace, type Space } from '../env/index.js';
-import { policyOutputCount } from '../policy/index.js';
+import { policyOutputCount, type PolicyFile } from '../policy/index.js';
 import { modelFromFiles, readRunRecord, type CheckpointFiles } from '../train/checkpoint.js';
 import { ActorCritic } from '../train/networks.js';
 import type { PpoTrainer } from '../train/ppo.js';
-import type { DenseWeights } from './export.js';
+import { buildPolicyFile, normalizationOf, type DenseWeights } from './export.js';
 
 export interface TeacherOutputs {
   /** [n * P]: logits (all branches end to end) or Gaussian means. */
@@ -66,6 +66,15 @@ export class Teacher {
       });
     }
     return layers;
+  }
+
+  /** The actor in the student file format (float32): what evaluation and ONNX export read. */
+  policyFile(meta: Record<string, unknown> = { role: 'teacher' }): PolicyFile {
+    return buildPolicyFile({
+      observationSpace: this.observationSpace, actionSpace: this.actionSpace,
+      observationNormalization: normalizationOf(this.obsStats),
+      layers: this.actorLayers(), logStd: this.logStd, meta,
+    });
   }
 
   dispose(): void {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/cli/config.js';
+import * as ort from 'onnxruntime-web';
+import { main } from '../../src/cli/main.js';
 import { runAll, runEval, runExport } from '../../src/cli/distill-command.js';
 import { loadStudentPolicy } from '../../src/policy/index.js';
 
@@ -50,5 +52,22 @@ describe('phaser-distill run', () => {
 
   it('names the students a run has when asked to export one it has not', () => {
     expect(() => runExport(out.runDir, { student: 's99-int8' }, join(dir, 'x.json'), () => undefined)).toThrow(/no such student \(students in this run: s4-float32, s4-int8\)/);
+  });
+
+  it('exports a student and the teacher as ONNX from the command line, in the layout asked', async () => {
+    const student = join(dir, 'onnx', 's4-int8.onnx');
+    const teacher = join(dir, 'onnx', 'teacher.onnx');
+    expect(await main(['export', '--run', out.runDir, '--student', 's4-int8', '--out', student, '--onnx', '--layout', 'godot'])).toBe(0);
+    expect(await main(['export', '--run', out.runDir, '--teacher', '--out', teacher, '--onnx'])).toBe(0);
+    ort.env.wasm.numThreads = 1;
+    const godot = await ort.InferenceSession.create(readFileSync(student));
+    expect([...godot.inputNames].sort()).toEqual(['obs', 'state_ins']);
+    expect([...godot.outputNames].sort()).toEqual(['output', 'state_outs']);
+    const plain = await ort.InferenceSession.create(readFileSync(teacher));
+    expect(plain.inputNames).toEqual(['obs']);
+    expect(plain.outputNames).toEqual(['logits']);
+    // An unknown layout and a layout without --onnx are usage errors (exit 2).
+    expect(await main(['export', '--run', out.runDir, '--teacher', '--out', teacher, '--onnx', '--layout', 'unreal'])).toBe(2);
+    expect(await main(['export', '--run', out.runDir, '--teacher', '--out', teacher, '--layout', 'godot'])).toBe(2);
   });
 });

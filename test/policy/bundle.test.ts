@@ -33,11 +33,11 @@ async function bundle(entry: string): Promise<{ code: string; modules: string[] 
 }
 
 describe('the phaser-distill entry in a game bundle', () => {
-  it('pulls in no TensorFlow.js', async () => {
+  it('pulls in no TensorFlow.js and nothing ONNX', async () => {
     const { code, modules } = await bundle(join(root, 'plugin/index.ts'));
     expect(modules.some((m) => m.includes('src/policy/student-policy.ts'))).toBe(true);
-    expect(modules.filter((m) => /tensorflow|tfjs/i.test(m))).toEqual([]);
-    expect(code).not.toMatch(/tensorflow|tfjs/i);
+    expect(modules.filter((m) => /tensorflow|tfjs|onnx|protobuf/i.test(m))).toEqual([]);
+    expect(code).not.toMatch(/tensorflow|tfjs|onnx/i);
   });
 
   it('adds at most 5.5 KB gzipped to a release build that plays one student through the plugin', async () => {
