@@ -18,6 +18,8 @@ import type { EnvModule } from '../../src/env/index.js';
 import { ONNX_LAYOUTS, policyToOnnx, type OnnxLayout } from '../../src/distill/onnx.js';
 import { loadTeacher } from '../../src/distill/teacher.js';
 import { loadStudentPolicy, type PolicyFile, type StudentPolicy } from '../../src/policy/index.js';
+import { Rng, box, multiDiscrete } from '../../src/env/index.js';
+import { randomPolicy } from '../helpers/random-policy.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const OBSERVATIONS = 1000;
@@ -126,5 +128,59 @@ describe('ONNX export', () => {
         expect(Array.from(out.discrete_action_output_shape!.data as Float32Array)).toEqual(branches);
       }
     }
+  });
+});
+
+describe('ONNX export of the action spaces no shipped student has', () => {
+  const rng = new Rng(4);
+  const N = 200;
+  const observationsOf = (n: number) => Float32Array.from({ length: N * n }, () => rng.uniform(-3, 3));
+
+  it('mlagents: multi-discrete argmax and draws per branch, within the action mask', async () => {
+    const file = randomPolicy({ obsSize: 5, hidden: [8], outputs: 5, actionSpace: multiDiscrete([3, 2]), dtype: 'int8' });
+    const policy = loadStudentPolicy(file);
+    const obs = observationsOf(5);
+    // Forbid choice 0 of branch 0 in every row: argmax and draws must avoid it.
+    const mask = new Float32Array(N * 5).fill(1);
+    for (let i = 0; i < N; i++) mask[i * 5] = 0;
+    const session = await ort.InferenceSession.create(policyToOnnx(file, 'mlagents'), { graphOptimizationLevel: 'basic' });
+    const out = await session.run({ obs_0: new ort.Tensor('float32', obs, [N, 5]), action_masks: new ort.Tensor('float32', mask, [N, 5]) });
+    const det = out.deterministic_discrete_actions!.data as BigInt64Array;
+    const draws = out.discrete_actions!.data as BigInt64Array;
+    expect(out.deterministic_discrete_actions!.dims).toEqual([N, 2]);
+    for (let i = 0; i < N; i++) {
+      const o = obs.subarray(i * 5, (i + 1) * 5);
+      expect([Number(det[2 * i]), Number(det[2 * i + 1])]).toEqual(Array.from(policy.act(o, mask.subarray(i * 5, (i + 1) * 5)) as number[]));
+      expect(Number(draws[2 * i])).toBeGreaterThan(0);
+      expect(Number(draws[2 * i])).toBeLessThan(3);
+      expect([0, 1]).toContain(Number(draws[2 * i + 1]));
+    }
+    expect(Array.from(out.discrete_action_output_shape!.data as Float32Array)).toEqual([3, 2]);
+  });
+
+  it('mlagents, plain and godot: a box policy gives its mean, and draws, clipped to the box', async () => {
+    const file = randomPolicy({ obsSize: 3, hidden: [6], outputs: 2, actionSpace: box([2], [-0.5, -1], [0.5, 1]) });
+    const policy = loadStudentPolicy(file);
+    const obs = observationsOf(3);
+    const mlagents = await (await ort.InferenceSession.create(policyToOnnx(file, 'mlagents'), { graphOptimizationLevel: 'basic' })).run({ obs_0: new ort.Tensor('float32', obs, [N, 3]) });
+    const plain = await (await ort.InferenceSession.create(policyToOnnx(file, 'plain'), { graphOptimizationLevel: 'basic' })).run({ obs: new ort.Tensor('float32', obs, [N, 3]) });
+    const det = mlagents.deterministic_continuous_actions!.data as Float32Array;
+    const draws = mlagents.continuous_actions!.data as Float32Array;
+    const mean = plain.mean!.data as Float32Array;
+    let clipped = 0;
+    for (let i = 0; i < N; i++) {
+      const o = obs.subarray(i * 3, (i + 1) * 3);
+      const want = policy.act(o) as Float32Array;
+      const logits = policy.logits(o);
+      for (let d = 0; d < 2; d++) {
+        expect(Math.abs(det[2 * i + d]! - want[d]!)).toBeLessThanOrEqual(1e-5);
+        expect(Math.abs(mean[2 * i + d]! - logits[d]!)).toBeLessThanOrEqual(1e-5);
+        expect(Math.abs(draws[2 * i + d]!)).toBeLessThanOrEqual(d === 0 ? 0.5 : 1);
+        if (Math.abs(want[d]!) === (d === 0 ? 0.5 : 1)) clipped++;
+      }
+    }
+    // Some means fall outside the box, so the clip was exercised.
+    expect(clipped).toBeGreaterThan(0);
+    expect(Array.from(mlagents.continuous_action_output_shape!.data as Float32Array)).toEqual([2]);
   });
 });
