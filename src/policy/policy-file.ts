@@ -82,17 +82,18 @@ export function policyOutputCount(space: Space): number {
 }
 
 /**
- * What a loaded student may hold, so that a wrong or hostile file cannot stall a game at load or
- * make each decision cost milliseconds: a student is a few thousand parameters; these leave room
- * for ray-cast and grid sensors of thousands of inputs.
+ * What a loaded policy file may hold, so that a wrong or hostile file cannot stall a game at load
+ * or make each decision cost a frame: a student is a few thousand parameters; these leave room for
+ * sensors of thousands of inputs and for teachers, which evaluation and ONNX export read in this
+ * format too.
  */
 export const POLICY_LIMITS = {
   /** Dense layers in the stack. */
   layers: 16,
   /** Units of one layer: its inputs (the first layer's are the observation) and its outputs. */
   units: 16384,
-  /** Weights and biases of all layers together (1M: about 1 ms a decision). */
-  parameters: 1 << 20,
+  /** Weights and biases of all layers together (4M: a few ms a decision; a 3x1024 teacher is 2M). */
+  parameters: 1 << 22,
 } as const;
 
 /**

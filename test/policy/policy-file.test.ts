@@ -75,7 +75,7 @@ describe('policy file loader', () => {
     ['more layers than the limit', () => mutate(valid(), (d) => (d.layers = Array.from({ length: 17 }, () => d.layers[0]))), /layers: expected an array of 1 to 16 dense layers, got an array of 17/, 'layers'],
     ['an observation wider than the limit', () => wide(20000, 1), /layers\[0\]\.inputs: expected at most 16384 \(POLICY_LIMITS\.units\), got 20000/, 'layers[0].inputs'],
     ['a layer wider than the limit', () => mutate(valid(), (d) => (d.layers[0].outputs = 1e6)), /layers\[0\]\.outputs: expected an integer from 1 to 16384 \(POLICY_LIMITS\.units\), got 1000000/, 'layers[0].outputs'],
-    ['more parameters than the limit', () => wide(10000, 200), /layers\[0\]\.outputs: expected at most 1048576 parameters in all \(POLICY_LIMITS\.parameters\), got 2000200 with this layer/, 'layers[0].outputs'],
+    ['more parameters than the limit', () => wide(16000, 300), /layers\[0\]\.outputs: expected at most 4194304 parameters in all \(POLICY_LIMITS\.parameters\), got 4800300 with this layer/, 'layers[0].outputs'],
     ['meta that is not an object', () => mutate(valid(), (d) => (d.meta = 'teacher')), /meta: expected an object, got 'teacher'/, 'meta'],
   ];
   it('writes an unbounded box side as the largest float32, which JSON can hold', () => {
