@@ -80,6 +80,10 @@ describe('the packed package, installed into a new project', () => {
     const run = ok('npx', ['phaser-distill', 'run', 'catch/tiny.yaml']);
     expect(run).toMatch(/exported to .*catch\/policies\/s16-int8\.json/);
     expect(JSON.parse(readFileSync(join(project, 'catch', 'policies', 's16-int8.json'), 'utf8')).format).toBe(POLICY_FORMAT);
+    // The installed bin writes ONNX too (onnx-proto comes with the package).
+    const runDir = join('runs', readdirSync(join(project, 'runs'))[0]!);
+    const onnx = ok('npx', ['phaser-distill', 'export', '--run', runDir, '--student', 's16-int8', '--out', 'catch/s16-int8.onnx', '--onnx', '--layout', 'mlagents']);
+    expect(onnx).toMatch(/exported s16-int8 to catch\/s16-int8\.onnx \(ONNX, mlagents layout, \d+ bytes\)/);
   });
 
   it('in a CommonJS folder, stops with exit 2 and the one-line fix, and leaves no run folder', () => {
