@@ -5,7 +5,8 @@
 export class Rng {
   /**
    * The four words a, b, c, d, then the last output. A typed array, not fields: a field holding
-   * numbers of 2^31 and over can be boxed, and then every draw would allocate.
+   * numbers of 2^31 and over can be boxed, and then every draw would allocate. Public only for
+   * rngState and setRngState below; draw through the methods.
    */
   readonly s = new Uint32Array(5);
   /** [0]: a cached second normal from the Box-Muller pair, or NaN (part of the state); [1]: normal()'s output. */
