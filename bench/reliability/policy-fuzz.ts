@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allPaths } from './json-paths.js';
 import { Rng, box, multiDiscrete } from '../../src/env/index.js';
-import { buildPolicyFile } from '../../src/distill/export.js';
 import type { PolicyFile } from '../../src/policy/index.js';
+import { randomPolicy } from '../../test/helpers/random-policy.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,15 +23,8 @@ export function basePolicyFiles(): PolicyFile[] {
     const dir = join(root, 'assets/policies', game);
     return readdirSync(dir).filter((f) => /^s\d+-(float32|int8)\.json$/.test(f)).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PolicyFile);
   });
-  const rng = new Rng(11);
-  const layers = (sizes: number[]) => sizes.slice(1).map((outputs, l) => ({
-    inputs: sizes[l]!, outputs, activation: (l + 2 === sizes.length ? 'linear' : 'tanh') as 'linear' | 'tanh',
-    kernel: Float32Array.from({ length: sizes[l]! * outputs }, () => rng.normal() / Math.sqrt(sizes[l]!)),
-    bias: Float32Array.from({ length: outputs }, () => 0.1 * rng.normal()),
-  }));
-  const norm = (n: number) => ({ mean: new Array<number>(n).fill(0.1), var: new Array<number>(n).fill(0.5), clip: 10, epsilon: 1e-8 });
-  const multi = buildPolicyFile({ observationSpace: box([5], -1, 1), actionSpace: multiDiscrete([3, 2]), observationNormalization: norm(5), layers: layers([5, 8, 5]) }, 'int8');
-  const cont = buildPolicyFile({ observationSpace: box([3], -1, 1), actionSpace: box([2], -1, 1), observationNormalization: null, layers: layers([3, 6, 2]), logStd: [-0.5, -0.5] });
+  const multi = randomPolicy({ obsSize: 5, hidden: [8], outputs: 5, actionSpace: multiDiscrete([3, 2]), dtype: 'int8', seed: 11 });
+  const cont = randomPolicy({ obsSize: 3, hidden: [6], outputs: 2, actionSpace: box([2], -1, 1), normalize: false, seed: 12 });
   return [...shipped, multi, cont];
 }
 
