@@ -46,8 +46,10 @@ const CHECKPOINT_EVERY = 2;
 export async function killTrials(options: KillOptions): Promise<KillStats> {
   const rng = new Rng(options.seed ?? 1);
   const batch = NUM_ENVS * NUM_STEPS;
-  // Enough iterations for every kill to land in training, a few iterations after its resume.
-  const iterations = CHECKPOINT_EVERY + 6 * options.kills + 8;
+  // Enough iterations for every kill to land in training: a segment runs at most 6 rows past
+  // where it resumed, an aimed kill waits up to one more checkpoint interval, and a resume goes
+  // back at most one interval.
+  const iterations = CHECKPOINT_EVERY + (6 + 2 * CHECKPOINT_EVERY) * options.kills + 8;
   mkdirSync(options.dir, { recursive: true });
   const runsDir = join(options.dir, 'runs');
   const config = join(options.dir, 'kill.yaml');

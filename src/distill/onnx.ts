@@ -77,11 +77,9 @@ class Graph {
     return this.node('Clip', [x, this.constant(`${x}_lo`, [], [lo]), this.constant(`${x}_hi`, [], [hi])], {}, output);
   }
 
-  /** Columns [start, end) of a [batch, k] tensor. */
+  /** Columns [start, end) of a [batch, k] tensor, as opset 9 writes Slice (the ML-Agents layout's). */
   columns(x: string, start: number, end: number): string {
-    if (this.opset < 10) return this.node('Slice', [x], { axes: [1], starts: [start], ends: [end] });
-    const c = (what: string, v: number) => this.constant(`${x}_${what}_${start}`, [1], [v], INT64);
-    return this.node('Slice', [x, c('start', start), c('end', end), c('axis', 1)]);
+    return this.node('Slice', [x], { axes: [1], starts: [start], ends: [end] });
   }
 }
 
