@@ -10,6 +10,8 @@ export { defineGame, phaserConfig, type GameDef } from './game.js';
 export { Agent, AgentError, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSpec, type Policy } from './agent.js';
 export { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 export { Difficulty, type LadderPolicies } from './difficulty.js';
+export { RaySensor2D, type RayColors, type RaySensor2DOptions } from './ray-sensor.js';
 export * from '../src/policy/index.js';
+export * from '../src/sensors/index.js';
 export * from '../src/policy/difficulty.js';
 export { saliency } from '../src/policy/saliency.js';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Rollup } from 'vite';
 
-export type BundleGame = 'phaser-only' | 'with-plugin' | 'with-ladder';
+export type BundleGame = 'phaser-only' | 'with-plugin' | 'with-ladder' | 'with-rays';
 
 export interface BundleSize {
   code: string;

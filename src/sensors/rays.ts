@@ -10,6 +10,8 @@
  * walk a grid cell by cell (Amanatides and Woo); a circle cast (`castRadius` > 0) tests each shape
  * grown by the radius exactly (rounded rectangles, capsules) and the grid cells along its band.
  * Casting allocates nothing; a world's arrays grow only when it holds more shapes than before.
+ * `RayWorld.next*` hand out a slot to write a shape into directly, for callers that must not
+ * allocate either (the `add*` methods pass numbers through a call, which can box them).
  *
  * Angles follow ML-Agents: 90 degrees is the heading, 0 the agent's right, 180 its left. Rays are
  * ordered left to right by default; 'alternating' is ML-Agents' legacy order (forward, then right
@@ -82,9 +84,27 @@ export class RayWorld {
     this.segmentCount = 0;
   }
 
+  /** A slot for one more circle: write x, y, radius, tag, layer into `circles` from the index returned. */
+  nextCircle(): number {
+    this.circles = room(this.circles, (this.circleCount + 1) * CIRCLE);
+    return this.circleCount++ * CIRCLE;
+  }
+
+  /** A slot for one more rectangle: x0, y0, x1, y1 (x0 <= x1, y0 <= y1), tag, layer into `rects`. */
+  nextRect(): number {
+    this.rects = room(this.rects, (this.rectCount + 1) * RECT);
+    return this.rectCount++ * RECT;
+  }
+
+  /** A slot for one more segment: x0, y0, x1, y1, tag, layer into `segments`. */
+  nextSegment(): number {
+    this.segments = room(this.segments, (this.segmentCount + 1) * SEGMENT);
+    return this.segmentCount++ * SEGMENT;
+  }
+
   addCircle(x: number, y: number, radius: number, tag = -1, layer = 1): void {
-    const a = (this.circles = room(this.circles, (this.circleCount + 1) * CIRCLE));
-    const i = this.circleCount++ * CIRCLE;
+    const i = this.nextCircle();
+    const a = this.circles;
     a[i] = x;
     a[i + 1] = y;
     a[i + 2] = radius;
@@ -94,8 +114,8 @@ export class RayWorld {
 
   /** An axis-aligned rectangle from (x0, y0) to (x1, y1). */
   addRect(x0: number, y0: number, x1: number, y1: number, tag = -1, layer = 1): void {
-    const a = (this.rects = room(this.rects, (this.rectCount + 1) * RECT));
-    const i = this.rectCount++ * RECT;
+    const i = this.nextRect();
+    const a = this.rects;
     a[i] = Math.min(x0, x1);
     a[i + 1] = Math.min(y0, y1);
     a[i + 2] = Math.max(x0, x1);
@@ -105,8 +125,8 @@ export class RayWorld {
   }
 
   addSegment(x0: number, y0: number, x1: number, y1: number, tag = -1, layer = 1): void {
-    const a = (this.segments = room(this.segments, (this.segmentCount + 1) * SEGMENT));
-    const i = this.segmentCount++ * SEGMENT;
+    const i = this.nextSegment();
+    const a = this.segments;
     a[i] = x0;
     a[i + 1] = y0;
     a[i + 2] = x1;
@@ -124,6 +144,27 @@ function room(a: Float64Array, length: number): Float64Array {
   return grown;
 }
 
+/**
+ * The registers of a cast: the ray, one shape's parameters, and the results. Geometry reads and
+ * writes them rather than taking and returning numbers: a double that crosses a call V8 does not
+ * inline is boxed, and a cast must allocate nothing.
+ */
+const OX = 0;
+const OY = 1;
+const DX = 2;
+const DY = 3;
+/** The shape: a centre or a corner (A, B), a far corner or end (C, D), a radius (R). */
+const A = 4;
+const B = 5;
+const C = 6;
+const D = 7;
+const R = 8;
+/** A geometry test's result: the distance to the first contact, or Infinity. */
+const T = 9;
+/** The nearest contact so far. */
+const BEST = 10;
+const REGISTERS = 11;
+
 /** Casts a sensor's rays into a RayWorld and writes its observation. */
 export class RaySensor {
   readonly rayCount: number;
@@ -139,9 +180,9 @@ export class RaySensor {
   private readonly radius: number;
   private readonly mask: number;
   private readonly tagCount: number;
-  /** The nearest hit of the ray being cast: distance and tag. */
-  private bestT = 0;
-  private bestTag = -2;
+  private readonly s = new Float64Array(REGISTERS);
+  /** The nearest contact's tag (-2: none yet). */
+  private readonly bestTag = new Int32Array(1);
 
   constructor(options: RaySensorOptions) {
     const n = options.raysPerDirection ?? 3;
@@ -165,70 +206,100 @@ export class RaySensor {
 
   /** Casts every ray from (x, y), heading `rotation` radians (Phaser's: 0 = +x, clockwise), into `out` from `offset`. */
   cast(world: RayWorld, x: number, y: number, rotation: number, out: Float32Array, offset = 0): void {
+    const s = this.s;
     const L = this.length;
     for (let k = 0; k < this.rayCount; k++) {
       const angle = rotation + this.offsets[k]!;
-      const dx = Math.cos(angle);
-      const dy = Math.sin(angle);
-      this.bestT = L;
-      this.bestTag = -2;
-      if (L > 0) this.nearest(world, x, y, dx, dy);
+      s[OX] = x;
+      s[OY] = y;
+      s[DX] = Math.cos(angle);
+      s[DY] = Math.sin(angle);
+      s[BEST] = L;
+      this.bestTag[0] = -2;
+      if (L > 0) this.nearest(world);
+      const tag = this.bestTag[0]!;
       const o = offset + k * this.stride;
       for (let t = 0; t < this.tagCount; t++) out[o + t] = 0;
-      const hit = this.bestTag !== -2;
-      if (hit && this.bestTag >= 0 && this.bestTag < this.tagCount) out[o + this.bestTag] = 1;
-      out[o + this.tagCount] = hit ? 0 : 1;
-      out[o + this.tagCount + 1] = hit ? this.bestT / L : 1;
+      if (tag >= 0 && tag < this.tagCount) out[o + tag] = 1;
+      out[o + this.tagCount] = tag === -2 ? 1 : 0;
+      out[o + this.tagCount + 1] = tag === -2 ? 1 : s[BEST]! / L;
       const c = k * 5;
       this.lastCast[c] = x;
       this.lastCast[c + 1] = y;
-      this.lastCast[c + 2] = x + dx * this.bestT;
-      this.lastCast[c + 3] = y + dy * this.bestT;
-      this.lastCast[c + 4] = this.bestTag;
+      this.lastCast[c + 2] = x + s[DX]! * s[BEST]!;
+      this.lastCast[c + 3] = y + s[DY]! * s[BEST]!;
+      this.lastCast[c + 4] = tag;
     }
   }
 
-  /** Finds the nearest hit within bestT along (dx, dy) from (ox, oy). */
-  private nearest(w: RayWorld, ox: number, oy: number, dx: number, dy: number): void {
-    const r = this.radius;
+  /** The nearest contact of the ray in the registers, within BEST. */
+  private nearest(w: RayWorld): void {
+    const s = this.s;
     const m = this.mask;
+    const r = this.radius;
+    const circles = w.circles;
     for (let i = 0; i < w.circleCount * CIRCLE; i += CIRCLE) {
-      if ((w.circles[i + 4]! & m) === 0) continue;
-      this.keep(rayCircle(ox, oy, dx, dy, w.circles[i]!, w.circles[i + 1]!, w.circles[i + 2]! + r), w.circles[i + 3]!);
+      if ((circles[i + 4]! & m) === 0) continue;
+      s[A] = circles[i]!;
+      s[B] = circles[i + 1]!;
+      s[R] = circles[i + 2]! + r;
+      hitCircle(s);
+      this.keep(circles[i + 3]!);
     }
+    const rects = w.rects;
     for (let i = 0; i < w.rectCount * RECT; i += RECT) {
-      const a = w.rects;
-      if ((a[i + 5]! & m) === 0) continue;
-      this.keep(rayRect(ox, oy, dx, dy, a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!, r), a[i + 4]!);
+      if ((rects[i + 5]! & m) === 0) continue;
+      s[A] = rects[i]!;
+      s[B] = rects[i + 1]!;
+      s[C] = rects[i + 2]!;
+      s[D] = rects[i + 3]!;
+      s[R] = r;
+      hitRect(s);
+      this.keep(rects[i + 4]!);
     }
+    const segments = w.segments;
     for (let i = 0; i < w.segmentCount * SEGMENT; i += SEGMENT) {
-      const a = w.segments;
-      if ((a[i + 5]! & m) === 0) continue;
-      this.keep(rayCapsule(ox, oy, dx, dy, a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!, r), a[i + 4]!);
+      if ((segments[i + 5]! & m) === 0) continue;
+      s[A] = segments[i]!;
+      s[B] = segments[i + 1]!;
+      s[C] = segments[i + 2]!;
+      s[D] = segments[i + 3]!;
+      s[R] = r;
+      hitCapsule(s);
+      this.keep(segments[i + 4]!);
     }
     for (let g = 0; g < w.grids.length; g++) {
       const grid = w.grids[g]!;
       if ((grid.layer & m) === 0) continue;
-      if (r === 0) this.walkGrid(grid, ox, oy, dx, dy);
-      else this.sweepGrid(grid, ox, oy, dx, dy, r);
+      if (r === 0) this.walkGrid(grid);
+      else this.sweepGrid(grid);
     }
   }
 
-  private keep(t: number, tag: number): void {
-    if (t <= this.bestT) {
-      this.bestT = t;
-      this.bestTag = tag;
+  /** Keeps the contact in T if it is the nearest so far. */
+  private keep(tag: number): void {
+    const s = this.s;
+    if (s[T]! <= s[BEST]!) {
+      s[BEST] = s[T]!;
+      this.bestTag[0] = tag;
     }
   }
 
-  /** A thin ray through a grid, cell by cell, from where it enters the grid to bestT. */
-  private walkGrid(g: RayGrid, ox: number, oy: number, dx: number, dy: number): void {
-    const x1 = g.x + g.cols * g.tileWidth;
-    const y1 = g.y + g.rows * g.tileHeight;
-    const enter = slab(ox, oy, dx, dy, g.x, g.y, x1, y1);
-    if (enter === Infinity || enter > this.bestT) return;
-    const t0 = Math.max(enter, 0);
-    // The cell the ray is in at t0 (nudged inside, as it may sit on the grid's edge).
+  /** A thin ray through a grid, cell by cell, from where it enters the grid to BEST. */
+  private walkGrid(g: RayGrid): void {
+    const s = this.s;
+    const ox = s[OX]!;
+    const oy = s[OY]!;
+    const dx = s[DX]!;
+    const dy = s[DY]!;
+    s[A] = g.x;
+    s[B] = g.y;
+    s[C] = g.x + g.cols * g.tileWidth;
+    s[D] = g.y + g.rows * g.tileHeight;
+    slab(s);
+    if (s[T]! === Infinity || s[T]! > s[BEST]!) return;
+    const t0 = Math.max(s[T]!, 0);
+    // The cell the ray is in at t0 (clamped: it may sit on the grid's edge).
     let col = Math.min(g.cols - 1, Math.max(0, Math.floor((ox + dx * t0 - g.x) / g.tileWidth)));
     let row = Math.min(g.rows - 1, Math.max(0, Math.floor((oy + dy * t0 - g.y) / g.tileHeight)));
     const stepC = dx > 0 ? 1 : -1;
@@ -238,10 +309,11 @@ export class RaySensor {
     let nextC = dx === 0 ? Infinity : (g.x + (col + (dx > 0 ? 1 : 0)) * g.tileWidth - ox) / dx;
     let nextR = dy === 0 ? Infinity : (g.y + (row + (dy > 0 ? 1 : 0)) * g.tileHeight - oy) / dy;
     let t = t0;
-    while (t <= this.bestT) {
+    while (t <= s[BEST]!) {
       const cell = g.cells[row * g.cols + col]!;
       if (cell !== 0) {
-        this.keep(t, cell - 2);
+        s[T] = t;
+        this.keep(cell - 2);
         return;
       }
       if (nextC < nextR) {
@@ -258,104 +330,159 @@ export class RaySensor {
   }
 
   /** A circle cast through a grid: every solid cell in the swept band's bounds, each as a rounded rectangle. */
-  private sweepGrid(g: RayGrid, ox: number, oy: number, dx: number, dy: number, r: number): void {
-    const ex = ox + dx * this.bestT;
-    const ey = oy + dy * this.bestT;
-    const c0 = Math.max(0, Math.floor((Math.min(ox, ex) - r - g.x) / g.tileWidth));
-    const c1 = Math.min(g.cols - 1, Math.floor((Math.max(ox, ex) + r - g.x) / g.tileWidth));
-    const r0 = Math.max(0, Math.floor((Math.min(oy, ey) - r - g.y) / g.tileHeight));
-    const r1 = Math.min(g.rows - 1, Math.floor((Math.max(oy, ey) + r - g.y) / g.tileHeight));
+  private sweepGrid(g: RayGrid): void {
+    const s = this.s;
+    const r = this.radius;
+    const ex = s[OX]! + s[DX]! * s[BEST]!;
+    const ey = s[OY]! + s[DY]! * s[BEST]!;
+    const c0 = Math.max(0, Math.floor((Math.min(s[OX]!, ex) - r - g.x) / g.tileWidth));
+    const c1 = Math.min(g.cols - 1, Math.floor((Math.max(s[OX]!, ex) + r - g.x) / g.tileWidth));
+    const r0 = Math.max(0, Math.floor((Math.min(s[OY]!, ey) - r - g.y) / g.tileHeight));
+    const r1 = Math.min(g.rows - 1, Math.floor((Math.max(s[OY]!, ey) + r - g.y) / g.tileHeight));
     for (let row = r0; row <= r1; row++) {
       for (let col = c0; col <= c1; col++) {
         const cell = g.cells[row * g.cols + col]!;
         if (cell === 0) continue;
-        const x = g.x + col * g.tileWidth;
-        const y = g.y + row * g.tileHeight;
-        this.keep(rayRect(ox, oy, dx, dy, x, y, x + g.tileWidth, y + g.tileHeight, r), cell - 2);
+        s[A] = g.x + col * g.tileWidth;
+        s[B] = g.y + row * g.tileHeight;
+        s[C] = s[A]! + g.tileWidth;
+        s[D] = s[B]! + g.tileHeight;
+        s[R] = r;
+        hitRect(s);
+        this.keep(cell - 2);
       }
     }
   }
 }
 
-// ---- geometry: distance along a unit direction (dx, dy) to the first contact, or Infinity ----
+// ---- geometry on the registers: T = the distance along the unit ray (DX, DY) from (OX, OY) to
+// the first contact, or Infinity; 0 when the ray starts inside ----
 
-/** A ray and a circle (0 when the start is inside). */
-export function rayCircle(ox: number, oy: number, dx: number, dy: number, cx: number, cy: number, radius: number): number {
-  const mx = ox - cx;
-  const my = oy - cy;
-  const c = mx * mx + my * my - radius * radius;
-  if (c <= 0) return 0;
-  const b = mx * dx + my * dy;
-  if (b > 0) return Infinity;
+/** A circle: centre (A, B), radius R. */
+function hitCircle(s: Float64Array): void {
+  const mx = s[OX]! - s[A]!;
+  const my = s[OY]! - s[B]!;
+  const c = mx * mx + my * my - s[R]! * s[R]!;
+  const b = mx * s[DX]! + my * s[DY]!;
   const disc = b * b - c;
-  return disc < 0 ? Infinity : -b - Math.sqrt(disc);
+  s[T] = c <= 0 ? 0 : b > 0 || disc < 0 ? Infinity : -b - Math.sqrt(disc);
 }
 
-/** Where a ray enters a box, or Infinity; negative when it starts inside. */
-function slab(ox: number, oy: number, dx: number, dy: number, x0: number, y0: number, x1: number, y1: number): number {
+/** Where the ray enters the box (A, B)-(C, D), negative when it starts inside, or Infinity. */
+function slab(s: Float64Array): void {
+  const ox = s[OX]!;
+  const oy = s[OY]!;
+  const dx = s[DX]!;
+  const dy = s[DY]!;
   let enter = -Infinity;
   let exit = Infinity;
   if (dx === 0) {
-    if (ox < x0 || ox > x1) return Infinity;
+    if (ox < s[A]! || ox > s[C]!) exit = -Infinity;
   } else {
-    const a = (x0 - ox) / dx;
-    const b = (x1 - ox) / dx;
+    const a = (s[A]! - ox) / dx;
+    const b = (s[C]! - ox) / dx;
     enter = Math.max(enter, Math.min(a, b));
     exit = Math.min(exit, Math.max(a, b));
   }
   if (dy === 0) {
-    if (oy < y0 || oy > y1) return Infinity;
+    if (oy < s[B]! || oy > s[D]!) exit = -Infinity;
   } else {
-    const a = (y0 - oy) / dy;
-    const b = (y1 - oy) / dy;
+    const a = (s[B]! - oy) / dy;
+    const b = (s[D]! - oy) / dy;
     enter = Math.max(enter, Math.min(a, b));
     exit = Math.min(exit, Math.max(a, b));
   }
-  return enter <= exit && exit >= 0 ? enter : Infinity;
+  s[T] = enter <= exit && exit >= 0 ? enter : Infinity;
 }
 
-/** A ray and an axis-aligned rectangle grown by `radius` (its corners rounded): a circle cast against the rectangle. */
-export function rayRect(ox: number, oy: number, dx: number, dy: number, x0: number, y0: number, x1: number, y1: number, radius: number): number {
+/** The box (A, B)-(C, D) grown by R, its corners rounded: a circle cast against the box. */
+function hitRect(s: Float64Array): void {
+  const ox = s[OX]!;
+  const oy = s[OY]!;
+  const x0 = s[A]!;
+  const y0 = s[B]!;
+  const x1 = s[C]!;
+  const y1 = s[D]!;
+  const r = s[R]!;
   const nearX = ox < x0 ? x0 : ox > x1 ? x1 : ox;
   const nearY = oy < y0 ? y0 : oy > y1 ? y1 : oy;
-  if ((ox - nearX) ** 2 + (oy - nearY) ** 2 <= radius * radius) return 0;
-  const enter = slab(ox, oy, dx, dy, x0 - radius, y0 - radius, x1 + radius, y1 + radius);
-  if (enter === Infinity || radius === 0) return Math.max(enter, 0);
-  const t = Math.max(enter, 0);
-  const px = ox + dx * t;
-  const py = oy + dy * t;
-  // On a face of the grown box: that is the contact. In a corner square: the corner's circle.
-  if ((px >= x0 && px <= x1) || (py >= y0 && py <= y1)) return t;
-  return rayCircle(ox, oy, dx, dy, px < x0 ? x0 : x1, py < y0 ? y0 : y1, radius);
-}
-
-/** A ray and a segment grown by `radius` (a capsule); a thin ray when the radius is 0. */
-export function rayCapsule(ox: number, oy: number, dx: number, dy: number, ax: number, ay: number, bx: number, by: number, radius: number): number {
-  if (radius === 0) return raySegment(ox, oy, dx, dy, ax, ay, bx, by);
-  const ex = bx - ax;
-  const ey = by - ay;
-  const len = Math.hypot(ex, ey);
-  let t = Math.min(rayCircle(ox, oy, dx, dy, ax, ay, radius), rayCircle(ox, oy, dx, dy, bx, by, radius));
-  if (len > 0) {
-    const nx = (-ey / len) * radius;
-    const ny = (ex / len) * radius;
-    t = Math.min(t, raySegment(ox, oy, dx, dy, ax + nx, ay + ny, bx + nx, by + ny), raySegment(ox, oy, dx, dy, ax - nx, ay - ny, bx - nx, by - ny));
-    // Inside the band between the two sides: touching already.
-    const u = ((ox - ax) * ex + (oy - ay) * ey) / (len * len);
-    if (u >= 0 && u <= 1 && Math.abs((ox - ax) * ey - (oy - ay) * ex) / len <= radius) return 0;
+  if ((ox - nearX) ** 2 + (oy - nearY) ** 2 <= r * r) {
+    s[T] = 0;
+    return;
   }
-  return t;
+  s[A] = x0 - r;
+  s[B] = y0 - r;
+  s[C] = x1 + r;
+  s[D] = y1 + r;
+  slab(s);
+  if (s[T]! === Infinity || r === 0) {
+    s[T] = Math.max(s[T]!, 0);
+    return;
+  }
+  const t = Math.max(s[T]!, 0);
+  const px = ox + s[DX]! * t;
+  const py = oy + s[DY]! * t;
+  // On a face of the grown box: that is the contact. In a corner square: the corner's circle.
+  if ((px >= x0 && px <= x1) || (py >= y0 && py <= y1)) {
+    s[T] = t;
+    return;
+  }
+  s[A] = px < x0 ? x0 : x1;
+  s[B] = py < y0 ? y0 : y1;
+  hitCircle(s);
 }
 
-/** A thin ray and a segment (parallel ones never meet). */
-function raySegment(ox: number, oy: number, dx: number, dy: number, ax: number, ay: number, bx: number, by: number): number {
+/** The segment (A, B)-(C, D) grown by R (a capsule); a thin ray's crossing when R is 0. */
+function hitCapsule(s: Float64Array): void {
+  const ax = s[A]!;
+  const ay = s[B]!;
+  const bx = s[C]!;
+  const by = s[D]!;
+  const r = s[R]!;
+  if (r === 0) {
+    hitSegment(s);
+    return;
+  }
   const ex = bx - ax;
   const ey = by - ay;
-  const denom = dx * ey - dy * ex;
-  if (denom === 0) return Infinity;
-  const qx = ax - ox;
-  const qy = ay - oy;
+  const len = Math.sqrt(ex * ex + ey * ey);
+  const ox = s[OX]!;
+  const oy = s[OY]!;
+  const u = len > 0 ? ((ox - ax) * ex + (oy - ay) * ey) / (len * len) : -1;
+  // Inside the band between the two sides: touching already.
+  if (u >= 0 && u <= 1 && Math.abs((ox - ax) * ey - (oy - ay) * ex) / len <= r) {
+    s[T] = 0;
+    return;
+  }
+  hitCircle(s); // the end at (A, B), radius R
+  let best = s[T]!;
+  s[A] = bx;
+  s[B] = by;
+  hitCircle(s);
+  best = Math.min(best, s[T]!);
+  if (len > 0) {
+    const nx = (-ey / len) * r;
+    const ny = (ex / len) * r;
+    for (let side = -1; side <= 1; side += 2) {
+      s[A] = ax + side * nx;
+      s[B] = ay + side * ny;
+      s[C] = bx + side * nx;
+      s[D] = by + side * ny;
+      hitSegment(s);
+      best = Math.min(best, s[T]!);
+    }
+  }
+  s[T] = best;
+}
+
+/** A thin ray and the segment (A, B)-(C, D) (a parallel one never meets it). */
+function hitSegment(s: Float64Array): void {
+  const ex = s[C]! - s[A]!;
+  const ey = s[D]! - s[B]!;
+  const denom = s[DX]! * ey - s[DY]! * ex;
+  const qx = s[A]! - s[OX]!;
+  const qy = s[B]! - s[OY]!;
   const t = (qx * ey - qy * ex) / denom;
-  const u = (qx * dy - qy * dx) / denom;
-  return t >= 0 && u >= 0 && u <= 1 ? t : Infinity;
+  const u = (qx * s[DY]! - qy * s[DX]!) / denom;
+  s[T] = denom !== 0 && t >= 0 && u >= 0 && u <= 1 ? t : Infinity;
 }
