@@ -12,6 +12,7 @@
  * Only types come from Phaser, as for the plugin.
  */
 import type Phaser from 'phaser';
+import { DEV } from '../src/env/dev.js';
 import { RaySensor, RayWorld, gridCell, type RayGrid, type RaySensorOptions } from '../src/sensors/index.js';
 
 type ArcadeBody = Phaser.Physics.Arcade.Body | Phaser.Physics.Arcade.StaticBody;
@@ -165,7 +166,7 @@ export class RaySensor2D {
         return;
       }
       default:
-        throw new Error(`RaySensor2D: shapes: a Phaser.Geom shape of type ${String(shape.type)} is not one the rays can hit (Circle, Line, Polygon, Rectangle, Triangle)`);
+        if (DEV) throw new Error(`RaySensor2D: shapes: a Phaser.Geom shape of type ${String(shape.type)} is not one the rays can hit (Circle, Line, Polygon, Rectangle, Triangle)`);
     }
   }
 

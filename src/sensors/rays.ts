@@ -17,6 +17,7 @@
  * ordered left to right by default; 'alternating' is ML-Agents' legacy order (forward, then right
  * and left in turn).
  */
+import { DEV } from '../env/dev.js';
 
 export interface RaySensorOptions {
   /** Rays on each side of the heading: 2n + 1 in all. Default 3. */
@@ -187,11 +188,14 @@ export class RaySensor {
   constructor(options: RaySensorOptions) {
     const n = options.raysPerDirection ?? 3;
     const degrees = options.maxRayDegrees ?? 70;
-    if (!Number.isInteger(n) || n < 0) throw new Error(`RaySensor: raysPerDirection: expected an integer >= 0, got ${n}`);
-    if (!(degrees >= 0 && degrees <= 180)) throw new Error(`RaySensor: maxRayDegrees: expected 0 to 180, got ${degrees}`);
-    if (!(options.rayLength >= 0 && options.rayLength < Infinity)) throw new Error(`RaySensor: rayLength: expected a finite number >= 0, got ${options.rayLength}`);
     const radius = options.castRadius ?? 0;
-    if (!(radius >= 0 && radius < Infinity)) throw new Error(`RaySensor: castRadius: expected a finite number >= 0, got ${radius}`);
+    // The game's own options: checked in development builds, as agent specs are (see dev.ts).
+    if (DEV) {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`RaySensor: raysPerDirection: expected an integer >= 0, got ${n}`);
+      if (!(degrees >= 0 && degrees <= 180)) throw new Error(`RaySensor: maxRayDegrees: expected 0 to 180, got ${degrees}`);
+      if (!(options.rayLength >= 0 && options.rayLength < Infinity)) throw new Error(`RaySensor: rayLength: expected a finite number >= 0, got ${options.rayLength}`);
+      if (!(radius >= 0 && radius < Infinity)) throw new Error(`RaySensor: castRadius: expected a finite number >= 0, got ${radius}`);
+    }
     this.rayCount = 2 * n + 1;
     this.tagCount = options.tags.length;
     this.stride = this.tagCount + 2;
