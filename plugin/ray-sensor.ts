@@ -28,7 +28,7 @@ export interface RaySensor2DOptions extends RaySensorOptions {
   tilemapLayers?: readonly { layer: TileLayer; tag?: string }[];
   /** Plain shapes the rays see, in world coordinates (a track's walls, say). */
   shapes?: readonly { shape: GeomShape; tag?: string }[];
-  /** Bodies the rays pass through: the agent's own, usually. */
+  /** Bodies the rays pass through. (The body a ray starts inside, the agent's own usually, is never seen.) */
   ignore?: readonly ArcadeBody[];
 }
 
@@ -68,11 +68,12 @@ export class RaySensor2D {
       // Straight into the world's arrays: numbers passed through a call could be boxed.
       const w = this.world;
       if (body.isCircle) {
+        // From the radius, not halfWidth or center: a static body floors its halfWidth.
         const i = w.nextCircle();
         const a = w.circles;
-        a[i] = body.center.x;
-        a[i + 1] = body.center.y;
-        a[i + 2] = body.halfWidth;
+        a[i] = body.x + body.radius;
+        a[i + 1] = body.y + body.radius;
+        a[i + 2] = body.radius;
         a[i + 3] = tag;
         a[i + 4] = category;
       } else {
@@ -96,11 +97,15 @@ export class RaySensor2D {
   }
 
   /**
-   * Casts from (x, y), facing `rotation` (radians, Phaser's convention: 0 is +x, turning
-   * clockwise), and returns `values`. With `out`, also writes them there from `offset`, as an
-   * agent's `observe()` builds its observation.
+   * Casts from `from`'s position, facing its `rotation` (radians, Phaser's convention: 0 is +x,
+   * turning clockwise; a game object will do), and returns `values`. With `out`, also writes them
+   * there from `offset`, as an agent's `observe()` builds its observation.
    */
-  observe(x: number, y: number, rotation: number, out?: Float32Array, offset = 0): Float32Array {
+  observe(from: { readonly x: number; readonly y: number; readonly rotation: number }, out?: Float32Array, offset = 0): Float32Array {
+    const pose = this.sensor.pose;
+    pose[0] = from.x;
+    pose[1] = from.y;
+    pose[2] = from.rotation;
     const world = this.world;
     world.clear();
     const arcade = (this.scene as { physics?: Phaser.Physics.Arcade.ArcadePhysics }).physics?.world;
@@ -109,7 +114,7 @@ export class RaySensor2D {
       arcade.staticBodies.forEach(this.addBody);
     }
     for (let i = 0; i < this.shapes.length; i++) this.addShape(this.shapes[i]!.shape, this.tag(this.shapes[i]!.tag));
-    this.sensor.cast(world, x, y, rotation, this.values);
+    this.sensor.cast(world, this.values);
     if (out) out.set(this.values, offset);
     return this.values;
   }

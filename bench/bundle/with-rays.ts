@@ -17,7 +17,7 @@ class Sensing extends ChaseScene {
 
   override update(): void {
     super.update();
-    this.rays.observe(this.paddle.x, this.paddle.y, 0);
+    this.rays.observe(this.paddle);
   }
 }
 

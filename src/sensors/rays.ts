@@ -9,6 +9,8 @@
  * not detectable") and layer bits the sensor can filter on. A ray finds the nearest hit: thin rays
  * walk a grid cell by cell (Amanatides and Woo); a circle cast (`castRadius` > 0) tests each shape
  * grown by the radius exactly (rounded rectangles, capsules) and the grid cells along its band.
+ * As in Unity, whose raycasts ML-Agents' sensor uses, a ray does not see a shape it starts inside
+ * (for a circle cast: one its starting circle overlaps): an agent's own body, usually.
  * Casting allocates nothing; a world's arrays grow only when it holds more shapes than before.
  * `RayWorld.next*` hand out a slot to write a shape into directly, for callers that must not
  * allocate either (the `add*` methods pass numbers through a call, which can box them).
@@ -208,12 +210,20 @@ export class RaySensor {
     this.mask = options.layerMask ?? ~0;
   }
 
-  /** Casts every ray from (x, y), heading `rotation` radians (Phaser's: 0 = +x, clockwise), into `out` from `offset`. */
-  cast(world: RayWorld, x: number, y: number, rotation: number, out: Float32Array, offset = 0): void {
+  /**
+   * Where the next cast starts: x, y, and the heading in radians (Phaser's: 0 = +x, turning
+   * clockwise). Written here rather than passed: numbers passed to a call can be boxed.
+   */
+  readonly pose = new Float64Array(3);
+
+  /** Casts every ray from `pose` into `out` from `offset`. */
+  cast(world: RayWorld, out: Float32Array, offset = 0): void {
     const s = this.s;
     const L = this.length;
+    const x = this.pose[0]!;
+    const y = this.pose[1]!;
     for (let k = 0; k < this.rayCount; k++) {
-      const angle = rotation + this.offsets[k]!;
+      const angle = this.pose[2]! + this.offsets[k]!;
       s[OX] = x;
       s[OY] = y;
       s[DX] = Math.cos(angle);
@@ -315,7 +325,8 @@ export class RaySensor {
     let t = t0;
     while (t <= s[BEST]!) {
       const cell = g.cells[row * g.cols + col]!;
-      if (cell !== 0) {
+      // (t > 0: the cell the ray starts in is one it starts inside)
+      if (cell !== 0 && t > 0) {
         s[T] = t;
         this.keep(cell - 2);
         return;
@@ -360,7 +371,7 @@ export class RaySensor {
 }
 
 // ---- geometry on the registers: T = the distance along the unit ray (DX, DY) from (OX, OY) to
-// the first contact, or Infinity; 0 when the ray starts inside ----
+// the first contact, or Infinity, also when the ray starts inside the shape ----
 
 /** A circle: centre (A, B), radius R. */
 function hitCircle(s: Float64Array): void {
@@ -369,7 +380,7 @@ function hitCircle(s: Float64Array): void {
   const c = mx * mx + my * my - s[R]! * s[R]!;
   const b = mx * s[DX]! + my * s[DY]!;
   const disc = b * b - c;
-  s[T] = c <= 0 ? 0 : b > 0 || disc < 0 ? Infinity : -b - Math.sqrt(disc);
+  s[T] = c <= 0 || b > 0 || disc < 0 ? Infinity : -b - Math.sqrt(disc);
 }
 
 /** Where the ray enters the box (A, B)-(C, D), negative when it starts inside, or Infinity. */
@@ -411,7 +422,7 @@ function hitRect(s: Float64Array): void {
   const nearX = ox < x0 ? x0 : ox > x1 ? x1 : ox;
   const nearY = oy < y0 ? y0 : oy > y1 ? y1 : oy;
   if ((ox - nearX) ** 2 + (oy - nearY) ** 2 <= r * r) {
-    s[T] = 0;
+    s[T] = Infinity;
     return;
   }
   s[A] = x0 - r;
@@ -453,9 +464,10 @@ function hitCapsule(s: Float64Array): void {
   const ox = s[OX]!;
   const oy = s[OY]!;
   const u = len > 0 ? ((ox - ax) * ex + (oy - ay) * ey) / (len * len) : -1;
-  // Inside the band between the two sides: touching already.
-  if (u >= 0 && u <= 1 && Math.abs((ox - ax) * ey - (oy - ay) * ex) / len <= r) {
-    s[T] = 0;
+  // Inside the band between the two sides, or in an end's circle: the cast starts inside.
+  const inBand = u >= 0 && u <= 1 && Math.abs((ox - ax) * ey - (oy - ay) * ex) / len <= r;
+  if (inBand || (ox - ax) ** 2 + (oy - ay) ** 2 <= r * r || (ox - bx) ** 2 + (oy - by) ** 2 <= r * r) {
+    s[T] = Infinity;
     return;
   }
   hitCircle(s); // the end at (A, B), radius R

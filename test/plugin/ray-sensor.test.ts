@@ -1,8 +1,8 @@
 /**
  * RaySensor2D in a real Phaser scene (the headless host): rays see Arcade bodies (a static wall, a
  * dynamic circle), a tilemap layer's colliding tiles and a Phaser.Geom line, each at its exact
- * distance and with its tag; the agent's own body is passed through; an observation allocates
- * nothing.
+ * distance and with its tag; the body a ray starts in is not seen, nor an ignored one; an
+ * observation allocates nothing.
  */
 import { Session } from 'node:inspector/promises';
 import { HeadlessGame, RaySensor2D, type GameDef } from 'phaser-distill/node';
@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TAGS = ['wall', 'coin', 'fence', 'tile'];
 const f = Math.fround;
+/** Where the rays start: the car's centre, facing +x. */
+const AT = { x: 100, y: 100, rotation: 0 };
+/** A pose of fractional numbers, as a moving game object's is. */
+const MOVING = { x: 100.25, y: 99.75, rotation: 0.001 };
 
 class Field extends Phaser.Scene {
   sensor!: RaySensor2D;
@@ -58,24 +62,26 @@ describe('RaySensor2D', () => {
   const ray = (values: Float32Array, k: number) => Array.from(values.subarray(k * 6, k * 6 + 6));
 
   it('sees bodies, tiles and shapes at their distance, with their tags, left to right', () => {
-    const v = scene.sensor.observe(100, 100, 0);
+    const v = scene.sensor.observe(AT);
     expect(scene.sensor.size).toBe(5 * 6);
     // Facing +x: ray 0 points up (the agent's left), 2 ahead, 4 down (its right).
     expect(ray(v, 0)).toEqual([0, 0, 1, 0, 0, f(60 / 100)]);
     expect(ray(v, 2)).toEqual([1, 0, 0, 0, 0, f(45 / 100)]);
     expect(ray(v, 4)).toEqual([0, 1, 0, 0, 0, f(55 / 100)]);
-    expect(ray(scene.backward.observe(100, 100, Math.PI), 0)).toEqual([0, 0, 0, 1, 0, f(52 / 100)]);
+    expect(ray(scene.backward.observe({ x: 100, y: 100, rotation: Math.PI }), 0)).toEqual([0, 0, 0, 1, 0, f(52 / 100)]);
   });
 
-  it("passes through the agent's own body, and sees it when not told to ignore it", () => {
-    const all = new RaySensor2D(scene, { rayLength: 100, tags: TAGS, raysPerDirection: 0 });
-    // From inside the car's body: a hit at distance 0, of no detectable tag.
-    expect(ray(all.observe(100, 100, 0), 0)).toEqual([0, 0, 0, 0, 0, 0]);
+  it("does not see the body it starts inside (the agent's own), and sees through an ignored one", () => {
+    const plain = new RaySensor2D(scene, { rayLength: 100, tags: TAGS, raysPerDirection: 0 });
+    expect(ray(plain.observe(AT), 0)).toEqual([1, 0, 0, 0, 0, f(45 / 100)]);
+    const wall = [...scene.physics.world.staticBodies].find((b) => b.gameObject.name === 'wall')!;
+    const blind = new RaySensor2D(scene, { rayLength: 100, tags: TAGS, raysPerDirection: 0, ignore: [wall] });
+    expect(ray(blind.observe(AT), 0)).toEqual([0, 0, 0, 0, 1, 1]);
   });
 
   it('writes into an observation at an offset, and draws its rays', () => {
     const out = new Float32Array(40).fill(7);
-    scene.sensor.observe(100, 100, 0, out, 10);
+    scene.sensor.observe(AT, out, 10);
     expect(Array.from(out.subarray(0, 10))).toEqual(new Array(10).fill(7));
     expect(Array.from(out.subarray(10, 40))).toEqual(Array.from(scene.sensor.values));
     const g = scene.add.graphics();
@@ -89,10 +95,10 @@ describe('RaySensor2D', () => {
     try {
       // Enough calls that the profiler's own one-off bytes vanish per call.
       const calls = 200_000;
-      // (a rotation of 0: the loop itself passes no fresh double, which would be boxed)
-      for (let i = 0; i < 100_000; i++) scene.sensor.observe(100, 100, 0);
+      // From a pose with a fractional coordinate, as a game object's usually is.
+      for (let i = 0; i < 100_000; i++) scene.sensor.observe(MOVING);
       await session.post('HeapProfiler.startSampling', { samplingInterval: 32, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
-      for (let i = 0; i < calls; i++) scene.sensor.observe(100, 100, 0);
+      for (let i = 0; i < calls; i++) scene.sensor.observe(MOVING);
       const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
       const total = (n: ProfileNode): number => n.selfSize + n.children.reduce((a, c) => a + total(c), 0);
       expect(total(profile.head) / calls).toBeLessThan(1);

@@ -12,7 +12,8 @@ const ahead = (extra: Partial<ConstructorParameters<typeof RaySensor>[0]> = {}) 
 const f = Math.fround;
 const castOne = (sensor: RaySensor, world: RayWorld, x = 0, y = 0, rotation = 0) => {
   const out = new Float32Array(sensor.size);
-  sensor.cast(world, x, y, rotation, out);
+  sensor.pose.set([x, y, rotation]);
+  sensor.cast(world, out);
   return Array.from(out);
 };
 
@@ -25,7 +26,7 @@ describe('RaySensor', () => {
 
   it('points left-to-right rays from the agent\'s left to its right (y down, as in Phaser)', () => {
     const sensor = new RaySensor({ raysPerDirection: 1, maxRayDegrees: 90, rayLength: 10, tags: [] });
-    sensor.cast(new RayWorld(), 0, 0, 0, new Float32Array(sensor.size));
+    sensor.cast(new RayWorld(), new Float32Array(sensor.size));
     const end = (k: number) => [sensor.lastCast[k * 5 + 2]!, sensor.lastCast[k * 5 + 3]!].map((v) => Math.round(v * 1e9) / 1e9 + 0);
     // Facing +x on screen: left is up (-y), right is down (+y).
     expect([end(0), end(1), end(2)]).toEqual([[0, -10], [10, 0], [0, 10]]);
@@ -67,13 +68,19 @@ describe('RaySensor', () => {
     expect(out).toEqual([0, 0, 1, 1]);
   });
 
-  it('takes the nearest of circles, rectangles and segments, and reports 0 from inside one', () => {
+  it('takes the nearest of circles, rectangles and segments, and does not see one it starts inside, as Unity\'s rays do not', () => {
     const world = new RayWorld();
     world.addSegment(12, -5, 12, 5, 0);
     world.addCircle(16, 0, 1, 1);
     expect(castOne(ahead(), world)).toEqual([1, 0, 0, f(12 / 20)]);
     world.addRect(-1, -1, 1, 1, 1);
-    expect(castOne(ahead(), world)).toEqual([0, 1, 0, 0]);
+    world.addCircle(0.5, 0, 2, 1);
+    expect(castOne(ahead(), world)).toEqual([1, 0, 0, f(12 / 20)]);
+    // A circle cast overlapping a shape at its start does not see it either.
+    const capsule = new RayWorld();
+    capsule.addSegment(-3, 0.5, 3, 0.5, 1);
+    capsule.addSegment(12, -5, 12, 5, 0);
+    expect(castOne(ahead({ castRadius: 1 }), capsule)).toEqual([1, 0, 0, f(11 / 20)]);
   });
 
   it('circle-casts past a corner it does not touch and onto one it does', () => {
@@ -101,6 +108,9 @@ describe('RaySensor', () => {
     expect(castOne(thick, world)).toEqual([1, 0, f(17 / 40)]);
     // A ray that starts outside the grid and enters it.
     expect(castOne(sensor, world, -10, 0)).toEqual([1, 0, f(28 / 40)]);
+    // One that starts inside the solid tile does not see it, but sees the next one.
+    cells[1 * 8 + 6] = gridCell(0);
+    expect(castOne(sensor, world, 20, 0)).toEqual([1, 0, f(2 / 40)]);
   });
 
   it('refuses options that cannot make a sensor', () => {
