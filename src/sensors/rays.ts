@@ -263,22 +263,14 @@ export class RaySensor {
     const rects = w.rects;
     for (let i = 0; i < w.rectCount * RECT; i += RECT) {
       if ((rects[i + 5]! & m) === 0) continue;
-      s[A] = rects[i]!;
-      s[B] = rects[i + 1]!;
-      s[C] = rects[i + 2]!;
-      s[D] = rects[i + 3]!;
-      s[R] = r;
+      this.loadFour(rects, i);
       hitRect(s);
       this.keep(rects[i + 4]!);
     }
     const segments = w.segments;
     for (let i = 0; i < w.segmentCount * SEGMENT; i += SEGMENT) {
       if ((segments[i + 5]! & m) === 0) continue;
-      s[A] = segments[i]!;
-      s[B] = segments[i + 1]!;
-      s[C] = segments[i + 2]!;
-      s[D] = segments[i + 3]!;
-      s[R] = r;
+      this.loadFour(segments, i);
       hitCapsule(s);
       this.keep(segments[i + 4]!);
     }
@@ -288,6 +280,16 @@ export class RaySensor {
       if (r === 0) this.walkGrid(grid);
       else this.sweepGrid(grid);
     }
+  }
+
+  /** A rectangle's or a segment's four numbers from `a` at `i` into A to D, and the cast's radius into R. */
+  private loadFour(a: Float64Array, i: number): void {
+    const s = this.s;
+    s[A] = a[i]!;
+    s[B] = a[i + 1]!;
+    s[C] = a[i + 2]!;
+    s[D] = a[i + 3]!;
+    s[R] = this.radius;
   }
 
   /** Keeps the contact in T if it is the nearest so far. */
