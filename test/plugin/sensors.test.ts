@@ -1,11 +1,12 @@
 /**
- * RaySensor2D in a real Phaser scene (the headless host): rays see Arcade bodies (a static wall, a
+ * The sensors in a real Phaser scene (the headless host). GridSensor2D marks the cells a wall
+ * overlaps, unturned and turned. RaySensor2D: rays see Arcade bodies (a static wall, a
  * dynamic circle), a tilemap layer's colliding tiles and a Phaser.Geom line, each at its exact
  * distance and with its tag; the body a ray starts in is not seen, nor an ignored one; an
  * observation allocates nothing.
  */
 import { Session } from 'node:inspector/promises';
-import { HeadlessGame, RaySensor2D, type GameDef } from 'phaser-distill/node';
+import { GridSensor2D, HeadlessGame, RaySensor2D, type GameDef } from 'phaser-distill/node';
 import Phaser from 'phaser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -104,6 +105,35 @@ describe('RaySensor2D', () => {
       expect(total(profile.head) / calls).toBeLessThan(1);
     } finally {
       session.disconnect();
+    }
+  });
+});
+
+describe('GridSensor2D', () => {
+  it("marks the cells the scene's objects overlap, with their tags, around the agent", async () => {
+    const host = await HeadlessGame.create({ game: GAME });
+    try {
+      const scene = host.scenes[0]! as Field;
+      host.frame();
+      // 5 x 5 cells of 20 around (100, 100), unturned (front = up): the wall (x 145 to 155, y 80
+      // to 120) fills the right column's rows 1 to 3; the coin, the tile and the fence lie outside.
+      const grid = new GridSensor2D(scene, { width: 5, height: 5, cellSize: 20, tags: TAGS, rotate: false });
+      const v = grid.observe(AT);
+      expect(grid.size).toBe(5 * 5 * 5);
+      const channels = Array.from({ length: 5 }, (_, row) => Array.from({ length: 5 }, (_, col) => Array.from(v.subarray((row * 5 + col) * 5, (row * 5 + col) * 5 + 5)).indexOf(1)));
+      expect(channels).toEqual([
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0],
+      ]);
+      // Turned to face down (+y), the wall is on the agent's left: the left column.
+      const turned = new GridSensor2D(scene, { width: 5, height: 5, cellSize: 20, tags: TAGS });
+      const w = turned.observe({ x: 100, y: 100, rotation: Math.PI / 2 });
+      expect([1, 2, 3].map((row) => w[(row * 5) * 5 + 1])).toEqual([1, 1, 1]);
+    } finally {
+      host.destroy();
     }
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * What a sensor sees of a Phaser scene, gathered into a RayWorld (src/sensors): the scene's Arcade
+ * bodies (circles and rectangles, dynamic and static), the colliding tiles of the tilemap layers
+ * it was given (read once into a grid; `refreshTiles()` reads them again), and plain Phaser.Geom
+ * shapes. A body's tag is its collision category's entry in `categoryTags`, else
+ * `tagOf(gameObject)` (by default the object's name, else its texture key); one with no tag among
+ * the sensor's `tags` is solid but not detectable.
+ *
+ * Gathering allocates nothing once the arrays have grown to the scene's size: bodies are visited
+ * with one callback made once, not an iterator per frame, and written straight into the world's
+ * arrays (numbers passed through a call can be boxed).
+ *
+ * Only types come from Phaser, as for the plugin.
+ */
+import type Phaser from 'phaser';
+import { DEV } from '../src/env/dev.js';
+import { RayWorld, gridCell, type RayGrid } from '../src/sensors/index.js';
+
+type ArcadeBody = Phaser.Physics.Arcade.Body | Phaser.Physics.Arcade.StaticBody;
+type TileLayer = Phaser.Tilemaps.TilemapLayer | Phaser.Tilemaps.TilemapGPULayer;
+type GeomShape = Phaser.Geom.Circle | Phaser.Geom.Rectangle | Phaser.Geom.Line | Phaser.Geom.Polygon | Phaser.Geom.Triangle;
+
+/** What a scene sensor sees, and how it tags it. */
+export interface SceneShapesOptions {
+  /** The tags the sensor tells apart. */
+  tags: readonly string[];
+  /** The tag of a game object. Default: its name, else its texture key. */
+  tagOf?: (gameObject: Phaser.GameObjects.GameObject) => string | undefined;
+  /** Tags by Arcade collision category (a single bit): looked up before `tagOf`. */
+  categoryTags?: Readonly<Record<number, string>>;
+  /** Tilemap layers whose colliding tiles the sensor sees, each with the tag of its tiles (none: solid, not detectable). */
+  tilemapLayers?: readonly { layer: TileLayer; tag?: string }[];
+  /** Plain shapes the sensor sees, in world coordinates (a track's walls, say). */
+  shapes?: readonly { shape: GeomShape; tag?: string }[];
+  /** Bodies the sensor does not see. */
+  ignore?: readonly ArcadeBody[];
+}
+
+export class SceneShapes {
+  readonly world = new RayWorld();
+  private readonly tagIndex: Map<string, number>;
+  private readonly ignored: Set<ArcadeBody>;
+  private readonly shapes: readonly { shape: GeomShape; tag?: string }[];
+  /** Adds one Arcade body to the world; made once so that visiting a Set allocates nothing. */
+  private readonly addBody: (body: ArcadeBody) => void;
+
+  constructor(readonly scene: Phaser.Scene, private readonly options: SceneShapesOptions) {
+    this.tagIndex = new Map(options.tags.map((t, i) => [t, i]));
+    this.ignored = new Set(options.ignore ?? []);
+    this.shapes = options.shapes ?? [];
+    const tagOf = options.tagOf ?? defaultTag;
+    this.addBody = (body) => {
+      if (!body.enable || this.ignored.has(body)) return;
+      const category = body.collisionCategory;
+      const name = options.categoryTags?.[category] ?? (body.gameObject ? tagOf(body.gameObject) : undefined);
+      const tag = this.tag(name);
+      const w = this.world;
+      if (body.isCircle) {
+        // From the radius, not halfWidth or center: a static body floors its halfWidth.
+        const i = w.nextCircle();
+        const a = w.circles;
+        a[i] = body.x + body.radius;
+        a[i + 1] = body.y + body.radius;
+        a[i + 2] = body.radius;
+        a[i + 3] = tag;
+        a[i + 4] = category;
+      } else {
+        const i = w.nextRect();
+        const a = w.rects;
+        a[i] = body.x;
+        a[i + 1] = body.y;
+        a[i + 2] = body.x + body.width;
+        a[i + 3] = body.y + body.height;
+        a[i + 4] = tag;
+        a[i + 5] = category;
+      }
+    };
+    this.refreshTiles();
+  }
+
+  /** Reads the tilemap layers' colliding tiles again (after the game changes its map). */
+  refreshTiles(): void {
+    this.world.grids.length = 0;
+    for (const { layer, tag } of this.options.tilemapLayers ?? []) this.world.grids.push(this.gridOf(layer, this.tag(tag)));
+  }
+
+  /** The world as the scene is now: its bodies and shapes gathered afresh, its tiles as last read. */
+  gather(): RayWorld {
+    const world = this.world;
+    world.clear();
+    const arcade = (this.scene as { physics?: Phaser.Physics.Arcade.ArcadePhysics }).physics?.world;
+    if (arcade) {
+      arcade.bodies.forEach(this.addBody);
+      arcade.staticBodies.forEach(this.addBody);
+    }
+    for (let i = 0; i < this.shapes.length; i++) this.addShape(this.shapes[i]!.shape, this.tag(this.shapes[i]!.tag));
+    return world;
+  }
+
+  /** The tag's index among the sensor's tags, or -1 (solid, not detectable). */
+  private tag(name: string | undefined): number {
+    return name === undefined ? -1 : (this.tagIndex.get(name) ?? -1);
+  }
+
+  private addShape(shape: GeomShape, tag: number): void {
+    const w = this.world;
+    // Phaser.Geom shapes carry their kind as a number: CIRCLE 0, LINE 2, POLYGON 4, RECTANGLE 5, TRIANGLE 6.
+    switch (shape.type) {
+      case 0: {
+        const s = shape as Phaser.Geom.Circle;
+        w.addCircle(s.x, s.y, s.radius, tag);
+        return;
+      }
+      case 2: {
+        const s = shape as Phaser.Geom.Line;
+        w.addSegment(s.x1, s.y1, s.x2, s.y2, tag);
+        return;
+      }
+      case 4: {
+        const p = (shape as Phaser.Geom.Polygon).points;
+        for (let i = 0; i < p.length; i++) {
+          const a = p[i]!;
+          const b = p[(i + 1) % p.length]!;
+          w.addSegment(a.x, a.y, b.x, b.y, tag);
+        }
+        return;
+      }
+      case 5: {
+        const s = shape as Phaser.Geom.Rectangle;
+        w.addRect(s.x, s.y, s.x + s.width, s.y + s.height, tag);
+        return;
+      }
+      case 6: {
+        const s = shape as Phaser.Geom.Triangle;
+        w.addSegment(s.x1, s.y1, s.x2, s.y2, tag);
+        w.addSegment(s.x2, s.y2, s.x3, s.y3, tag);
+        w.addSegment(s.x3, s.y3, s.x1, s.y1, tag);
+        return;
+      }
+      default:
+        if (DEV) throw new Error(`RaySensor2D: shapes: a Phaser.Geom shape of type ${String(shape.type)} is not one the rays can hit (Circle, Line, Polygon, Rectangle, Triangle)`);
+    }
+  }
+
+  /** A tilemap layer's colliding tiles as a grid (in world units, the layer's position and scale). */
+  private gridOf(layer: TileLayer, tag: number): RayGrid {
+    const data = layer.layer;
+    const cells = new Uint16Array(data.width * data.height);
+    for (let row = 0; row < data.height; row++) {
+      for (let col = 0; col < data.width; col++) {
+        const tile = data.data[row]![col];
+        if (tile && tile.index !== -1 && tile.collides) cells[row * data.width + col] = gridCell(tag);
+      }
+    }
+    return {
+      x: layer.x, y: layer.y,
+      tileWidth: data.tileWidth * layer.scaleX, tileHeight: data.tileHeight * layer.scaleY,
+      cols: data.width, rows: data.height, cells, layer: 1,
+    };
+  }
+}
+
+function defaultTag(gameObject: Phaser.GameObjects.GameObject): string | undefined {
+  if (gameObject.name) return gameObject.name;
+  const texture = (gameObject as { texture?: { key?: string } }).texture;
+  return texture?.key;
+}
