@@ -138,7 +138,7 @@ export class SceneShapes {
         return;
       }
       default:
-        if (DEV) throw new Error(`RaySensor2D: shapes: a Phaser.Geom shape of type ${String(shape.type)} is not one the rays can hit (Circle, Line, Polygon, Rectangle, Triangle)`);
+        if (DEV) throw new Error(`sensor options: shapes: a Phaser.Geom shape of type ${String(shape.type)} is not one a sensor sees (Circle, Line, Polygon, Rectangle, Triangle)`);
     }
   }
 
