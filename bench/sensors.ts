@@ -5,8 +5,8 @@
  * alternating blocks so both see the same machine load (medians of the blocks); the hit distances
  * are compared ray by ray (a ray that reaches the field's edge is a miss for both); bytes allocated
  * per frame (one cast of all rays) come from V8's sampling heap profiler, less what it counts on a
- * loop that does nothing. RaySensor2D gathers the bodies again at every cast; phaser-raycaster maps the
- * objects once, as static.
+ * loop that does nothing. RaySensor2D gathers the bodies again at every cast; phaser-raycaster maps
+ * the objects once, as static. GridSensor2D (9 x 9 cells of 40 px) is timed alone: it has no peer.
  *
  *   npm run bench:sensors
  */
@@ -37,6 +37,7 @@ interface PeerRay {
 
 class Field extends Phaser.Scene {
   sensor!: InstanceType<typeof node.RaySensor2D>;
+  grid!: InstanceType<typeof node.GridSensor2D>;
   peer!: PeerRay;
   readonly positions: { x: number; y: number; rotation: number }[] = [];
 
@@ -65,6 +66,7 @@ class Field extends Phaser.Scene {
       if (!objects.some((o) => (o as unknown as { getBounds(): Phaser.Geom.Rectangle }).getBounds().contains(at.x, at.y))) this.positions.push(at);
     }
     this.sensor = new node.RaySensor2D(this, { rayLength: LENGTH, tags: [], raysPerDirection: RAYS_PER_DIRECTION, maxRayDegrees: 90 });
+    this.grid = new node.GridSensor2D(this, { width: 9, height: 9, cellSize: 40, tags: ['rect', 'circle'], tagOf: (o) => (o.type === 'Arc' ? 'circle' : 'rect') });
     const raycaster = (this as unknown as { raycasterPlugin: { createRaycaster(): { mapGameObjects(o: unknown[], dynamic: boolean): void; createRay(o: unknown): PeerRay } } }).raycasterPlugin.createRaycaster();
     raycaster.mapGameObjects(objects, false);
     this.peer = raycaster.createRay({ origin: { x: 0, y: 0 }, detectionRange: LENGTH });
@@ -158,10 +160,19 @@ interface Node {
   children: Node[];
 }
 
-const speed = rate();
-// (the peer is far slower: fewer frames suffice to see what it allocates)
-// The profiler's own bytes, measured on a loop that does nothing, are taken off both.
+// The profiler's own bytes, measured on a loop that does nothing, are taken off each count.
 const idle = (frames: number) => bytesPerFrame(() => 0, frames);
+const speed = rate();
+// The grid sensor alone (no peer): observations a second and bytes a frame.
+const grid = (p: number) => scene.grid.observe(scene.positions[p]!);
+const gridRate = (() => {
+  const t0 = now();
+  let frames = 0;
+  while (now() - t0 < 1000) grid(frames++ % POSITIONS);
+  return frames / ((now() - t0) / 1000);
+})();
+const gridBytes = Math.max(0, (await bytesPerFrame(grid, 20_000)) - (await idle(20_000)));
+// (the peer is far slower: fewer frames suffice to see what it allocates)
 const oursBytes = Math.max(0, (await bytesPerFrame(ours, 50_000)) - (await idle(50_000)));
 const theirBytes = Math.max(0, (await bytesPerFrame(theirs, 200)) - (await idle(200)));
 game.destroy(true);
@@ -172,10 +183,12 @@ console.log(`${RAY_COUNT} rays of ${LENGTH} px from ${POSITIONS} positions among
 console.log(`RaySensor2D      ${Math.round(raysPerS).toLocaleString('en').padStart(12)} rays/s  ${oursBytes.toFixed(1).padStart(8)} bytes allocated a frame`);
 console.log(`phaser-raycaster ${Math.round(peerRaysPerS).toLocaleString('en').padStart(12)} rays/s  ${theirBytes.toFixed(1).padStart(8)} bytes allocated a frame`);
 console.log(`largest difference in hit distance: ${maxDiff.toExponential(2)} px`);
+console.log(`GridSensor2D (9 x 9 cells of 40 px, 2 tags): ${Math.round(gridRate).toLocaleString('en')} observations/s, ${gridBytes.toFixed(1)} bytes allocated a frame`);
 console.log(JSON.stringify({
   bench: 'sensors', rays: RAY_COUNT, ray_length: LENGTH,
   rays_per_s: Math.round(raysPerS), peer_rays_per_s: Math.round(peerRaysPerS), speedup: Number((raysPerS / peerRaysPerS).toFixed(2)),
   bytes_allocated_per_frame: Number(oursBytes.toFixed(2)), peer_bytes_allocated_per_frame: Number(theirBytes.toFixed(1)),
   max_hit_distance_diff_px: maxDiff,
+  grid_observations_per_s: Math.round(gridRate), grid_bytes_allocated_per_frame: Number(gridBytes.toFixed(1)),
 }));
 process.exit(0);
