@@ -7,7 +7,7 @@
  */
 import type Phaser from 'phaser';
 import { RaySensor, type RaySensorOptions } from '../src/sensors/index.js';
-import { SceneShapes, type SceneShapesOptions } from './scene-shapes.js';
+import { SceneSensor, type SceneShapesOptions } from './scene-shapes.js';
 
 export interface RaySensor2DOptions extends RaySensorOptions, SceneShapesOptions {
   tags: readonly string[];
@@ -19,46 +19,13 @@ export interface RayColors {
   miss?: number;
 }
 
-/** Where a sensor looks from: a position and a heading (radians, Phaser's: 0 is +x, clockwise). A game object will do. */
-export interface SensorPose {
-  readonly x: number;
-  readonly y: number;
-  readonly rotation: number;
-}
-
-export class RaySensor2D {
-  /** The observation: `rayCount * (tags + 2)` numbers, rewritten by each `observe`. */
-  readonly values: Float32Array;
-  readonly size: number;
+/** `observe(from)` casts from `from`'s position along its rotation: `rayCount * (tags + 2)` numbers. */
+export class RaySensor2D extends SceneSensor<RaySensor> {
   readonly rayCount: number;
-  private readonly sensor: RaySensor;
-  private readonly shapes: SceneShapes;
 
-  constructor(readonly scene: Phaser.Scene, readonly options: RaySensor2DOptions) {
-    this.sensor = new RaySensor(options);
-    this.size = this.sensor.size;
+  constructor(scene: Phaser.Scene, readonly options: RaySensor2DOptions) {
+    super(scene, new RaySensor(options), options);
     this.rayCount = this.sensor.rayCount;
-    this.values = new Float32Array(this.size);
-    this.shapes = new SceneShapes(scene, options);
-  }
-
-  /** Reads the tilemap layers' colliding tiles again (after the game changes its map). */
-  refreshTiles(): void {
-    this.shapes.refreshTiles();
-  }
-
-  /**
-   * Casts from `from`'s position along its rotation and returns `values`. With `out`, also writes
-   * them there from `offset`, as an agent's `observe()` builds its observation.
-   */
-  observe(from: SensorPose, out?: Float32Array, offset = 0): Float32Array {
-    const pose = this.sensor.pose;
-    pose[0] = from.x;
-    pose[1] = from.y;
-    pose[2] = from.rotation;
-    this.sensor.cast(this.shapes.gather(), this.values);
-    if (out) out.set(this.values, offset);
-    return this.values;
   }
 
   /** Draws the last cast's rays into `graphics` (cleared first): to the hit, or their full length on a miss. */

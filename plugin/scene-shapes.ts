@@ -14,7 +14,7 @@
  */
 import type Phaser from 'phaser';
 import { DEV } from '../src/env/dev.js';
-import { RayWorld, gridCell, type RayGrid } from '../src/sensors/index.js';
+import { RayWorld, gridCell, type RayGrid, type WorldSensor } from '../src/sensors/index.js';
 
 type ArcadeBody = Phaser.Physics.Arcade.Body | Phaser.Physics.Arcade.StaticBody;
 type TileLayer = Phaser.Tilemaps.TilemapLayer | Phaser.Tilemaps.TilemapGPULayer;
@@ -164,4 +164,45 @@ function defaultTag(gameObject: Phaser.GameObjects.GameObject): string | undefin
   if (gameObject.name) return gameObject.name;
   const texture = (gameObject as { texture?: { key?: string } }).texture;
   return texture?.key;
+}
+
+/** Where a sensor looks from: a position and a heading (radians, Phaser's: 0 is +x, clockwise). A game object will do. */
+export interface SensorPose {
+  readonly x: number;
+  readonly y: number;
+  readonly rotation: number;
+}
+
+/** An engine-free sensor reading a Phaser scene: RaySensor2D and GridSensor2D are these. */
+export class SceneSensor<S extends WorldSensor> {
+  /** The observation: `size` numbers, rewritten by each `observe`. */
+  readonly values: Float32Array;
+  readonly size: number;
+  private readonly shapes: SceneShapes;
+
+  constructor(readonly scene: Phaser.Scene, protected readonly sensor: S, options: SceneShapesOptions) {
+    this.size = sensor.size;
+    this.values = new Float32Array(this.size);
+    this.shapes = new SceneShapes(scene, options);
+  }
+
+  /** Reads the tilemap layers' colliding tiles again (after the game changes its map). */
+  refreshTiles(): void {
+    this.shapes.refreshTiles();
+  }
+
+  /**
+   * Reads the scene around `from` and returns `values`. With `out`, also writes them there from
+   * `offset`, as an agent's `observe()` builds its observation. The pose is copied into the sensor
+   * rather than passed along: numbers passed to a call can be boxed.
+   */
+  observe(from: SensorPose, out?: Float32Array, offset = 0): Float32Array {
+    const pose = this.sensor.pose;
+    pose[0] = from.x;
+    pose[1] = from.y;
+    pose[2] = from.rotation;
+    this.sensor.read(this.shapes.gather(), this.values);
+    if (out) out.set(this.values, offset);
+    return this.values;
+  }
 }

@@ -10,7 +10,7 @@
  * is the agent's heading; without it, the top of the screen (-y).
  */
 import { DEV } from '../env/dev.js';
-import type { RayGrid, RayWorld } from './rays.js';
+import type { RayGrid, RayWorld, WorldSensor } from './rays.js';
 
 export interface GridSensorOptions {
   /** Cells across (left to right) and from front to back. */
@@ -26,7 +26,7 @@ export interface GridSensorOptions {
   layerMask?: number;
 }
 
-export class GridSensor {
+export class GridSensor implements WorldSensor {
   readonly width: number;
   readonly height: number;
   /** Channels per cell: tags + 1. */
@@ -65,7 +65,7 @@ export class GridSensor {
   }
 
   /** Fills `out` from `offset` with what the world holds around `pose`. */
-  sense(world: RayWorld, out: Float32Array, offset = 0): void {
+  read(world: RayWorld, out: Float32Array, offset = 0): void {
     const f = this.frame;
     const heading = this.rotate ? this.pose[2]! : -Math.PI / 2;
     f[0] = this.pose[0]!;

@@ -139,6 +139,16 @@ export class RayWorld {
   }
 }
 
+/**
+ * What every sensor of a RayWorld is: an observation of `size` numbers, read from the world around
+ * `pose` (x, y, heading in radians, Phaser's: 0 = +x, turning clockwise).
+ */
+export interface WorldSensor {
+  readonly size: number;
+  readonly pose: Float64Array;
+  read(world: RayWorld, out: Float32Array, offset?: number): void;
+}
+
 /** `a` if it holds `length` numbers, else a copy twice as large. */
 function room(a: Float64Array, length: number): Float64Array {
   if (length <= a.length) return a;
@@ -169,7 +179,7 @@ const BEST = 10;
 const REGISTERS = 11;
 
 /** Casts a sensor's rays into a RayWorld and writes its observation. */
-export class RaySensor {
+export class RaySensor implements WorldSensor {
   readonly rayCount: number;
   /** Numbers per ray: the tags' one-hot, the miss flag, the hit fraction. */
   readonly stride: number;
@@ -217,7 +227,7 @@ export class RaySensor {
   readonly pose = new Float64Array(3);
 
   /** Casts every ray from `pose` into `out` from `offset`. */
-  cast(world: RayWorld, out: Float32Array, offset = 0): void {
+  read(world: RayWorld, out: Float32Array, offset = 0): void {
     const s = this.s;
     const L = this.length;
     const x = this.pose[0]!;

@@ -7,7 +7,7 @@ function sense(world: RayWorld, pose: [number, number, number] = [0, 0, 0], extr
   const sensor = new GridSensor({ width: 3, height: 3, cellSize: 10, tags: ['a', 'b'], rotate: false, ...extra });
   const out = new Float32Array(sensor.size);
   sensor.pose.set(pose);
-  sensor.sense(world, out);
+  sensor.read(world, out);
   const rows: number[][] = [];
   for (let row = 0; row < 3; row++) {
     rows.push([0, 1, 2].map((col) => {

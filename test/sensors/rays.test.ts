@@ -13,7 +13,7 @@ const f = Math.fround;
 const castOne = (sensor: RaySensor, world: RayWorld, x = 0, y = 0, rotation = 0) => {
   const out = new Float32Array(sensor.size);
   sensor.pose.set([x, y, rotation]);
-  sensor.cast(world, out);
+  sensor.read(world, out);
   return Array.from(out);
 };
 
@@ -26,7 +26,7 @@ describe('RaySensor', () => {
 
   it('points left-to-right rays from the agent\'s left to its right (y down, as in Phaser)', () => {
     const sensor = new RaySensor({ raysPerDirection: 1, maxRayDegrees: 90, rayLength: 10, tags: [] });
-    sensor.cast(new RayWorld(), new Float32Array(sensor.size));
+    sensor.read(new RayWorld(), new Float32Array(sensor.size));
     const end = (k: number) => [sensor.lastCast[k * 5 + 2]!, sensor.lastCast[k * 5 + 3]!].map((v) => Math.round(v * 1e9) / 1e9 + 0);
     // Facing +x on screen: left is up (-y), right is down (+y).
     expect([end(0), end(1), end(2)]).toEqual([[0, -10], [10, 0], [0, 10]]);
