@@ -132,13 +132,18 @@ export class SceneVectorEnv implements VectorEnv {
     this.period = first.decisionPeriod;
     this.obsSize = flatSize(this.observationSpace);
     this.actSize = flatSize(this.actionSpace);
-    this.episodes = new AutoReset(this.numEnvs, this.obsSize, (i, seed) => this.seats[i]!.restart(seed).observation);
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.seats[i]!.restart(seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = this.seats.map((_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
   }
 
   reset(seed: number): Float32Array {
     return this.episodes.reset(seed);
+  }
+
+  /** The agents' masks (`spec.mask`) for the current observations; null if the agent has none. */
+  get actionMasks(): Uint8Array | null {
+    return this.episodes.masks;
   }
 
   step(actions: ArrayLike<number>): VectorStepResult {
@@ -160,7 +165,7 @@ export class SceneVectorEnv implements VectorEnv {
       const agent = this.seats[i]!.agent;
       if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} steps; was the scene stopped or restarted by its own code?`);
       agent.ready = false;
-      this.episodes.record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated');
+      this.episodes.record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated', agent.mask);
     }
     return this.episodes.end();
   }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { flatSize, type VectorEnv } from '../env/index.js';
+import { choiceCount, flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
 import { formatIssues, readConfigFile } from './config.js';
@@ -59,11 +59,13 @@ export function playLevel(env: VectorEnv, make: (envIndex: number) => LevelPolic
   const obsSize = flatSize(env.observationSpace);
   const actSize = flatSize(env.actionSpace);
   const actions = new Float32Array(n * actSize);
+  const choices = choiceCount(env.actionSpace);
   const out: Outcome = { returns: [], won: 0, lost: 0 };
   let obs = env.reset(seed);
   while (out.returns.length < episodes) {
+    const masks = env.actionMasks ?? null;
     for (let i = 0; i < n; i++) {
-      const a = policies[i]!.act(obs.subarray(i * obsSize, (i + 1) * obsSize));
+      const a = policies[i]!.act(obs.subarray(i * obsSize, (i + 1) * obsSize), masks?.subarray(i * choices, (i + 1) * choices));
       if (typeof a === 'number') actions[i] = a;
       else actions.set(Array.from(a), i * actSize);
     }

@@ -1,6 +1,7 @@
 /**
  * Turning policy outputs into actions, and comparing two policies' choices, in plain code over
- * flat batches: [n * P] outputs in, [n * flatSize(space)] actions out.
+ * flat batches: [n * P] outputs in, [n * flatSize(space)] actions out. An action mask, when given,
+ * is laid out as the outputs ([n * P], 1 allowed): a masked choice is never chosen.
  */
 import { branchSizes, type Rng, type Space } from '../env/index.js';
 import { sampleCategorical } from '../train/distributions.js';
@@ -9,7 +10,7 @@ import { sampleCategorical } from '../train/distributions.js';
  * Writes row i's action into `out` at `at`: the argmax of each branch (or the clipped mean), or a
  * sample when `rng` is given (softmax of the logits; mean + exp(logStd) * noise for a box).
  */
-export function chooseAction(space: Space, outputs: ArrayLike<number>, i: number, out: Float32Array, at: number, rng: Rng | null, logStd: ArrayLike<number> | null): void {
+export function chooseAction(space: Space, outputs: ArrayLike<number>, i: number, out: Float32Array, at: number, rng: Rng | null, logStd: ArrayLike<number> | null, mask: ArrayLike<number> | null = null): void {
   const branches = branchSizes(space);
   if (branches === null) {
     const box = space as Extract<Space, { type: 'box' }>;
@@ -24,16 +25,16 @@ export function chooseAction(space: Space, outputs: ArrayLike<number>, i: number
   const P = branches.reduce((a, b) => a + b, 0);
   let offset = i * P;
   branches.forEach((k, b) => {
-    out[at + b] = rng ? sampleCategorical(outputs, offset, k, rng).action : argmax(outputs, offset, k);
+    out[at + b] = rng ? sampleCategorical(outputs, offset, k, rng, mask).action : argmax(outputs, offset, k, mask);
     offset += k;
   });
 }
 
 /**
- * Whether two policies' greedy actions agree on row i: every branch's argmax equal, or every
- * box mean within `tolerance`.
+ * Whether two policies' greedy actions agree on row i: every branch's argmax (among the allowed
+ * choices) equal, or every box mean within `tolerance`.
  */
-export function agrees(space: Space, a: ArrayLike<number>, b: ArrayLike<number>, i: number, tolerance: number): boolean {
+export function agrees(space: Space, a: ArrayLike<number>, b: ArrayLike<number>, i: number, tolerance: number, mask: ArrayLike<number> | null = null): boolean {
   const branches = branchSizes(space);
   if (branches === null) {
     const D = (space as Extract<Space, { type: 'box' }>).low.length;
@@ -43,14 +44,19 @@ export function agrees(space: Space, a: ArrayLike<number>, b: ArrayLike<number>,
   const P = branches.reduce((x, y) => x + y, 0);
   let offset = i * P;
   for (const k of branches) {
-    if (argmax(a, offset, k) !== argmax(b, offset, k)) return false;
+    if (argmax(a, offset, k, mask) !== argmax(b, offset, k, mask)) return false;
     offset += k;
   }
   return true;
 }
 
-export function argmax(xs: ArrayLike<number>, offset: number, k: number): number {
-  let best = 0;
-  for (let j = 1; j < k; j++) if (xs[offset + j]! > xs[offset + best]!) best = j;
+/** The best choice of `xs[offset .. offset + k)`, among those `mask` allows (laid out as `xs`). */
+export function argmax(xs: ArrayLike<number>, offset: number, k: number, mask: ArrayLike<number> | null = null): number {
+  let best = -1;
+  for (let j = 0; j < k; j++) {
+    if (mask && !mask[offset + j]) continue;
+    if (best < 0 || xs[offset + j]! > xs[offset + best]!) best = j;
+  }
+  if (best < 0) throw new Error(`the action mask allows no choice in a branch of ${k} (entries ${offset} to ${offset + k - 1})`);
   return best;
 }

@@ -6,7 +6,9 @@
  * teacher-driven collection. Whoever acts, the teacher labels the state, so the student learns what
  * the teacher would do in the states the student itself reaches. Observation noise perturbs what
  * the acting policy sees, pushing the trajectory into states just off the teacher's path, while
- * the stored sample and its label use the clean observation.
+ * the stored sample and its label use the clean observation. When the env gives action masks,
+ * each sample keeps its state's mask: the acting policy chooses within it, and the losses compare
+ * teacher and student over the allowed choices only.
  */
 import { Rng, RunningMeanStd, flatSize, type EpisodeStats, type VectorEnv } from '../env/index.js';
 import { chooseAction } from './actions.js';
@@ -18,34 +20,43 @@ export class DistillDataset {
   obs: Float32Array;
   targets: Float32Array;
   values: Float32Array;
+  /** The allowed choices of each sample, laid out as its targets (1 allowed); all 1 where no mask was given. */
+  masks: Uint8Array;
+  /** Some sample came with a mask. */
+  masked = false;
 
   /** @param obsSize raw observation size  @param outputSize teacher policy outputs per sample */
   constructor(readonly obsSize: number, readonly outputSize: number, capacity = 1024) {
     this.obs = new Float32Array(capacity * obsSize);
     this.targets = new Float32Array(capacity * outputSize);
     this.values = new Float32Array(capacity);
+    this.masks = new Uint8Array(capacity * outputSize);
   }
 
-  push(obs: ArrayLike<number>, obsAt: number, target: ArrayLike<number>, targetAt: number, value: number): void {
+  /** Adds one sample; `mask` (read from `maskAt`, laid out as the target) is its state's allowed choices. */
+  push(obs: ArrayLike<number>, obsAt: number, target: ArrayLike<number>, targetAt: number, value: number, mask: ArrayLike<number> | null = null, maskAt = targetAt): void {
     if (this.size === this.values.length) this.grow();
     const D = this.obsSize;
     const P = this.outputSize;
     for (let k = 0; k < D; k++) this.obs[this.size * D + k] = obs[obsAt + k]!;
     for (let k = 0; k < P; k++) this.targets[this.size * P + k] = target[targetAt + k]!;
+    for (let k = 0; k < P; k++) this.masks[this.size * P + k] = mask ? (mask[maskAt + k] ? 1 : 0) : 1;
+    if (mask) this.masked = true;
     this.values[this.size] = value;
     this.size += 1;
   }
 
   private grow(): void {
     const capacity = this.values.length * 2;
-    const resize = (a: Float32Array, width: number) => {
-      const b = new Float32Array(capacity * width);
+    const resize = <T extends Float32Array | Uint8Array>(a: T, width: number, make: (n: number) => T) => {
+      const b = make(capacity * width);
       b.set(a);
       return b;
     };
-    this.obs = resize(this.obs, this.obsSize);
-    this.targets = resize(this.targets, this.outputSize);
-    this.values = resize(this.values, 1);
+    this.obs = resize(this.obs, this.obsSize, (n) => new Float32Array(n));
+    this.targets = resize(this.targets, this.outputSize, (n) => new Float32Array(n));
+    this.values = resize(this.values, 1, (n) => new Float32Array(n));
+    this.masks = resize(this.masks, this.outputSize, (n) => new Uint8Array(n));
   }
 }
 
@@ -95,12 +106,14 @@ export function collect(env: VectorEnv, teacher: Teacher, train: DistillDataset,
       seen.set(obs);
     }
     const studentOut = o.beta < 1 ? o.student!(seen, N) : null;
+    // Laid out as the policy outputs, so row i's mask starts where its outputs do.
+    const masks = env.actionMasks ?? null;
     for (let i = 0; i < N; i++) {
       const byTeacher = o.rng.float() < o.beta;
-      if (byTeacher) chooseAction(env.actionSpace, acting, i, actions, i * A, o.teacherSamples ? o.rng : null, teacher.logStd);
-      else chooseAction(env.actionSpace, studentOut!, i, actions, i * A, null, null);
+      if (byTeacher) chooseAction(env.actionSpace, acting, i, actions, i * A, o.teacherSamples ? o.rng : null, teacher.logStd, masks);
+      else chooseAction(env.actionSpace, studentOut!, i, actions, i * A, null, null, masks);
       const into = o.rng.float() < o.heldOutFraction ? heldOut : train;
-      into.push(obs, i * D, labels.policy, i * teacher.outputSize, labels.value[i]!);
+      into.push(obs, i * D, labels.policy, i * teacher.outputSize, labels.value[i]!, masks);
     }
     const r = env.step(actions);
     episodes.push(...r.episodes);

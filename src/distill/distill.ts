@@ -247,7 +247,9 @@ function trainEpoch(student: DistilledStudent, data: TaskData[], config: Distill
         batches.forEach((b, k) => {
           const t = student.tasks[k]!;
           const out = student.net.apply(tf.tensor2d(b.x, [b.n, student.net.shape.inputs]), t.head);
-          const p = distillLoss(tf.tensor2d(b.targets, [b.n, b.targets.length / b.n]), out.policy, data[k]!.branches, weights, tf.tensor1d(b.values), out.value ?? undefined);
+          const P = b.targets.length / b.n;
+          const mask = b.masks ? tf.tensor2d(b.masks, [b.n, P]) : undefined;
+          const p = distillLoss(tf.tensor2d(b.targets, [b.n, P]), out.policy, data[k]!.branches, weights, tf.tensor1d(b.values), out.value ?? undefined, mask);
           [p.total, p.soft, p.hard, p.value].forEach((v, j) => (sum[j] = tf.add(sum[j]!, v)));
         });
         kept = tf.keep(tf.stack(sum));
@@ -264,7 +266,7 @@ function trainEpoch(student: DistilledStudent, data: TaskData[], config: Distill
   return sums;
 }
 
-/** A minibatch of task k: the student's input rows, the teacher's outputs and values. */
+/** A minibatch of task k: the student's input rows, the teacher's outputs and values, and the masks if the data has them. */
 function gather(student: DistilledStudent, k: number, d: DistillDataset, order: Int32Array, start: number, size: number) {
   const n = Math.min(size, d.size);
   const D = d.obsSize;
@@ -272,13 +274,15 @@ function gather(student: DistilledStudent, k: number, d: DistillDataset, order: 
   const raw = new Float32Array(n * D);
   const targets = new Float32Array(n * P);
   const values = new Float32Array(n);
+  const masks = d.masked ? new Float32Array(n * P) : null;
   for (let j = 0; j < n; j++) {
     const i = order[(start + j) % d.size]!;
     raw.set(d.obs.subarray(i * D, (i + 1) * D), j * D);
     targets.set(d.targets.subarray(i * P, (i + 1) * P), j * P);
+    masks?.set(d.masks.subarray(i * P, (i + 1) * P), j * P);
     values[j] = d.values[i]!;
   }
-  return { n, x: student.inputs(student.tasks[k]!, raw, n), targets, values };
+  return { n, x: student.inputs(student.tasks[k]!, raw, n), targets, values, masks };
 }
 
 function heldOutAgreement(student: DistilledStudent, data: TaskData[], tolerance: number): number {
@@ -289,7 +293,8 @@ function heldOutAgreement(student: DistilledStudent, data: TaskData[], tolerance
     if (n === 0) return;
     const out = student.outputs(k, d.heldOut.obs.subarray(0, n * d.heldOut.obsSize), n);
     const space = student.tasks[k]!.actionSpace;
-    for (let i = 0; i < n; i++) if (agrees(space, out, d.heldOut.targets, i, tolerance)) agree += 1;
+    const masks = d.heldOut.masked ? d.heldOut.masks : null;
+    for (let i = 0; i < n; i++) if (agrees(space, out, d.heldOut.targets, i, tolerance, masks)) agree += 1;
     total += n;
   });
   return total === 0 ? 0 : agree / total;

@@ -4,7 +4,7 @@
  * compression, file bytes raw and gzipped, and the batch-1 decision time of the plain runtime
  * against TensorFlow.js `predict` on the same network.
  *
- * Every policy acts greedily. Each env of the vector env plays a fixed share of the episodes, so
+ * Every policy acts greedily, within the env's action masks if it has them. Each env of the vector env plays a fixed share of the episodes, so
  * short episodes are not over-counted (taking the first N episodes to end would favour them).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -85,7 +85,7 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const teacherFile = teacher.policyFile();
   const teacherRun = runEpisodes(env, episodes, seed, (obs, n, out) => {
     const p = teacher.predict(obs, n).policy;
-    for (let i = 0; i < n; i++) chooseAction(space, p, i, out, i * A, null, null);
+    for (let i = 0; i < n; i++) chooseAction(space, p, i, out, i * A, null, null, env.actionMasks ?? null);
     return n;
   });
   const observations = teacherRun.observations;
@@ -103,11 +103,12 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
       run = runEpisodes(env, episodes, seed, (obs, n, out, active) => {
         for (let i = 0; i < n; i++) logits.set(policy.logits(obs.subarray(i * D, (i + 1) * D)), i * P);
         const t = teacher.predict(obs, n).policy;
+        const masks = env.actionMasks ?? null;
         for (let i = 0; i < n; i++) {
-          chooseAction(space, logits, i, out, i * A, null, null);
+          chooseAction(space, logits, i, out, i * A, null, null, masks);
           if (active[i]) {
             total += 1;
-            if (agrees(space, logits, t, i, tolerance)) agree += 1;
+            if (agrees(space, logits, t, i, tolerance, masks)) agree += 1;
           }
         }
         return n;

@@ -7,6 +7,7 @@
  * student has to reproduce to act like the teacher greedily; the student's logits stay unscaled.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maskLogits } from '../train/distributions.js';
 
 /**
  * KL(softmax(zT / tau) || softmax(zS)) per branch.
@@ -78,13 +79,19 @@ export interface LossParts {
 
 /**
  * lambda_s * soft + lambda_h * hard + lambda_v * value. `branches` is null for box actions, whose
- * soft and hard terms are both the squared error of the means.
+ * soft and hard terms are both the squared error of the means. With `mask` ([B, P], 1 allowed),
+ * both policies' masked choices are removed first: the student learns the teacher's choice among
+ * what the state allows, and nothing about choices it will never be offered.
  */
 export function distillLoss(
   teacher: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[] | null, w: LossWeights,
-  teacherValue?: tf.Tensor1D, studentValue?: tf.Tensor1D,
+  teacherValue?: tf.Tensor1D, studentValue?: tf.Tensor1D, mask?: tf.Tensor2D,
 ): LossParts {
   return tf.tidy(() => {
+    if (mask && branches) {
+      teacher = maskLogits(teacher, mask);
+      student = maskLogits(student, mask);
+    }
     const zero = tf.scalar(0);
     // Box actions: one squared error serves both terms.
     const mse = branches ? null : meanSquaredLoss(teacher, student);

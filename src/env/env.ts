@@ -65,6 +65,12 @@ export interface VectorEnv {
   readonly numEnvs: number;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
+  /**
+   * The choices each env allows for its current observation (after `reset`, after each `step`):
+   * [numEnvs * choiceCount(actionSpace)], 1 allowed and 0 not, branches end to end. Null (or
+   * absent) while no env has given a mask; an env that gives none allows everything.
+   */
+  readonly actionMasks?: Uint8Array | null;
   /** Resets every env; episode seeds are drawn from `seed`. Returns [numEnvs * obsSize]. */
   reset(seed: number): Float32Array;
   step(actions: ArrayLike<number>): VectorStepResult;

@@ -1,12 +1,18 @@
 import type { Env, VectorEnv, VectorStepResult } from './env.js';
 import { Rng } from './rng.js';
-import { flatSize, type Action } from './spaces.js';
+import { choiceCount, flatSize, type Action, type ActionMask, type Space } from './spaces.js';
+
+/** An env's first observation of an episode, and the mask that goes with it (none: all allowed). */
+export interface EpisodeStart {
+  observation: ArrayLike<number>;
+  mask?: ActionMask | null;
+}
 
 /**
  * The episode bookkeeping every vector env with same-step auto-reset shares (SyncVectorEnv here,
  * SceneVectorEnv in plugin/): episode seeds drawn from one generator seeded by `reset(seed)`, so a
  * run seed fixes every episode of every env; each env's running return and length; the batched
- * observation; and one step's results, filled env by env with `record`.
+ * observation and action masks; and one step's results, filled env by env with `record`.
  */
 export class AutoReset {
   private readonly obs: Float32Array;
@@ -16,12 +22,24 @@ export class AutoReset {
   private readonly returns: Float64Array;
   private readonly lengths: Int32Array;
   private step: Omit<VectorStepResult, 'observations'> | null = null;
+  /** Choices per env (0 for a box), and every env's mask; all allowed until an env gives one. */
+  private readonly choices: number;
+  private readonly allMasks: Uint8Array;
+  /** Some env has given a mask: `masks` is then the masks, else null. */
+  private masked = false;
 
-  /** `resetEnv(i, seed)` starts env i's next episode with `seed` and returns its first observation. */
-  constructor(readonly numEnvs: number, private readonly obsSize: number, private readonly resetEnv: (i: number, seed: number) => ArrayLike<number>) {
+  /** `resetEnv(i, seed)` starts env i's next episode with `seed` and returns its first observation (and mask). */
+  constructor(readonly numEnvs: number, private readonly obsSize: number, actionSpace: Space, private readonly resetEnv: (i: number, seed: number) => EpisodeStart) {
     this.obs = new Float32Array(numEnvs * obsSize);
     this.returns = new Float64Array(numEnvs);
     this.lengths = new Int32Array(numEnvs);
+    this.choices = choiceCount(actionSpace);
+    this.allMasks = new Uint8Array(numEnvs * this.choices).fill(1);
+  }
+
+  /** The masks of the current observations, [numEnvs * choices]; null while no env has given one. */
+  get masks(): Uint8Array | null {
+    return this.masked ? this.allMasks : null;
   }
 
   /** Reseeds the episode seeds and starts every env's episode; returns the first observations. */
@@ -41,9 +59,9 @@ export class AutoReset {
   /**
    * Env i's step: `reward` as the learner sees it, `gameReward` in the game's own units (the
    * episode return). An episode that ended keeps its last observation in `finalObservations`, and
-   * the env starts its next episode at once, with the next seed.
+   * the env starts its next episode at once, with the next seed. `mask` goes with `observation`.
    */
-  record(i: number, reward: number, gameReward: number, observation: Float32Array, terminated: boolean, truncated: boolean): void {
+  record(i: number, reward: number, gameReward: number, observation: Float32Array, terminated: boolean, truncated: boolean, mask?: ActionMask | null): void {
     const step = this.step!;
     step.rewards[i] = reward;
     this.returns[i]! += gameReward;
@@ -56,6 +74,7 @@ export class AutoReset {
       this.resetOne(i);
     } else {
       this.obs.set(observation, i * this.obsSize);
+      this.setMask(i, mask);
     }
   }
 
@@ -66,9 +85,22 @@ export class AutoReset {
   }
 
   private resetOne(i: number): void {
-    this.obs.set(this.resetEnv(i, this.seeds.uint32()), i * this.obsSize);
+    const start = this.resetEnv(i, this.seeds.uint32());
+    this.obs.set(start.observation, i * this.obsSize);
+    this.setMask(i, start.mask);
     this.returns[i] = 0;
     this.lengths[i] = 0;
+  }
+
+  private setMask(i: number, mask: ActionMask | null | undefined): void {
+    const c = this.choices;
+    if (mask == null) {
+      if (this.masked) this.allMasks.fill(1, i * c, (i + 1) * c);
+      return;
+    }
+    if (mask.length !== c) throw new Error(`env ${i}: an action mask of ${mask.length} entries, expected ${c} (one per choice)`);
+    this.masked = true;
+    for (let j = 0; j < c; j++) this.allMasks[i * c + j] = mask[j] ? 1 : 0;
   }
 }
 
@@ -101,7 +133,15 @@ export class SyncVectorEnv implements VectorEnv {
         throw new Error(`SyncVectorEnv: env ${i} has different spaces from env 0`);
       }
     });
-    this.episodes = new AutoReset(this.numEnvs, this.obsSize, (i, seed) => this.envs[i]!.reset(seed).observation);
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => {
+      const r = this.envs[i]!.reset(seed);
+      return { observation: r.observation, mask: maskOf(r.info) };
+    });
+  }
+
+  /** The masks envs give in `info.actionMask` (as SceneEnv does), for the current observations. */
+  get actionMasks(): Uint8Array | null {
+    return this.episodes.masks;
   }
 
   reset(seed: number): Float32Array {
@@ -118,7 +158,7 @@ export class SyncVectorEnv implements VectorEnv {
       const r = this.envs[i]!.step(this.actionFor(actions, i));
       // Episode returns are in the game's own units even under a reward-scaling wrapper.
       const gameReward = typeof r.info.rawReward === 'number' ? r.info.rawReward : r.reward;
-      this.episodes.record(i, r.reward, gameReward, r.observation, r.terminated, r.truncated);
+      this.episodes.record(i, r.reward, gameReward, r.observation, r.terminated, r.truncated, maskOf(r.info));
     }
     return this.episodes.end();
   }
@@ -134,4 +174,8 @@ export class SyncVectorEnv implements VectorEnv {
     for (let k = 0; k < this.actSize; k++) a[k] = actions[i * this.actSize + k]!;
     return a;
   }
+}
+
+function maskOf(info: Record<string, unknown>): ActionMask | null {
+  return (info.actionMask as ActionMask | undefined) ?? null;
 }

@@ -9,14 +9,28 @@ import type { Rng } from '../env/index.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** Added to a masked choice's logit: its probability is exactly 0 in float32, and nothing overflows. */
+export const MASKED_LOGIT = -1e9;
+
+/**
+ * The logits with masked choices pushed to MASKED_LOGIT below the rest: softmax gives them 0, so
+ * sampling, log-probabilities and entropy all see only the allowed choices.
+ * @param logits [B, P]  @param mask [B, P], 1 allowed, 0 not
+ */
+export function maskLogits(logits: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.add(logits, tf.mul(tf.sub(mask, 1), -MASKED_LOGIT)));
+}
+
 /**
  * log pi(a) and entropy of categorical branches.
  * @param logits [B, sum K] one block of logits per branch
  * @param oneHot [B, sum K] the taken action of each branch as a one-hot block
+ * @param mask [B, sum K] the choices allowed in each state (1 allowed); none: all allowed
  * @returns logProb [B] and entropy [B], summed over branches
  */
-export function categoricalLogProbEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, branches: readonly number[]): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
+export function categoricalLogProbEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, branches: readonly number[], mask?: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
   return tf.tidy(() => {
+    if (mask) logits = maskLogits(logits, mask);
     const blocks = branches.length === 1 ? [logits] : tf.split(logits, [...branches], 1);
     const hots = branches.length === 1 ? [oneHot] : tf.split(oneHot, [...branches], 1);
     let logProb: tf.Tensor1D | null = null;
@@ -49,17 +63,25 @@ export function gaussianLogProbEntropy(mean: tf.Tensor2D, logStd: tf.Tensor1D, a
 
 /**
  * Samples one categorical branch from `logits[offset .. offset + k)` and returns the choice and its
- * log-probability. Plain code: runs once per env per step.
+ * log-probability. With `mask` (laid out as the logits, 1 allowed), only allowed choices are drawn
+ * and the probability is theirs alone. Plain code: runs once per env per step.
  */
-export function sampleCategorical(logits: ArrayLike<number>, offset: number, k: number, rng: Rng): { action: number; logProb: number } {
+export function sampleCategorical(logits: ArrayLike<number>, offset: number, k: number, rng: Rng, mask?: ArrayLike<number> | null): { action: number; logProb: number } {
   let max = -Infinity;
-  for (let j = 0; j < k; j++) max = Math.max(max, logits[offset + j]!);
+  let last = -1;
+  for (let j = 0; j < k; j++) {
+    if (mask && !mask[offset + j]) continue;
+    max = Math.max(max, logits[offset + j]!);
+    last = j;
+  }
+  if (last < 0) throw new Error(`the action mask allows no choice in a branch of ${k} (entries ${offset} to ${offset + k - 1})`);
   let total = 0;
-  for (let j = 0; j < k; j++) total += Math.exp(logits[offset + j]! - max);
+  for (let j = 0; j < k; j++) if (!mask || mask[offset + j]) total += Math.exp(logits[offset + j]! - max);
   const logTotal = Math.log(total) + max;
   let u = rng.float() * total;
-  let action = k - 1;
+  let action = last;
   for (let j = 0; j < k; j++) {
+    if (mask && !mask[offset + j]) continue;
     u -= Math.exp(logits[offset + j]! - max);
     if (u < 0) {
       action = j;

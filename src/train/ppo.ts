@@ -6,6 +6,10 @@
  * Per iteration: `numSteps` steps of `numEnvs` envs (one batched forward per vector step, actions
  * sampled in plain code from one seeded generator), GAE, then `updateEpochs` passes of shuffled
  * minibatches of the clipped surrogate, value and entropy losses.
+ *
+ * Action masks (a vector env's `actionMasks`) are kept with the rollout: a masked choice is never
+ * sampled, and the loss scores log-probabilities and entropy over the allowed choices only, as
+ * ML-Agents and CleanRL's invalid-action masking do (Huang and Ontanon 2020).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
@@ -217,6 +221,9 @@ export class PpoTrainer {
     const termBuf = new Uint8Array(T * N);
     const truncBuf = new Uint8Array(T * N);
     const finalValBuf = new Float32Array(T * N);
+    // The allowed choices at each step, laid out as the logits; null until an env gives a mask.
+    const C = this.branches ? this.outputSize : 0;
+    let maskBuf: Uint8Array | null = null;
     const episodes: TrainingEpisode[] = [];
     const envAction = new Float32Array(N * A);
     const box = this.env.actionSpace.type === 'box' ? (this.env.actionSpace as BoxSpace) : null;
@@ -225,11 +232,13 @@ export class PpoTrainer {
     for (let t = 0; t < T; t++) {
       const stepObs = obsBuf.subarray(t * N * D, (t + 1) * N * D);
       this.observe(this.obs, stepObs);
+      const masks = C > 0 ? (this.env.actionMasks ?? null) : null;
+      if (masks) (maskBuf ??= new Uint8Array(T * N * C).fill(1)).set(masks, t * N * C);
       const { policy, value } = this.net.forward(stepObs, N);
       for (let i = 0; i < N; i++) {
         const k = t * N + i;
         valBuf[k] = value[i]!;
-        logpBuf[k] = this.sampleAction(policy, i, actBuf, k * A, envAction, i * A, logStd, box);
+        logpBuf[k] = this.sampleAction(policy, i, actBuf, k * A, envAction, i * A, logStd, box, masks);
       }
       const r = this.env.step(envAction);
       this.globalStep += N;
@@ -263,7 +272,7 @@ export class PpoTrainer {
     for (let epoch = 0; epoch < config.updateEpochs && !stop; epoch++) {
       shuffle(this.rng, order);
       for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
-        mb.fill(order.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages);
+        mb.fill(order.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages, maskBuf);
         const [pg, v, ent, oldKl, kl, clip] = this.updateMinibatch(mb);
         sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.count += 1;
         if (config.targetKl !== null && kl! > config.targetKl) {
@@ -306,12 +315,13 @@ export class PpoTrainer {
       const adv = tf.tensor1d(mb.adv);
       const ret = tf.tensor1d(mb.ret);
       const oldV = tf.tensor1d(mb.val);
+      const mask = mb.masked ? tf.tensor2d(mb.mask, [n, mb.actWidth]) : undefined;
       let kept: tf.Tensor | null = null;
       const { grads } = tf.variableGrads(() => {
         const out = this.net.actor.apply(x);
         const { logProb, entropy } = this.net.logStd
           ? gaussianLogProbEntropy(out, this.net.logStd as tf.Tensor1D, act)
-          : categoricalLogProbEntropy(out, act, this.branches!);
+          : categoricalLogProbEntropy(out, act, this.branches!, mask);
         const logRatio = tf.sub(logProb, oldLogp);
         const ratio = tf.exp(logRatio);
         const pgLoss = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - config.clipCoef, 1 + config.clipCoef))));
@@ -345,9 +355,10 @@ export class PpoTrainer {
 
   /**
    * Samples env i's action from its policy outputs into `stored` (for the loss) and `envAction`
-   * (clipped to a box's bounds, as the env receives it). Returns its log-probability.
+   * (clipped to a box's bounds, as the env receives it), within the envs' `masks` if any. Returns
+   * its log-probability.
    */
-  private sampleAction(policy: Float32Array, i: number, stored: Float32Array, at: number, envAction: Float32Array, envAt: number, logStd: Float32Array | null, box: BoxSpace | null): number {
+  private sampleAction(policy: Float32Array, i: number, stored: Float32Array, at: number, envAction: Float32Array, envAt: number, logStd: Float32Array | null, box: BoxSpace | null, masks: Uint8Array | null): number {
     const offset = i * this.outputSize;
     if (box && logStd) {
       for (let d = 0; d < this.actSize; d++) {
@@ -361,7 +372,8 @@ export class PpoTrainer {
     const branches = this.branches!;
     let logp = 0;
     for (let b = 0, o = offset; b < branches.length; o += branches[b]!, b++) {
-      const s = sampleCategorical(policy, o, branches[b]!, this.rng);
+      // The masks of all envs are laid out as the policy outputs: row i starts at the same offset.
+      const s = sampleCategorical(policy, o, branches[b]!, this.rng, masks);
       stored[at + b] = s.action;
       envAction[envAt + b] = s.action;
       logp += s.logProb;
@@ -407,6 +419,9 @@ class Minibatch {
   readonly adv: Float32Array;
   readonly ret: Float32Array;
   readonly val: Float32Array;
+  /** The allowed choices, as `act`'s one-hot blocks; `masked` is false when the rollout had no masks. */
+  readonly mask: Float32Array;
+  masked = false;
   /** Columns of `act`: one-hot blocks for discrete branches, or box dimensions. */
   readonly actWidth: number;
   private readonly branches: number[] | null;
@@ -420,15 +435,19 @@ class Minibatch {
     this.adv = new Float32Array(size);
     this.ret = new Float32Array(size);
     this.val = new Float32Array(size);
+    this.mask = new Float32Array(this.branches ? size * this.actWidth : 0);
   }
 
-  fill(idx: Int32Array, obs: Float32Array, act: Float32Array, logp: Float32Array, adv: Float32Array, ret: Float32Array, val: Float32Array, normAdv: boolean): void {
+  fill(idx: Int32Array, obs: Float32Array, act: Float32Array, logp: Float32Array, adv: Float32Array, ret: Float32Array, val: Float32Array, normAdv: boolean, masks: Uint8Array | null): void {
     const D = this.obsSize;
     const A = this.actSize;
+    const C = this.actWidth;
     this.act.fill(0);
+    this.masked = masks !== null && this.branches !== null;
     for (let j = 0; j < idx.length; j++) {
       const k = idx[j]!;
       this.obs.set(obs.subarray(k * D, (k + 1) * D), j * D);
+      if (this.masked) for (let c = 0; c < C; c++) this.mask[j * C + c] = masks![k * C + c]!;
       if (this.branches) {
         let offset = j * this.actWidth;
         this.branches.forEach((n, b) => {

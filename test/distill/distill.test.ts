@@ -10,7 +10,7 @@ import {
   type DistillConfig, type PpoTrainer, type Teacher,
 } from '../../src/train/index.js';
 import { BalanceEnv } from '../../games/balance/balance.js';
-import { MatchEnv, SignEnv } from '../helpers/tiny-envs.js';
+import { MatchEnv, SignEnv, TrapEnv } from '../helpers/tiny-envs.js';
 import { trainTeacher } from '../helpers/teachers.js';
 
 const vec = (make: () => Env, n = 8) => new SyncVectorEnv(Array.from({ length: n }, make));
@@ -40,6 +40,31 @@ describe('distillation', () => {
       expect(s.compression).toBeCloseTo(report.teacher.parameters / 58, 6);
     }
     expect(report.students[1]!.bytes).toBeLessThan(report.students[0]!.bytes);
+  });
+
+  it('with action masks: keeps each state\'s mask with its sample, and the student acts within them', async () => {
+    const masked = await trainTeacher(() => new TrapEnv(true), { totalTimesteps: 8 * 64 * 30, learningRate: 3e-3, entCoef: 0.01, seed: 7 }, 40, 9);
+    try {
+      const env = vec(() => new TrapEnv(true), 4);
+      const train = new DistillDataset(8, 4);
+      const heldOut = new DistillDataset(8, 4);
+      const first = env.reset(9);
+      const firstMasks = env.actionMasks!.slice();
+      collect(env, masked.teacher, train, heldOut, first, { steps: 1, beta: 1, teacherSamples: true, obsNoise: 0, heldOutFraction: 0, rng: new Rng(1), obsSpread: new RunningMeanStd(8) });
+      expect(train.masked).toBe(true);
+      expect(Array.from(train.masks.subarray(0, 16))).toEqual(Array.from(firstMasks));
+
+      const evalEnvs = Array.from({ length: 8 }, () => new TrapEnv(true));
+      const student = await distill({ name: 'trap', env: vec(() => new TrapEnv(true)), teacher: masked.teacher }, quick);
+      const report = await evaluatePolicies('trap', new SyncVectorEnv(evalEnvs), masked.teacher, [{ name: 's8', file: student.toPolicyFile() }], { episodes: 40, seed: 31, latencyMs: 5 });
+      student.dispose();
+      expect(evalEnvs.reduce((n, e) => n + e.trapsTaken, 0)).toBe(0);
+      expect(report.teacher.returnMean).toBeGreaterThan(8);
+      expect(report.students[0]!.returnRatio).toBeGreaterThanOrEqual(0.9);
+      expect(report.students[0]!.agreement).toBeGreaterThan(0.9);
+    } finally {
+      masked.trainer.dispose();
+    }
   });
 
   it('DAgger: the student drives (beta 0) and the teacher labels the states it reaches', async () => {

@@ -64,6 +64,21 @@ describe('distillation losses', () => {
     expect(v).toBeCloseTo(2.5, 5);
   });
 
+  it('with an action mask, compares teacher and student over the allowed choices only', () => {
+    // The teacher's favourite (choice 0) is masked: the targets are its preferences among 1 and 2.
+    const mask = [[0, 1, 1], [1, 1, 0]];
+    const w = { soft: 1, hard: 1, value: 0, tau: 1 };
+    const parts = distillLoss(tf.tensor2d(teacher), tf.tensor2d(student), [3], w, undefined, undefined, tf.tensor2d(mask));
+    const allowed = (z: number[], m: number[]) => z.filter((_, j) => m[j]);
+    const soft = [0, 1].map((r) => kl(softmax(allowed(teacher[r]!, mask[r]!)), softmax(allowed(student[r]!, mask[r]!))));
+    expect(value(parts.soft)).toBeCloseTo((soft[0]! + soft[1]!) / 2, 4);
+    // Hard target: the best allowed choice, 1 in row 0 (0.5 > -1) and 1 in row 1 (0.3 > 0.1).
+    const ce = [-Math.log(softmax([1.0, 0.0])[0]!), -Math.log(softmax([-0.5, 0.0])[1]!)];
+    expect(value(parts.hard)).toBeCloseTo((ce[0]! + ce[1]!) / 2, 4);
+    parts.total.dispose();
+    parts.value.dispose();
+  });
+
   it('keeps no tensors behind', () => {
     const before = tf.memory().numTensors;
     const t = tf.tensor2d(teacher);

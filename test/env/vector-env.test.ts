@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SyncVectorEnv, TimeLimit, box, discrete, type Env, type ResetResult, type StepResult } from '../../src/env/index.js';
+import { TrapEnv } from '../helpers/tiny-envs.js';
 
 /** Observation [t, seed % 1000]; terminates after `length` steps; reward = t. */
 class CountEnv implements Env {
@@ -73,5 +74,25 @@ describe('SyncVectorEnv', () => {
     expect(() => vec.step([0, 0])).toThrow(/reset/);
     vec.reset(0);
     expect(() => vec.step([0])).toThrow(/expected 2 action numbers/);
+  });
+
+  it('gathers the envs\' masks (info.actionMask) for the current observations, the new episode\'s after a reset', () => {
+    const trapOf = (obs: Float32Array, i: number) => [4, 5, 6, 7].findIndex((k) => obs[i * 8 + k] === 1);
+    const expectMasks = (env: SyncVectorEnv, obs: Float32Array) => {
+      for (let i = 0; i < 3; i++) expect(Array.from(env.actionMasks!.subarray(i * 4, i * 4 + 4))).toEqual([0, 1, 2, 3].map((a) => (a === trapOf(obs, i) ? 0 : 1)));
+    };
+    const masked = new SyncVectorEnv([new TrapEnv(true), new TrapEnv(true), new TrapEnv(true)]);
+    let obs = masked.reset(5);
+    expectMasks(masked, obs);
+    // Env 0 walks into its trap (a new episode starts), the others avoid theirs.
+    const avoid = (i: number) => (trapOf(obs, i) + 1) % 4;
+    const r = masked.step([trapOf(obs, 0), avoid(1), avoid(2)]);
+    expect(Array.from(r.terminated)).toEqual([1, 0, 0]);
+    obs = r.observations;
+    expectMasks(masked, obs);
+
+    const plain = new SyncVectorEnv([new TrapEnv(false), new TrapEnv(false)]);
+    plain.reset(5);
+    expect(plain.actionMasks).toBeNull();
   });
 });

@@ -176,6 +176,17 @@ describe('several agents and hot swap', () => {
     expect(scene.thrust).toBe(0.25);
   });
 
+  it('gives every scene\'s mask, for its current observation, through SceneVectorEnv.actionMasks', async () => {
+    const host = await boot(DuoScene, 2);
+    const env = host.vectorEnv('mover');
+    env.reset(3);
+    expect(env.actionMasks).toEqual(new Uint8Array(12).fill(1));
+    // Scene 0 moves down twice (0.6: down forbidden), scene 1 stays put.
+    env.step([1, 2, 1, 1]);
+    env.step([1, 2, 1, 1]);
+    expect(Array.from(env.actionMasks!)).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]);
+  });
+
   it('swaps a driver at run time without restarting the scene', async () => {
     const host = await boot(WalkScene);
     const scene = host.scenes[0]! as WalkScene;

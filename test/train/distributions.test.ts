@@ -46,6 +46,36 @@ describe('categorical', () => {
   });
 });
 
+describe('categorical with an action mask', () => {
+  it('never draws a masked choice, and the log-probability is that of the allowed choices', () => {
+    const logits = Float32Array.of(0, 5, 1, Math.log(2));
+    const mask = Uint8Array.of(1, 0, 1, 1);
+    const p = softmax([0, 1, Math.log(2)]);
+    const rng = new Rng(3);
+    const counts = [0, 0, 0, 0];
+    const n = 30000;
+    for (let i = 0; i < n; i++) {
+      const s = sampleCategorical(logits, 0, 4, rng, mask);
+      counts[s.action]! += 1;
+      expect(s.logProb).toBeCloseTo(Math.log(p[[0, -1, 1, 2][s.action]!]!), 5);
+    }
+    expect(counts[1]).toBe(0);
+    [0, 2, 3].forEach((a, k) => expect(Math.abs(counts[a]! / n - p[k]!)).toBeLessThan(0.015));
+    expect(() => sampleCategorical(logits, 0, 2, rng, Uint8Array.of(0, 0, 1, 1))).toThrow(/the action mask allows no choice in a branch of 2/);
+  });
+
+  it('scores log pi(a) and entropy over the allowed choices of each branch', () => {
+    const z = [0.5, 9, 1, 2, 3];
+    const mask = tf.tensor2d([[1, 0, 1, 0, 1]]);
+    const { logProb, entropy } = categoricalLogProbEntropy(tf.tensor2d([z]), tf.tensor2d([[1, 0, 0, 0, 1]]), [2, 3], mask);
+    // Branch 1 has one choice left (probability 1); branch 2 chooses between 1 and 3.
+    const p2 = softmax([1, 3]);
+    expect(logProb.dataSync()[0]).toBeCloseTo(Math.log(p2[1]!), 5);
+    expect(entropy.dataSync()[0]).toBeCloseTo(entropyOf(p2), 5);
+    expect(Number.isFinite(entropy.dataSync()[0])).toBe(true);
+  });
+});
+
 describe('diagonal Gaussian', () => {
   it('log pi(a) and entropy match the closed forms', () => {
     const mean = [0.5, -1];
