@@ -6,11 +6,25 @@
 import { DEV } from '../src/env/dev.js';
 import { box, choiceCount, discrete, flatSize, multiDiscrete, whyNotContained, type Action, type ActionMask, type BoxSpace, type Space } from '../src/env/index.js';
 
-/** The observation: a box of numbers. `low` / `high` are one number for all or one per element. */
+/** The hand-written observation: a box of numbers. `low` / `high` are one number for all or one per element. */
 export interface ObservationSpec {
   shape: readonly number[];
   low?: number | readonly number[];
   high?: number | readonly number[];
+}
+
+/**
+ * Something an agent perceives through, listed in its spec's `sensors`: RaySensor2D and
+ * GridSensor2D are these, and a game can write its own.
+ */
+export interface ObservationSensor {
+  /** The numbers it writes. */
+  readonly size: number;
+  /** Bounds of every number it writes. */
+  readonly low: number;
+  readonly high: number;
+  /** Writes its `size` numbers into `out` from `offset`; called with each observation. */
+  sense(out: Float32Array, offset: number): void;
 }
 
 export type ActionSpec =
@@ -24,11 +38,24 @@ export type ActionOf<A extends ActionSpec> = A extends { type: 'discrete' } ? nu
 /** How an episode ended this frame, or false while it goes on. */
 export type DoneKind = false | 'terminated' | 'truncated';
 
+/**
+ * An agent's observation is built from parts: the numbers `observe()` gives (declared by
+ * `observation`), then each sensor's reading in `sensors`' order; with `stack`, the last k such
+ * observations, oldest first. Either part may be left out, not both.
+ */
 export interface AgentSpec<A extends ActionSpec = ActionSpec> {
-  observation: ObservationSpec;
+  /** The shape and bounds of what `observe()` gives; leave both out when sensors say everything. */
+  observation?: ObservationSpec;
   action: A;
-  /** The observation, read after physics at the end of each decision (and at an episode's start). */
-  observe: () => ArrayLike<number>;
+  /** The hand-written numbers, read after physics at the end of each decision (and at an episode's start). */
+  observe?: () => ArrayLike<number>;
+  /** Sensors read after `observe()`, their numbers following its numbers. */
+  sensors?: readonly ObservationSensor[];
+  /**
+   * Observations the policy sees at once: the current one and the k - 1 before it, oldest first
+   * (at an episode's start, every slot holds the first). Default 1.
+   */
+  stack?: number;
   /** Applies the current action; called before physics at every simulation step of a decision (action repeat). */
   act: (action: ActionOf<A>) => void;
   /** The reward earned since the previous decision; called once per decision. Default 0. */
@@ -62,9 +89,11 @@ const isFn = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'f
  * the latest observation; the plugin rewrites it in place, so copy it to keep it.
  */
 export class Agent {
+  /** What the policy sees: the whole observation, every part and every stacked frame. */
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
   readonly decisionPeriod: number;
+  /** The latest observation: `stack` frames of [observe()'s numbers, each sensor's reading], oldest first. */
   readonly observation: Float32Array;
   readonly mask: Uint8Array | null;
   /** The action applied each frame; for discrete spaces `discreteAction` is used instead. */
@@ -86,11 +115,25 @@ export class Agent {
   episodeReturn = 0;
   /** A production build has warned about a bad reward or done (once for the agent). */
   private warned = false;
+  /** What `observe()` gives (null: nothing), the size of one frame, and the observations read so far. */
+  readonly ownSpace: BoxSpace | null;
+  private readonly sensors: readonly ObservationSensor[];
+  private readonly frameSize: number;
+  private reads = 0;
 
   constructor(readonly name: string, readonly spec: AgentSpec) {
     if (DEV) checkSpec(`agent '${name}'`, spec);
     const o = spec.observation;
-    this.observationSpace = box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
+    const own = (this.ownSpace = o ? box(o.shape, o.low ?? -Infinity, o.high ?? Infinity) : null);
+    this.sensors = spec.sensors ?? [];
+    const stack = spec.stack ?? 1;
+    // One frame's bounds, part by part; the observation is `stack` frames (or, with no parts, the declared box).
+    const low = [...(own?.low ?? [])];
+    const high = [...(own?.high ?? [])];
+    for (const s of this.sensors) for (let i = 0; i < s.size; i++) low.push(s.low), high.push(s.high);
+    this.frameSize = low.length;
+    const repeat = (xs: number[]) => Array<number[]>(stack).fill(xs).flat();
+    this.observationSpace = stack > 1 || this.sensors.length ? box([low.length * stack], repeat(low), repeat(high)) : own!;
     this.actionSpace = actionSpaceOf(spec.action);
     this.decisionPeriod = spec.decisionPeriod ?? 1;
     this.observation = new Float32Array(flatSize(this.observationSpace));
@@ -121,14 +164,31 @@ export class Agent {
     (this.spec.act as (a: unknown) => void)(this.vectorAction ?? this.discreteAction);
   }
 
-  /** Reads and stores the observation (and mask), checked in development. */
+  /** Reads and stores the observation, its parts into the newest frame (and the mask), checked in development. */
   readObservation(): void {
-    const raw = this.spec.observe();
     const obs = this.observation;
-    if (DEV) checkObservation(this, raw);
-    // Kept in production builds too: a short observation would reach the policy as NaN.
-    else if (raw?.length !== obs.length) throw new AgentError(`agent '${this.name}': observe() gave ${raw?.length} numbers, not ${obs.length}`);
-    for (let i = 0; i < obs.length; i++) obs[i] = raw[i]!;
+    const frame = this.frameSize;
+    // The newest frame is the last; the oldest drops out. At an episode's start each Agent is new.
+    const at = obs.length - frame;
+    if (this.reads > 0 && at > 0) obs.copyWithin(0, frame);
+    let offset = at;
+    if (this.ownSpace) {
+      const raw = this.spec.observe!();
+      const n = flatSize(this.ownSpace);
+      if (DEV) checkObservation(this, raw, n);
+      // Kept in production builds too: a short observation would reach the policy as NaN.
+      else if (raw?.length !== n) throw new AgentError(`agent '${this.name}': observe() gave ${raw?.length} numbers, not ${n}`);
+      for (let i = 0; i < n; i++) obs[offset + i] = raw[i]!;
+      offset += n;
+    }
+    for (let k = 0; k < this.sensors.length; k++) {
+      const sensor = this.sensors[k]!;
+      sensor.sense(obs, offset);
+      if (DEV) checkSensor(this, k, offset);
+      offset += sensor.size;
+    }
+    if (this.reads === 0) for (let f = 0; f < at; f += frame) obs.copyWithin(f, at);
+    this.reads += 1;
     if (this.mask) {
       const m = this.spec.mask!();
       if (DEV && (m === null || typeof m !== 'object' || m.length !== this.mask.length)) {
@@ -195,13 +255,12 @@ function checkAction(agent: Agent, action: Action, source: string): void {
   }
 }
 
-/** An observation of the wrong length, or a number outside the declared box, NaN included (development builds only). */
-function checkObservation(agent: Agent, raw: ArrayLike<number>): void {
-  const n = agent.observation.length;
+/** What observe() gave: the wrong length, or a number outside the declared box, NaN included (development builds only). */
+function checkObservation(agent: Agent, raw: ArrayLike<number>, n: number): void {
+  const { low, high, shape } = agent.ownSpace!;
   if (raw === null || typeof raw !== 'object' || raw.length !== n) {
-    throw new AgentError(`agent '${agent.name}': observe() returned ${describe(raw)}, expected ${n} numbers (observation shape [${agent.observationSpace.shape.join(', ')}])`);
+    throw new AgentError(`agent '${agent.name}': observe() returned ${describe(raw)}, expected ${n} numbers (observation shape [${shape.join(', ')}])`);
   }
-  const { low, high } = agent.observationSpace;
   for (let i = 0; i < n; i++) {
     const v = raw[i]!;
     // Written so that NaN fails too.
@@ -211,16 +270,39 @@ function checkObservation(agent: Agent, raw: ArrayLike<number>): void {
   }
 }
 
+/** A sensor's numbers outside its bounds, NaN included (development builds only). */
+function checkSensor(agent: Agent, k: number, offset: number): void {
+  const s = agent.spec.sensors![k]!;
+  for (let i = 0; i < s.size; i++) {
+    const v = agent.observation[offset + i]!;
+    if (!(v >= s.low && v <= s.high)) throw new AgentError(`agent '${agent.name}': sensors[${k}] wrote ${String(v)} at its element ${i}, expected a number in [${s.low}, ${s.high}]`);
+  }
+}
+
 /** Every check on a spec, each problem in words (development builds only). */
 function checkSpec(where: string, spec: AgentSpec): void {
   if (typeof spec !== 'object' || spec === null) throw new AgentError(`${where}: expected a spec object { observation, action, observe, act, ... }, got ${String(spec)}`);
   const o = spec.observation;
-  if (typeof o !== 'object' || o === null) throw new AgentError(`${where}: spec.observation must be { shape, low?, high? }, got ${String(o)}`);
-  try {
-    box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
-  } catch (e) {
-    throw new AgentError(`${where}: spec.observation is not a valid box: ${(e as Error).message}`);
+  const sensors = spec.sensors ?? [];
+  if (!Array.isArray(sensors)) throw new AgentError(`${where}: spec.sensors must be an array of sensors, got ${String(sensors)}`);
+  sensors.forEach((s: ObservationSensor, k) => {
+    if (typeof s !== 'object' || s === null || !isFn(s.sense) || !Number.isInteger(s.size) || s.size < 1 || !(s.low <= s.high)) {
+      throw new AgentError(`${where}: spec.sensors[${k}] must be a sensor { size, low, high, sense(out, offset) } (a RaySensor2D, say), got ${describe(s)}`);
+    }
+  });
+  if (o === undefined && spec.observe === undefined) {
+    if (sensors.length === 0) throw new AgentError(`${where}: the agent observes nothing: give spec.observation with spec.observe, or spec.sensors, or both`);
+  } else {
+    if (typeof o !== 'object' || o === null) throw new AgentError(`${where}: spec.observation must be { shape, low?, high? } (the shape of what observe() gives), got ${String(o)}`);
+    try {
+      box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
+    } catch (e) {
+      throw new AgentError(`${where}: spec.observation is not a valid box: ${(e as Error).message}`);
+    }
+    if (!isFn(spec.observe)) throw new AgentError(`${where}: spec.observe must be a function, got ${typeof spec.observe}`);
   }
+  const stack = spec.stack ?? 1;
+  if (!Number.isInteger(stack) || stack < 1) throw new AgentError(`${where}: spec.stack must be a positive integer (observations seen at once), got ${String(spec.stack)}`);
   const a = spec.action;
   if (typeof a !== 'object' || a === null) throw new AgentError(`${where}: spec.action must be { type: 'discrete' | 'multi-discrete' | 'box', ... }, got ${String(a)}`);
   try {
@@ -229,9 +311,7 @@ function checkSpec(where: string, spec: AgentSpec): void {
   } catch (e) {
     throw new AgentError(`${where}: spec.action is not a valid action space: ${(e as Error).message}`);
   }
-  for (const key of ['observe', 'act'] as const) {
-    if (!isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function, got ${typeof spec[key]}`);
-  }
+  if (!isFn(spec.act)) throw new AgentError(`${where}: spec.act must be a function, got ${typeof spec.act}`);
   for (const key of ['reward', 'done', 'mask', 'human'] as const) {
     if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
   }

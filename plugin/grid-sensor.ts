@@ -8,9 +8,9 @@
  */
 import type Phaser from 'phaser';
 import { GridSensor, type GridSensorOptions } from '../src/sensors/index.js';
-import { SceneSensor, type SceneShapesOptions } from './scene-shapes.js';
+import { SceneSensor, type SceneSensorOptions } from './scene-shapes.js';
 
-export interface GridSensor2DOptions extends GridSensorOptions, SceneShapesOptions {
+export interface GridSensor2DOptions extends GridSensorOptions, SceneSensorOptions {
   tags: readonly string[];
 }
 

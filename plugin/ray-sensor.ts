@@ -7,9 +7,9 @@
  */
 import type Phaser from 'phaser';
 import { RaySensor, type RaySensorOptions } from '../src/sensors/index.js';
-import { SceneSensor, type SceneShapesOptions } from './scene-shapes.js';
+import { SceneSensor, type SceneSensorOptions } from './scene-shapes.js';
 
-export interface RaySensor2DOptions extends RaySensorOptions, SceneShapesOptions {
+export interface RaySensor2DOptions extends RaySensorOptions, SceneSensorOptions {
   tags: readonly string[];
 }
 

@@ -14,6 +14,7 @@
  */
 import type Phaser from 'phaser';
 import { DEV } from '../src/env/dev.js';
+import type { ObservationSensor } from './agent.js';
 import { RayWorld, gridCell, type RayGrid, type WorldSensor } from '../src/sensors/index.js';
 
 type ArcadeBody = Phaser.Physics.Arcade.Body | Phaser.Physics.Arcade.StaticBody;
@@ -173,17 +174,37 @@ export interface SensorPose {
   readonly rotation: number;
 }
 
-/** An engine-free sensor reading a Phaser scene: RaySensor2D and GridSensor2D are these. */
-export class SceneSensor<S extends WorldSensor> {
+export interface SceneSensorOptions extends SceneShapesOptions {
+  /** Where the sensor looks from when an agent reads it (in its spec's `sensors`): a game object will do. */
+  from?: SensorPose;
+}
+
+/**
+ * An engine-free sensor reading a Phaser scene: RaySensor2D and GridSensor2D are these. Every
+ * number it gives is in [0, 1]. Listed in an agent's `sensors`, it is read from `from` with each
+ * observation; `observe(from)` reads it by hand.
+ */
+export class SceneSensor<S extends WorldSensor> implements ObservationSensor {
   /** The observation: `size` numbers, rewritten by each `observe`. */
   readonly values: Float32Array;
   readonly size: number;
+  readonly low = 0;
+  readonly high = 1;
+  /** Where an agent's reading looks from; set it when the game object is made after the sensor. */
+  from: SensorPose | null;
   private readonly shapes: SceneShapes;
 
-  constructor(readonly scene: Phaser.Scene, protected readonly sensor: S, options: SceneShapesOptions) {
+  constructor(readonly scene: Phaser.Scene, protected readonly sensor: S, options: SceneSensorOptions) {
     this.size = sensor.size;
     this.values = new Float32Array(this.size);
     this.shapes = new SceneShapes(scene, options);
+    this.from = options.from ?? null;
+  }
+
+  /** An agent's reading: `observe(from)` into the agent's observation. */
+  sense(out: Float32Array, offset: number): void {
+    if (DEV && !this.from) throw new Error('a sensor in an agent\'s sensors needs `from`, the game object it looks from (an option, or set sensor.from)');
+    this.observe(this.from!, out, offset);
   }
 
   /** Reads the tilemap layers' colliding tiles again (after the game changes its map). */
