@@ -14,6 +14,8 @@ export interface GameDef {
   /** The agent the AI drives. */
   agent: string;
   actions: readonly string[];
+  /** Branch sizes of a multi-discrete action, whose choices `actions` lists branch after branch. */
+  branches?: readonly number[];
   features: readonly string[];
   /** A new game with the scene, drawn into `parent`. */
   create(parent: HTMLElement): Phaser.Game;

@@ -15,13 +15,16 @@ export interface Explainer {
 /** The latest decision as drawn (tests read it through the page hooks). */
 export interface DecisionView {
   decisions: number;
+  /** The choice of a discrete action; -1 for a multi-discrete one, whose choices are in `choices`. */
   action: number;
+  /** The choice made in each branch (one branch for a discrete action). */
+  choices: number[];
   probabilities: number[];
   saliency: number[];
 }
 
 export class DecisionOverlay {
-  readonly view: DecisionView = { decisions: 0, action: -1, probabilities: [], saliency: [] };
+  readonly view: DecisionView = { decisions: 0, action: -1, choices: [], probabilities: [], saliency: [] };
   /** Set by the page: the policy whose probabilities and saliency are shown. */
   explainer: Explainer | null = null;
   private readonly observation: Float32Array;
@@ -30,7 +33,11 @@ export class DecisionOverlay {
   private readonly actionRows: Bar[];
   private readonly featureRows: Bar[];
 
-  constructor(parent: HTMLElement, title: string, readonly actions: readonly string[], readonly features: readonly string[]) {
+  /**
+   * @param actions the choices' names, branch after branch for a multi-discrete action
+   * @param branches the branch sizes of a multi-discrete action (default: one branch of them all)
+   */
+  constructor(parent: HTMLElement, title: string, readonly actions: readonly string[], readonly features: readonly string[], readonly branches: readonly number[] = [actions.length]) {
     this.observation = new Float32Array(features.length);
     const panel = el('div', 'overlay');
     panel.append(el('h3', '', title), el('h4', '', 'action probabilities'));
@@ -47,6 +54,7 @@ export class DecisionOverlay {
         const action = policy.act(observation, mask);
         this.observation.set(observation);
         this.view.action = typeof action === 'number' ? action : -1;
+        this.view.choices = typeof action === 'number' ? [action] : Array.from(action as ArrayLike<number>);
         this.decisions += 1;
         return action;
       },
@@ -60,7 +68,10 @@ export class DecisionOverlay {
     const probabilities = Array.from(this.explainer.probabilities(this.observation));
     const saliency = Array.from(this.explainer.saliency(this.observation));
     Object.assign(this.view, { decisions: this.decisions, probabilities, saliency });
-    this.actionRows.forEach((row, j) => row.set(probabilities[j] ?? 0, j === this.view.action));
+    // Row j is chosen when it is the choice made in its branch.
+    const chosen = new Set<number>();
+    for (let b = 0, offset = 0; b < this.branches.length; offset += this.branches[b]!, b++) chosen.add(offset + (this.view.choices[b] ?? -1));
+    this.actionRows.forEach((row, j) => row.set(probabilities[j] ?? 0, chosen.has(j)));
     const top = Math.max(...saliency);
     this.featureRows.forEach((row, i) => row.set(saliency[i] ?? 0, saliency[i] === top && top > 0));
   }
