@@ -42,6 +42,7 @@ const ppoSchema = z
     maxGradNorm: z.number().positive(),
     targetKl: z.number().positive().nullable(),
     normalizeObservation: z.boolean(),
+    normalizeReward: z.boolean(),
     network: networkSchema,
   })
   .partial()

@@ -53,6 +53,13 @@ export interface PpoConfig {
   targetKl: number | null;
   /** Normalise observations with running statistics (saved with the model). */
   normalizeObservation: boolean;
+  /**
+   * Divide each reward by the running standard deviation of its env's discounted return, clipped
+   * to +-10 (Gymnasium's NormalizeReward, as SB3's VecNormalize and CleanRL's continuous PPO do),
+   * so the value targets stay near unit scale whatever the game's reward units. Episode returns
+   * are still reported in the game's units.
+   */
+  normalizeReward: boolean;
   /** Network sizes and activation. */
   network: NetworkConfig;
   /** Seeds the networks, the action sampling, the minibatch order and every episode. */
@@ -78,6 +85,7 @@ export const defaultPpoConfig: PpoConfig = {
   maxGradNorm: 0.5,
   targetKl: null,
   normalizeObservation: false,
+  normalizeReward: false,
   network: { actorHidden: [64, 64], criticHidden: [64, 64], activation: 'tanh', initLogStd: 0 },
   seed: 1,
 };
@@ -134,6 +142,8 @@ export interface PpoState {
   iteration: number;
   rng: number[];
   obsStats: ReturnType<RunningMeanStd['getState']> | null;
+  /** The discounted return's statistics (normalizeReward); absent in checkpoints from before it. */
+  returnStats?: ReturnType<RunningMeanStd['getState']> | null;
 }
 
 export class PpoTrainer {
@@ -141,6 +151,9 @@ export class PpoTrainer {
   readonly net: ActorCritic;
   optimizer: tf.AdamOptimizer;
   readonly obsStats: RunningMeanStd | null;
+  /** With normalizeReward: the spread of the discounted return, and each env's discounted return. */
+  readonly returnStats: RunningMeanStd | null;
+  private readonly discounted: Float64Array;
   globalStep = 0;
   iteration = 0;
   private readonly rng: Rng;
@@ -167,6 +180,8 @@ export class PpoTrainer {
     this.net = new ActorCritic(this.obsSize, env.actionSpace, config.network, this.rng.uint32());
     this.optimizer = PpoTrainer.makeOptimizer(config);
     this.obsStats = config.normalizeObservation ? new RunningMeanStd(this.obsSize) : null;
+    this.returnStats = config.normalizeReward ? new RunningMeanStd(1) : null;
+    this.discounted = new Float64Array(config.numEnvs);
   }
 
   private static makeOptimizer(config: PpoConfig): tf.AdamOptimizer {
@@ -243,6 +258,7 @@ export class PpoTrainer {
       const r = this.env.step(envAction);
       this.globalStep += N;
       rewBuf.set(r.rewards, t * N);
+      if (this.returnStats) this.scaleRewards(rewBuf.subarray(t * N, (t + 1) * N), r.terminated, r.truncated);
       termBuf.set(r.terminated, t * N);
       truncBuf.set(r.truncated, t * N);
       // A truncated episode is bootstrapped from the value of its final observation.
@@ -381,6 +397,18 @@ export class PpoTrainer {
     return logp;
   }
 
+  /** normalizeReward: feeds each env's discounted return to the statistics, then scales the step's rewards in place. */
+  private scaleRewards(rewards: Float32Array, terminated: Uint8Array, truncated: Uint8Array): void {
+    const stats = this.returnStats!;
+    for (let i = 0; i < rewards.length; i++) this.discounted[i] = this.discounted[i]! * this.config.gamma + rewards[i]!;
+    stats.update(this.discounted, rewards.length);
+    const std = Math.sqrt(stats.var[0]! + 1e-8);
+    for (let i = 0; i < rewards.length; i++) {
+      rewards[i] = Math.max(-10, Math.min(10, rewards[i]! / std));
+      if (terminated[i] || truncated[i]) this.discounted[i] = 0;
+    }
+  }
+
   /** Feeds the running statistics with a batch of raw observations, then normalises them. */
   private observe(raw: Float32Array, out: Float32Array): void {
     this.obsStats?.update(raw);
@@ -393,7 +421,10 @@ export class PpoTrainer {
   }
 
   getState(): PpoState {
-    return { globalStep: this.globalStep, iteration: this.iteration, rng: rngState(this.rng), obsStats: this.obsStats?.getState() ?? null };
+    return {
+      globalStep: this.globalStep, iteration: this.iteration, rng: rngState(this.rng), obsStats: this.obsStats?.getState() ?? null,
+      returnStats: this.returnStats?.getState() ?? null,
+    };
   }
 
   /** Restores counters, generator and statistics; the envs restart on the next iteration. */
@@ -402,6 +433,9 @@ export class PpoTrainer {
     this.iteration = state.iteration;
     setRngState(this.rng, state.rng);
     if (this.obsStats && state.obsStats) this.obsStats.setState(state.obsStats);
+    if (this.returnStats && state.returnStats) this.returnStats.setState(state.returnStats);
+    // The envs restart on the next iteration: their discounted returns start again too.
+    this.discounted.fill(0);
     this.obs = null;
   }
 

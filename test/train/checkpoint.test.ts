@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config: PpoConfig = { ...defaultPpoConfig, numEnvs: 4, numSteps: 32, totalTimesteps: 4 * 32 * 6, normalizeObservation: true };
+const config: PpoConfig = { ...defaultPpoConfig, numEnvs: 4, numSteps: 32, totalTimesteps: 4 * 32 * 6, normalizeObservation: true, normalizeReward: true };
 const balance = (c: PpoConfig) => new PpoTrainer(new SyncVectorEnv(Array.from({ length: c.numEnvs }, () => new BalanceEnv())), c);
 const values = (ts: tf.Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
 

@@ -4,6 +4,18 @@ import { PpoTrainer, defaultPpoConfig, initBackend, type PpoConfig } from '../..
 import { trainTeacher } from '../helpers/teachers.js';
 import { BalanceEnv } from '../../games/balance/balance.js';
 import { MatchEnv, SignEnv, TrapEnv } from '../helpers/tiny-envs.js';
+import { Wrapper, type Action, type StepResult } from '../../src/env/index.js';
+
+/** An env's rewards times `k`: the same task in other units. */
+class ScaleRewardBy extends Wrapper {
+  constructor(env: Env, readonly k: number) {
+    super(env);
+  }
+  override step(action: Action): StepResult {
+    const r = this.env.step(action);
+    return { ...r, reward: r.reward * this.k };
+  }
+}
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -65,6 +77,13 @@ describe('PPO learns', () => {
     const network = { ...defaultPpoConfig.network, initLogStd: -0.5 };
     const score = await bestRollingReturn(() => new MatchEnv(), { totalTimesteps: 8 * 64 * 80, learningRate: 3e-3, gamma: 0.9, network }, 40, -1);
     expect(score).toBeGreaterThanOrEqual(-1);
+  });
+
+  it('normalizeReward: a tiny continuous env whose rewards are 1000 times larger (best 0)', async () => {
+    const network = { ...defaultPpoConfig.network, initLogStd: -0.5 };
+    const big = () => new ScaleRewardBy(new MatchEnv(), 1000);
+    const score = await bestRollingReturn(big, { totalTimesteps: 8 * 64 * 80, learningRate: 3e-3, gamma: 0.9, network, normalizeReward: true }, 40, -1000);
+    expect(score).toBeGreaterThanOrEqual(-1000);
   });
 
   it('Balance (CartPole-v1) to a mean of 475 over 10 episodes within 100k steps', async () => {
