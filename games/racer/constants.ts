@@ -8,9 +8,9 @@ export const STEP_RATE = 60;
 /** Points on the centreline; walls and gates are built on them. */
 export const TRACK_POINTS = 120;
 /** Wall to wall, everywhere on the track. */
-export const TRACK_WIDTH = 64;
+export const TRACK_WIDTH = 56;
 /** The tightest bend the centreline may have (radius of curvature): the inner wall's is this less half the width. */
-export const MIN_BEND_RADIUS = 70;
+export const MIN_BEND_RADIUS = 48;
 /** Two parts of the track that are far apart along it stay at least this far apart (centre to centre). */
 export const MIN_TRACK_GAP = 2 * TRACK_WIDTH;
 /** Space kept between the track's outer walls and the edge of the field. */

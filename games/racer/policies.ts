@@ -1,7 +1,7 @@
 /**
  * A hand-written Racer driver, as a plain function of the observation: a baseline to measure the
  * teacher against, and a driver for tests. It steers toward the side whose rays see farther and
- * brakes when the way ahead is short for its speed.
+ * brakes when the way ahead is short for its speed, but never to a stop.
  */
 import { BRAKE, COAST, OBS_RAYS, OBS_SPEED, RAY_COUNT, RAY_VALUES, STEER_LEFT, STEER_NONE, STEER_RIGHT, THROTTLE } from './constants.js';
 
@@ -21,6 +21,7 @@ export function followGap(observation: ArrayLike<number>): [number, number] {
   const ahead = rayFraction(observation, mid);
   const speed = observation[OBS_SPEED]!;
   const steer = left > right + 0.05 ? STEER_LEFT : right > left + 0.05 ? STEER_RIGHT : STEER_NONE;
-  const throttle = ahead < 0.25 + 0.6 * speed ? BRAKE : ahead < 0.35 + 0.6 * speed ? COAST : THROTTLE;
+  // Never to a standstill: a stopped car facing a bend would wait there for ever.
+  const throttle = speed < 0.2 ? THROTTLE : ahead < 0.25 + 0.6 * speed ? BRAKE : ahead < 0.35 + 0.6 * speed ? COAST : THROTTLE;
   return [steer, throttle];
 }

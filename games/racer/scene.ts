@@ -4,9 +4,11 @@
  * physics is car.ts, stepped in `fixedUpdate` at 60 steps a second whatever the display's rate.
  *
  * Two modes, chosen by the game description (`racerGame`):
- * - 'lap' (training and evaluation): one car, the agent `car`. An episode is one lap: +1 for each
- *   checkpoint gate crossed in order, +LAP_BONUS at the finish (terminated), CRASH_PENALTY on
- *   touching a wall (terminated), truncated after EPISODE_STEPS.
+ * - 'lap' (training and evaluation): one car, the agent `car`. An episode is one lap: GATE_REWARD
+ *   per checkpoint gate, paid as the car makes its way through them in order (see gateProgress),
+ *   +LAP_BONUS at the finish (terminated), CRASH_PENALTY on touching a wall or on taking more than
+ *   STALL_STEPS to reach the next gate (terminated: a checkpoint timer, so standing still is no
+ *   way to avoid the walls), truncated after EPISODE_STEPS.
  * - 'race' (the page): `car` and `rival1`.. driven by the AI, and `player` driven by the arrow keys,
  *   race RACE_LAPS laps as ghosts (cars do not collide or see each other). A car that touches a wall
  *   waits RESPAWN_STEPS, then goes on from its last gate. When the race is over the next one starts

@@ -57,10 +57,11 @@ export interface Track {
 
 /** Harmonics 2..5 of the radius, with the largest amplitude each may be drawn with. */
 const HARMONICS = [
-  { k: 2, amplitude: 0.35 },
-  { k: 3, amplitude: 0.25 },
-  { k: 4, amplitude: 0.16 },
-  { k: 5, amplitude: 0.1 },
+  { k: 2, amplitude: 0.4 },
+  { k: 3, amplitude: 0.3 },
+  { k: 4, amplitude: 0.2 },
+  { k: 5, amplitude: 0.12 },
+  { k: 6, amplitude: 0.08 },
 ];
 /** Dense samples of the polar curve before resampling at equal arc length. */
 const DENSE = 8 * TRACK_POINTS;
