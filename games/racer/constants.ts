@@ -48,7 +48,10 @@ export const DECISION_PERIOD = 4;
  * that next gate until it is crossed).
  */
 export const GATE_REWARD = 1;
-/** In a lap, a car that has not crossed its next gate this many steps (4 s) after the last is out, as if it crashed. */
+/**
+ * A car that has not crossed its next gate this many steps (4 s) after the last is out, as if it
+ * crashed: in a lap the episode ends, in a race the car goes on from its last gate.
+ */
 export const STALL_STEPS = 240;
 /** Finishing the lap (on top of the last gate's reward). */
 export const LAP_BONUS = 10;

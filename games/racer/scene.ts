@@ -11,8 +11,8 @@
  *   way to avoid the walls), truncated after EPISODE_STEPS.
  * - 'race' (the page): `car` and `rival1`.. driven by the AI, and `player` driven by the arrow keys,
  *   race RACE_LAPS laps as ghosts (cars do not collide or see each other). A car that touches a wall
- *   waits RESPAWN_STEPS, then goes on from its last gate. When the race is over the next one starts
- *   on the next track.
+ *   (or, driven by the AI, takes more than STALL_STEPS to its next gate) waits RESPAWN_STEPS, then
+ *   goes on from its last gate. When the race is over the next one starts on the next track.
  *
  * Each car observes its speed and RAY_COUNT rays (a RaySensor2D over the walls, as
  * Phaser.Geom.Line shapes tagged 'wall'), and acts with two branches: steer (left, none, right)
@@ -63,8 +63,9 @@ export class Racer {
   /** Lap mode: touched a wall, or finished the lap; either ends the episode. */
   crashed = false;
   finished = false;
-  /** Race mode: walls touched, steps left before the car goes on, and when it finished (steps). */
+  /** Race mode: walls touched, checkpoint timers run out, steps left before the car goes on, and when it finished (steps). */
   crashes = 0;
+  stalls = 0;
   respawnIn = 0;
   finishedAt = -1;
   /** The nearest centreline point, followed step by step. */
@@ -187,9 +188,17 @@ export class RacerScene extends Phaser.Scene {
         r.respawnIn = RESPAWN_STEPS;
         car.speed = 0;
       }
-    } else if (lap && !r.finished && this.steps - r.lastGateAt >= STALL_STEPS) {
+    } else if (this.steps - r.lastGateAt >= STALL_STEPS) {
+      // The checkpoint timer: in a lap the car is out; in a race an AI car that has stopped (in
+      // a bend, facing the wall) goes on from its last gate, as after a crash. A player may wait.
       reward += CRASH_PENALTY;
-      r.stalled = true;
+      if (lap) {
+        r.stalled = true;
+      } else if (this.ai.driverOf(r.name) !== 'human') {
+        r.stalls += 1;
+        r.respawnIn = RESPAWN_STEPS;
+        car.speed = 0;
+      }
     }
     if (reward !== 0) this.ai.addReward(r.name, reward);
   }
@@ -203,6 +212,7 @@ export class RacerScene extends Phaser.Scene {
     r.car.place(c[2 * i]!, c[2 * i + 1]!, Math.atan2(t[2 * i + 1]!, t[2 * i]!));
     r.point = i;
     r.progress = gateProgress(this.track, r.gatesPassed, r.nextGate, this.track.arc[i]!);
+    r.lastGateAt = this.steps;
   }
 
   /** Race mode: ends the race when every car is home, or a while after the first; then the next track. */

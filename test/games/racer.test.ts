@@ -202,18 +202,21 @@ describe('Racer scene', () => {
     expect(total).toBeCloseTo(GATE_REWARD * (progress - start) + LAP_BONUS, 9);
   });
 
-  it('races several ghost cars and the player: none ends the race by touching a wall, each goes on from its last gate', async () => {
-    const h = await host(racerGame({ tracks: 'unseen', mode: 'race', rivals: 2, player: true }));
+  it('races several ghost cars and the player: none ends the race by touching a wall or stopping, each goes on from its last gate', async () => {
+    const h = await host(racerGame({ tracks: 'unseen', mode: 'race', rivals: 3, player: true }));
     const scene = h.scenes[0] as RacerScene;
-    expect(scene.racers.map((r) => r.name)).toEqual([RACER_AGENT, rivalName(1), rivalName(2), RACER_PLAYER]);
+    expect(scene.racers.map((r) => r.name)).toEqual([RACER_AGENT, rivalName(1), rivalName(2), rivalName(3), RACER_PLAYER]);
     scene.ai.use(RACER_AGENT, (o) => followGap(o));
     scene.ai.use(rivalName(1), (o) => followGap(o));
-    // The second rival drives into the wall and so keeps crashing.
+    // The second rival drives into the wall and so keeps crashing; the third never sets off.
     scene.ai.use(rivalName(2), () => [STEER_RIGHT, THROTTLE]);
+    scene.ai.use(rivalName(3), () => [STEER_NONE, BRAKE]);
+    // The player's keys: none are pressed here.
+    scene.ai.use(RACER_PLAYER, 'human');
     const start = scene.racers.map((r) => ({ x: r.car.x, y: r.car.y }));
     // Different grid slots: no two cars start in the same place.
-    expect(new Set(start.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`)).size).toBe(4);
-    const [car, rival1, rival2, player] = scene.racers;
+    expect(new Set(start.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`)).size).toBe(5);
+    const [car, rival1, rival2, rival3, player] = scene.racers;
     let frames = 0;
     while (rival2!.crashes === 0 && frames < 600) {
       h.frame();
@@ -231,8 +234,13 @@ describe('Racer scene', () => {
     expect(car!.gatesPassed).toBeGreaterThan(GATE_COUNT / 2);
     expect(rival1!.gatesPassed).toBeGreaterThan(GATE_COUNT / 2);
     expect(rival2!.crashes).toBeGreaterThan(1);
-    // Nobody drives the player's car here: it has not moved. The two cars that drive well lead.
-    expect({ x: player!.car.x, y: player!.car.y }).toEqual(start[3]);
+    // The AI car that stopped was put on its last gate (the start line) when its checkpoint timer ran out.
+    expect(rival3!.stalls).toBeGreaterThanOrEqual(1);
+    expect(rival3!.crashes).toBe(0);
+    expect([rival3!.car.x, rival3!.car.y]).toEqual([scene.track.centre[0], scene.track.centre[1]]);
+    // The player may wait: its car has not moved. The two cars that drive well lead.
+    expect(player!.stalls + player!.crashes).toBe(0);
+    expect({ x: player!.car.x, y: player!.car.y }).toEqual(start[4]);
     expect(scene.standings().slice(0, 2).map((r) => r.name).sort()).toEqual([RACER_AGENT, rivalName(1)]);
   });
 });
