@@ -1,6 +1,6 @@
 /**
- * A TensorFlow.js teacher (from `loadTeacher`) as a greedy discrete policy, with its action
- * probabilities for the overlay. Only a type comes from phaser-distill/train, so importing this
+ * A TensorFlow.js teacher (from `loadTeacher`) as a greedy discrete or multi-discrete policy (the
+ * argmax of each branch), with its action probabilities for the overlay (a softmax per branch). Only a type comes from phaser-distill/train, so importing this
  * costs a page nothing: the teacher itself is loaded lazily (see teacher-loader.ts).
  */
 import type { Teacher } from 'phaser-distill/train';
@@ -12,31 +12,42 @@ export class TeacherDriver {
   private lastObs: Float32Array;
   private lastLogits: Float32Array | null = null;
 
+  /** Branch sizes: one branch for a discrete action. */
+  readonly branches: readonly number[];
+
   constructor(readonly teacher: Teacher) {
-    if (teacher.actionSpace.type !== 'discrete') throw new Error(`TeacherDriver plays discrete actions; this teacher's are '${teacher.actionSpace.type}'`);
+    const space = teacher.actionSpace;
+    if (space.type === 'discrete') this.branches = [space.n];
+    else if (space.type === 'multi-discrete') this.branches = [...space.nvec];
+    else throw new Error(`TeacherDriver plays discrete and multi-discrete actions; this teacher's are '${space.type}'`);
     this.probs = new Float32Array(teacher.outputSize);
     this.batch = new Float32Array(teacher.obsSize);
     this.lastObs = new Float32Array(teacher.obsSize);
   }
 
-  act(observation: ArrayLike<number>): number {
-    return argmax(this.logits(observation));
+  /** The greedy action: a number for a discrete action, one number per branch for a multi-discrete one. */
+  act(observation: ArrayLike<number>): number | number[] {
+    const z = this.logits(observation);
+    const choices = this.branches.map((_, b) => argmax(branchOf(z, this.branches, b)));
+    return this.branches.length === 1 && this.teacher.actionSpace.type === 'discrete' ? choices[0]! : choices;
   }
 
-  /** Greedy actions for `n` observations ([n * obsSize]) in one forward: for evaluation. */
+  /** Greedy actions for `n` observations ([n * obsSize]) in one forward, [n * branches]: for evaluation. */
   actBatch(observations: Float32Array, n: number): Int32Array {
     const logits = this.teacher.predict(observations, n).policy;
     const P = this.teacher.outputSize;
-    return Int32Array.from({ length: n }, (_, i) => argmax(logits.subarray(i * P, (i + 1) * P)));
+    const B = this.branches.length;
+    const out = new Int32Array(n * B);
+    for (let i = 0; i < n; i++) {
+      const z = logits.subarray(i * P, (i + 1) * P);
+      for (let b = 0; b < B; b++) out[i * B + b] = argmax(branchOf(z, this.branches, b));
+    }
+    return out;
   }
 
-  /** softmax(logits) of one observation; reused by the next call. */
+  /** softmax(logits) of each branch of one observation, end to end; reused by the next call. */
   probabilities(observation: ArrayLike<number>): Float32Array {
-    const z = this.logits(observation);
-    const max = Math.max(...z);
-    let total = 0;
-    for (let j = 0; j < z.length; j++) total += this.probs[j] = Math.exp(z[j]! - max);
-    for (let j = 0; j < z.length; j++) this.probs[j] = this.probs[j]! / total;
+    this.probs.set(softmax(this.logits(observation), this.branches));
     return this.probs;
   }
 
@@ -58,7 +69,7 @@ export class TeacherDriver {
       rows[(2 + 2 * i) * n + i] = observation[i]! - delta;
     }
     const logits = this.teacher.predict(rows, 2 * n + 1).policy;
-    const p = (r: number) => softmax(logits.subarray(r * P, (r + 1) * P));
+    const p = (r: number) => softmax(logits.subarray(r * P, (r + 1) * P), this.branches);
     const base = p(0);
     const out = new Float32Array(n);
     let total = 0;
@@ -79,11 +90,24 @@ export class TeacherDriver {
   }
 }
 
-function softmax(z: Float32Array): Float32Array {
-  const max = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - max));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / total);
+/** The logits of branch `b`, a view into `z`. */
+function branchOf(z: Float32Array, branches: readonly number[], b: number): Float32Array {
+  let offset = 0;
+  for (let k = 0; k < b; k++) offset += branches[k]!;
+  return z.subarray(offset, offset + branches[b]!);
+}
+
+/** A softmax per branch, end to end. */
+function softmax(z: Float32Array, branches: readonly number[]): Float32Array {
+  const out = new Float32Array(z.length);
+  for (let b = 0, offset = 0; b < branches.length; offset += branches[b]!, b++) {
+    let max = -Infinity;
+    for (let j = offset; j < offset + branches[b]!; j++) max = Math.max(max, z[j]!);
+    let total = 0;
+    for (let j = offset; j < offset + branches[b]!; j++) total += out[j] = Math.exp(z[j]! - max);
+    for (let j = offset; j < offset + branches[b]!; j++) out[j] = out[j]! / total;
+  }
+  return out;
 }
 
 function argmax(z: ArrayLike<number>): number {
