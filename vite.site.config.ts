@@ -29,6 +29,7 @@ export default defineConfig({
         index: here('./games/index.html'),
         pong: here('./games/pong/index.html'),
         balance: here('./games/balance/index.html'),
+        racer: here('./games/racer/index.html'),
         train: here('./games/train/index.html'),
       },
     },

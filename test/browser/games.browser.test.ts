@@ -60,8 +60,8 @@ describe('the demo site', () => {
   it('the index lists every game and the training page', async () => {
     const { page, errors } = await openPage(h, 'games/index.html');
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(expect.arrayContaining(['./pong/index.html', './balance/index.html', './train/index.html']));
-    for (const href of ['./pong/index.html', './balance/index.html', './train/index.html']) {
+    expect(links).toEqual(expect.arrayContaining(['./pong/index.html', './balance/index.html', './racer/index.html', './train/index.html']));
+    for (const href of ['./pong/index.html', './balance/index.html', './racer/index.html', './train/index.html']) {
       const response = await page.request.get(new URL(href, page.url()).href);
       expect(response.status(), href).toBe(200);
     }
@@ -153,6 +153,143 @@ describe('the demo site', () => {
       expect(stats.colours, side).toBeGreaterThan(8);
     }
     await screenshot(page, 'pong-watch');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Racer: renders with the rays, the AI cars drive and the orange one explains itself, and the weakest level crashes more than the strongest', async () => {
+    const { page, errors, requests } = await openPage(h, 'games/racer/index.html');
+    await ready(page, 'racer');
+    type Car = { x: number; y: number; speed: number };
+    type Racer = {
+      scene(): { racers: { name: string; car: Car; gatesPassed: number; rays: { visible: boolean; commandBuffer: unknown[] } | null }[]; showRays: boolean };
+      levels: string[]; level(): number; rivalLevels(): number[];
+      measure(frames: number, seed: number): { gates: number; crashes: number; laps: number };
+      frameStats(): Promise<{ colours: number; width: number; common: number[] }>;
+    };
+    const cars = () => page.evaluate(() => (window as unknown as { racer: Racer }).racer.scene().racers.map((r) => ({ name: r.name, x: r.car.x, y: r.car.y, gates: r.gatesPassed })));
+    // The AI cars' positions every 12 decisions of the orange car (8 s of game time in all, longer
+    // than a stopped car waits for its checkpoint timer), by game state, not by sleeping.
+    const seen: { name: string; x: number; y: number; gates: number }[][] = [];
+    for (let k = 1; k <= 10; k++) {
+      await decisions(page, 'window.racer.overlay()', k * 12);
+      seen.push(await cars());
+    }
+    const names = seen[0]!.map((c) => c.name);
+    expect(names).toEqual(['car', 'rival1', 'rival2', 'rival3', 'player']);
+    for (let i = 0; i < 4; i++) {
+      const path = seen.map((s) => s[i]!);
+      const travelled = path.slice(1).reduce((d, p, k) => d + Math.hypot(p.x - path[k]!.x, p.y - path[k]!.y), 0);
+      expect(travelled, names[i]).toBeGreaterThan(60);
+    }
+    // Two branches, steer and throttle, each a distribution; 1 speed + 9 rays x 3 features.
+    const view = await decisions(page, 'window.racer.overlay()', 1);
+    expect(view.probabilities).toHaveLength(6);
+    expect(view.probabilities.slice(0, 3).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(view.probabilities.slice(3).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect((view as unknown as { choices: number[] }).choices).toHaveLength(2);
+    expect(view.saliency).toHaveLength(28);
+    expect(view.saliency.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+
+    // The rays are drawn, one Graphics per car; the toggle hides them.
+    const rays = () => page.evaluate(() => (window as unknown as { racer: Racer }).racer.scene().racers.map((r) => ({ visible: r.rays!.visible, commands: r.rays!.commandBuffer.length })));
+    expect((await rays()).every((r) => r.visible && r.commands > 0)).toBe(true);
+    const stats = await page.evaluate(() => (window as unknown as { racer: Racer }).racer.frameStats());
+    expect(stats.width).toBe(800);
+    // The background, the tarmac and the walls, the cars and their rays.
+    expect(stats.colours).toBeGreaterThan(8);
+    expect(stats.common).toEqual(expect.arrayContaining([0x10141c, 0x2b3040]));
+    await screenshot(page, 'racer-play');
+    await page.uncheck('#rays');
+    await page.waitForFunction(() => (window as unknown as { racer: Racer }).racer.scene().racers.every((r) => !r.rays!.visible));
+
+    const levels = await page.evaluate(() => (window as unknown as { racer: Racer }).racer.levels);
+    expect(levels.length).toBeGreaterThanOrEqual(2);
+    const measureAt = async (index: number) => {
+      await chooseLevel(page, index);
+      // The rivals follow the level picked.
+      expect(await page.evaluate(() => (window as unknown as { racer: Racer }).racer.rivalLevels())).toEqual([index, index, index]);
+      // 100 s of game time of the four AI cars, from the same unseen track.
+      return page.evaluate(() => (window as unknown as { racer: Racer }).racer.measure(6_000, 3));
+    };
+    const weakest = await measureAt(0);
+    const strongest = await measureAt(levels.length - 1);
+    const measured = JSON.stringify({ weakest, strongest });
+    expect(strongest.crashes, measured).toBeLessThan(weakest.crashes);
+    expect(strongest.gates, measured).toBeGreaterThan(weakest.gates);
+    expect(strongest.laps, measured).toBeGreaterThanOrEqual(4);
+
+    // Playing needs no TensorFlow.js.
+    expect(requests.filter((u) => /tensorflow|tfjs/i.test(u))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Racer: you drive the yellow car with the arrow keys', async () => {
+    const { page, errors } = await openPage(h, 'games/racer/index.html');
+    await ready(page, 'racer');
+    type Live = { racer: { newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
+    const player = () => page.evaluate(() => {
+      const r = (window as unknown as Live).racer.scene().racers.find((c) => c.name === 'player')!;
+      return { ...r.car, crashes: r.crashes };
+    });
+    /**
+     * Holds `key` (a real key press, as a player's) over `n` simulation steps run at once in the
+     * page: game time, so the number of steps it is held does not depend on the machine's speed.
+     */
+    const hold = async (key: string, n: number) => {
+      await page.keyboard.down(key);
+      await page.evaluate((steps) => (window as unknown as Live).racer.advance(steps), n);
+      await page.keyboard.up(key);
+    };
+    // A fresh race on a track whose start the moves below fit (no wall in the way).
+    await page.evaluate(() => (window as unknown as Live).racer.newRace(11));
+    await page.waitForFunction(() => (window as unknown as Live).racer.scene().steps >= 2);
+    const start = await player();
+    // Untouched, the car waits on the grid.
+    await page.evaluate(() => (window as unknown as Live).racer.advance(20));
+    expect(await player()).toEqual(start);
+    // Throttle for half a second: it moves off along its heading.
+    await hold('ArrowUp', 30);
+    const moved = await player();
+    expect(moved.speed).toBeGreaterThan(100);
+    const along = (moved.x - start.x) * Math.cos(start.rotation) + (moved.y - start.y) * Math.sin(start.rotation);
+    expect(along).toBeGreaterThan(25);
+    // Steering right turns it clockwise on the screen (its grid slot is on the left of the track).
+    await hold('ArrowRight', 10);
+    const turned = (await player()).rotation - moved.rotation;
+    expect(Math.atan2(Math.sin(turned), Math.cos(turned))).toBeGreaterThan(0.2);
+    // Braking stops it, and it never touched a wall.
+    await hold('ArrowDown', 60);
+    const stopped = await player();
+    expect(stopped.speed).toBe(0);
+    expect(stopped.crashes).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Racer watch mode: the TensorFlow.js teacher and a student drive the same unseen track side by side', async () => {
+    const { page, errors, requests } = await openPage(h, 'games/racer/index.html?mode=watch');
+    await ready(page, 'racer');
+    expect(await page.evaluate(() => (window as unknown as { racer: { teacher: { backend: string } } }).racer.teacher.backend)).toMatch(/^(wasm|cpu)$/);
+    expect(requests.some((u) => /tfjs/i.test(u))).toBe(true);
+    for (const side of ['teacher', 'student']) {
+      const view = await decisions(page, `window.racer.${side}.overlay()`, 20);
+      expect(view.probabilities, side).toHaveLength(6);
+      expect(view.probabilities.slice(0, 3).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(view.probabilities.slice(3).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(view.saliency).toHaveLength(28);
+    }
+    type Side = { scene(): { ai: { episodeSeed: number }; track: { seed: number }; learner: { gatesPassed: number } } };
+    const state = () => page.evaluate(() => ['teacher', 'student'].map((side) => {
+      const scene = (window as unknown as { racer: Record<string, Side> }).racer[side]!.scene();
+      return { episode: scene.ai.episodeSeed, track: scene.track.seed, gates: scene.learner.gatesPassed };
+    }));
+    // Both on unseen track 0 (track seed 0, even: never trained on), and both on their way round.
+    const [teacher, student] = await state();
+    expect([teacher!.episode, teacher!.track, student!.episode, student!.track]).toEqual([0, 0, 0, 0]);
+    await page.waitForFunction(() => ['teacher', 'student'].every((side) => (window as unknown as { racer: Record<string, Side> }).racer[side]!.scene().learner.gatesPassed >= 3));
+    await screenshot(page, 'racer-watch');
     expect(errors).toEqual([]);
     await page.close();
   });
