@@ -188,13 +188,13 @@ export class RacerScene extends Phaser.Scene {
         r.respawnIn = RESPAWN_STEPS;
         car.speed = 0;
       }
-    } else if (this.steps - r.lastGateAt >= STALL_STEPS) {
+    } else if (this.steps - r.lastGateAt >= STALL_STEPS && (lap || this.ai.driverOf(r.name) !== 'human')) {
       // The checkpoint timer: in a lap the car is out; in a race an AI car that has stopped (in
       // a bend, facing the wall) goes on from its last gate, as after a crash. A player may wait.
       reward += CRASH_PENALTY;
       if (lap) {
         r.stalled = true;
-      } else if (this.ai.driverOf(r.name) !== 'human') {
+      } else {
         r.stalls += 1;
         r.respawnIn = RESPAWN_STEPS;
         car.speed = 0;
