@@ -23,7 +23,7 @@ import { RaySensor2D, defineGame, type AgentSpec, type DoneKind } from 'phaser-d
 import { Car } from './car.js';
 import {
   BRAKE, CAR_LENGTH, CAR_RADIUS, CAR_WIDTH, COAST, CRASH_PENALTY, DECISION_PERIOD, EPISODE_STEPS, GATE_COUNT, GATE_EVERY, GATE_REWARD,
-  LAP_BONUS, MAX_RAY_DEGREES, MAX_SPEED, OBS_RAYS, OBS_SIZE, OBS_SPEED, RACE_COOLDOWN_STEPS, RACE_LAPS, RACER_HEIGHT, RACER_WIDTH,
+  LAP_BONUS, MAX_RAY_DEGREES, MAX_SPEED, RACE_COOLDOWN_STEPS, RACE_LAPS, RACER_HEIGHT, RACER_WIDTH,
   RAYS_PER_DIRECTION, RAY_LENGTH, RESPAWN_STEPS, RESULTS_STEPS, STALL_STEPS, STEER_LEFT, STEER_NONE, STEER_RIGHT, STEP_RATE, THROTTLE, TRACK_WIDTH,
 } from './constants.js';
 import { arcPosition, crossesGate, gateProgress, generateTrack, gridPosition, nearestPoint, touchesWall, trackSeed, type Track, type TrackSet } from './track.js';
@@ -54,7 +54,8 @@ const WALL = 0xe8e8e8;
 /** One car in the scene: its physics, its eyes, and how its race or lap is going. */
 export class Racer {
   readonly car = new Car();
-  readonly observation = new Float32Array(OBS_SIZE);
+  /** What the car observes besides its rays: its speed / MAX_SPEED. */
+  readonly speed = new Float32Array(1);
   /** The gate to cross next (0 is the finish line). */
   nextGate = 1;
   /** Gates crossed in order since the start, over all laps. */
@@ -78,7 +79,10 @@ export class Racer {
   body: Phaser.GameObjects.Rectangle | null = null;
   rays: Phaser.GameObjects.Graphics | null = null;
 
-  constructor(readonly name: string, readonly sensor: RaySensor2D, readonly colour: number) {}
+  constructor(readonly name: string, readonly sensor: RaySensor2D, readonly colour: number) {
+    // The rays are cast from the car's pose.
+    sensor.from = this.car;
+  }
 }
 
 export class RacerScene extends Phaser.Scene {
@@ -242,15 +246,10 @@ export class RacerScene extends Phaser.Scene {
     });
   }
 
-  /**
-   * The observation of a car: its speed, then its rays. Written by hand here for now; the agent
-   * contract's observation parts (a speed part and the ray sensor) will replace this.
-   */
-  observe(r: Racer): Float32Array {
-    const obs = r.observation;
-    obs[OBS_SPEED] = r.car.speed / MAX_SPEED;
-    r.sensor.observe(r.car, obs, OBS_RAYS);
-    return obs;
+  /** A car's observation besides its rays: its speed, in [0, 1]. */
+  observeSpeed(r: Racer): Float32Array {
+    r.speed[0] = r.car.speed / MAX_SPEED;
+    return r.speed;
   }
 
   done(r: Racer): DoneKind {
@@ -331,12 +330,16 @@ function polygonArea(a: Float64Array): number {
   return s;
 }
 
-/** A car as an agent: its speed and rays in [0, 1]; [steer, throttle]; a decision every DECISION_PERIOD steps. */
+/**
+ * A car as an agent: its speed, then its rays (OBS_SIZE numbers in [0, 1]); [steer, throttle]; a
+ * decision every DECISION_PERIOD steps.
+ */
 export function racerAgent(scene: RacerScene, r: Racer): AgentSpec<{ type: 'multi-discrete'; nvec: [3, 3] }> {
   return {
-    observation: { shape: [OBS_SIZE], low: 0, high: 1 },
+    observation: { shape: [1], low: 0, high: 1 },
+    observe: () => scene.observeSpeed(r),
+    sensors: [r.sensor],
     action: { type: 'multi-discrete', nvec: [3, 3] },
-    observe: () => scene.observe(r),
     act: (a) => r.car.control(a[0]!, a[1]!),
     done: () => scene.done(r),
     human: () => scene.humanAction(),
