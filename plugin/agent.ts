@@ -115,8 +115,9 @@ export class Agent {
   episodeReturn = 0;
   /** A production build has warned about a bad reward or done (once for the agent). */
   private warned = false;
-  /** What `observe()` gives (null: nothing), the size of one frame, and the observations read so far. */
+  /** What `observe()` gives (null: nothing) and its size, the size of one frame, and the observations read so far. */
   readonly ownSpace: BoxSpace | null;
+  private readonly ownSize: number;
   private readonly sensors: readonly ObservationSensor[];
   private readonly frameSize: number;
   private reads = 0;
@@ -125,6 +126,7 @@ export class Agent {
     if (DEV) checkSpec(`agent '${name}'`, spec);
     const o = spec.observation;
     const own = (this.ownSpace = o ? box(o.shape, o.low ?? -Infinity, o.high ?? Infinity) : null);
+    this.ownSize = own ? flatSize(own) : 0;
     this.sensors = spec.sensors ?? [];
     const stack = spec.stack ?? 1;
     // One frame's bounds, part by part; the observation is `stack` frames (or, with no parts, the declared box).
@@ -164,7 +166,11 @@ export class Agent {
     (this.spec.act as (a: unknown) => void)(this.vectorAction ?? this.discreteAction);
   }
 
-  /** Reads and stores the observation, its parts into the newest frame (and the mask), checked in development. */
+  /**
+   * Reads and stores the observation, its parts into a new newest frame (and the mask), checked in
+   * development. Each read is a decision's (a new driver's first one included, which may come
+   * mid-decision): the stack moves on by one frame.
+   */
   readObservation(): void {
     const obs = this.observation;
     const frame = this.frameSize;
@@ -174,7 +180,7 @@ export class Agent {
     let offset = at;
     if (this.ownSpace) {
       const raw = this.spec.observe!();
-      const n = flatSize(this.ownSpace);
+      const n = this.ownSize;
       if (DEV) checkObservation(this, raw, n);
       // Kept in production builds too: a short observation would reach the policy as NaN.
       else if (raw?.length !== n) throw new AgentError(`agent '${this.name}': observe() gave ${raw?.length} numbers, not ${n}`);

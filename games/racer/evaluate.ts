@@ -12,6 +12,7 @@ import { loadStudentPolicy, type StudentPolicy } from 'phaser-distill';
 import { initBackend, loadTeacher, type Teacher } from 'phaser-distill/train';
 import { RACER, RACER_AGENT, RACER_UNSEEN, type RacerScene } from './scene.js';
 import { followGap } from './policies.js';
+import { TeacherDriver } from '../shared/teacher-driver.js';
 import type { TrackSet } from './track.js';
 
 /** A Racer policy: an observation in, [steer, throttle] out. */
@@ -84,27 +85,16 @@ export async function loadRacerTeacher(dir = 'assets/teachers/racer'): Promise<T
   return loadTeacher(files, 'racer teacher');
 }
 
-/** A teacher as a greedy policy: the argmax of each branch's logits, one TensorFlow.js forward a decision. */
+/** A teacher as a greedy policy: the best choice of each branch, one TensorFlow.js forward a decision. */
 export function teacherPolicy(teacher: Teacher): RacerPolicy {
-  const action = [0, 0];
-  return (observation) => {
-    const logits = teacher.predict(observation, 1).policy;
-    action[0] = argmax(logits, 0, 3);
-    action[1] = argmax(logits, 3, 3);
-    return action;
-  };
+  const driver = new TeacherDriver(teacher);
+  return (observation) => driver.act(observation) as number[];
 }
 
 /** A student as a greedy policy (temperature 0). */
 export function studentPolicy(student: StudentPolicy): RacerPolicy {
   student.temperature = 0;
   return (observation) => student.act(observation) as number[];
-}
-
-function argmax(z: Float32Array, offset: number, k: number): number {
-  let best = 0;
-  for (let j = 1; j < k; j++) if (z[offset + j]! > z[offset + best]!) best = j;
-  return best;
 }
 
 /** The shipped students: file name (no .json) to path. */

@@ -55,7 +55,7 @@ export interface Track {
   attempts: number;
 }
 
-/** Harmonics 2..5 of the radius, with the largest amplitude each may be drawn with. */
+/** Harmonics 2..6 of the radius, with the largest amplitude each may be drawn with. */
 const HARMONICS = [
   { k: 2, amplitude: 0.4 },
   { k: 3, amplitude: 0.3 },

@@ -1,8 +1,10 @@
 /**
  * A TensorFlow.js teacher (from `loadTeacher`) as a greedy discrete or multi-discrete policy (the
- * argmax of each branch), with its action probabilities for the overlay (a softmax per branch). Only a type comes from phaser-distill/train, so importing this
- * costs a page nothing: the teacher itself is loaded lazily (see teacher-loader.ts).
+ * best allowed choice of each branch), with its action probabilities for the overlay (a softmax
+ * per branch). Only a type comes from phaser-distill/train, so importing this costs a page
+ * nothing: the teacher itself is loaded lazily (see teacher-loader.ts).
  */
+import { bestChoice, type ActionMask } from 'phaser-distill';
 import type { Teacher } from 'phaser-distill/train';
 
 export class TeacherDriver {
@@ -25,11 +27,12 @@ export class TeacherDriver {
     this.lastObs = new Float32Array(teacher.obsSize);
   }
 
-  /** The greedy action: a number for a discrete action, one number per branch for a multi-discrete one. */
-  act(observation: ArrayLike<number>): number | number[] {
+  /** The greedy action within `mask`: a number for a discrete action, one number per branch for a multi-discrete one. */
+  act(observation: ArrayLike<number>, mask?: ActionMask): number | number[] {
     const z = this.logits(observation);
-    const choices = this.branches.map((_, b) => argmax(branchOf(z, this.branches, b)));
-    return this.branches.length === 1 && this.teacher.actionSpace.type === 'discrete' ? choices[0]! : choices;
+    const choices: number[] = [];
+    for (let b = 0, offset = 0; b < this.branches.length; offset += this.branches[b]!, b++) choices.push(bestChoice(z, offset, this.branches[b]!, mask));
+    return this.teacher.actionSpace.type === 'discrete' ? choices[0]! : choices;
   }
 
   /** Greedy actions for `n` observations ([n * obsSize]) in one forward, [n * branches]: for evaluation. */
@@ -39,8 +42,7 @@ export class TeacherDriver {
     const B = this.branches.length;
     const out = new Int32Array(n * B);
     for (let i = 0; i < n; i++) {
-      const z = logits.subarray(i * P, (i + 1) * P);
-      for (let b = 0; b < B; b++) out[i * B + b] = argmax(branchOf(z, this.branches, b));
+      for (let b = 0, offset = i * P; b < B; offset += this.branches[b]!, b++) out[i * B + b] = bestChoice(logits, offset, this.branches[b]!);
     }
     return out;
   }
@@ -90,13 +92,6 @@ export class TeacherDriver {
   }
 }
 
-/** The logits of branch `b`, a view into `z`. */
-function branchOf(z: Float32Array, branches: readonly number[], b: number): Float32Array {
-  let offset = 0;
-  for (let k = 0; k < b; k++) offset += branches[k]!;
-  return z.subarray(offset, offset + branches[b]!);
-}
-
 /** A softmax per branch, end to end. */
 function softmax(z: Float32Array, branches: readonly number[]): Float32Array {
   const out = new Float32Array(z.length);
@@ -108,12 +103,6 @@ function softmax(z: Float32Array, branches: readonly number[]): Float32Array {
     for (let j = offset; j < offset + branches[b]!; j++) out[j] = out[j]! / total;
   }
   return out;
-}
-
-function argmax(z: ArrayLike<number>): number {
-  let best = 0;
-  for (let j = 1; j < z.length; j++) if (z[j]! > z[best]!) best = j;
-  return best;
 }
 
 function sameValues(a: Float32Array, b: ArrayLike<number>): boolean {

@@ -2,7 +2,7 @@
  * Swing's PPO settings, as rl-baselines3-zoo tunes PPO for Pendulum-v1 (4 envs x 1024 steps,
  * gamma 0.9, lambda 0.95, 10 epochs of minibatches of 64, learning rate 1e-3, no entropy bonus)
  * but without its gSDE: rewards scaled by the spread of the discounted return (normalizeReward)
- * instead. swing.yaml says the same for the command line.
+ * instead. bench:ppo trains with it.
  */
 import { defaultPpoConfig, type PpoConfig } from 'phaser-distill/train';
 

@@ -27,6 +27,7 @@ export class SwingScene extends Phaser.Scene {
   private arrow!: Phaser.GameObjects.Graphics;
   private keys: Phaser.Types.Input.Keyboard.CursorKeys | null = null;
   private readonly observation = new Float32Array(3);
+  private readonly push = new Float32Array(1);
 
   constructor() {
     super('swing');
@@ -66,8 +67,8 @@ export class SwingScene extends Phaser.Scene {
 
   /** Left / right arrows: full torque anticlockwise / clockwise on screen; neither, none. */
   humanAction(): Float32Array {
-    const push = this.keys?.left.isDown ? MAX_TORQUE : this.keys?.right.isDown ? -MAX_TORQUE : 0;
-    return Float32Array.of(push);
+    this.push[0] = this.keys?.left.isDown ? MAX_TORQUE : this.keys?.right.isDown ? -MAX_TORQUE : 0;
+    return this.push;
   }
 
   private draw(): void {

@@ -4,6 +4,7 @@
  * is laid out as the outputs ([n * P], 1 allowed): a masked choice is never chosen.
  */
 import { branchSizes, type Rng, type Space } from '../env/index.js';
+import { bestChoice } from '../policy/index.js';
 import { sampleCategorical } from '../train/distributions.js';
 
 /**
@@ -52,11 +53,7 @@ export function agrees(space: Space, a: ArrayLike<number>, b: ArrayLike<number>,
 
 /** The best choice of `xs[offset .. offset + k)`, among those `mask` allows (laid out as `xs`). */
 export function argmax(xs: ArrayLike<number>, offset: number, k: number, mask: ArrayLike<number> | null = null): number {
-  let best = -1;
-  for (let j = 0; j < k; j++) {
-    if (mask && !mask[offset + j]) continue;
-    if (best < 0 || xs[offset + j]! > xs[offset + best]!) best = j;
-  }
+  const best = bestChoice(xs, offset, k, mask);
   if (best < 0) throw new Error(`the action mask allows no choice in a branch of ${k} (entries ${offset} to ${offset + k - 1})`);
   return best;
 }

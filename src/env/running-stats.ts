@@ -71,3 +71,34 @@ export function normalizeInto(stats: RunningMeanStd, raw: ArrayLike<number>, out
     out[i] = z > clip ? clip : z < -clip ? -clip : z;
   }
 }
+
+/**
+ * Gymnasium's NormalizeReward for n envs: each env's discounted return, the running spread of all
+ * of them, and the rewards divided by that spread and clipped, which keeps value targets near unit
+ * scale whatever the game's reward units. The ScaleReward wrapper (one env) and PPO's
+ * normalizeReward (every env of a rollout) both scale through it.
+ */
+export class ReturnScale {
+  /** Each env's discounted return in its current episode. */
+  readonly discounted: Float64Array;
+
+  constructor(readonly numEnvs: number, readonly gamma: number, readonly stats = new RunningMeanStd(1), readonly clip = NORMALIZE_CLIP, readonly epsilon = NORMALIZE_EPSILON) {
+    this.discounted = new Float64Array(numEnvs);
+  }
+
+  /**
+   * Scales one step's rewards of every env, `rewards[at .. at + numEnvs)`, in place. With `update`,
+   * the statistics first take in each env's discounted return; an env whose episode ended (its
+   * `terminated` or `truncated` is set) starts its return again.
+   */
+  scale(rewards: Float32Array, at: number, terminated: ArrayLike<number>, truncated: ArrayLike<number>, update = true): void {
+    const n = this.numEnvs;
+    for (let i = 0; i < n; i++) this.discounted[i] = this.discounted[i]! * this.gamma + rewards[at + i]!;
+    if (update) this.stats.update(this.discounted, n);
+    const std = Math.sqrt(this.stats.var[0]! + this.epsilon);
+    for (let i = 0; i < n; i++) {
+      rewards[at + i] = Math.max(-this.clip, Math.min(this.clip, rewards[at + i]! / std));
+      if (terminated[i] || truncated[i]) this.discounted[i] = 0;
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * between the wrappers of a vector env so that all its envs use, and feed, one normaliser.
  */
 import type { Env, ResetResult, StepResult } from './env.js';
-import { RunningMeanStd, normalizeInto } from './running-stats.js';
+import { ReturnScale, RunningMeanStd, normalizeInto } from './running-stats.js';
 import { flatSize, type Action } from './spaces.js';
 
 export abstract class Wrapper implements Env {
@@ -101,35 +101,33 @@ export interface ScaleRewardOptions {
 
 /**
  * Divides rewards by the running standard deviation of the discounted return (Gymnasium's
- * NormalizeReward), which keeps value targets near unit scale whatever the game's reward units.
+ * NormalizeReward, through ReturnScale), which keeps value targets near unit scale whatever the
+ * game's reward units. `info.rawReward` keeps the game's reward.
  */
 export class ScaleReward extends Wrapper {
   readonly stats: RunningMeanStd;
   training = true;
-  private discounted = 0;
-  private readonly gamma: number;
-  private readonly epsilon: number;
-  private readonly clip: number;
+  private readonly scaler: ReturnScale;
+  /** One env's step as ReturnScale reads it. */
+  private readonly reward = new Float32Array(1);
+  private readonly ended = new Uint8Array(1);
 
   constructor(env: Env, options: ScaleRewardOptions = {}) {
     super(env);
     this.stats = options.stats ?? new RunningMeanStd(1);
-    this.gamma = options.gamma ?? 0.99;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.clip = options.clip ?? 10;
+    this.scaler = new ReturnScale(1, options.gamma ?? 0.99, this.stats, options.clip ?? 10, options.epsilon ?? 1e-8);
   }
 
   override reset(seed?: number): ResetResult {
-    this.discounted = 0;
+    this.scaler.discounted[0] = 0;
     return this.env.reset(seed);
   }
 
   override step(action: Action): StepResult {
     const r = this.env.step(action);
-    this.discounted = this.discounted * this.gamma + r.reward;
-    if (this.training) this.stats.update([this.discounted], 1);
-    const scaled = r.reward / Math.sqrt(this.stats.var[0]! + this.epsilon);
-    if (r.terminated || r.truncated) this.discounted = 0;
-    return { ...r, reward: Math.max(-this.clip, Math.min(this.clip, scaled)), info: { ...r.info, rawReward: r.reward } };
+    this.reward[0] = r.reward;
+    this.ended[0] = r.terminated || r.truncated ? 1 : 0;
+    this.scaler.scale(this.reward, 0, this.ended, this.ended, this.training);
+    return { ...r, reward: this.reward[0]!, info: { ...r.info, rawReward: r.reward } };
   }
 }

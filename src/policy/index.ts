@@ -1,3 +1,3 @@
 export * from './policy-file.js';
 export { MlpRuntime } from './mlp.js';
-export { StudentPolicy, loadStudentPolicy, type StudentPolicyOptions, type StudentAction } from './student-policy.js';
+export { StudentPolicy, bestChoice, loadStudentPolicy, type StudentPolicyOptions, type StudentAction } from './student-policy.js';

@@ -124,7 +124,7 @@ export class StudentPolicy {
     let offset = 0;
     for (let b = 0; b < this.branches.length; b++) {
       const k = this.branches[b]!;
-      this.multi[b] = this.temp === 0 ? argmax(z, offset, k, mask) : this.sample(offset, k, this.softmax(z, offset, k, mask, this.temp));
+      this.multi[b] = this.temp === 0 ? bestChoice(z, offset, k, mask) : this.sample(offset, k, this.softmax(z, offset, k, mask, this.temp));
       offset += k;
     }
     return this.actionSpace.type === 'discrete' ? this.multi[0]! : this.multi;
@@ -198,10 +198,14 @@ function allowed(mask: ActionMask | undefined, j: number): boolean {
   return mask === undefined || !!mask[j];
 }
 
-function argmax(z: Float32Array, offset: number, k: number, mask: ActionMask | undefined): number {
+/**
+ * The best choice of one branch, `z[offset .. offset + k)`, among those `mask` allows (laid out as
+ * `z`, 1 or true allowed; none: all): its index within the branch, or -1 if the mask allows none.
+ */
+export function bestChoice(z: ArrayLike<number>, offset: number, k: number, mask?: ActionMask | null): number {
   let best = -1;
-  for (let j = offset; j < offset + k; j++) if (allowed(mask, j) && (best < 0 || z[j]! > z[best]!)) best = j;
-  return best - offset;
+  for (let j = offset; j < offset + k; j++) if ((!mask || mask[j]) && (best < 0 || z[j]! > z[best]!)) best = j;
+  return best < 0 ? -1 : best - offset;
 }
 
 /** A wrong-length mask, or a branch with nothing allowed, would silently pick a forbidden action (checked in development builds). */

@@ -12,7 +12,7 @@
  * ML-Agents and CleanRL's invalid-action masking do (Huang and Ontanon 2020).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
+import { Rng, ReturnScale, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
 import { policyOutputCount } from '../policy/index.js';
 import { categoricalLogProbEntropy, gaussianLogProb, gaussianLogProbEntropy, sampleCategorical } from './distributions.js';
 import { computeGae } from './gae.js';
@@ -151,9 +151,8 @@ export class PpoTrainer {
   readonly net: ActorCritic;
   optimizer: tf.AdamOptimizer;
   readonly obsStats: RunningMeanStd | null;
-  /** With normalizeReward: the spread of the discounted return, and each env's discounted return. */
-  readonly returnStats: RunningMeanStd | null;
-  private readonly discounted: Float64Array;
+  /** With normalizeReward: each env's discounted return and their spread, which scales the rewards. */
+  readonly returnScale: ReturnScale | null;
   globalStep = 0;
   iteration = 0;
   private readonly rng: Rng;
@@ -180,8 +179,7 @@ export class PpoTrainer {
     this.net = new ActorCritic(this.obsSize, env.actionSpace, config.network, this.rng.uint32());
     this.optimizer = PpoTrainer.makeOptimizer(config);
     this.obsStats = config.normalizeObservation ? new RunningMeanStd(this.obsSize) : null;
-    this.returnStats = config.normalizeReward ? new RunningMeanStd(1) : null;
-    this.discounted = new Float64Array(config.numEnvs);
+    this.returnScale = config.normalizeReward ? new ReturnScale(config.numEnvs, config.gamma) : null;
   }
 
   private static makeOptimizer(config: PpoConfig): tf.AdamOptimizer {
@@ -258,7 +256,7 @@ export class PpoTrainer {
       const r = this.env.step(envAction);
       this.globalStep += N;
       rewBuf.set(r.rewards, t * N);
-      if (this.returnStats) this.scaleRewards(rewBuf.subarray(t * N, (t + 1) * N), r.terminated, r.truncated);
+      this.returnScale?.scale(rewBuf, t * N, r.terminated, r.truncated);
       termBuf.set(r.terminated, t * N);
       truncBuf.set(r.truncated, t * N);
       // A truncated episode is bootstrapped from the value of its final observation.
@@ -397,18 +395,6 @@ export class PpoTrainer {
     return logp;
   }
 
-  /** normalizeReward: feeds each env's discounted return to the statistics, then scales the step's rewards in place. */
-  private scaleRewards(rewards: Float32Array, terminated: Uint8Array, truncated: Uint8Array): void {
-    const stats = this.returnStats!;
-    for (let i = 0; i < rewards.length; i++) this.discounted[i] = this.discounted[i]! * this.config.gamma + rewards[i]!;
-    stats.update(this.discounted, rewards.length);
-    const std = Math.sqrt(stats.var[0]! + 1e-8);
-    for (let i = 0; i < rewards.length; i++) {
-      rewards[i] = Math.max(-10, Math.min(10, rewards[i]! / std));
-      if (terminated[i] || truncated[i]) this.discounted[i] = 0;
-    }
-  }
-
   /** Feeds the running statistics with a batch of raw observations, then normalises them. */
   private observe(raw: Float32Array, out: Float32Array): void {
     this.obsStats?.update(raw);
@@ -423,7 +409,7 @@ export class PpoTrainer {
   getState(): PpoState {
     return {
       globalStep: this.globalStep, iteration: this.iteration, rng: rngState(this.rng), obsStats: this.obsStats?.getState() ?? null,
-      returnStats: this.returnStats?.getState() ?? null,
+      returnStats: this.returnScale?.stats.getState() ?? null,
     };
   }
 
@@ -433,9 +419,9 @@ export class PpoTrainer {
     this.iteration = state.iteration;
     setRngState(this.rng, state.rng);
     if (this.obsStats && state.obsStats) this.obsStats.setState(state.obsStats);
-    if (this.returnStats && state.returnStats) this.returnStats.setState(state.returnStats);
+    if (this.returnScale && state.returnStats) this.returnScale.stats.setState(state.returnStats);
     // The envs restart on the next iteration: their discounted returns start again too.
-    this.discounted.fill(0);
+    this.returnScale?.discounted.fill(0);
     this.obs = null;
   }
 

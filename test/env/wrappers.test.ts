@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NormalizeObservation, RunningMeanStd, ScaleReward, SyncVectorEnv, TimeLimit } from '../../src/env/index.js';
+import { NormalizeObservation, ReturnScale, RunningMeanStd, ScaleReward, SyncVectorEnv, TimeLimit } from '../../src/env/index.js';
 import { BalanceEnv } from '../../games/balance/balance.js';
 
 describe('wrappers', () => {
@@ -53,5 +53,25 @@ describe('wrappers', () => {
         break;
       }
     }
+  });
+});
+
+describe('ReturnScale', () => {
+  it('divides each reward by the spread of the discounted returns so far, clips, and starts a return again when an episode ends', () => {
+    const scale = new ReturnScale(2, 0.5, new RunningMeanStd(1), 3);
+    const rewards = Float32Array.of(0, 0, 4, 2, 1, 1);
+    // Step 1: returns 4 and 2.
+    scale.scale(rewards, 2, [0, 1], [0, 0]);
+    const reference = new RunningMeanStd(1);
+    reference.update([4, 2], 2);
+    expect(rewards[2]).toBeCloseTo(Math.min(3, 4 / Math.sqrt(reference.var[0]! + 1e-8)), 5);
+    expect(rewards[3]).toBeCloseTo(2 / Math.sqrt(reference.var[0]! + 1e-8), 5);
+    // Env 1's episode ended: its return starts again. Step 2: returns 4 * 0.5 + 1 = 3, and 1.
+    expect(Array.from(scale.discounted)).toEqual([4, 0]);
+    scale.scale(rewards, 4, [0, 0], [0, 0]);
+    reference.update([3, 1], 2);
+    expect(rewards[4]).toBeCloseTo(1 / Math.sqrt(reference.var[0]! + 1e-8), 5);
+    expect(scale.stats.getState()).toEqual(reference.getState());
+    expect(Array.from(rewards.subarray(0, 2))).toEqual([0, 0]);
   });
 });

@@ -57,7 +57,7 @@ async function trapRun(masked: boolean, steps: number, target: number, seed = 7)
 
 describe('PPO learns', () => {
   it('with an action mask: never takes the masked action, and learns faster than without', async () => {
-    // Seeds 1-5 of this run: masked 2,720-3,680 steps, unmasked 3,792-4,944, every seed faster masked.
+    // Seed 7 runs here. Seeds 1-5, tried once: masked 2,720-3,680 steps, unmasked 3,792-4,944, every seed faster masked.
     const steps = 8 * 64 * 30;
     const masked = await trapRun(true, steps, 9);
     const unmasked = await trapRun(false, steps, 9);
@@ -79,11 +79,22 @@ describe('PPO learns', () => {
     expect(score).toBeGreaterThanOrEqual(-1);
   });
 
-  it('normalizeReward: a tiny continuous env whose rewards are 1000 times larger (best 0)', async () => {
-    const network = { ...defaultPpoConfig.network, initLogStd: -0.5 };
-    const big = () => new ScaleRewardBy(new MatchEnv(), 1000);
-    const score = await bestRollingReturn(big, { totalTimesteps: 8 * 64 * 80, learningRate: 3e-3, gamma: 0.9, network, normalizeReward: true }, 40, -1000);
-    expect(score).toBeGreaterThanOrEqual(-1000);
+  it('normalizeReward keeps the value targets near unit scale when the rewards are 1000 times larger', async () => {
+    // (Adam and per-minibatch advantage normalisation make the policy's step nearly scale-free,
+    // so this tiny env is learnt either way; what the option changes is what the critic fits.)
+    const valueLoss = async (normalizeReward: boolean) => {
+      const config = { ...defaultPpoConfig, learningRate: 3e-3, gamma: 0.9, normalizeReward };
+      const trainer = new PpoTrainer(new SyncVectorEnv(Array.from({ length: 8 }, () => new ScaleRewardBy(new MatchEnv(), 1000))), config);
+      let loss = 0;
+      for (let i = 0; i < 5; i++) loss = trainer.iterate().metrics['losses/value_loss'];
+      trainer.dispose();
+      return loss;
+    };
+    const scaled = await valueLoss(true);
+    const raw = await valueLoss(false);
+    console.log(`MatchEnv x 1000, value loss after 5 iterations: ${scaled.toFixed(3)} with normalizeReward, ${raw.toFixed(0)} without`);
+    expect(scaled).toBeLessThan(10);
+    expect(raw).toBeGreaterThan(1000 * scaled);
   });
 
   it('Balance (CartPole-v1) to a mean of 475 over 10 episodes within 100k steps', async () => {
