@@ -78,6 +78,7 @@ const distillConfigSchema = z
     patience: z.number().int().min(0),
     normalizeObservations: z.boolean(),
     boxTolerance: z.number().min(0),
+    boxLoss: z.enum(['mse', 'kl']),
   })
   .partial()
   .strict();

@@ -48,6 +48,12 @@ export interface DistillConfig {
   taskMode: 'heads' | 'one-hot';
   /** Box actions: two means within this distance count as the same action. */
   boxTolerance: number;
+  /**
+   * Box actions: what the student's means learn from the teacher's. 'mse': the squared error.
+   * 'kl': the Gaussian KL at the teacher's std (which the student samples with), i.e. the squared
+   * error weighted per dimension by 1 / (2 std^2).
+   */
+  boxLoss: 'mse' | 'kl';
   /** Seeds the student's initial weights, collection, noise and minibatch order. */
   seed: number;
 }
@@ -74,6 +80,7 @@ export const defaultDistillConfig: DistillConfig = {
   normalizeObservations: true,
   taskMode: 'heads',
   boxTolerance: 0.1,
+  boxLoss: 'mse',
   seed: 1,
 };
 
@@ -97,5 +104,6 @@ export function validateDistillConfig(c: DistillConfig): void {
   if (!(Number.isInteger(c.patience) && c.patience >= 0)) bad('patience', 'an integer >= 0');
   if (c.taskMode !== 'heads' && c.taskMode !== 'one-hot') bad('taskMode', `'heads' or 'one-hot'`);
   if (!(c.boxTolerance >= 0)) bad('boxTolerance', 'a number >= 0');
+  if (c.boxLoss !== 'mse' && c.boxLoss !== 'kl') bad('boxLoss', `'mse' or 'kl'`);
   if (!Number.isInteger(c.seed)) bad('seed', 'an integer');
 }

@@ -237,7 +237,7 @@ function trainEpoch(student: DistilledStudent, data: TaskData[], config: Distill
   const largest = Math.max(...data.map((d) => d.train.size));
   const steps = Math.max(1, Math.ceil(largest / config.minibatchSize));
   const sums = [0, 0, 0, 0];
-  const weights = { soft: config.lambdaSoft, hard: config.lambdaHard, value: config.lambdaValue, tau: config.tau };
+  const weights = { soft: config.lambdaSoft, hard: config.lambdaHard, value: config.lambdaValue, tau: config.tau, boxLoss: config.boxLoss };
   for (let s = 0; s < steps; s++) {
     const batches = data.map((d, k) => gather(student, k, d.train, orders[k]!, s * config.minibatchSize, config.minibatchSize));
     const parts = tf.tidy(() => {
@@ -249,7 +249,8 @@ function trainEpoch(student: DistilledStudent, data: TaskData[], config: Distill
           const out = student.net.apply(tf.tensor2d(b.x, [b.n, student.net.shape.inputs]), t.head);
           const P = b.targets.length / b.n;
           const mask = b.masks ? tf.tensor2d(b.masks, [b.n, P]) : undefined;
-          const p = distillLoss(tf.tensor2d(b.targets, [b.n, P]), out.policy, data[k]!.branches, weights, tf.tensor1d(b.values), out.value ?? undefined, mask);
+          const w = { ...weights, logStd: t.logStd };
+          const p = distillLoss(tf.tensor2d(b.targets, [b.n, P]), out.policy, data[k]!.branches, w, tf.tensor1d(b.values), out.value ?? undefined, mask);
           [p.total, p.soft, p.hard, p.value].forEach((v, j) => (sum[j] = tf.add(sum[j]!, v)));
         });
         kept = tf.keep(tf.stack(sum));

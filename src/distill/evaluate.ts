@@ -8,7 +8,7 @@
  * short episodes are not over-counted (taking the first N episodes to end would favour them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { flatSize, type VectorEnv } from '../env/index.js';
+import { Rng, flatSize, sample, type VectorEnv } from '../env/index.js';
 import { StudentPolicy, type PolicyFile } from '../policy/index.js';
 import { defaultDistillConfig } from './config.js';
 import { agrees, chooseAction } from './actions.js';
@@ -27,6 +27,13 @@ export interface PolicyEvaluation {
   returnMax: number;
   /** returnMean / the teacher's returnMean. */
   returnRatio: number;
+  /**
+   * (returnMean - random) / (teacher's returnMean - random), `random` being the report's
+   * randomReturnMean: the share of the teacher's gain over random play that this policy keeps. It
+   * reads the same whatever the sign of the returns (Swing's are all negative, where returnRatio
+   * says nothing).
+   */
+  gainRatio: number;
   /** Share of decisions where the greedy action equals the teacher's in the same state. */
   agreement: number;
   /** Parameters of the policy network (the teacher's actor; the critic is not shipped). */
@@ -48,6 +55,8 @@ export interface EvaluationReport {
   game: string;
   backend: string;
   seed: number;
+  /** Mean return of uniformly random actions (within the masks) over the same episodes. */
+  randomReturnMean: number;
   teacher: PolicyEvaluation;
   students: PolicyEvaluation[];
 }
@@ -89,6 +98,18 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
     return n;
   });
   const observations = teacherRun.observations;
+  // The floor the gain ratios are measured from: uniform choices among the allowed ones (zero
+  // logits, sampled), or uniform in the box.
+  const rng = new Rng(seed + 1);
+  const flat = new Float32Array(env.numEnvs * teacher.outputSize);
+  const randomRun = runEpisodes(env, episodes, seed, (_obs, n, out) => {
+    for (let i = 0; i < n; i++) {
+      if (space.type === 'box') out.set(sample(space, rng) as Float32Array, i * A);
+      else chooseAction(space, flat, i, out, i * A, rng, null, env.actionMasks ?? null);
+    }
+    return n;
+  });
+  const randomReturnMean = randomRun.returns.reduce((a, b) => a + b, 0) / randomRun.returns.length;
   const all = [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }, ...students.map((s) => ({ ...s, role: 'student' as const }))];
   const rows: PolicyEvaluation[] = [];
   for (const entry of all) {
@@ -130,6 +151,7 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
       returnMin: Math.min(...r),
       returnMax: Math.max(...r),
       returnRatio: 0,
+      gainRatio: 0,
       agreement,
       parameters: policy.parameterCount,
       compression: 0,
@@ -143,9 +165,10 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const [t, ...s] = rows as [PolicyEvaluation, ...PolicyEvaluation[]];
   for (const row of rows) {
     row.returnRatio = t.returnMean === 0 ? 0 : row.returnMean / t.returnMean;
+    row.gainRatio = t.returnMean === randomReturnMean ? 0 : (row.returnMean - randomReturnMean) / (t.returnMean - randomReturnMean);
     row.compression = t.parameters / row.parameters;
   }
-  return { game, backend: tf.getBackend(), seed, teacher: t, students: s };
+  return { game, backend: tf.getBackend(), seed, randomReturnMean, teacher: t, students: s };
 }
 
 /**

@@ -54,6 +54,20 @@ export function meanSquaredLoss(teacher: tf.Tensor2D, student: tf.Tensor2D): tf.
   return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(student, teacher)), 1)) as tf.Scalar);
 }
 
+/**
+ * KL(N(mu_T, sigma) || N(mu_S, sigma)) for a student that samples with the teacher's standard
+ * deviation (as exported students do): sum over dimensions of (mu_T - mu_S)^2 / (2 sigma_d^2). It is
+ * the squared error weighted by how sharply the teacher acts in each dimension: an error where the
+ * teacher is sure costs more than one where it is loose.
+ * @param teacher [B, D]  @param student [B, D]  @param logStd [D] the teacher's log std
+ */
+export function gaussianKlLoss(teacher: tf.Tensor2D, student: tf.Tensor2D, logStd: Float32Array): tf.Scalar {
+  return tf.tidy(() => {
+    const weight = tf.tensor1d(Float32Array.from(logStd, (l) => 0.5 * Math.exp(-2 * l)));
+    return tf.mean(tf.sum(tf.mul(tf.square(tf.sub(student, teacher)), weight), 1)) as tf.Scalar;
+  });
+}
+
 /** Squared error to the teacher's value. @param teacher [B]  @param student [B] */
 export function valueLoss(teacher: tf.Tensor1D, student: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.square(tf.sub(student, teacher))) as tf.Scalar);
@@ -68,6 +82,10 @@ export interface LossWeights {
   value: number;
   /** tau: the teacher's softmax temperature in the soft target. */
   tau: number;
+  /** Box actions: the loss between the means, 'mse' or 'kl' (needs `logStd`). */
+  boxLoss?: 'mse' | 'kl';
+  /** Box actions: the teacher's log std, which the 'kl' loss weighs dimensions by. */
+  logStd?: Float32Array | null;
 }
 
 export interface LossParts {
@@ -79,7 +97,7 @@ export interface LossParts {
 
 /**
  * lambda_s * soft + lambda_h * hard + lambda_v * value. `branches` is null for box actions, whose
- * soft and hard terms are both the squared error of the means. With `mask` ([B, P], 1 allowed),
+ * soft and hard terms are one loss between the means: the squared error, or the Gaussian KL. With `mask` ([B, P], 1 allowed),
  * both policies' masked choices are removed first: the student learns the teacher's choice among
  * what the state allows, and nothing about choices it will never be offered.
  */
@@ -93,10 +111,14 @@ export function distillLoss(
       student = maskLogits(student, mask);
     }
     const zero = tf.scalar(0);
-    // Box actions: one squared error serves both terms.
-    const mse = branches ? null : meanSquaredLoss(teacher, student);
-    const soft = w.soft === 0 ? zero : branches ? softTargetLoss(teacher, student, branches, w.tau) : mse!;
-    const hard = w.hard === 0 ? zero : branches ? hardTargetLoss(teacher, student, branches) : mse!;
+    // Box actions: one loss between the means serves both terms.
+    let means: tf.Scalar | null = null;
+    if (!branches) {
+      if (w.boxLoss === 'kl' && !w.logStd) throw new Error(`distill: boxLoss 'kl' needs the teacher's logStd`);
+      means = w.boxLoss === 'kl' ? gaussianKlLoss(teacher, student, w.logStd!) : meanSquaredLoss(teacher, student);
+    }
+    const soft = w.soft === 0 ? zero : branches ? softTargetLoss(teacher, student, branches, w.tau) : means!;
+    const hard = w.hard === 0 ? zero : branches ? hardTargetLoss(teacher, student, branches) : means!;
     const value = w.value !== 0 && teacherValue && studentValue ? valueLoss(teacherValue, studentValue) : zero;
     const total = tf.addN([tf.mul(w.soft, soft), tf.mul(w.hard, hard), tf.mul(w.value, value)]) as tf.Scalar;
     return { total, soft, hard, value };

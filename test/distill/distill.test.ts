@@ -144,18 +144,27 @@ describe('multi-teacher distillation', () => {
 });
 
 describe('continuous actions', () => {
-  it('distils a Gaussian teacher by matching its means', async () => {
+  it('distils a Gaussian teacher by matching its means, by squared error and by Gaussian KL', async () => {
     const network = { actorHidden: [64, 64], criticHidden: [64, 64], activation: 'tanh' as const, initLogStd: -0.5 };
     const match = await trainTeacher(() => new MatchEnv(), { totalTimesteps: 8 * 64 * 80, learningRate: 3e-3, gamma: 0.9, network }, 40, -1);
-    const student = await distill({ name: 'match', env: vec(() => new MatchEnv()), teacher: match.teacher }, { ...quick, hidden: [8], lambdaSoft: 0, lambdaHard: 1, teacherSamples: false });
-    const file = student.toPolicyFile(0, 'int8');
-    student.dispose();
-    expect(file.logStd).toEqual(Array.from(match.teacher.logStd!));
-    const report = await evaluatePolicies('match', vec(() => new MatchEnv(), 10), match.teacher, [{ name: 'int8', file }], { episodes: 40, latencyMs: 5 });
+    const students = [];
+    for (const boxLoss of ['mse', 'kl'] as const) {
+      const student = await distill({ name: 'match', env: vec(() => new MatchEnv()), teacher: match.teacher }, { ...quick, hidden: [8], lambdaSoft: 0, lambdaHard: 1, teacherSamples: false, boxLoss });
+      students.push({ name: `${boxLoss}-int8`, file: student.toPolicyFile(0, 'int8') });
+      student.dispose();
+    }
+    expect(students[0]!.file.logStd).toEqual(Array.from(match.teacher.logStd!));
+    const report = await evaluatePolicies('match', vec(() => new MatchEnv(), 10), match.teacher, students, { episodes: 40, latencyMs: 5 });
     match.trainer.dispose();
-    // Returns are negative (best 0): the student may lose at most 0.5 against the teacher.
+    // Returns are negative (best 0): each student may lose at most 0.5 against the teacher.
     expect(report.teacher.returnMean).toBeGreaterThan(-1.5);
-    expect(report.students[0]!.returnMean).toBeGreaterThan(report.teacher.returnMean - 0.5);
-    expect(report.students[0]!.agreement).toBeGreaterThan(0.8);
+    // Random torques score far below; the gain ratio is read against them.
+    expect(report.randomReturnMean).toBeLessThan(report.teacher.returnMean - 5);
+    for (const s of report.students) {
+      expect(s.returnMean, s.name).toBeGreaterThan(report.teacher.returnMean - 0.5);
+      expect(s.agreement, s.name).toBeGreaterThan(0.8);
+      expect(s.gainRatio, s.name).toBeCloseTo((s.returnMean - report.randomReturnMean) / (report.teacher.returnMean - report.randomReturnMean), 10);
+      expect(s.gainRatio, s.name).toBeGreaterThan(0.95);
+    }
   });
 });

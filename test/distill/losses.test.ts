@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillLoss, hardTargetLoss, initBackend, meanSquaredLoss, softTargetLoss, valueLoss } from '../../src/train/index.js';
+import { distillLoss, gaussianKlLoss, hardTargetLoss, initBackend, meanSquaredLoss, softTargetLoss, valueLoss } from '../../src/train/index.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -62,6 +62,19 @@ describe('distillation losses', () => {
     parts.dispose();
     expect(total).toBeCloseTo(0.3 * soft! + 2 * hard! + 0.5 * v!, 5);
     expect(v).toBeCloseTo(2.5, 5);
+  });
+
+  it('the Gaussian KL at a shared std: the squared error over 2 std^2 per dimension, as the closed form gives', () => {
+    // KL(N(m1, s) || N(m2, s)) = (m1 - m2)^2 / (2 s^2). Stds 0.5 and 2 in the two dimensions.
+    const logStd = Float32Array.of(Math.log(0.5), Math.log(2));
+    const t = [[1, 2], [0, 0]];
+    const s = [[0, 2], [3, 4]];
+    const expected = ((1 / (2 * 0.25) + 0) + (9 / (2 * 0.25) + 16 / (2 * 4))) / 2;
+    expect(value(tf.tidy(() => gaussianKlLoss(tf.tensor2d(t), tf.tensor2d(s), logStd)))).toBeCloseTo(expected, 4);
+    // Through distillLoss, boxLoss 'kl' serves both terms; without a logStd it refuses.
+    const w = { soft: 1, hard: 1, value: 0, tau: 1, boxLoss: 'kl' as const, logStd };
+    expect(value(tf.tidy(() => distillLoss(tf.tensor2d(t), tf.tensor2d(s), null, w).total))).toBeCloseTo(2 * expected, 4);
+    expect(() => distillLoss(tf.tensor2d(t), tf.tensor2d(s), null, { ...w, logStd: null })).toThrow(/logStd/);
   });
 
   it('with an action mask, compares teacher and student over the allowed choices only', () => {
