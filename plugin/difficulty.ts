@@ -34,6 +34,9 @@ export class Difficulty implements Policy {
       if (!policies[level.policy]) {
         throw new AgentError(`ladder for agent '${agent}': level '${level.name}' plays policy '${level.policy}', which was not given (given: ${Object.keys(policies).join(', ') || 'none'})`);
       }
+      if (level.weaker !== undefined && !policies[level.weaker]) {
+        throw new AgentError(`ladder for agent '${agent}': level '${level.name}' blends in policy '${level.weaker}', which was not given (given: ${Object.keys(policies).join(', ')})`);
+      }
     }
     this.levels = this.ladder.levels.map(() => null);
     plugin.systems.events.on(START, this.onSceneStart, this);
@@ -64,7 +67,8 @@ export class Difficulty implements Policy {
     let level = this.levels[this.index];
     if (!level) {
       const spec = this.ladder.levels[this.index]!;
-      level = new LevelPolicy(this.policies[spec.policy]!, spec, this.plugin.require(this.agent).actionSpace, this.seed + this.index);
+      const weaker = spec.weaker === undefined ? null : this.policies[spec.weaker]!;
+      level = new LevelPolicy(this.policies[spec.policy]!, spec, this.plugin.require(this.agent).actionSpace, this.seed + this.index, weaker);
       this.levels[this.index] = level;
     }
     return level.act(observation, mask);

@@ -41,10 +41,10 @@ export async function loadLadderFile(game: string): Promise<LadderFile> {
   return decodeLadderFile(await loadJson(game, 'ladder.json'), `assets/policies/${game}/ladder.json`);
 }
 
-/** The game's ladder and every student its levels name. */
+/** The game's ladder and every student its levels name (to play, or to blend in as `weaker`). */
 export async function loadLadder(game: string): Promise<LoadedLadder> {
   const ladder = await loadLadderFile(game);
-  const files = [...new Set(ladder.levels.map((l) => l.policy))];
+  const files = [...new Set(ladder.levels.flatMap((l) => (l.weaker === undefined ? [l.policy] : [l.policy, l.weaker])))];
   const loaded = await Promise.all(files.map((file) => loadStudent(game, file)));
   return { ladder, students: Object.fromEntries(files.map((file, i) => [file, loaded[i]!])) };
 }

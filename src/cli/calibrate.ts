@@ -23,8 +23,12 @@ const levelSchema = z
     temperature: z.number().min(0).default(0),
     reactionDelay: z.number().int().min(0).default(0),
     actionNoise: z.number().min(0).max(1).default(0),
+    /** The share of `policy` against `weaker` (see src/policy/difficulty.ts); below 1 needs `weaker`. */
+    skill: z.number().min(0).max(1).optional(),
+    weaker: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.skill === undefined || l.skill === 1 || l.weaker !== undefined, { message: 'a skill below 1 blends in a weaker policy: give `weaker`', path: ['weaker'] });
 
 export const calibrateConfigSchema = z
   .object({
@@ -120,12 +124,15 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
 
   const outcomes: Outcome[] = config.levels.map(() => ({ returns: [], won: 0, lost: 0 }));
   // Each level's student, loaded once and reseeded for every round it plays.
-  const policies = config.levels.map((level) => loadStudentPolicy(JSON.parse(readFileSync(resolve(dirname(outPath), level.policy), 'utf8')), { source: level.policy }));
+  const load = (path: string) => loadStudentPolicy(JSON.parse(readFileSync(resolve(dirname(outPath), path), 'utf8')), { source: path });
+  const policies = config.levels.map((level) => load(level.policy));
+  const weaker = config.levels.map((level) => (level.weaker === undefined ? null : load(level.weaker)));
   const play = (k: number, episodes: number, round: number) => {
     const level = config.levels[k]!;
     const policy = policies[k]!;
     policy.reseed(config.seed + k);
-    const o = playLevel(env, (i) => new LevelPolicy(policy, level, env.actionSpace, config.seed + 7919 * k + i), episodes, config.seed + 1_000_003 * round + 101 * k);
+    weaker[k]?.reseed(config.seed + 31 * k);
+    const o = playLevel(env, (i) => new LevelPolicy(policy, level, env.actionSpace, config.seed + 7919 * k + i, weaker[k]), episodes, config.seed + 1_000_003 * round + 101 * k);
     const into = outcomes[k]!;
     into.returns.push(...o.returns);
     into.won += o.won;
@@ -154,7 +161,7 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
   writeFileAtomic(outPath, JSON.stringify(ladder, null, 2) + '\n');
   const ordered = strictlyOrdered(levels.map((l) => l.strength!));
   log(`ladder written to ${relative(process.cwd(), outPath) || join('.', outPath)}`);
-  for (const l of levels) log(`  ${l.name.padEnd(12)} ${fmt(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy})`);
+  for (const l of levels) log(`  ${l.name.padEnd(12)} ${fmt(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy}${l.weaker ? `, skill ${l.skill ?? 1} against ${l.weaker}` : ''})`);
   log(ordered ? 'levels are strictly ordered' : 'levels are NOT strictly ordered: neighbouring intervals overlap or decrease');
   return { ladder, ordered, path: outPath };
 }

@@ -3,7 +3,10 @@
  * policy (a student of some size or training stage) with knobs a player would recognise:
  * - temperature: samples from softer action probabilities, so it hesitates between moves;
  * - reaction delay: acts on what it saw k decisions ago, so it is late;
- * - action noise: now and then a random move, so it slips.
+ * - action noise: now and then a random move, so it slips;
+ * - skill: how much of its own action it plays against a weaker policy's (`weaker`): a continuous
+ *   action is the blend skill * own + (1 - skill) * weaker's, a discrete one is the weaker
+ *   policy's choice with probability 1 - skill. It moves a level smoothly between two students.
  *
  * A ladder file lists the levels with the strength each measured against a reference opponent
  * (see `phaser-distill calibrate`), weakest first. No TensorFlow.js here: this ships in games.
@@ -21,6 +24,10 @@ export interface LevelKnobs {
   reactionDelay: number;
   /** Probability of a uniformly random action at a decision. */
   actionNoise: number;
+  /** In [0, 1]: the share of the level's own policy against `weaker` (default 1, no blend). */
+  skill?: number;
+  /** The weaker policy blended in when skill < 1 (a ladder names its file, relative to the ladder). */
+  weaker?: string;
 }
 
 /** A level's measured strength: mean and a 95% confidence interval over `episodes`. */
@@ -86,6 +93,9 @@ function validateKnobs(l: Record<string, unknown>, at: string, fail: (field: str
   if (typeof l.temperature !== 'number' || !(l.temperature >= 0) || !Number.isFinite(l.temperature)) fail(`${at}.temperature`, 'a number >= 0', l.temperature);
   if (typeof l.reactionDelay !== 'number' || !Number.isInteger(l.reactionDelay) || l.reactionDelay < 0) fail(`${at}.reactionDelay`, 'an integer >= 0', l.reactionDelay);
   if (typeof l.actionNoise !== 'number' || !(l.actionNoise >= 0 && l.actionNoise <= 1)) fail(`${at}.actionNoise`, 'a probability in [0, 1]', l.actionNoise);
+  if (l.skill !== undefined && (typeof l.skill !== 'number' || !(l.skill >= 0 && l.skill <= 1))) fail(`${at}.skill`, 'a number in [0, 1]', l.skill);
+  if (l.weaker !== undefined && (typeof l.weaker !== 'string' || l.weaker === '')) fail(`${at}.weaker`, 'a policy file path', l.weaker);
+  if (typeof l.skill === 'number' && l.skill < 1 && l.weaker === undefined) fail(`${at}.weaker`, `a weaker policy to blend in at skill ${l.skill}`, l.weaker);
 }
 
 /** What a level needs of its policy: an action per observation (within a mask) and a settable temperature. */
@@ -103,11 +113,18 @@ export class LevelPolicy {
   private seen = 0;
   private readonly rng: Rng;
 
-  constructor(readonly policy: TemperedPolicy, readonly knobs: LevelKnobs, readonly actionSpace: Space, seed = 0) {
+  private readonly skill: number;
+  private readonly blend: Float32Array;
+
+  /** @param weaker the policy the level's `weaker` names, needed when its skill is below 1 */
+  constructor(readonly policy: TemperedPolicy, readonly knobs: LevelKnobs, readonly actionSpace: Space, seed = 0, readonly weaker: TemperedPolicy | null = null) {
     validateSpace(actionSpace, 'actionSpace');
     validateKnobs(knobs as unknown as Record<string, unknown>, 'level', (field, expected, got) => {
       throw new LadderError(`${field}: expected ${expected}, got ${JSON.stringify(got)}`);
     });
+    this.skill = knobs.skill ?? 1;
+    if (this.skill < 1 && !weaker) throw new LadderError(`level: skill ${this.skill} blends in a weaker policy, and none was given`);
+    this.blend = new Float32Array(actionSpace.type === 'box' ? actionSpace.low.length : 0);
     this.history = Array.from({ length: knobs.reactionDelay + 1 }, () => new Float32Array(0));
     this.rng = new Rng(seed);
   }
@@ -129,7 +146,15 @@ export class LevelPolicy {
     const stale = this.history[(this.seen - 1 - lag) % slots]!;
     if (this.knobs.actionNoise > 0 && this.rng.float() < this.knobs.actionNoise) return mask ? sampleAllowed(this.actionSpace, mask, this.rng) : sample(this.actionSpace, this.rng);
     this.policy.temperature = this.knobs.temperature;
-    return this.policy.act(stale, mask);
+    if (this.skill === 1) return this.policy.act(stale, mask);
+    const weaker = this.weaker!;
+    weaker.temperature = this.knobs.temperature;
+    if (this.actionSpace.type !== 'box') return this.rng.float() < this.skill ? this.policy.act(stale, mask) : weaker.act(stale, mask);
+    // Both policies reuse their action arrays: blend into the level's own.
+    this.blend.set(this.policy.act(stale) as ArrayLike<number>);
+    const w = weaker.act(stale) as ArrayLike<number>;
+    for (let d = 0; d < this.blend.length; d++) this.blend[d] = this.skill * this.blend[d]! + (1 - this.skill) * w[d]!;
+    return this.blend;
   }
 }
 

@@ -57,5 +57,7 @@ describe('difficulty ladder in a real scene', () => {
     hosts.push(host);
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(AgentError);
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(/level 'sleepy' plays policy 'right', which was not given/);
+    const blended = { ...ladder, levels: [{ ...ladder.levels[0]!, skill: 0.5, weaker: 'left' }] };
+    expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', blended, { right: new Right() })).toThrow(/level 'sleepy' blends in policy 'left', which was not given/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discrete } from '../../src/env/index.js';
+import { box, discrete } from '../../src/env/index.js';
 import { LADDER_FORMAT, LevelPolicy, decodeLadderFile, type TemperedPolicy } from '../../src/policy/difficulty.js';
 
 /** Acts with the first observation element, and remembers the temperature it was given. */
@@ -54,6 +54,25 @@ describe('LevelPolicy', () => {
     const echo = new Echo();
     new LevelPolicy(echo, { ...knobs, temperature: 1.7 }, space).act(Float32Array.of(1));
     expect(echo.temperature).toBe(1.7);
+  });
+
+  it('blends toward a weaker policy by skill: the mean of two continuous actions, or the weaker choice at rate 1 - skill', () => {
+    // Continuous: own action 2x, weaker -x; at skill 0.75 the blend is 0.75 * 2x + 0.25 * -x = 1.25x.
+    const own = { temperature: 0, act: (o: Float32Array) => Float32Array.of(2 * o[0]!, 1) };
+    const weak = { temperature: 0, act: (o: Float32Array) => Float32Array.of(-o[0]!, -1) };
+    const boxLevel = new LevelPolicy(own, { ...knobs, temperature: 0.4, skill: 0.75, weaker: 'weak.json' }, box([2], -5, 5), 0, weak);
+    expect(Array.from(boxLevel.act(Float32Array.of(2)) as Float32Array)).toEqual([2.5, 0.5]);
+    // Both play at the level's temperature.
+    expect([own.temperature, weak.temperature]).toEqual([0.4, 0.4]);
+    // Discrete: the weaker policy (always 9) plays 1 - skill of the decisions.
+    const level = new LevelPolicy(new Echo(), { ...knobs, skill: 0.6, weaker: 'nine.json' }, space, 3, { temperature: 0, act: () => 9 });
+    let weaker = 0;
+    for (let i = 0; i < 5000; i++) if (level.act(Float32Array.of(4)) === 9) weaker += 1;
+    expect(Math.abs(weaker / 5000 - 0.4)).toBeLessThan(0.03);
+    // A skill below 1 with no weaker policy is refused, in a ladder file and in a level.
+    expect(() => new LevelPolicy(new Echo(), { ...knobs, skill: 0.5, weaker: 'x.json' }, space)).toThrow(/skill 0.5 blends in a weaker policy/);
+    expect(() => new LevelPolicy(new Echo(), { ...knobs, skill: 0.5 }, space)).toThrow(/weaker: expected a weaker policy/);
+    expect(() => new LevelPolicy(new Echo(), { ...knobs, skill: 1.5, weaker: 'x.json' }, space)).toThrow(/skill: expected a number in \[0, 1\]/);
   });
 
   it('rejects bad knobs', () => {
