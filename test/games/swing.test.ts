@@ -2,7 +2,8 @@
  * Swing (Pendulum-v1): the dynamics against values worked by hand from Gymnasium's equations, and
  * the Phaser scene against the bare simulation, number for number.
  */
-import { HeadlessGame, Rng, checkEnv } from 'phaser-distill/node';
+import { readFileSync } from 'node:fs';
+import { HeadlessGame, LevelPolicy, Rng, checkEnv, decodeLadderFile, loadStudentPolicy } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SwingEnv, angleNormalize, swingStep } from '../../games/swing/swing.js';
 import { SWING, SWING_AGENT } from '../../games/swing/scene.js';
@@ -76,5 +77,56 @@ describe('Swing scene', () => {
     const host = await HeadlessGame.create({ game: SWING });
     hosts.push(host);
     checkEnv(host.env(SWING_AGENT), { steps: 300 });
+  });
+});
+
+describe('the shipped Swing students and ladder', () => {
+  const dir = 'assets/policies/swing';
+  const load = (file: string) => loadStudentPolicy(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')), { source: file });
+
+  /** Mean return of greedy episodes of a policy on the bare simulation. */
+  const meanReturn = (act: (o: Float32Array) => ArrayLike<number>, episodes: number, seed: number) => {
+    const env = new SwingEnv();
+    let total = 0;
+    for (let e = 0; e < episodes; e++) {
+      let obs = env.reset(seed + e).observation;
+      for (;;) {
+        const r = env.step(Float32Array.from(act(obs)));
+        total += r.reward;
+        obs = r.observation;
+        if (r.terminated || r.truncated) break;
+      }
+    }
+    return total / episodes;
+  };
+
+  it('every hidden-layer student swings up and holds (mean of 20 episodes above -250), the linear one does not', () => {
+    for (const name of ['s16', 's8', 's4']) {
+      for (const dtype of ['float32', 'int8']) {
+        const policy = load(`${name}-${dtype}.json`);
+        expect(meanReturn((o) => policy.act(o) as Float32Array, 20, 5000), `${name}-${dtype}`).toBeGreaterThan(-250);
+      }
+    }
+    const linear = load('linear-int8.json');
+    expect(meanReturn((o) => linear.act(o) as Float32Array, 20, 5000)).toBeLessThan(-600);
+  });
+
+  it('the ladder names shipped files and its levels are strictly ordered', () => {
+    const ladder = decodeLadderFile(JSON.parse(readFileSync(`${dir}/ladder.json`, 'utf8')));
+    for (const level of ladder.levels) {
+      load(level.policy);
+      if (level.weaker) load(level.weaker);
+    }
+    const strengths = ladder.levels.map((l) => l.strength!);
+    strengths.forEach((s, i) => i > 0 && expect(s.low, ladder.levels[i]!.name).toBeGreaterThan(strengths[i - 1]!.high));
+    // A blending level plays between its two policies: Limp (s4 at skill 0.3 toward linear).
+    const limp = ladder.levels[0]!;
+    expect(limp.skill).toBeLessThan(1);
+    const own = load(limp.policy);
+    const weaker = load(limp.weaker!);
+    const level = new LevelPolicy(own, limp, own.file.actionSpace, 1, weaker);
+    const blended = meanReturn((o) => level.act(o) as Float32Array, 20, 6000);
+    expect(blended).toBeGreaterThan(meanReturn((o) => weaker.act(o) as Float32Array, 20, 6000) + 100);
+    expect(blended).toBeLessThan(meanReturn((o) => own.act(o) as Float32Array, 20, 6000) - 100);
   });
 });
