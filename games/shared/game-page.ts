@@ -13,14 +13,20 @@ export interface GameDef {
   title: string;
   /** The agent the AI drives. */
   agent: string;
+  /** The choices' names, branch after branch; for a box action, its dimensions' names. */
   actions: readonly string[];
   /** Branch sizes of a multi-discrete action, whose choices `actions` lists branch after branch. */
   branches?: readonly number[];
+  /** A box (continuous) action's bounds, one per dimension. */
+  box?: { readonly low: readonly number[]; readonly high: readonly number[] };
   features: readonly string[];
   /** A new game with the scene, drawn into `parent`. */
   create(parent: HTMLElement): Phaser.Game;
   sceneKey: string;
 }
+
+/** What a decision overlay needs to know of a game's actions and observations. */
+export type ActionLayout = Pick<GameDef, 'actions' | 'branches' | 'box' | 'features'>;
 
 export function whenReady(game: Phaser.Game): Promise<void> {
   return new Promise((resolve) => (game.isRunning ? resolve() : game.events.once(Phaser.Core.Events.READY, () => resolve())));

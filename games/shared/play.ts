@@ -26,7 +26,7 @@ export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSel
   const { ladder, students } = loaded;
   select.replaceChildren(...ladder.levels.map((level, i) => new Option(describe(level, ladder.metric), String(i))));
   const game = def.create(host.querySelector<HTMLElement>('.canvas')!);
-  const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def.actions, def.features, def.branches);
+  const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def);
   await whenReady(game);
   const scene = game.scene.getScene(def.sceneKey)!;
   const difficulty = new Difficulty(scene.ai, def.agent, ladder, students);

@@ -32,8 +32,8 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
   const side = (name: string) => host.querySelector<HTMLElement>(`.${name}`)!;
   const teacherGame = def.create(side('teacher').querySelector<HTMLElement>('.canvas')!);
   const studentGame = def.create(side('student').querySelector<HTMLElement>('.canvas')!);
-  const teacherOverlay = new DecisionOverlay(side('teacher').querySelector<HTMLElement>('.panels')!, 'teacher (TensorFlow.js)', def.actions, def.features, def.branches);
-  const studentOverlay = new DecisionOverlay(side('student').querySelector<HTMLElement>('.panels')!, 'student (plain runtime)', def.actions, def.features, def.branches);
+  const teacherOverlay = new DecisionOverlay(side('teacher').querySelector<HTMLElement>('.panels')!, 'teacher (TensorFlow.js)', def);
+  const studentOverlay = new DecisionOverlay(side('student').querySelector<HTMLElement>('.panels')!, 'student (plain runtime)', def);
   teacherOverlay.explainer = { probabilities: (o) => driver.probabilities(o), saliency: (o) => driver.saliency(o) };
   await Promise.all([whenReady(teacherGame), whenReady(studentGame)]);
   const teacherScene = teacherGame.scene.getScene(def.sceneKey)!;
