@@ -30,6 +30,7 @@ export default defineConfig({
         pong: here('./games/pong/index.html'),
         balance: here('./games/balance/index.html'),
         racer: here('./games/racer/index.html'),
+        lander: here('./games/lander/index.html'),
         train: here('./games/train/index.html'),
       },
     },

@@ -1,7 +1,8 @@
 /**
  * The built demo site (vite.site.config.ts): a game page's initial bundle, everything its HTML
  * loads and every chunk those import statically, holds no TensorFlow.js; the watch mode reaches it
- * only through a dynamic import, and the training page (which trains) loads it up front.
+ * only through a dynamic import, and the training page (which trains) loads it up front. Only the
+ * Lander's page carries planck.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ function initialChunks(page: string): string[] {
 }
 
 describe('the built demo site', () => {
-  for (const game of ['pong', 'balance', 'racer']) {
+  for (const game of ['pong', 'balance', 'racer', 'lander']) {
     it(`${game}: no TensorFlow.js in the page's initial bundle`, () => {
       const chunks = initialChunks(`games/${game}/index.html`);
       expect(chunks.length).toBeGreaterThan(0);
@@ -46,6 +47,13 @@ describe('the built demo site', () => {
       expect(chunks.some((f) => readFileSync(f, 'utf8').includes('Phaser'))).toBe(true);
     });
   }
+
+  it("only the Lander's page carries planck", () => {
+    // A string only planck carries (its revolute joint's type name).
+    const hasPlanck = (file: string) => readFileSync(file, 'utf8').includes('revolute-joint');
+    expect(initialChunks('games/lander/index.html').some(hasPlanck)).toBe(true);
+    for (const page of ['pong', 'balance', 'racer', 'train']) expect(initialChunks(`games/${page}/index.html`).filter(hasPlanck), page).toEqual([]);
+  });
 
   it('the training page loads TensorFlow.js up front', () => {
     expect(initialChunks('games/train/index.html').some(hasTfjs)).toBe(true);
