@@ -1,8 +1,8 @@
 /**
  * The walls of DESIGN.md, checked on the import graph (static imports, followed transitively):
  * src/env, src/policy and src/sensors reach neither TensorFlow.js nor Phaser; nothing in src/ reaches Phaser;
- * plugin/ never reaches TensorFlow.js (on-demand imports count); and no static import cycle exists
- * in src/ or plugin/.
+ * plugin/ never reaches TensorFlow.js (on-demand imports count); neither reaches planck (the
+ * Lander's physics); and no static import cycle exists in src/ or plugin/.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -72,6 +72,10 @@ describe('import walls', () => {
 
   it('src/policy reaches nothing outside src/env and src/policy', () => {
     expect([...reachable('src/policy')].filter((m) => !/^src\/(env|policy)\//.test(m))).toEqual([]);
+  });
+
+  it("nothing in src/ or plugin/ reaches planck (the Lander's engine, for its page alone)", () => {
+    expect([...reachable('src'), ...reachable('plugin')].filter((m) => m === 'planck' || m.startsWith('planck/'))).toEqual([]);
   });
 
   it('nothing in src/ reaches Phaser or plugin/', () => {
