@@ -60,8 +60,9 @@ describe('the demo site', () => {
   it('the index lists every game and the training page', async () => {
     const { page, errors } = await openPage(h, 'games/index.html');
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(expect.arrayContaining(['./pong/index.html', './balance/index.html', './racer/index.html', './train/index.html']));
-    for (const href of ['./pong/index.html', './balance/index.html', './racer/index.html', './train/index.html']) {
+    const pages = ['./pong/index.html', './balance/index.html', './racer/index.html', './lander/index.html', './train/index.html'];
+    expect(links).toEqual(expect.arrayContaining(pages));
+    for (const href of pages) {
       const response = await page.request.get(new URL(href, page.url()).href);
       expect(response.status(), href).toBe(200);
     }
@@ -290,6 +291,106 @@ describe('the demo site', () => {
     expect([teacher!.episode, teacher!.track, student!.episode, student!.track]).toEqual([0, 0, 0, 0]);
     await page.waitForFunction(() => ['teacher', 'student'].every((side) => (window as unknown as { racer: Record<string, Side> }).racer[side]!.scene().learner.gatesPassed >= 3));
     await screenshot(page, 'racer-watch');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Lander: renders, the AI lands and explains its thrusts, and the weakest level lands less often than the strongest', async () => {
+    const { page, errors } = await openPage(h, 'games/lander/index.html');
+    await ready(page, 'lander');
+    type Measure = { episodes: number; landed: number; crashed: number; away: number; truncated: number; meanReturn: number };
+    type Lander = { levels: string[]; measure(frames: number, seed: number): Measure; frameStats(): Promise<{ colours: number; width: number; common: number[] }> };
+    // The overlay shows the two thrusts the AI plays, each within [-1, 1], and a saliency per observation.
+    const view = (await page.waitForFunction(() => {
+      const v = (window as unknown as { lander: { overlay(): { decisions: number } } }).lander.overlay();
+      return v.decisions >= 20 && v;
+    }, undefined, { timeout: 60_000 }).then((handle) => handle.jsonValue())) as unknown as { values: number[]; means: number[]; saliency: number[] };
+    expect(view.values).toHaveLength(2);
+    for (const v of view.values) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    expect(view.means).toHaveLength(2);
+    expect(view.saliency).toHaveLength(8);
+    expect(view.saliency.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    const stats = await page.evaluate(() => (window as unknown as { lander: Lander }).lander.frameStats());
+    expect(stats.width).toBe(600);
+    expect(stats.colours).toBeGreaterThanOrEqual(4);
+    await screenshot(page, 'lander-play');
+
+    // Over 6,000 game-time steps from the same seed (a handful of flights), at each end of the ladder.
+    const levels = await page.evaluate(() => (window as unknown as { lander: Lander }).lander.levels);
+    await chooseLevel(page, levels.length - 1);
+    const strongest = await page.evaluate(() => (window as unknown as { lander: Lander }).lander.measure(6_000, 3));
+    await chooseLevel(page, 0);
+    const weakest = await page.evaluate(() => (window as unknown as { lander: Lander }).lander.measure(6_000, 3));
+    const record = JSON.stringify({ weakest, strongest });
+    console.log(`Lander levels over 6,000 steps from seed 3: ${record}`);
+    // The strongest level lands every flight it finishes; the weakest lands a smaller share and scores less.
+    expect(strongest.episodes, record).toBeGreaterThanOrEqual(5);
+    expect(strongest.landed, record).toBe(strongest.episodes);
+    expect(weakest.landed / Math.max(1, weakest.episodes), record).toBeLessThan(strongest.landed / strongest.episodes);
+    expect(weakest.meanReturn, record).toBeLessThan(strongest.meanReturn);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Lander: you fly it with the arrow keys', async () => {
+    const { page, errors } = await openPage(h, 'games/lander/index.html?driver=human');
+    await ready(page, 'lander');
+    type Live = { lander: { restart(seed: number): void; advance(steps: number): void; state(): number[]; scene(): { steps: number; throttle: Float32Array } } };
+    const state = () => page.evaluate(() => {
+      const l = (window as unknown as Live).lander;
+      return { s: l.state(), throttle: Array.from(l.scene().throttle), steps: l.scene().steps };
+    });
+    /** Holds `key` (a real key press) over `n` simulation steps run at once in the page: game time. */
+    const hold = async (key: string, n: number) => {
+      await page.keyboard.down(key);
+      await page.evaluate((steps) => (window as unknown as Live).lander.advance(steps), n);
+      const during = await state();
+      await page.keyboard.up(key);
+      return during;
+    };
+    const coast = async (n: number) => {
+      await page.evaluate((steps) => (window as unknown as Live).lander.advance(steps), n);
+      return state();
+    };
+    // A fresh flight: the lander falls with no key held (observation 3 is the vertical speed).
+    await page.evaluate(() => (window as unknown as Live).lander.restart(5));
+    await page.waitForFunction(() => (window as unknown as Live).lander.scene().steps >= 2);
+    const before = await coast(10);
+    // Both engines off: main -1 (it fires only above 0), lateral 0 (it fires only beyond +-0.5).
+    expect(before.throttle).toEqual([-1, 0]);
+    const falling = (await coast(10)).s[3]! - before.s[3]!;
+    expect(falling).toBeLessThan(0);
+    // Up fires the main engine at full throttle: the lander now climbs against gravity.
+    const start = await state();
+    const up = await hold('ArrowUp', 15);
+    expect(up.throttle[0]).toBe(1);
+    expect(up.s[3]! - start.s[3]!).toBeGreaterThan(0);
+    // Right fires the side engine that pushes it right, Left the one that pushes it left (observation 2: horizontal speed).
+    const r0 = await state();
+    const right = await hold('ArrowRight', 15);
+    expect(right.throttle[1]).toBe(1);
+    expect(right.s[2]! - r0.s[2]!).toBeGreaterThan(0);
+    const l0 = await state();
+    const left = await hold('ArrowLeft', 15);
+    expect(left.throttle[1]).toBe(-1);
+    expect(left.s[2]! - l0.s[2]!).toBeLessThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Lander watch mode: the TensorFlow.js teacher and a student fly the same flight side by side', async () => {
+    const { page, errors, requests } = await openPage(h, 'games/lander/index.html?mode=watch');
+    await ready(page, 'lander');
+    expect(requests.some((u) => /tfjs/i.test(u))).toBe(true);
+    for (const side of ['teacher', 'student']) {
+      const view = (await page.waitForFunction((s) => {
+        const v = (window as unknown as { lander: Record<string, { overlay(): { decisions: number } }> }).lander[s]!.overlay();
+        return v.decisions >= 20 && v;
+      }, side, { timeout: 60_000 }).then((handle) => handle.jsonValue())) as unknown as { values: number[]; saliency: number[] };
+      expect(view.values, side).toHaveLength(2);
+      expect(view.saliency, side).toHaveLength(8);
+    }
+    await screenshot(page, 'lander-watch');
     expect(errors).toEqual([]);
     await page.close();
   });

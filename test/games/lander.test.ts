@@ -1,9 +1,11 @@
 /**
  * Lander (LunarLanderContinuous-v2 on planck): the world's constants and the engines against values
  * worked from Gymnasium's lunar_lander.py, the reward and the endings, the Phaser scene against the
- * bare simulation number for number, and Gymnasium's heuristic pilot landing as it does there.
+ * bare simulation number for number, Gymnasium's heuristic pilot landing as it does there, and the
+ * shipped students landing.
  */
-import { HeadlessGame, Rng, checkEnv } from 'phaser-distill/node';
+import { readFileSync } from 'node:fs';
+import { HeadlessGame, Rng, checkEnv, decodeLadderFile, loadStudentPolicy } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHUNKS, FPS, GYMNASIUM_OBSERVATION_HIGH, H, LanderEnv, W } from '../../games/lander/lander.js';
 import { landerHeuristic } from '../../games/lander/policies.js';
@@ -251,5 +253,35 @@ describe('Lander scene', () => {
     const host = await HeadlessGame.create({ game: LANDER });
     hosts.push(host);
     checkEnv(host.env(LANDER_AGENT), { steps: 300 });
+  });
+});
+
+describe('the shipped Lander students and ladder', () => {
+  const dir = 'assets/policies/lander';
+  const load = (file: string) => loadStudentPolicy(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')), { source: file });
+
+  it('every hidden-layer student lands at least 9 of 10 flights, float32 and int8', () => {
+    const env = new LanderEnv();
+    for (const name of ['s16', 's8', 's4']) {
+      for (const dtype of ['float32', 'int8']) {
+        const policy = load(`${name}-${dtype}.json`);
+        let landed = 0;
+        for (let seed = 7000; seed < 7010; seed++) {
+          episode(env, seed, (o) => policy.act(o) as Float32Array);
+          if (env.sim.outcome === 'landed') landed += 1;
+        }
+        expect(landed, `${name}-${dtype}`).toBeGreaterThanOrEqual(9);
+      }
+    }
+  });
+
+  it('the ladder names shipped files and its levels are strictly ordered', () => {
+    const ladder = decodeLadderFile(JSON.parse(readFileSync(`${dir}/ladder.json`, 'utf8')));
+    for (const level of ladder.levels) {
+      load(level.policy);
+      if (level.weaker) load(level.weaker);
+    }
+    const strengths = ladder.levels.map((l) => l.strength!);
+    strengths.forEach((s, i) => i > 0 && expect(s.low, ladder.levels[i]!.name).toBeGreaterThan(strengths[i - 1]!.high));
   });
 });
