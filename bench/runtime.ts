@@ -13,9 +13,10 @@ const backend = await initBackend('wasm');
 const rows: { game: string; student: string; params: number; runtime_us: number; tfjs_us: number; speedup: number }[] = [];
 console.log(`shipped students, one decision at a time; TensorFlow.js on ${backend}`);
 console.log('game     student            params  runtime us  tfjs us  speedup');
-for (const game of ['balance', 'pong']) {
+// Every game that ships students, and every student it ships (a ladder's linear ones included).
+for (const game of readdirSync('assets/policies').sort()) {
   const dir = `assets/policies/${game}`;
-  for (const name of readdirSync(dir).filter((f) => /^s\d+-(float32|int8)\.json$/.test(f)).sort()) {
+  for (const name of readdirSync(dir).filter((f) => /^(s\d+|linear)-(float32|int8)\.json$/.test(f)).sort()) {
     const file = JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')) as PolicyFile;
     const policy = loadStudentPolicy(file, { source: name });
     // Observations spread over the normalised range the student was trained on.
