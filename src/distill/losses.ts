@@ -97,9 +97,10 @@ export interface LossParts {
 
 /**
  * lambda_s * soft + lambda_h * hard + lambda_v * value. `branches` is null for box actions, whose
- * soft and hard terms are one loss between the means: the squared error, or the Gaussian KL. With `mask` ([B, P], 1 allowed),
- * both policies' masked choices are removed first: the student learns the teacher's choice among
- * what the state allows, and nothing about choices it will never be offered.
+ * soft and hard terms are one loss between the means: the squared error, or the Gaussian KL
+ * (`boxLoss`). With `mask` ([B, P], 1 allowed), both policies' masked choices are removed first:
+ * the student learns the teacher's choice among what the state allows, and nothing about choices
+ * it will never be offered.
  */
 export function distillLoss(
   teacher: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[] | null, w: LossWeights,
