@@ -1,0 +1,2 @@
+export * from './demo-file.js';
+export * from './merge.js';
