@@ -7,6 +7,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
   'phaser-distill/train': here('./src/train/index.ts'),
   'phaser-distill/node': here('./plugin/node.ts'),
+  'phaser-distill/record': here('./plugin/record.ts'),
   'phaser-distill': here('./plugin/index.ts'),
 };
 
@@ -19,6 +20,7 @@ export default defineConfig({
         index: here('./plugin/index.ts'),
         train: here('./src/train/index.ts'),
         node: here('./plugin/node.ts'),
+        record: here('./plugin/record.ts'),
         cli: here('./src/cli/main.ts'),
       },
       formats: ['es'],

@@ -14,6 +14,7 @@ export default defineConfig({
     alias: {
       'phaser-distill/train': here('./src/train/index.ts'),
       'phaser-distill/node': here('./plugin/node.ts'),
+      'phaser-distill/record': here('./plugin/record.ts'),
       'phaser-distill': here('./plugin/index.ts'),
     },
   },

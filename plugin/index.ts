@@ -15,5 +15,6 @@ export { GridSensor2D, type GridSensor2DOptions } from './grid-sensor.js';
 export { SceneSensor, SceneShapes, type SceneSensorOptions, type SceneShapesOptions, type SensorPose } from './scene-shapes.js';
 export * from '../src/policy/index.js';
 export * from '../src/sensors/index.js';
+export * from '../src/demo/index.js';
 export * from '../src/policy/difficulty.js';
 export { saliency } from '../src/policy/saliency.js';

@@ -20,10 +20,19 @@ import { Rng, type Action } from '../src/env/index.js';
 import { DEV } from '../src/env/dev.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
 import { BOOT, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
+import type { DecisionTap, DemoRecorder } from './recorder.js';
 
 export { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
 const instances = new WeakMap<object, DistillPlugin>();
+
+/** What `record` makes: installed by `phaser-distill/record` (plugin/record.ts), so a game that never records carries no recorder. */
+let makeRecorder: ((plugin: DistillPlugin, name: string) => DemoRecorder) | undefined;
+
+/** Installs the recorder behind `this.ai.record`; plugin/record.ts calls it when imported. */
+export function installRecorder(make: (plugin: DistillPlugin, name: string) => DemoRecorder): void {
+  makeRecorder = make;
+}
 
 /** Simulation steps per second unless the plugin entry says otherwise. */
 export const DEFAULT_STEP_RATE = 60;
@@ -69,6 +78,8 @@ export class DistillPlugin {
   private readonly drivers = new Map<string, Driver>();
   /** Agents whose actions come from a SceneEnv rather than a driver. */
   private readonly controlled = new Set<string>();
+  /** What watches the decisions the player makes for an agent: its recorder. Outlives restarts, as drivers do. */
+  readonly taps = new Map<string, DecisionTap>();
   private restartQueued = false;
   private booted = false;
 
@@ -131,6 +142,7 @@ export class DistillPlugin {
     this.systems.events.off(BOOT, this.boot, this);
     this.drivers.clear();
     this.controlled.clear();
+    this.taps.clear();
     if (this.scene) instances.delete(this.scene);
     this.scene = null;
   }
@@ -167,9 +179,24 @@ export class DistillPlugin {
     if (agent && !this.controlled.has(name)) agent.newDecision();
   }
 
+  /**
+   * Records the player's play of an agent (while `use(name, 'human')` drives it) until `stop()`:
+   * at each decision the observation a policy would see and the action human() gave, and the
+   * reward; `toFile()` gives the demo file. Needs `import 'phaser-distill/record'` once in the
+   * game (see plugin/recorder.ts). Recording lasts across scene restarts; a second `record` of the
+   * same agent stops the first.
+   */
+  record(name: string): DemoRecorder {
+    if (!makeRecorder) throw new AgentError(DEV ? `this.ai.record('${name}'): recording is not loaded: import 'phaser-distill/record' once in the game (a game that never records does not carry the recorder)` : "import 'phaser-distill/record'");
+    if (DEV && this.agents.has(name) && !this.agents.get(name)!.spec.human) throw noHuman(name);
+    return makeRecorder(this, name);
+  }
+
   /** Stops driving an agent: its `act` is no longer called. */
   release(name: string): void {
     this.drivers.delete(name);
+    // Steps nobody drives cut an episode being recorded.
+    this.taps.get(name)?.end(0, false, false);
   }
 
   driverOf(name: string): Driver | undefined {
@@ -256,7 +283,12 @@ export class DistillPlugin {
     // A policy's episode that ended waits for the scene's restart: no decisions on its last step.
     if (driver === undefined || (driver !== 'human' && agent.lastDone !== false)) return;
     if (driver === 'human') {
-      agent.setAction(agent.spec.human!() as Action, DEV ? 'human()' : '');
+      // A recorded decision starts from the observation a policy would decide on (none once the episode has ended).
+      const tap = agent.stepsInDecision === 0 && agent.lastDone === false ? this.taps.get(agent.name) : undefined;
+      if (tap && agent.stale) agent.readObservation();
+      const action = agent.spec.human!() as Action;
+      agent.setAction(action, DEV ? 'human()' : '');
+      tap?.decide(agent, action);
     } else if (agent.stepsInDecision === 0) {
       if (agent.stale) agent.readObservation();
       const mask = agent.mask ?? undefined;
@@ -286,6 +318,7 @@ export class DistillPlugin {
       agent.ready = true;
       return;
     }
+    this.taps.get(agent.name)?.end(agent.lastReward, done, this.drivers.get(agent.name) === 'human');
     agent.episodeReturn += agent.lastReward;
     if (done !== false) this.endPlayedEpisode(agent.name, done, agent.episodeReturn);
   }

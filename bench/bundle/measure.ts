@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Rollup } from 'vite';
 
-export type BundleGame = 'phaser-only' | 'with-plugin' | 'with-ladder' | 'with-rays';
+export type BundleGame = 'phaser-only' | 'with-plugin' | 'with-ladder' | 'with-rays' | 'with-recorder';
 
 export interface BundleSize {
   code: string;
@@ -24,7 +24,7 @@ export async function bundleGame(game: BundleGame, nodeEnv: 'production' | 'deve
     logLevel: 'silent',
     mode: nodeEnv,
     define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) },
-    resolve: { alias: { 'phaser-distill': here('../../plugin/index.ts') } },
+    resolve: { alias: { 'phaser-distill/record': here('../../plugin/record.ts'), 'phaser-distill': here('../../plugin/index.ts') } },
     build: { write: false, minify: true, target: 'es2022', modulePreload: false, rollupOptions: { input: here(`./${game}.ts`) } },
   })) as Rollup.RollupOutput | Rollup.RollupOutput[];
   const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk');

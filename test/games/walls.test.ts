@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
   );
 }
 
-const PUBLIC = /^(phaser|phaser-distill|phaser-distill\/(train|node)|node:\w+|@tensorflow\/tfjs-backend-wasm\/dist\/[\w-]+\.wasm\?url)$/;
+const PUBLIC = /^(phaser|phaser-distill|phaser-distill\/(train|node|record)|node:\w+|@tensorflow\/tfjs-backend-wasm\/dist\/[\w-]+\.wasm\?url)$/;
 
 describe('games/ import walls', () => {
   it('games import only public entry points and files under games/ or assets/', () => {
