@@ -2,12 +2,13 @@
  * The `phaser-distill` command line (see USAGE). `bin/phaser-distill.mjs` calls `main`.
  *
  * Exit codes: 0 done; 1 the run's target return was not reached, a ladder is not strictly ordered, or it failed; 2 a usage or config
- * error; 130 interrupted by Ctrl+C (143 by SIGTERM, 129 by SIGHUP), with a checkpoint saved.
+ * error (or a demo file that cannot be read); 130 interrupted by Ctrl+C (143 by SIGTERM, 129 by SIGHUP), with a checkpoint saved.
  *
  * Each command's module is loaded when the command runs, so `--help` and `init` need no
  * TensorFlow.js, and a missing package is named instead of crashing at start.
  */
 import { parseArgs } from 'node:util';
+import { DemoFileError } from '../demo/demo-file.js';
 import { ConfigError, EXIT, RunFailed } from './errors.js';
 
 const USAGE = `usage:
@@ -19,6 +20,7 @@ const USAGE = `usage:
   phaser-distill eval <config> --run <run folder>      evaluate teacher and students; write a new report
   phaser-distill export --run <run folder> (--student <name-dtype> | --teacher) --out <path> [--onnx [--layout plain|mlagents|godot]]
   phaser-distill calibrate <ladder config>             measure difficulty levels, write a ladder file
+  phaser-distill demo <file or folder>                 read recorded play (a .demo file, or a folder of them merged): episodes, returns, spaces
 (<config> is YAML or JSON)`;
 
 function usage(): number {
@@ -88,6 +90,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         const { runCalibrate } = await load(command, () => import('./calibrate.js'));
         return (await runCalibrate(positionals[0]!)).ordered ? EXIT.ok : EXIT.targetMissed;
       }
+      case 'demo': {
+        if (positionals.length !== 1) return usage();
+        const { runDemo } = await import('./demo-command.js');
+        return runDemo(positionals[0]!);
+      }
       default:
         console.error(`unknown command '${command}'\n${USAGE}`);
         return EXIT.usage;
@@ -95,6 +102,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`config error in ${e.message}`);
+      return EXIT.usage;
+    }
+    // A demo file that is damaged, missing, or of another agent: the message names the file and the field or difference.
+    if (e instanceof DemoFileError) {
+      console.error(e.message);
       return EXIT.usage;
     }
     if (e instanceof RunFailed) {
