@@ -1,14 +1,16 @@
 /**
  * The Pong page. `?mode=play` (default): the AI plays the left paddle at a difficulty from the
  * shipped ladder (`&level=<index or name>`), the right paddle is you or the scripted computer
- * (`&opponent=human|scripted`). `?mode=watch`: teacher and student side by side. Both modes show
- * why the AI acts. The page exposes `window.pong` for tests.
+ * (`&opponent=human|scripted`); while you play, "Record" keeps your matches and offers them as
+ * `pong.demo`. `?mode=watch`: teacher and student side by side. Both modes show why the AI acts.
+ * The page exposes `window.pong` for tests.
  */
 import Phaser from 'phaser';
 import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
 import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
+import { recordingControl } from '../shared/recording.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { ScriptedOpponent } from './opponent.js';
 import { PONG, PongScene, PONG_AGENT, PONG_OPPONENT } from './scene.js';
@@ -68,6 +70,8 @@ async function play(): Promise<void> {
   useOpponent(params.get('opponent') === 'scripted' ? 'scripted' : 'human');
   status(`left paddle: the AI at level '${setup.difficulty.level.name}'; right paddle: ${opponent.value === 'human' ? 'you (arrow keys)' : 'the scripted computer'}`);
   $('level').addEventListener('change', () => status(`left paddle: the AI at level '${setup.difficulty.level.name}'`));
+  // Your matches as the right paddle, for teaching an agent by example (phaser-distill demo reads the file).
+  const recording = recordingControl(scene, PONG_OPPONENT, $('recording'), 'pong.demo');
   Object.assign(hooks, {
     game: setup.game,
     scene: () => scene,
@@ -76,6 +80,14 @@ async function play(): Promise<void> {
     overlay: () => setup.overlay.view,
     measure: (frames: number, seed: number) => measure(setup, frames, seed),
     frameStats: () => frameStats(setup.game),
+    /** The right paddle: 'human' (you) or 'scripted'. */
+    opponent: (who: 'human' | 'scripted') => useOpponent(who),
+    /** The record control: start, stop, episodes, steps, dropLast, file (the demo's bytes), download, lastDownload. */
+    recording,
+    /** A fresh match seeded `seed`. */
+    restart: (seed: number) => restartPlay(setup, seed),
+    /** Runs `steps` simulation steps at once (game time), keys held as they are. */
+    advance: (steps: number) => fastForward(scene, steps, () => undefined),
     ready: true,
   });
 }

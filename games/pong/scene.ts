@@ -1,9 +1,9 @@
 /**
  * Pong on Arcade physics. Two agents share the scene: `paddle` (left, the one that learns) and
- * `opponent` (right, scripted by default). A point is +1 / -1 to the paddle; an episode is a match
- * to POINTS_TO_WIN, or MATCH_STEPS simulation steps (truncated). Randomness (serves, the
- * opponent's aim) comes from `this.ai.rng`, seeded per episode. The game logic runs in
- * `fixedUpdate`, at 60 steps a second whatever the display's rate.
+ * `opponent` (right, scripted by default, or the player). A point is +1 to the paddle that makes
+ * it and -1 to the other; an episode is a match to POINTS_TO_WIN, or MATCH_STEPS simulation steps
+ * (truncated). Randomness (serves, the opponent's aim) comes from `this.ai.rng`, seeded per
+ * episode. The game logic runs in `fixedUpdate`, at 60 steps a second whatever the display's rate.
  */
 import Phaser from 'phaser';
 import { defineGame, type AgentSpec, type DoneKind } from 'phaser-distill';
@@ -120,8 +120,10 @@ export class PongScene extends Phaser.Scene {
 
   private point(winner: Side): void {
     this.score[winner] += 1;
-    // The learner is the left paddle: +1 for its point, -1 for the other's.
+    // +1 for a paddle's own point, -1 for the other's: the learner is the left paddle; the right
+    // one's rewards are the returns of a player's recorded matches.
     this.ai.addReward(PONG_AGENT, winner === 'left' ? 1 : -1);
+    this.ai.addReward(PONG_OPPONENT, winner === 'right' ? 1 : -1);
     this.scoreText?.setText(`${this.score.left} : ${this.score.right}`);
     this.serve();
   }
