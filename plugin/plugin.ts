@@ -357,7 +357,10 @@ export function distillPlugin(options: { stepRate?: number } = {}): { key: strin
       super(scene, manager, key, stepRate);
     }
   };
-  return { ...distillPluginEntry, plugin };
+  // Phaser keeps scene plugins in one cache for the whole page or process, by key, and a second
+  // game that installs a key already there gets the first one's class: each rate has its own key,
+  // or a 60-step game booted after a 50-step one would step at 50.
+  return { ...distillPluginEntry, key: `${distillPluginEntry.key}@${stepRate}`, plugin };
 }
 
 declare module 'phaser' {

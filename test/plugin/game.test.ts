@@ -15,7 +15,7 @@ describe('defineGame and phaserConfig', () => {
     const plugins = config.plugins as { global: unknown[]; scene: { key: string; mapping: string; plugin: typeof DistillPlugin }[] };
     expect(plugins.global).toEqual([global]);
     expect(plugins.scene).toHaveLength(1);
-    expect(plugins.scene[0]).toMatchObject({ key: 'DistillPlugin', mapping: 'ai' });
+    expect(plugins.scene[0]).toMatchObject({ key: 'DistillPlugin@50', mapping: 'ai' });
     // A subclass that carries the rate; the host test below sees it reach the scene.
     expect(plugins.scene[0]!.plugin.prototype).toBeInstanceOf(DistillPlugin);
     expect(plugins.scene[0]!.plugin).not.toBe(DistillPlugin);
@@ -38,6 +38,19 @@ describe('defineGame and phaserConfig', () => {
       expect(scene.ai.steps).toBe(7);
     } finally {
       host.destroy();
+    }
+  });
+
+  it('games of different step rates booted one after another in one process each run at their own rate', async () => {
+    for (const stepRate of [50, 60, 40, 50]) {
+      const host = await HeadlessGame.create({ game: defineGame({ scene: WalkScene, stepRate }) });
+      try {
+        expect(host.scenes[0]!.ai.stepRate).toBe(stepRate);
+        for (let f = 0; f < 5; f++) host.frame();
+        expect(host.scenes[0]!.ai.steps).toBe(5);
+      } finally {
+        host.destroy();
+      }
     }
   });
 });
