@@ -33,16 +33,38 @@ export function softTargetLoss(teacher: tf.Tensor2D, student: tf.Tensor2D, branc
  */
 export function hardTargetLoss(teacher: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[]): tf.Scalar {
   return tf.tidy(() => {
-    const ts = split(teacher, branches);
+    const choices = split(teacher, branches).map((t) => tf.argMax(t, 1));
+    return choiceCrossEntropy(tf.stack(choices, 1) as tf.Tensor2D, student, branches);
+  });
+}
+
+/**
+ * Cross-entropy of the student to given choices, one per branch (a recorded player's action, in
+ * index form: behaviour cloning), summed over branches and averaged over the batch.
+ * @param choices [B, branches] int32, each in 0 .. branches[b) - 1  @param student [B, P] logits
+ */
+export function choiceCrossEntropy(choices: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[]): tf.Scalar {
+  return tf.tidy(() => {
     const ss = split(student, branches);
-    const perRow = ts.map((t, b) => {
+    const cs = branches.length === 1 ? [choices] : tf.split(choices, branches.length, 1);
+    const perRow = ss.map((s, b) => {
       // A branch with one choice is always right (and tf.oneHot refuses depth 1).
-      if (branches[b] === 1) return tf.zeros([t.shape[0]]);
-      const target = tf.oneHot(tf.argMax(t, 1), branches[b]!);
-      return tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(ss[b]!)), 1));
+      if (branches[b] === 1) return tf.zeros([s.shape[0]]);
+      const target = tf.oneHot(tf.reshape(tf.cast(cs[b]!, 'int32'), [-1]) as tf.Tensor1D, branches[b]!);
+      return tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(s)), 1));
     });
     return tf.mean(tf.addN(perRow)) as tf.Scalar;
   });
+}
+
+/**
+ * Behaviour cloning's loss: the cross-entropy to the recorded choice of each branch (`branches`
+ * given), or the squared error to the recorded box action (`branches` null), summed over branches
+ * or dimensions and averaged over the batch.
+ * @param actions [B, branches] (choices) or [B, D] (box actions)  @param student [B, P]
+ */
+export function imitationLoss(actions: tf.Tensor2D, student: tf.Tensor2D, branches: readonly number[] | null): tf.Scalar {
+  return branches ? choiceCrossEntropy(actions, student, branches) : meanSquaredLoss(actions, student);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillLoss, gaussianKlLoss, hardTargetLoss, initBackend, meanSquaredLoss, softTargetLoss, valueLoss } from '../../src/train/index.js';
+import { choiceCrossEntropy, distillLoss, gaussianKlLoss, hardTargetLoss, imitationLoss, initBackend, meanSquaredLoss, softTargetLoss, valueLoss } from '../../src/train/index.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -48,6 +48,21 @@ describe('distillation losses', () => {
     const expected = kl(softmax([1, -1], 0.5), softmax([0, 0]));
     expect(value(tf.tidy(() => softTargetLoss(tf.tensor2d(t), tf.tensor2d(s), [2, 1], 0.5)))).toBeCloseTo(expected, 5);
     expect(value(tf.tidy(() => hardTargetLoss(tf.tensor2d(t), tf.tensor2d(s), [2, 1])))).toBeCloseTo(Math.log(2), 5);
+  });
+
+  it('behaviour cloning: the cross-entropy to recorded choices in index form, per branch, against values by hand', () => {
+    // Row 0 chose 0 of logits (1, 1, 0): -log(e / (2e + 1)) = log(2e + 1) - 1 = 0.8620; row 1 chose 2 of (-0.5, 0, 2): log(e^-0.5 + 1 + e^2) - 2 = 0.1967.
+    const byHand = (Math.log(2 * Math.E + 1) - 1 + (Math.log(Math.exp(-0.5) + 1 + Math.exp(2)) - 2)) / 2;
+    expect(byHand).toBeCloseTo((0.862 + 0.1967) / 2, 3);
+    const choices = tf.tensor2d([[0], [2]], [2, 1], 'int32');
+    expect(value(tf.tidy(() => choiceCrossEntropy(choices, tf.tensor2d(student), [3])))).toBeCloseTo(byHand, 5);
+    // The same as the hard target of a teacher whose argmax is that choice.
+    expect(value(tf.tidy(() => hardTargetLoss(tf.tensor2d([[5, 0, 0], [0, 0, 5]]), tf.tensor2d(student), [3])))).toBeCloseTo(byHand, 5);
+    // Two branches [2, 1]: logits (0, log 3 | 7), choices (1, 0): -log(3 / 4) + 0 (a one-choice branch is always right).
+    expect(value(tf.tidy(() => imitationLoss(tf.tensor2d([[1, 0]], [1, 2], 'int32'), tf.tensor2d([[0, Math.log(3), 7]]), [2, 1])))).toBeCloseTo(Math.log(4 / 3), 5);
+    // A box: the squared error to the recorded action, summed over dimensions: (0.5^2 + 1^2) and (0^2 + 2^2), averaged.
+    expect(value(tf.tidy(() => imitationLoss(tf.tensor2d([[0.5, -1], [0, 2]]), tf.tensor2d([[0, 0], [0, 0]]), null)))).toBeCloseTo((1.25 + 4) / 2, 5);
+    choices.dispose();
   });
 
   it('squared errors for box means and values, and the weighted sum', () => {
