@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { defaultDistillConfig, defaultEvaluateOptions, defaultPpoConfig, type DistillConfig, type PpoConfig } from '../train/index.js';
+import { defaultDistillConfig, defaultEvaluateOptions, defaultImitationConfig, defaultPpoConfig, type DistillConfig, type ImitationConfig, type PpoConfig } from '../train/index.js';
 import { ConfigError, configProblems } from './errors.js';
 
 const positiveInt = z.number().int().positive();
@@ -96,6 +96,34 @@ const distillSchema = z
   })
   .strict();
 
+const imitationConfigSchema = z
+  .object({
+    activation: z.enum(['tanh', 'relu']),
+    epochs: positiveInt,
+    minibatchSize: positiveInt,
+    learningRate: z.number().positive(),
+    heldOutFraction: z.number().gt(0).lt(1),
+    patience: z.number().int().min(0),
+    normalizeObservations: z.boolean(),
+    boxTolerance: z.number().min(0),
+  })
+  .partial()
+  .strict();
+
+/** `phaser-distill imitate`: students cloned from recorded play (behaviour cloning), not from a teacher. */
+const imitateSchema = z
+  .object({
+    /** A .demo file or a folder of them (merged), relative to the config; `--demos` on the command line wins. */
+    demos: z.string().min(1).optional(),
+    /** One student per entry, each cloned from the demos. */
+    students: z.array(z.object({ name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'), hidden: z.array(positiveInt) }).strict()).min(1),
+    /** Weight types each student is written as. */
+    dtypes: z.array(z.enum(['float32', 'int8'])).min(1).default(['float32', 'int8']),
+    /** Overrides of the behaviour-cloning defaults (see src/distill/imitate.ts). */
+    config: imitationConfigSchema.default({}),
+  })
+  .strict();
+
 const evalSchema = z
   .object({
     episodes: positiveInt.default(defaultEvaluateOptions.episodes),
@@ -122,6 +150,7 @@ export const runConfigSchema = z
     // prefault: a missing section is parsed as {}, so its keys' own defaults fill it.
     train: trainSchema.prefault({}),
     distill: distillSchema.optional(),
+    imitate: imitateSchema.optional(),
     eval: evalSchema.prefault({}),
     /** Where `run` copies the results, relative to the config: every student file, and the teacher. */
     export: z.object({ students: z.string().min(1).optional(), teacher: z.string().min(1).optional() }).strict().optional(),
@@ -223,4 +252,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 /** The distillation config of one student: defaults, the file's overrides, its hidden sizes, the run's seed. */
 export function distillConfigOf(config: RunConfig, hidden: number[]): DistillConfig {
   return { ...defaultDistillConfig, ...config.distill?.config, hidden, seed: config.seed };
+}
+
+/** The behaviour-cloning config of one student: defaults, the file's overrides, its hidden sizes, the run's seed. */
+export function imitationConfigOf(config: RunConfig, hidden: number[]): ImitationConfig {
+  return { ...defaultImitationConfig, ...config.imitate?.config, hidden, seed: config.seed };
 }

@@ -21,6 +21,7 @@ const USAGE = `usage:
   phaser-distill export --run <run folder> (--student <name-dtype> | --teacher) --out <path> [--onnx [--layout plain|mlagents|godot]]
   phaser-distill calibrate <ladder config>             measure difficulty levels, write a ladder file
   phaser-distill demo <file or folder>                 read recorded play (a .demo file, or a folder of them merged): episodes, returns, spaces
+  phaser-distill imitate <config> [--demos <file or folder>]  clone the config's imitate students from recorded play; evaluate them
 (<config> is YAML or JSON)`;
 
 function usage(): number {
@@ -40,7 +41,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: {
         resume: { type: 'string' }, run: { type: 'string' }, 'no-export': { type: 'boolean' }, student: { type: 'string' }, teacher: { type: 'boolean' }, out: { type: 'string' },
-        onnx: { type: 'boolean' }, layout: { type: 'string' },
+        onnx: { type: 'boolean' }, layout: { type: 'string' }, demos: { type: 'string' },
         force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       } });
   } catch (e) {
@@ -94,6 +95,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         if (positionals.length !== 1) return usage();
         const { runDemo } = await import('./demo-command.js');
         return runDemo(positionals[0]!);
+      }
+      case 'imitate': {
+        if (positionals.length !== 1) return usage();
+        const { runImitate } = await load(command, () => import('./imitate-command.js'));
+        await runImitate(positionals[0]!, values.demos);
+        return EXIT.ok;
       }
       default:
         console.error(`unknown command '${command}'\n${USAGE}`);
