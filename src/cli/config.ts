@@ -23,6 +23,22 @@ const networkSchema = z
   .partial()
   .strict();
 
+/** Behaviour cloning beside PPO (ML-Agents' behavioral_cloning); see BcConfig in src/train/ppo.ts. */
+const bcSchema = z
+  .object({
+    /** A .demo file or a folder of them (merged), relative to the config file. */
+    demos: z.string().min(1),
+    /** Weight of the BC loss beside PPO's at the start. */
+    strength: z.number().min(0).default(1),
+    /** Env steps over which the strength falls linearly to 0; 0 keeps it. */
+    steps: z.number().int().min(0).default(0),
+    /** Demo pairs per BC minibatch. */
+    batchSize: positiveInt.default(256),
+    /** Passes over the demo training the actor on BC alone before PPO starts. */
+    pretrainEpochs: z.number().int().min(0).default(0),
+  })
+  .strict();
+
 const ppoSchema = z
   .object({
     totalTimesteps: positiveInt,
@@ -44,6 +60,7 @@ const ppoSchema = z
     normalizeObservation: z.boolean(),
     normalizeReward: z.boolean(),
     network: networkSchema,
+    bc: bcSchema.nullable(),
   })
   .partial()
   .strict();
@@ -184,6 +201,7 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
   const ppo = ppoConfigOf(data);
   const batch = ppo.numEnvs * ppo.numSteps;
   if (ppo.numMinibatches > batch) problems.push(`config.train.ppo.numMinibatches: ${ppo.numMinibatches} is more than the batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps})`);
+  if (ppo.bc && !existsSync(resolve(baseDir, ppo.bc.demos))) problems.push(`config.train.ppo.bc.demos: no such file or folder ${resolve(baseDir, ppo.bc.demos)} (the path is relative to the config file's folder, ${baseDir})`);
   if (ppo.totalTimesteps < batch) problems.push(`config.train.ppo.totalTimesteps: ${ppo.totalTimesteps} is less than one batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps}): no iteration would run`);
   return problems;
 }

@@ -8,12 +8,13 @@
  */
 import { cpSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type TrainingEpisode,
 } from '../train/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
+import { readDemos } from './demo-command.js';
 import { EXIT, RunFailed } from './errors.js';
 import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from './game-env.js';
@@ -56,7 +57,9 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
   const env = await makeGameEnv(config.envPath, ppo.numEnvs);
-  const trainer = new PpoTrainer(env, ppo);
+  // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
+  const demo = ppo.bc ? readDemos(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
+  const trainer = new PpoTrainer(env, ppo, { demo });
   // The run folder is made once the game and the trainer have started: a run that cannot start leaves nothing behind.
   const runDir = 'config' in source ? newRunDir(config) : source.resumeDir;
   if ('config' in source) writeJson(join(runDir, 'config.json'), config);

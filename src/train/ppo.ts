@@ -10,13 +10,39 @@
  * Action masks (a vector env's `actionMasks`) are kept with the rollout: a masked choice is never
  * sampled, and the loss scores log-probabilities and entropy over the allowed choices only, as
  * ML-Agents and CleanRL's invalid-action masking do (Huang and Ontanon 2020).
+ *
+ * Behaviour cloning beside PPO (`bc`, off by default), as ML-Agents' `behavioral_cloning`: each
+ * minibatch's loss gains strength x the BC loss (losses.ts, imitationLoss) on a random minibatch of
+ * a demo's (observation, action) pairs, the strength annealed linearly to 0 over `bc.steps` env
+ * steps; `bc.pretrainEpochs` passes of BC alone may train the actor before the first rollout.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, ReturnScale, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
 import { policyOutputCount } from '../policy/index.js';
+import { checkDemoSpaces, type Demo } from '../demo/index.js';
+import { imitationLoss } from '../distill/losses.js';
 import { categoricalLogProbEntropy, gaussianLogProb, gaussianLogProbEntropy, sampleCategorical } from './distributions.js';
 import { computeGae } from './gae.js';
 import { ActorCritic, type NetworkConfig } from './networks.js';
+
+/** Behaviour cloning from demonstrations beside PPO's loss (ML-Agents' behavioral_cloning settings). */
+export interface BcConfig {
+  /** The demonstrations: a .demo file or a folder of them, relative to the run config (the CLI reads it; a PpoTrainer is given the decoded demo). */
+  demos: string;
+  /** Weight of the BC loss beside PPO's at the start (ML-Agents' strength). */
+  strength: number;
+  /** Env steps over which the strength falls linearly to 0; 0 keeps it (ML-Agents' steps). */
+  steps: number;
+  /** Demo pairs in the BC minibatch drawn (at random) for each PPO minibatch. */
+  batchSize: number;
+  /** Passes over the demo that train the actor on the BC loss alone before PPO starts; 0 for none. */
+  pretrainEpochs: number;
+}
+
+/** The BC loss's weight after `globalStep` env steps: strength, falling linearly to 0 over `steps` (0: never annealed). */
+export function bcStrengthAt(bc: Pick<BcConfig, 'strength' | 'steps'>, globalStep: number): number {
+  return bc.steps === 0 ? bc.strength : bc.strength * Math.max(0, 1 - globalStep / bc.steps);
+}
 
 export interface PpoConfig {
   /** Environment steps to train for, summed over all envs. */
@@ -62,6 +88,8 @@ export interface PpoConfig {
   normalizeReward: boolean;
   /** Network sizes and activation. */
   network: NetworkConfig;
+  /** Behaviour cloning from a demo beside PPO's loss, and pre-training on it; null for none. */
+  bc: BcConfig | null;
   /** Seeds the networks, the action sampling, the minibatch order and every episode. */
   seed: number;
 }
@@ -87,6 +115,7 @@ export const defaultPpoConfig: PpoConfig = {
   normalizeObservation: false,
   normalizeReward: false,
   network: { actorHidden: [64, 64], criticHidden: [64, 64], activation: 'tanh', initLogStd: 0 },
+  bc: null,
   seed: 1,
 };
 
@@ -122,6 +151,10 @@ export interface PpoMetrics {
   'losses/approx_kl': number;
   'losses/clipfrac': number;
   'losses/explained_variance': number;
+  /** The BC loss on the demo's minibatches (0 without bc). */
+  'losses/bc_loss': number;
+  /** The BC loss's weight in this iteration (0 without bc). */
+  'charts/bc_strength': number;
 }
 
 /** One finished training episode, with the global step at which it ended. */
@@ -166,8 +199,13 @@ export class PpoTrainer {
   private obs: Float32Array | null = null;
   private startTime = 0;
   private startStep = 0;
+  /** With bc: the demo, its own generator (PPO's stream stays as without it), whether pre-training ran. */
+  private readonly demo: Demo | null;
+  private readonly bcRng: Rng;
+  private pretrained = false;
 
-  constructor(readonly env: VectorEnv, readonly config: PpoConfig) {
+  /** `options.demo`: the decoded demonstrations `config.bc` names (needed when it is set). */
+  constructor(readonly env: VectorEnv, readonly config: PpoConfig, options: { demo?: Demo } = {}) {
     if (env.numEnvs !== config.numEnvs) throw new Error(`PpoTrainer: config.numEnvs is ${config.numEnvs} but the vector env has ${env.numEnvs} envs`);
     this.derived = derivePpo(config);
     if (this.derived.minibatchSize < 1) throw new Error(`PpoTrainer: numMinibatches (${config.numMinibatches}) exceeds the batch size (${this.derived.batchSize})`);
@@ -180,6 +218,13 @@ export class PpoTrainer {
     this.optimizer = PpoTrainer.makeOptimizer(config);
     this.obsStats = config.normalizeObservation ? new RunningMeanStd(this.obsSize) : null;
     this.returnScale = config.normalizeReward ? new ReturnScale(config.numEnvs, config.gamma) : null;
+    this.demo = config.bc ? (options.demo ?? null) : null;
+    if (config.bc && !this.demo) throw new Error(`PpoTrainer: config.bc is set (demos '${config.bc.demos}') but no demo was given: pass { demo } (decodeDemo of the file)`);
+    if (this.demo) {
+      checkDemoSpaces(this.demo, env, `PpoTrainer: bc.demos '${config.bc!.demos}'`);
+      if (this.demo.rewards.length === 0) throw new Error(`PpoTrainer: bc.demos '${config.bc!.demos}' holds no decisions`);
+    }
+    this.bcRng = new Rng(config.seed + 0x9e37);
   }
 
   private static makeOptimizer(config: PpoConfig): tf.AdamOptimizer {
@@ -216,6 +261,11 @@ export class PpoTrainer {
     const N = config.numEnvs;
     const D = this.obsSize;
     const A = this.actSize;
+    // Pre-training belongs to a run's start; a resumed run has had it.
+    if (this.demo && !this.pretrained) {
+      if (this.globalStep === 0) this.pretrain();
+      this.pretrained = true;
+    }
     if (this.obs === null) {
       this.obs = this.env.reset(this.rng.uint32());
       this.startTime = performance.now();
@@ -280,15 +330,17 @@ export class PpoTrainer {
 
     // ---- update --------------------------------------------------------------------------
     const order = Int32Array.from({ length: batchSize }, (_, i) => i);
-    const sums = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clip: 0, count: 0 };
+    const sums = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clip: 0, bc: 0, count: 0 };
+    // The BC weight of this iteration, from the steps before its rollout.
+    const bcStrength = config.bc && this.demo ? bcStrengthAt(config.bc, this.globalStep - T * N) : 0;
     const mb = new Minibatch(minibatchSize, D, A, this.env.actionSpace);
     let stop = false;
     for (let epoch = 0; epoch < config.updateEpochs && !stop; epoch++) {
       shuffle(this.rng, order);
       for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
         mb.fill(order.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages, maskBuf);
-        const [pg, v, ent, oldKl, kl, clip] = this.updateMinibatch(mb);
-        sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.count += 1;
+        const [pg, v, ent, oldKl, kl, clip, bc] = this.updateMinibatch(mb, bcStrength);
+        sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.bc += bc!; sums.count += 1;
         if (config.targetKl !== null && kl! > config.targetKl) {
           stop = true;
           break;
@@ -314,14 +366,17 @@ export class PpoTrainer {
       'losses/approx_kl': sums.kl / c,
       'losses/clipfrac': sums.clip / c,
       'losses/explained_variance': varY === 0 ? Number.NaN : 1 - variance(residual) / varY,
+      'losses/bc_loss': sums.bc / c,
+      'charts/bc_strength': bcStrength,
     };
     return { metrics, episodes };
   }
 
-  /** One gradient step on a minibatch. Returns [policy loss, value loss, entropy, old KL, KL, clip fraction]. */
-  private updateMinibatch(mb: Minibatch): Float32Array {
+  /** One gradient step on a minibatch (and, with `bcStrength` > 0, a demo minibatch). Returns [policy loss, value loss, entropy, old KL, KL, clip fraction, BC loss]. */
+  private updateMinibatch(mb: Minibatch, bcStrength = 0): Float32Array {
     const { config } = this;
     const n = mb.size;
+    const bcBatch = bcStrength > 0 ? this.demoBatch(config.bc!.batchSize) : null;
     const stats = tf.tidy(() => {
       const x = tf.tensor2d(mb.obs, [n, this.obsSize]);
       const act = tf.tensor2d(mb.act, [n, mb.actWidth]);
@@ -345,12 +400,15 @@ export class PpoTrainer {
           ? tf.mul(0.5, tf.mean(tf.maximum(vErr, tf.square(tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -config.clipCoef, config.clipCoef)), ret)))))
           : tf.mul(0.5, tf.mean(vErr));
         const entLoss = tf.mean(entropy);
-        const loss = tf.add(tf.sub(pgLoss, tf.mul(config.entCoef, entLoss)), tf.mul(config.vfCoef, vLoss)) as tf.Scalar;
+        let loss = tf.add(tf.sub(pgLoss, tf.mul(config.entCoef, entLoss)), tf.mul(config.vfCoef, vLoss)) as tf.Scalar;
+        const bcLoss = bcBatch ? this.bcLoss(bcBatch) : tf.scalar(0);
+        if (bcBatch) loss = tf.add(loss, tf.mul(bcStrength, bcLoss)) as tf.Scalar;
         kept = tf.keep(tf.stack([
           pgLoss, vLoss, entLoss,
           tf.mean(tf.neg(logRatio)),
           tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)),
           tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), config.clipCoef), 'float32')),
+          bcLoss,
         ]));
         return loss;
       }, this.net.params);
@@ -365,6 +423,62 @@ export class PpoTrainer {
     const values = stats.dataSync() as Float32Array;
     stats.dispose();
     return values;
+  }
+
+  /** `size` demo pairs drawn at random: observations normalised as the actor sees them now, actions as recorded. */
+  private demoBatch(size: number, rows?: ArrayLike<number>): { n: number; obs: Float32Array; actions: Float32Array | Int32Array } {
+    const demo = this.demo!;
+    const D = this.obsSize;
+    const A = this.actSize;
+    const steps = demo.rewards.length;
+    const n = rows ? rows.length : size;
+    const raw = new Float32Array(n * D);
+    const actions = this.branches ? new Int32Array(n * A) : new Float32Array(n * A);
+    for (let j = 0; j < n; j++) {
+      const i = rows ? rows[j]! : this.bcRng.int(steps);
+      raw.set(demo.observations.subarray(i * D, (i + 1) * D), j * D);
+      actions.set(demo.actions.subarray(i * A, (i + 1) * A), j * A);
+    }
+    const obs = new Float32Array(n * D);
+    this.normalize(raw, obs);
+    return { n, obs, actions };
+  }
+
+  /** The BC loss of the actor on a demo batch (inside a tidy and variableGrads). */
+  private bcLoss(b: { n: number; obs: Float32Array; actions: Float32Array | Int32Array }): tf.Scalar {
+    const x = tf.tensor2d(b.obs, [b.n, this.obsSize]);
+    const a = this.branches ? tf.tensor2d(b.actions as Int32Array, [b.n, this.actSize], 'int32') : tf.tensor2d(b.actions as Float32Array, [b.n, this.actSize]);
+    return imitationLoss(a, this.net.actor.apply(x) as tf.Tensor2D, this.branches);
+  }
+
+  /**
+   * BC pre-training: `bc.pretrainEpochs` shuffled passes over the demo on the BC loss alone, with
+   * its own Adam at the run's learning rate, before PPO's first rollout. With normalizeObservation
+   * the running statistics start from the demo's observations, so the actor sees them as trained.
+   */
+  private pretrain(): void {
+    this.pretrained = true;
+    const bc = this.config.bc!;
+    const demo = this.demo!;
+    if (bc.pretrainEpochs === 0) return;
+    const steps = demo.rewards.length;
+    this.obsStats?.update(demo.observations, steps);
+    const optimizer: tf.Optimizer = tf.train.adam(this.config.learningRate);
+    const order = Int32Array.from({ length: steps }, (_, i) => i);
+    try {
+      for (let e = 0; e < bc.pretrainEpochs; e++) {
+        shuffle(this.bcRng, order);
+        for (let start = 0; start < steps; start += bc.batchSize) {
+          const batch = this.demoBatch(0, order.subarray(start, Math.min(steps, start + bc.batchSize)));
+          tf.tidy(() => {
+            const { grads } = tf.variableGrads(() => this.bcLoss(batch), this.net.actor.params);
+            optimizer.applyGradients(grads);
+          });
+        }
+      }
+    } finally {
+      optimizer.dispose();
+    }
   }
 
   /**
