@@ -5,10 +5,10 @@
  * - Swing (Pendulum-v1 dynamics), SWING_PPO (games/swing/config.ts): the first step at which the
  *   mean return of the last 100 episodes reaches -200, within 200k steps.
  * - Lander (LunarLanderContinuous-v2 on planck), LANDER_PPO (games/lander/config.ts): the first
- *   step at which the mean return of 100 greedy episodes reaches 200, within 1M steps, as the
- *   zoo's figure is measured: every 4 rollouts (65,536 steps) training pauses for an evaluation
- *   on a separate vector env, whose CPU and wall time are left out of the figures. The training
- *   episodes, which sample their thrusts, are reported beside it.
+ *   step at which the mean return of 100 greedy episodes reaches 200, within 1M steps (the zoo's
+ *   figure is a greedy evaluation too, at the end): every 4 rollouts (65,536 steps) training
+ *   pauses for an evaluation on a separate vector env, whose CPU and wall time are left out of the
+ *   figures. The training episodes, which sample their thrusts, are reported beside it.
  * For each seed: that step, its CPU-seconds and wall seconds, the mean of the last 100 training
  * episodes at the end, the mean return of 100 greedy episodes on fresh seeds after training, and
  * steps per second. The last line is one JSON object keyed by game.
@@ -22,8 +22,8 @@
  *
  *   npm run bench:ppo [-- balance|swing|lander]     (npm run bench:lander is the Lander alone)
  */
-import { SyncVectorEnv, flatSize, type Env, type VectorEnv } from 'phaser-distill';
-import { PpoTrainer, chooseAction, defaultPpoConfig, derivePpo, initBackend, runEpisodes, teacherFromTrainer, type PpoConfig } from 'phaser-distill/train';
+import { SyncVectorEnv, type Env, type VectorEnv } from 'phaser-distill';
+import { PpoTrainer, defaultPpoConfig, derivePpo, initBackend, playTeacher, teacherFromTrainer, type PpoConfig } from 'phaser-distill/train';
 import { BalanceEnv } from '../games/balance/balance.js';
 import { LanderEnv } from '../games/lander/lander.js';
 import { LANDER_PPO } from '../games/lander/config.js';
@@ -77,13 +77,7 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
 
 /** Mean return of EVAL_EPISODES greedy episodes of the trainer's policy, from EVAL_SEED. */
 function greedyMean(trainer: PpoTrainer, env: VectorEnv): number {
-  const teacher = teacherFromTrainer(trainer);
-  const A = flatSize(env.actionSpace);
-  const { returns } = runEpisodes(env, EVAL_EPISODES, EVAL_SEED, (obs, n, out) => {
-    const p = teacher.predict(obs, n).policy;
-    for (let i = 0; i < n; i++) chooseAction(env.actionSpace, p, i, out, i * A, null, null, env.actionMasks ?? null);
-    return n;
-  });
+  const { returns } = playTeacher(env, teacherFromTrainer(trainer), EVAL_EPISODES, EVAL_SEED);
   return returns.reduce((a, b) => a + b, 0) / returns.length;
 }
 

@@ -46,5 +46,7 @@ export async function loadLadder(game: string): Promise<LoadedLadder> {
   const ladder = await loadLadderFile(game);
   const files = [...new Set(ladder.levels.flatMap((l) => (l.weaker === undefined ? [l.policy] : [l.policy, l.weaker])))];
   const loaded = await Promise.all(files.map((file) => loadStudent(game, file)));
+  // Each file draws its own noise: a level blending two students must not sample both alike.
+  loaded.forEach((policy, i) => policy.reseed(i + 1));
   return { ladder, students: Object.fromEntries(files.map((file, i) => [file, loaded[i]!])) };
 }

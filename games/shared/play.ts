@@ -36,13 +36,24 @@ export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSel
   const setLevel = (level: number | string) => {
     difficulty.setDifficulty(level);
     select.value = String(difficulty.levelIndex);
-    const { policy, temperature } = difficulty.level;
+    const { policy, temperature, weaker, skill = 1 } = difficulty.level;
     const student = students[policy]!;
-    // The overlay shows the level's own network at the level's temperature, as it decides.
+    const blended = weaker === undefined ? null : students[weaker]!;
+    let mix = new Float32Array(0);
+    // The overlay shows the level's network at the level's temperature, as it decides; a level
+    // that blends in a weaker student shows the blend (the mixture of the two choices' odds, or
+    // the blended mean), and the saliency of its own network.
     overlay.explainer = {
       probabilities: (o) => {
         student.temperature = temperature;
-        return student.probabilities(o);
+        const own = student.probabilities(o);
+        if (!blended) return own;
+        if (mix.length !== own.length) mix = new Float32Array(own.length);
+        mix.set(own);
+        blended.temperature = temperature;
+        const weak = blended.probabilities(o);
+        for (let j = 0; j < mix.length; j++) mix[j] = skill * mix[j]! + (1 - skill) * weak[j]!;
+        return mix;
       },
       saliency: (o) => saliency(student, o),
     };

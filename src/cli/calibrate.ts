@@ -28,7 +28,8 @@ const levelSchema = z
     weaker: z.string().min(1).optional(),
   })
   .strict()
-  .refine((l) => l.skill === undefined || l.skill === 1 || l.weaker !== undefined, { message: 'a skill below 1 blends in a weaker policy: give `weaker`', path: ['weaker'] });
+  .refine((l) => l.skill === undefined || l.skill === 1 || l.weaker !== undefined, { message: 'a skill below 1 blends in a weaker policy: give `weaker`', path: ['weaker'] })
+  .refine((l) => l.weaker === undefined || (l.skill !== undefined && l.skill < 1), { message: 'a weaker policy plays only at a skill below 1: give `skill`', path: ['skill'] });
 
 export const calibrateConfigSchema = z
   .object({
@@ -131,7 +132,8 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
     const level = config.levels[k]!;
     const policy = policies[k]!;
     policy.reseed(config.seed + k);
-    weaker[k]?.reseed(config.seed + 31 * k);
+    // Its own stream, apart from every level's policy: the two must not draw the same noise.
+    weaker[k]?.reseed(config.seed + 7_777_777 + k);
     const o = playLevel(env, (i) => new LevelPolicy(policy, level, env.actionSpace, config.seed + 7919 * k + i, weaker[k]), episodes, config.seed + 1_000_003 * round + 101 * k);
     const into = outcomes[k]!;
     into.returns.push(...o.returns);

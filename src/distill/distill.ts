@@ -132,6 +132,8 @@ export async function distill(
   tasks.forEach((t, k) => {
     if (flatSize(t.env.observationSpace) !== t.teacher.obsSize) throw new Error(`distill: task '${t.name}' (${k}): the env observes ${flatSize(t.env.observationSpace)} numbers, its teacher ${t.teacher.obsSize}`);
     if (JSON.stringify(t.env.actionSpace) !== JSON.stringify(t.teacher.actionSpace)) throw new Error(`distill: task '${t.name}' (${k}): the env's action space differs from its teacher's`);
+    if (config.boxLoss === 'kl' && t.teacher.actionSpace.type !== 'box') throw new Error(`distill: task '${t.name}' (${k}): boxLoss 'kl' is for box actions, and its teacher's are '${t.teacher.actionSpace.type}' (leave boxLoss at 'mse')`);
+    if (config.boxLoss === 'kl' && !t.teacher.logStd) throw new Error(`distill: task '${t.name}' (${k}): boxLoss 'kl' weighs by the teacher's log std, and this teacher has none`);
   });
   const K = tasks.length;
   const oneHot = K > 1 && config.taskMode === 'one-hot';

@@ -8,7 +8,7 @@
  * short episodes are not over-counted (taking the first N episodes to end would favour them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, flatSize, sample, type VectorEnv } from '../env/index.js';
+import { Rng, choiceCount, flatSize, sample, type VectorEnv } from '../env/index.js';
 import { StudentPolicy, type PolicyFile } from '../policy/index.js';
 import { defaultDistillConfig } from './config.js';
 import { agrees, chooseAction } from './actions.js';
@@ -92,24 +92,9 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const D = teacher.obsSize;
 
   const teacherFile = teacher.policyFile();
-  const teacherRun = runEpisodes(env, episodes, seed, (obs, n, out) => {
-    const p = teacher.predict(obs, n).policy;
-    for (let i = 0; i < n; i++) chooseAction(space, p, i, out, i * A, null, null, env.actionMasks ?? null);
-    return n;
-  });
+  const teacherRun = playTeacher(env, teacher, episodes, seed);
   const observations = teacherRun.observations;
-  // The floor the gain ratios are measured from: uniform choices among the allowed ones (zero
-  // logits, sampled), or uniform in the box.
-  const rng = new Rng(seed + 1);
-  const flat = new Float32Array(env.numEnvs * teacher.outputSize);
-  const randomRun = runEpisodes(env, episodes, seed, (_obs, n, out) => {
-    for (let i = 0; i < n; i++) {
-      if (space.type === 'box') out.set(sample(space, rng) as Float32Array, i * A);
-      else chooseAction(space, flat, i, out, i * A, rng, null, env.actionMasks ?? null);
-    }
-    return n;
-  });
-  const randomReturnMean = randomRun.returns.reduce((a, b) => a + b, 0) / randomRun.returns.length;
+  const randomReturnMean = mean(playRandom(env, episodes, seed).returns);
   const all = [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }, ...students.map((s) => ({ ...s, role: 'student' as const }))];
   const rows: PolicyEvaluation[] = [];
   for (const entry of all) {
@@ -170,6 +155,36 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   }
   return { game, backend: tf.getBackend(), seed, randomReturnMean, teacher: t, students: s };
 }
+
+/** The teacher's greedy episodes (within the env's masks), as runEpisodes plays them. */
+export function playTeacher(env: VectorEnv, teacher: Teacher, episodes: number, seed: number): ReturnType<typeof runEpisodes> {
+  const A = flatSize(env.actionSpace);
+  return runEpisodes(env, episodes, seed, (obs, n, out) => {
+    const p = teacher.predict(obs, n).policy;
+    for (let i = 0; i < n; i++) chooseAction(env.actionSpace, p, i, out, i * A, null, null, env.actionMasks ?? null);
+    return n;
+  });
+}
+
+/**
+ * Random play, the floor gain ratios are measured from: uniform choices among the allowed ones
+ * (equal logits, sampled), or uniform in the box.
+ */
+export function playRandom(env: VectorEnv, episodes: number, seed: number): ReturnType<typeof runEpisodes> {
+  const space = env.actionSpace;
+  const A = flatSize(space);
+  const rng = new Rng(seed + 1);
+  const flat = new Float32Array(env.numEnvs * (choiceCount(space) || 1));
+  return runEpisodes(env, episodes, seed, (_obs, n, out) => {
+    for (let i = 0; i < n; i++) {
+      if (space.type === 'box') out.set(sample(space, rng) as Float32Array, i * A);
+      else chooseAction(space, flat, i, out, i * A, rng, null, env.actionMasks ?? null);
+    }
+    return n;
+  });
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
  * Plays exactly `episodes` episodes from `env.reset(seed)`, each env a fixed share of them (the

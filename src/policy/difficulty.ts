@@ -15,7 +15,11 @@ import { Rng } from '../env/rng.js';
 import { branchSizes, sample, validateSpace, type Action, type ActionMask, type Space } from '../env/spaces.js';
 
 export const LADDER_FORMAT = 'phaser-distill.ladder';
-export const LADDER_VERSION = 1;
+/** Version 2 added a level's `skill` and `weaker`; version 1 files (without them) still load. */
+export const LADDER_VERSION = 2;
+
+/** The keys a level may have: anything else is a typo that would silently play at full strength. */
+const LEVEL_KEYS = new Set(['name', 'policy', 'temperature', 'reactionDelay', 'actionNoise', 'skill', 'weaker', 'strength']);
 
 export interface LevelKnobs {
   /** 0 is greedy; higher samples more freely. */
@@ -67,7 +71,7 @@ export function decodeLadderFile(input: unknown, source = 'ladder file'): Ladder
   if (typeof input !== 'object' || input === null) fail('(root)', 'an object', input);
   const f = input as Record<string, unknown>;
   if (f.format !== LADDER_FORMAT) fail('format', `'${LADDER_FORMAT}'`, f.format);
-  if (f.version !== LADDER_VERSION) fail('version', String(LADDER_VERSION), f.version);
+  if (f.version !== 1 && f.version !== LADDER_VERSION) fail('version', `1 or ${LADDER_VERSION}`, f.version);
   for (const key of ['game', 'agent', 'metric'] as const) if (typeof f[key] !== 'string' || f[key] === '') fail(key, 'a non-empty string', f[key]);
   if (!Array.isArray(f.levels) || f.levels.length === 0) fail('levels', 'a non-empty array', f.levels);
   const levels = f.levels as unknown[];
@@ -77,6 +81,9 @@ export function decodeLadderFile(input: unknown, source = 'ladder file'): Ladder
     const l = raw as Record<string, unknown>;
     if (typeof l.name !== 'string' || l.name === '') fail(`${at}.name`, 'a non-empty string', l.name);
     if (typeof l.policy !== 'string' || l.policy === '') fail(`${at}.policy`, 'a policy file path', l.policy);
+    const unknown = Object.keys(l).find((k) => !LEVEL_KEYS.has(k));
+    if (unknown !== undefined) fail(`${at}.${unknown}`, `no such key (a level has ${[...LEVEL_KEYS].join(', ')})`, l[unknown]);
+    if (f.version === 1 && (l.skill !== undefined || l.weaker !== undefined)) fail(`${at}.skill`, 'a version 2 ladder file (version 1 has no skill or weaker)', l.skill ?? l.weaker);
     validateKnobs(l, at, fail);
     if (l.strength !== undefined) {
       const s = l.strength as Record<string, unknown>;
@@ -96,6 +103,7 @@ function validateKnobs(l: Record<string, unknown>, at: string, fail: (field: str
   if (l.skill !== undefined && (typeof l.skill !== 'number' || !(l.skill >= 0 && l.skill <= 1))) fail(`${at}.skill`, 'a number in [0, 1]', l.skill);
   if (l.weaker !== undefined && (typeof l.weaker !== 'string' || l.weaker === '')) fail(`${at}.weaker`, 'a policy file path', l.weaker);
   if (typeof l.skill === 'number' && l.skill < 1 && l.weaker === undefined) fail(`${at}.weaker`, `a weaker policy to blend in at skill ${l.skill}`, l.weaker);
+  if (l.weaker !== undefined && !(typeof l.skill === 'number' && l.skill < 1)) fail(`${at}.skill`, `a skill below 1 to blend in '${l.weaker}' (at skill 1 it never plays)`, l.skill);
 }
 
 /** What a level needs of its policy: an action per observation (within a mask) and a settable temperature. */
@@ -116,14 +124,18 @@ export class LevelPolicy {
   private readonly skill: number;
   private readonly blend: Float32Array;
 
-  /** @param weaker the policy the level's `weaker` names, needed when its skill is below 1 */
-  constructor(readonly policy: TemperedPolicy, readonly knobs: LevelKnobs, readonly actionSpace: Space, seed = 0, readonly weaker: TemperedPolicy | null = null) {
+  /**
+   * @param weakerPolicy the policy the level's `weaker` names, needed when its skill is below 1.
+   *   Give it a generator of its own (a StudentPolicy reseeded apart from `policy`): two students
+   *   drawing the same noise would blend into a wider spread than calibration measured.
+   */
+  constructor(readonly policy: TemperedPolicy, readonly knobs: LevelKnobs, readonly actionSpace: Space, seed = 0, readonly weakerPolicy: TemperedPolicy | null = null) {
     validateSpace(actionSpace, 'actionSpace');
     validateKnobs(knobs as unknown as Record<string, unknown>, 'level', (field, expected, got) => {
       throw new LadderError(`${field}: expected ${expected}, got ${JSON.stringify(got)}`);
     });
     this.skill = knobs.skill ?? 1;
-    if (this.skill < 1 && !weaker) throw new LadderError(`level: skill ${this.skill} blends in a weaker policy, and none was given`);
+    if (this.skill < 1 && !weakerPolicy) throw new LadderError(`level: skill ${this.skill} blends in a weaker policy, and none was given`);
     this.blend = new Float32Array(actionSpace.type === 'box' ? actionSpace.low.length : 0);
     this.history = Array.from({ length: knobs.reactionDelay + 1 }, () => new Float32Array(0));
     this.rng = new Rng(seed);
@@ -147,7 +159,7 @@ export class LevelPolicy {
     if (this.knobs.actionNoise > 0 && this.rng.float() < this.knobs.actionNoise) return mask ? sampleAllowed(this.actionSpace, mask, this.rng) : sample(this.actionSpace, this.rng);
     this.policy.temperature = this.knobs.temperature;
     if (this.skill === 1) return this.policy.act(stale, mask);
-    const weaker = this.weaker!;
+    const weaker = this.weakerPolicy!;
     weaker.temperature = this.knobs.temperature;
     if (this.actionSpace.type !== 'box') return this.rng.float() < this.skill ? this.policy.act(stale, mask) : weaker.act(stale, mask);
     // Both policies reuse their action arrays: blend into the level's own.

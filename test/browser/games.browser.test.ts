@@ -296,7 +296,7 @@ describe('the demo site', () => {
   });
 
   it('Lander: renders, the AI lands and explains its thrusts, and the weakest level lands less often than the strongest', async () => {
-    const { page, errors } = await openPage(h, 'games/lander/index.html');
+    const { page, errors, requests } = await openPage(h, 'games/lander/index.html');
     await ready(page, 'lander');
     type Measure = { episodes: number; landed: number; crashed: number; away: number; truncated: number; meanReturn: number };
     type Lander = { levels: string[]; measure(frames: number, seed: number): Measure; frameStats(): Promise<{ colours: number; width: number; common: number[] }> };
@@ -328,6 +328,8 @@ describe('the demo site', () => {
     expect(strongest.landed, record).toBe(strongest.episodes);
     expect(weakest.landed / Math.max(1, weakest.episodes), record).toBeLessThan(strongest.landed / strongest.episodes);
     expect(weakest.meanReturn, record).toBeLessThan(strongest.meanReturn);
+    // The play page carries no TensorFlow.js.
+    expect(requests.filter((u) => /tensorflow|tfjs/i.test(u))).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -58,4 +58,13 @@ describe('calibrate', () => {
     writeFileSync(config, 'game: g\nenv: x.ts\nagent: a\nmetric: episode_return\nout: l.json\nlevels: [{ name: a, policy: p, noise: 1 }, { name: b, policy: p }]\n');
     await expect(runCalibrate(config, () => undefined)).rejects.toThrow(/config\.levels\.0\.noise: unknown key/);
   });
+
+  it('refuses a skill below 1 without a weaker policy, and a weaker policy at skill 1', async () => {
+    const config = join(dir, 'blend.yaml');
+    const write = (level: string) => writeFileSync(config, `game: g\nenv: x.ts\nagent: a\nmetric: episode_return\nout: l.json\nlevels: [${level}, { name: b, policy: p }]\n`);
+    write('{ name: a, policy: p, skill: 0.5 }');
+    await expect(runCalibrate(config, () => undefined)).rejects.toThrow(/config\.levels\.0\.weaker: a skill below 1 blends in a weaker policy/);
+    write('{ name: a, policy: p, weaker: q }');
+    await expect(runCalibrate(config, () => undefined)).rejects.toThrow(/config\.levels\.0\.skill: a weaker policy plays only at a skill below 1/);
+  });
 });

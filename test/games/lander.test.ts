@@ -4,12 +4,12 @@
  * bare simulation number for number, Gymnasium's heuristic pilot landing as it does there, and the
  * shipped students landing.
  */
-import { readFileSync } from 'node:fs';
-import { HeadlessGame, Rng, checkEnv, decodeLadderFile, loadStudentPolicy } from 'phaser-distill/node';
+import { HeadlessGame, Rng, checkEnv } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHUNKS, FPS, GYMNASIUM_OBSERVATION_HIGH, H, LanderEnv, W } from '../../games/lander/lander.js';
 import { landerHeuristic } from '../../games/lander/policies.js';
 import { LANDER, LANDER_AGENT } from '../../games/lander/scene.js';
+import { expectShippedLadder, loadShipped } from '../helpers/shipped.js';
 
 const hosts: HeadlessGame[] = [];
 afterEach(() => {
@@ -257,8 +257,7 @@ describe('Lander scene', () => {
 });
 
 describe('the shipped Lander students and ladder', () => {
-  const dir = 'assets/policies/lander';
-  const load = (file: string) => loadStudentPolicy(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')), { source: file });
+  const load = (file: string) => loadShipped('lander', file);
 
   it('every hidden-layer student lands at least 9 of 10 flights, float32 and int8', () => {
     const env = new LanderEnv();
@@ -276,12 +275,6 @@ describe('the shipped Lander students and ladder', () => {
   });
 
   it('the ladder names shipped files and its levels are strictly ordered', () => {
-    const ladder = decodeLadderFile(JSON.parse(readFileSync(`${dir}/ladder.json`, 'utf8')));
-    for (const level of ladder.levels) {
-      load(level.policy);
-      if (level.weaker) load(level.weaker);
-    }
-    const strengths = ladder.levels.map((l) => l.strength!);
-    strengths.forEach((s, i) => i > 0 && expect(s.low, ladder.levels[i]!.name).toBeGreaterThan(strengths[i - 1]!.high));
+    expectShippedLadder('lander');
   });
 });

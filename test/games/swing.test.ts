@@ -2,11 +2,11 @@
  * Swing (Pendulum-v1): the dynamics against values worked by hand from Gymnasium's equations, and
  * the Phaser scene against the bare simulation, number for number.
  */
-import { readFileSync } from 'node:fs';
-import { HeadlessGame, LevelPolicy, Rng, checkEnv, decodeLadderFile, loadStudentPolicy } from 'phaser-distill/node';
+import { HeadlessGame, LevelPolicy, Rng, checkEnv } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SwingEnv, angleNormalize, swingStep } from '../../games/swing/swing.js';
 import { SWING, SWING_AGENT } from '../../games/swing/scene.js';
+import { expectShippedLadder, loadShipped } from '../helpers/shipped.js';
 
 const hosts: HeadlessGame[] = [];
 afterEach(() => {
@@ -81,8 +81,7 @@ describe('Swing scene', () => {
 });
 
 describe('the shipped Swing students and ladder', () => {
-  const dir = 'assets/policies/swing';
-  const load = (file: string) => loadStudentPolicy(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')), { source: file });
+  const load = (file: string) => loadShipped('swing', file);
 
   /** Mean return of greedy episodes of a policy on the bare simulation. */
   const meanReturn = (act: (o: Float32Array) => ArrayLike<number>, episodes: number, seed: number) => {
@@ -112,13 +111,7 @@ describe('the shipped Swing students and ladder', () => {
   });
 
   it('the ladder names shipped files and its levels are strictly ordered', () => {
-    const ladder = decodeLadderFile(JSON.parse(readFileSync(`${dir}/ladder.json`, 'utf8')));
-    for (const level of ladder.levels) {
-      load(level.policy);
-      if (level.weaker) load(level.weaker);
-    }
-    const strengths = ladder.levels.map((l) => l.strength!);
-    strengths.forEach((s, i) => i > 0 && expect(s.low, ladder.levels[i]!.name).toBeGreaterThan(strengths[i - 1]!.high));
+    const ladder = expectShippedLadder('swing');
     // A blending level plays between its two policies: Limp (s4 at skill 0.3 toward linear).
     const limp = ladder.levels[0]!;
     expect(limp.skill).toBeLessThan(1);

@@ -52,12 +52,28 @@ describe('difficulty ladder in a real scene', () => {
     expect(() => difficulty.setDifficulty(5)).toThrow(/no difficulty level 5 \(levels 0\.\.1: 'sleepy', 'sharp'\)/);
   });
 
+  it('plays a blending level: the weaker policy takes 1 - skill of the decisions', async () => {
+    const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
+    hosts.push(host);
+    const scene = host.scenes[0]! as WalkScene;
+    scene.limit = 1e9;
+    const counts = { right: 0, left: 0 };
+    const right = { temperature: 0, act: () => (counts.right++, 2) };
+    const left = { temperature: 0, act: () => (counts.left++, 0) };
+    const ladder2 = { ...ladder, version: 2, levels: [{ name: 'mixed', policy: 'right', weaker: 'left', skill: 0.75, temperature: 0, reactionDelay: 0, actionNoise: 0 }] };
+    new Difficulty(scene.ai, 'walker', ladder2, { right, left });
+    for (let i = 0; i < 1600; i++) host.frame();
+    const decisions = counts.right + counts.left;
+    expect(decisions).toBeGreaterThanOrEqual(800);
+    expect(Math.abs(counts.left / decisions - 0.25), JSON.stringify(counts)).toBeLessThan(0.05);
+  });
+
   it('names a level whose policy was not given', async () => {
     const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
     hosts.push(host);
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(AgentError);
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', ladder, {})).toThrow(/level 'sleepy' plays policy 'right', which was not given/);
-    const blended = { ...ladder, levels: [{ ...ladder.levels[0]!, skill: 0.5, weaker: 'left' }] };
+    const blended = { ...ladder, version: 2, levels: [{ ...ladder.levels[0]!, skill: 0.5, weaker: 'left' }] };
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', blended, { right: new Right() })).toThrow(/level 'sleepy' blends in policy 'left', which was not given/);
   });
 });

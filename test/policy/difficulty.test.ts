@@ -69,7 +69,7 @@ describe('LevelPolicy', () => {
     let weaker = 0;
     for (let i = 0; i < 5000; i++) if (level.act(Float32Array.of(4)) === 9) weaker += 1;
     expect(Math.abs(weaker / 5000 - 0.4)).toBeLessThan(0.03);
-    // A skill below 1 with no weaker policy is refused, in a ladder file and in a level.
+    // A level refuses a skill below 1 with no weaker policy, and knobs out of range.
     expect(() => new LevelPolicy(new Echo(), { ...knobs, skill: 0.5, weaker: 'x.json' }, space)).toThrow(/skill 0.5 blends in a weaker policy/);
     expect(() => new LevelPolicy(new Echo(), { ...knobs, skill: 0.5 }, space)).toThrow(/weaker: expected a weaker policy/);
     expect(() => new LevelPolicy(new Echo(), { ...knobs, skill: 1.5, weaker: 'x.json' }, space)).toThrow(/skill: expected a number in \[0, 1\]/);
@@ -85,13 +85,20 @@ describe('ladder files', () => {
   const level = { name: 'easy', policy: 'a.json', temperature: 1, reactionDelay: 2, actionNoise: 0.1, strength: { mean: 0.2, low: 0.1, high: 0.3, episodes: 100 } };
   const good = { format: LADDER_FORMAT, version: 1, game: 'pong', agent: 'paddle', metric: 'point_win_rate', levels: [level] };
 
-  it('load a well-formed ladder', () => {
+  it('load a well-formed ladder, of version 1 or of version 2 with a blending level', () => {
     expect(decodeLadderFile(structuredClone(good)).levels[0]!.name).toBe('easy');
+    const blended = decodeLadderFile({ ...good, version: 2, levels: [{ ...level, skill: 0.4, weaker: 'b.json' }] });
+    expect([blended.levels[0]!.skill, blended.levels[0]!.weaker]).toEqual([0.4, 'b.json']);
   });
 
   it.each([
     [{ ...good, format: 'x' }, /format: expected 'phaser-distill\.ladder'/],
-    [{ ...good, version: 2 }, /version: expected 1/],
+    [{ ...good, version: 3 }, /version: expected 1 or 2/],
+    [{ ...good, levels: [{ ...level, skil: 0.5 }] }, /levels\[0\]\.skil: expected no such key/],
+    [{ ...good, levels: [{ ...level, skill: 0.5, weaker: 'b.json' }] }, /levels\[0\]\.skill: expected a version 2 ladder file/],
+    [{ ...good, version: 2, levels: [{ ...level, skill: 0.5 }] }, /levels\[0\]\.weaker: expected a weaker policy to blend in at skill 0.5/],
+    [{ ...good, version: 2, levels: [{ ...level, weaker: 'b.json' }] }, /levels\[0\]\.skill: expected a skill below 1 to blend in 'b.json'/],
+    [{ ...good, version: 2, levels: [{ ...level, skill: 2, weaker: 'b.json' }] }, /levels\[0\]\.skill: expected a number in \[0, 1\]/],
     [{ ...good, agent: '' }, /agent: expected a non-empty string/],
     [{ ...good, levels: [] }, /levels: expected a non-empty array/],
     [{ ...good, levels: [{ ...level, temperature: -1 }] }, /levels\[0\]\.temperature: expected a number >= 0/],
