@@ -5,10 +5,10 @@
  * exposes `window.balance` for tests.
  */
 import Phaser from 'phaser';
-import { EPISODE_END, phaserConfig, type EpisodeEndEvent } from 'phaser-distill';
+import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
-import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
+import { frameStats, startPage, type GameDef } from '../shared/game-page.js';
+import { playMeasured, startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { BALANCE, BALANCE_AGENT, BalanceScene } from './scene.js';
 
@@ -36,18 +36,9 @@ export interface BalanceMeasure {
 
 function measure(play: PlaySetup, frames: number, seed: number): BalanceMeasure {
   const scene = play.scene as BalanceScene;
-  restartPlay(play, seed);
   const result = { falls: 0, survived: 0, meanAngle: 0 };
-  const onEnd = (e: EpisodeEndEvent) => {
-    if (e.agent === BALANCE_AGENT) result[e.done === 'terminated' ? 'falls' : 'survived'] += 1;
-  };
-  scene.sys.events.on(EPISODE_END, onEnd);
   let angle = 0;
-  try {
-    fastForward(scene, frames, () => (angle += Math.abs(scene.state[2])));
-  } finally {
-    scene.sys.events.off(EPISODE_END, onEnd);
-  }
+  playMeasured(play, BALANCE_AGENT, frames, seed, (e) => (result[e.done === 'terminated' ? 'falls' : 'survived'] += 1), () => (angle += Math.abs(scene.state[2])));
   result.meanAngle = angle / frames;
   return result;
 }

@@ -5,10 +5,10 @@
  * The page exposes `window.lander` for tests.
  */
 import Phaser from 'phaser';
-import { EPISODE_END, phaserConfig, type EpisodeEndEvent } from 'phaser-distill';
+import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
+import { playMeasured, restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { startWatch, watchHooks } from '../shared/watch.js';
 import { LANDER_ACTION } from './lander.js';
 import { LANDER, LANDER_AGENT, LanderScene } from './scene.js';
@@ -41,22 +41,14 @@ export interface LanderMeasure {
 
 function measure(play: PlaySetup, frames: number, seed: number): LanderMeasure {
   const scene = play.scene as LanderScene;
-  restartPlay(play, seed);
   const result = { episodes: 0, landed: 0, crashed: 0, away: 0, truncated: 0, meanReturn: 0 };
   let total = 0;
-  const onEnd = (e: EpisodeEndEvent) => {
-    if (e.agent !== LANDER_AGENT) return;
+  playMeasured(play, LANDER_AGENT, frames, seed, (e) => {
     // The scene restarts after the event: its simulation still holds how the episode ended.
     result[e.done === 'truncated' ? 'truncated' : scene.sim.outcome ?? 'crashed'] += 1;
     result.episodes += 1;
     total += e.return;
-  };
-  scene.sys.events.on(EPISODE_END, onEnd);
-  try {
-    fastForward(scene, frames, () => undefined);
-  } finally {
-    scene.sys.events.off(EPISODE_END, onEnd);
-  }
+  });
   result.meanReturn = result.episodes > 0 ? total / result.episodes : 0;
   return result;
 }

@@ -4,9 +4,9 @@
  * ladder file; switching level takes effect at the next decision.
  */
 import type Phaser from 'phaser';
-import { saliency, Difficulty, type LadderLevel } from 'phaser-distill';
+import { EPISODE_END, saliency, Difficulty, type EpisodeEndEvent, type LadderLevel } from 'phaser-distill';
 import { loadLadder, type LoadedLadder } from './assets.js';
-import { whenReady, everyFrame, type GameDef } from './game-page.js';
+import { fastForward, whenReady, everyFrame, type GameDef } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface PlaySetup {
@@ -79,4 +79,21 @@ function describe(level: LadderLevel, metric: string): string {
 export function restartPlay(play: PlaySetup, seed: number): void {
   play.scene.ai.nextSeed = seed;
   play.scene.scene.restart();
+}
+
+/**
+ * A measurement in game time: restarts the match with seed `seed`, then runs `frames` simulation
+ * steps at once, calling `onEnd` for each episode of `agent` that ends and `onStep` after each step.
+ */
+export function playMeasured(play: PlaySetup, agent: string, frames: number, seed: number, onEnd: (e: EpisodeEndEvent) => void, onStep: () => void = () => undefined): void {
+  restartPlay(play, seed);
+  const listen = (e: EpisodeEndEvent) => {
+    if (e.agent === agent) onEnd(e);
+  };
+  play.scene.sys.events.on(EPISODE_END, listen);
+  try {
+    fastForward(play.scene, frames, onStep);
+  } finally {
+    play.scene.sys.events.off(EPISODE_END, listen);
+  }
 }

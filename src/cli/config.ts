@@ -113,18 +113,10 @@ const distillSchema = z
   })
   .strict();
 
-const imitationConfigSchema = z
-  .object({
-    activation: z.enum(['tanh', 'relu']),
-    epochs: positiveInt,
-    minibatchSize: positiveInt,
-    learningRate: z.number().positive(),
-    heldOutFraction: z.number().gt(0).lt(1),
-    patience: z.number().int().min(0),
-    normalizeObservations: z.boolean(),
-    boxTolerance: z.number().min(0),
-  })
-  .partial()
+/** Behaviour cloning's overrides: the distillation keys it shares, and its epochs. */
+const imitationConfigSchema = distillConfigSchema
+  .pick({ activation: true, minibatchSize: true, learningRate: true, heldOutFraction: true, patience: true, normalizeObservations: true, boxTolerance: true })
+  .extend({ epochs: positiveInt.optional() })
   .strict();
 
 /** `phaser-distill imitate`: students cloned from recorded play (behaviour cloning), not from a teacher. */
