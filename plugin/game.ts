@@ -16,6 +16,11 @@ export interface GameDef {
   scene: new () => Phaser.Scene;
   /** The agent that training drives, when the scene declares several. */
   agent?: string;
+  /**
+   * The agent on the other side, in a two-player game where both sides see the game from their
+   * own side with the same spaces: training can hand it to copies of the learner (self-play).
+   */
+  opponent?: string;
   /** The game's size in pixels. Default 800 x 600, as Phaser's. */
   width?: number;
   height?: number;
@@ -58,7 +63,7 @@ export function stepRateOf(game: GameDef): number {
 }
 
 function checkGame(game: GameDef): void {
-  if (typeof game !== 'object' || game === null) throw new AgentError(`game: expected { scene, width?, height?, stepRate?, physics?, agent? }, got ${String(game)}`);
+  if (typeof game !== 'object' || game === null) throw new AgentError(`game: expected { scene, width?, height?, stepRate?, physics?, agent?, opponent? }, got ${String(game)}`);
   if (typeof game.scene !== 'function') throw new AgentError(`game.scene must be a scene class (a subclass of Phaser.Scene), got ${typeof game.scene}`);
   for (const key of ['width', 'height'] as const) {
     const v = game[key];
@@ -66,5 +71,9 @@ function checkGame(game: GameDef): void {
   }
   const rate = game.stepRate;
   if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new AgentError(`game.stepRate must be a positive number of simulation steps a second, got ${String(rate)}`);
-  if (game.agent !== undefined && (typeof game.agent !== 'string' || game.agent === '')) throw new AgentError(`game.agent must be an agent's name, got ${JSON.stringify(game.agent)}`);
+  for (const key of ['agent', 'opponent'] as const) {
+    const v = game[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) throw new AgentError(`game.${key} must be an agent's name, got ${JSON.stringify(v)}`);
+  }
+  if (game.opponent !== undefined && game.opponent === game.agent) throw new AgentError(`game.opponent must name another agent than game.agent ('${game.agent}')`);
 }

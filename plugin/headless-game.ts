@@ -199,10 +199,14 @@ export class HeadlessGame implements SceneRunner {
     return new SceneEnv(this, this.agentName(name), index);
   }
 
-  /** Agent `name` (default: the game's agent) of every scene as one vector env; closing it destroys the game if `owned`. */
-  vectorEnv(name?: string, owned = false): SceneVectorEnv {
+  /**
+   * Agent `name` (default: the game's agent) of every scene as one vector env; closing it destroys
+   * the game if `owned`. `opponent` (default: the game's `opponent`) is the agent on the other
+   * side, which the env hands to self-play; null hands none.
+   */
+  vectorEnv(name?: string, owned = false, opponent: string | null = this.options.game.opponent ?? null): SceneVectorEnv {
     this.assertOneStepPerFrame();
-    return new SceneVectorEnv(this, this.agentName(name), owned ? () => this.destroy() : undefined);
+    return new SceneVectorEnv(this, this.agentName(name), owned ? () => this.destroy() : undefined, opponent ?? undefined);
   }
 
   /** `name`, or the game's agent, or the one agent the scene declares. */
@@ -242,6 +246,8 @@ export interface SceneVectorEnvOptions {
   instances: number;
   /** The agent to train. Default: the game's `agent`, or the scene's only agent. */
   agent?: string;
+  /** The agent on the other side, for self-play. Default: the game's `opponent`; null for none. */
+  opponent?: string | null;
   /** What Math.random does while the game steps. Default 'seeded'. */
   mathRandom?: MathRandomMode;
 }
@@ -254,7 +260,7 @@ export interface SceneVectorEnvOptions {
 export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEnvOptions): Promise<SceneVectorEnv> {
   const host = await HeadlessGame.create({ game, instances: options.instances, mathRandom: options.mathRandom });
   try {
-    return host.vectorEnv(options.agent, true);
+    return host.vectorEnv(options.agent, true, options.opponent);
   } catch (e) {
     host.destroy();
     throw e;

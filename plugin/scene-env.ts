@@ -7,7 +7,10 @@
  * Both talk to a `SceneRunner`, which owns the game and its clock (the headless host in Node), so
  * this file needs no Phaser at run time.
  */
-import { Rng, flatSize, type Action, type BoxSpace, type Env, type ResetResult, type Space, type StepResult, type VectorEnv, type VectorStepResult } from '../src/env/index.js';
+import {
+  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type OpponentPolicy, type OpponentSeat, type ResetResult, type Space, type StepResult,
+  type VectorEnv, type VectorStepResult,
+} from '../src/env/index.js';
 import { AutoReset } from '../src/env/vector-env.js';
 import { AgentError, type Agent } from './agent.js';
 import type { DistillPlugin } from './plugin.js';
@@ -105,6 +108,71 @@ export class SceneEnv implements Env {
 }
 
 /**
+ * The opponent agent of every scene, handed to `choose` (self-play). Its spaces must be the
+ * learner's. A policy chosen for an episode decides at the learner's decision steps and holds its
+ * action in between, as the learner does, whatever the opponent agent's own decisionPeriod (a
+ * scripted opponent may react every step).
+ */
+class SceneOpponent implements OpponentSeat {
+  choose: ((env: number) => OpponentPolicy | null) | null = null;
+  /** Opponent decisions a learner's decision spans. */
+  private readonly hold: number;
+
+  constructor(private readonly runner: SceneRunner, readonly agent: string, learner: Seat) {
+    const opponent = runner.plugin(0).require(agent);
+    const what = `opponent '${agent}' and agent '${learner.name}'`;
+    if (JSON.stringify(opponent.observationSpace) !== JSON.stringify(learner.observationSpace) || JSON.stringify(opponent.actionSpace) !== JSON.stringify(learner.actionSpace)) {
+      throw new AgentError(`${what} must have the same observation and action spaces for a copy of the learner to play the opponent (observation ${JSON.stringify(opponent.observationSpace.shape)} vs ${JSON.stringify(learner.observationSpace.shape)}, action ${JSON.stringify(opponent.actionSpace)} vs ${JSON.stringify(learner.actionSpace)})`);
+    }
+    this.hold = learner.decisionPeriod / opponent.decisionPeriod;
+    if (!Number.isInteger(this.hold)) throw new AgentError(`${what}: the learner's decisionPeriod (${learner.decisionPeriod}) must be a whole multiple of the opponent's (${opponent.decisionPeriod})`);
+  }
+
+  /** Before scene i starts an episode: what plays its opponent in it. */
+  prepare(i: number): void {
+    if (!this.choose) return;
+    const policy = this.choose(i);
+    const plugin = this.runner.plugin(i);
+    if (policy === null) {
+      // The scene's own create() chooses its opponent when none is chosen.
+      plugin.release(this.agent);
+      return;
+    }
+    policy.reset?.();
+    plugin.use(this.agent, holdDecisions(policy, this.hold));
+  }
+
+  /** Gives every scene's opponent back to the scene. */
+  release(): void {
+    if (!this.choose) return;
+    for (let i = 0; i < this.runner.numScenes; i++) this.runner.plugin(i).release(this.agent);
+    this.choose = null;
+  }
+}
+
+/** `policy` deciding on every `hold`-th call and repeating its action in between (a box action copied, as the policy may reuse its buffer). */
+function holdDecisions(policy: OpponentPolicy, hold: number): OpponentPolicy {
+  let calls = 0;
+  let last: Action = 0;
+  let box: Float32Array | null = null;
+  return {
+    act(observation: Float32Array, mask?: ActionMask): Action {
+      if (calls++ % hold === 0) {
+        const a = policy.act(observation, mask);
+        if (typeof a === 'number') {
+          last = a;
+        } else {
+          box ??= new Float32Array(a.length);
+          for (let k = 0; k < a.length; k++) box[k] = a[k]!;
+          last = box;
+        }
+      }
+      return last;
+    },
+  };
+}
+
+/**
  * Every scene of a runner as one vector env over the agent `agentName`, with same-step automatic
  * reset: an episode that ends has its scene restarted at once, and its last observation kept in
  * `finalObservations`. Episode seeds are drawn from the seed given to `reset`.
@@ -113,6 +181,8 @@ export class SceneVectorEnv implements VectorEnv {
   readonly numEnvs: number;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
+  /** The scenes' opponent agent (the game's `opponent`), for self-play; null if none was named. */
+  readonly opponent: SceneOpponent | null;
   private readonly seats: Seat[];
   private readonly obsSize: number;
   private readonly actSize: number;
@@ -122,7 +192,8 @@ export class SceneVectorEnv implements VectorEnv {
   private readonly actionScratch: Float32Array;
   private readonly actionViews: Float32Array[];
 
-  constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void) {
+  /** `opponentName`: the agent on the other side, which `opponent.choose` may hand to other policies. */
+  constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void, opponentName?: string) {
     this.numEnvs = runner.numScenes;
     if (this.numEnvs < 1) throw new Error('SceneVectorEnv: the runner has no scenes');
     this.seats = Array.from({ length: this.numEnvs }, (_, i) => new Seat(runner, i, agentName));
@@ -132,7 +203,11 @@ export class SceneVectorEnv implements VectorEnv {
     this.period = first.decisionPeriod;
     this.obsSize = flatSize(this.observationSpace);
     this.actSize = flatSize(this.actionSpace);
-    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.seats[i]!.restart(seed));
+    this.opponent = opponentName === undefined ? null : new SceneOpponent(runner, opponentName, first);
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => {
+      this.opponent?.prepare(i);
+      return this.seats[i]!.restart(seed);
+    });
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = this.seats.map((_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
   }
@@ -172,6 +247,7 @@ export class SceneVectorEnv implements VectorEnv {
 
   close(): void {
     for (const seat of this.seats) seat.release();
+    this.opponent?.release();
     this.onClose?.();
   }
 

@@ -169,4 +169,4 @@ function clamp(v: number): number {
 }
 
 /** The game, as the page and the headless env both make it. */
-export const PONG = defineGame({ scene: PongScene, agent: PONG_AGENT, width: PONG_WIDTH, height: PONG_HEIGHT, physics: { default: 'arcade' } });
+export const PONG = defineGame({ scene: PongScene, agent: PONG_AGENT, opponent: PONG_OPPONENT, width: PONG_WIDTH, height: PONG_HEIGHT, physics: { default: 'arcade' } });

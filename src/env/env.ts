@@ -3,7 +3,7 @@
  * first observation; `step(action)` advances one decision and says whether the episode ended
  * (terminated: a true end such as a fall; truncated: cut short, such as a time limit).
  */
-import type { Action, BoxSpace, Space } from './spaces.js';
+import type { Action, ActionMask, BoxSpace, Space } from './spaces.js';
 
 export type Info = Record<string, unknown>;
 
@@ -71,10 +71,34 @@ export interface VectorEnv {
    * absent) while no env has given a mask; an env that gives none allows everything.
    */
   readonly actionMasks?: Uint8Array | null;
+  /**
+   * The other player of a two-player game (self-play): what plays it in each env's episodes.
+   * Absent where the game has no opponent to hand over.
+   */
+  readonly opponent?: OpponentSeat | null;
   /** Resets every env; episode seeds are drawn from `seed`. Returns [numEnvs * obsSize]. */
   reset(seed: number): Float32Array;
   step(actions: ArrayLike<number>): VectorStepResult;
   close(): void;
+}
+
+/** A policy that plays the opponent's side: its observation (from its own side) in, its action out. */
+export interface OpponentPolicy {
+  act(observation: Float32Array, mask?: ActionMask): Action;
+  /** Called as it starts an episode: a policy with memory (a reaction delay) forgets it here. */
+  reset?(): void;
+}
+
+/**
+ * A game's second player, as a vector env hands it over. Its spaces are the learner's, and it sees
+ * the game from its own side, so a snapshot of the learner can play it. `choose`, when set, is
+ * asked as each env's episode starts (at `reset`, and at every automatic reset) what plays the
+ * opponent in that episode; null leaves the game's own opponent (a scripted one) in place.
+ */
+export interface OpponentSeat {
+  /** The opponent agent's name in the game. */
+  readonly agent: string;
+  choose: ((env: number) => OpponentPolicy | null) | null;
 }
 
 /**
