@@ -7,7 +7,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { defaultDistillConfig, defaultEvaluateOptions, defaultImitationConfig, defaultPpoConfig, type DistillConfig, type ImitationConfig, type PpoConfig } from '../train/index.js';
+import {
+  defaultDistillConfig, defaultEvaluateOptions, defaultImitationConfig, defaultPpoConfig, defaultSelfPlayConfig, type DistillConfig, type ImitationConfig, type PpoConfig,
+} from '../train/index.js';
 import { ConfigError, configProblems } from './errors.js';
 
 const positiveInt = z.number().int().positive();
@@ -65,9 +67,40 @@ const ppoSchema = z
   .partial()
   .strict();
 
+/** Self-play (ML-Agents' self_play settings); see SelfPlayConfig in src/train/self-play.ts. */
+const selfPlaySchema = z
+  .object({
+    /** Env steps between snapshots of the learner joining the pool. */
+    saveSteps: positiveInt.default(defaultSelfPlayConfig.saveSteps),
+    /** Env steps between changes of opponent. */
+    swapSteps: positiveInt.default(defaultSelfPlayConfig.swapSteps),
+    /** Snapshots kept in the pool. */
+    window: positiveInt.default(defaultSelfPlayConfig.window),
+    /** Chance that a change of opponent picks the newest snapshot. */
+    playAgainstLatestModelRatio: unit.default(defaultSelfPlayConfig.playAgainstLatestModelRatio),
+    initialElo: z.number().default(defaultSelfPlayConfig.initialElo),
+    eloK: z.number().positive().default(defaultSelfPlayConfig.eloK),
+    /** Opponents always in the pool: `scripted` (the game's own) or a policy file, relative to the config. */
+    opponents: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+            policy: z.string().min(1),
+            /** A policy file's sampling temperature; 0 plays greedily. */
+            temperature: z.number().min(0).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
 const trainSchema = z
   .object({
     ppo: ppoSchema.default({}),
+    /** Self-play against past snapshots of the learner (a game with an `opponent`); off unless given. */
+    selfPlay: selfPlaySchema.optional(),
     /** Save a checkpoint every this many iterations (and at the end, and on Ctrl+C, SIGTERM or SIGHUP). */
     checkpointEvery: positiveInt.default(25),
     /** The run succeeds (exit 0) only if the mean return of 10 episodes reaches this. */
@@ -194,6 +227,10 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
   const batch = ppo.numEnvs * ppo.numSteps;
   if (ppo.numMinibatches > batch) problems.push(`config.train.ppo.numMinibatches: ${ppo.numMinibatches} is more than the batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps})`);
   if (ppo.bc && !existsSync(resolve(baseDir, ppo.bc.demos))) problems.push(`config.train.ppo.bc.demos: no such file or folder ${resolve(baseDir, ppo.bc.demos)} (the path is relative to the config file's folder, ${baseDir})`);
+  data.train.selfPlay?.opponents.forEach((o, i) => {
+    if (o.policy !== 'scripted' && !existsSync(resolve(baseDir, o.policy))) problems.push(`config.train.selfPlay.opponents.${i}.policy: no such file ${resolve(baseDir, o.policy)} ('scripted' for the game's own opponent, or a policy file relative to the config file's folder, ${baseDir})`);
+    if (o.policy === 'scripted' && o.temperature !== undefined) problems.push(`config.train.selfPlay.opponents.${i}.temperature: the scripted opponent has no temperature`);
+  });
   if (ppo.totalTimesteps < batch) problems.push(`config.train.ppo.totalTimesteps: ${ppo.totalTimesteps} is less than one batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps}): no iteration would run`);
   return problems;
 }

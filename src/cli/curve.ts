@@ -44,3 +44,57 @@ export function formatCurve(c: CurveSummary): string {
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
+
+/** One series of a learning-curve panel: [global step, value] points. */
+interface Series {
+  title: string;
+  points: [number, number][];
+  color: string;
+}
+
+/**
+ * The learning curve as an SVG: the mean episodic return per iteration, and, for a self-play
+ * run, the learner's Elo beneath it, both against env steps. `rows` are metrics.jsonl's rows.
+ */
+export function learningCurveSvg(game: string, rows: readonly Record<string, number | null>[]): string {
+  const series = (key: string, title: string, color: string): Series => ({
+    title, color,
+    points: rows.flatMap((r) => (typeof r[key] === 'number' && Number.isFinite(r[key]) && typeof r.global_step === 'number' ? [[r.global_step, r[key]] as [number, number]] : [])),
+  });
+  const panels = [series('charts/episodic_return', 'mean episodic return', '#2a6fdb'), series('self-play/elo', 'learner Elo (self-play)', '#c0392b')].filter((s) => s.points.length > 0);
+  const W = 640;
+  const P = 220;
+  const H = 40 + panels.length * P + 30;
+  const m = { left: 64, right: 24 };
+  const steps = rows.map((r) => r.global_step ?? 0);
+  const xMax = Math.max(1, ...steps);
+  const x = (s: number) => m.left + (s / xMax) * (W - m.left - m.right);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${xmlEscape(game)}: learning curve</text>`,
+  ];
+  panels.forEach((s, k) => {
+    const top = 40 + k * P;
+    const bottom = top + P - 40;
+    const values = s.points.map(([, v]) => v);
+    let lo = Math.min(...values);
+    let hi = Math.max(...values);
+    if (hi - lo < 1e-9) {
+      lo -= 1;
+      hi += 1;
+    }
+    const y = (v: number) => bottom - ((v - lo) / (hi - lo)) * (bottom - top);
+    parts.push(`<text x="${m.left}" y="${top - 6}">${s.title}</text>`);
+    parts.push(`<rect x="${m.left}" y="${top}" width="${W - m.left - m.right}" height="${bottom - top}" fill="none" stroke="#ccc"/>`);
+    for (const v of [lo, (lo + hi) / 2, hi]) parts.push(`<text x="${m.left - 6}" y="${y(v) + 4}" text-anchor="end">${Math.abs(hi - lo) >= 10 ? v.toFixed(0) : v.toFixed(2)}</text>`);
+    parts.push(`<text x="${m.left}" y="${bottom + 16}">0</text><text x="${W - m.right}" y="${bottom + 16}" text-anchor="end">${xMax} steps</text>`);
+    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([st, v]) => `${x(st).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -10,16 +10,18 @@ import { cpSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
-  type TrainingEpisode,
+  MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
+  type CheckpointFiles, type TrainingEpisode,
 } from '../train/index.js';
+import type { VectorEnv } from '../env/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
 import { readDemos } from './demo-command.js';
 import { EXIT, RunFailed } from './errors.js';
-import { formatCurve, summarizeCurve, type CurveSummary } from './curve.js';
+import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from './game-env.js';
 import { Progress } from './progress.js';
-import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeJson } from './run-dir.js';
+import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play-run.js';
+import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeFileAtomic, writeJson } from './run-dir.js';
 
 /** Losses that are finite in every healthy update; one that is not means the weights are lost. */
 const FINITE_LOSSES = ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl'] as const;
@@ -56,10 +58,18 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
 
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
-  const env = await makeGameEnv(config.envPath, ppo.numEnvs);
+  const gameEnv = await makeGameEnv(config.envPath, ppo.numEnvs);
+  // With self-play the opponent seat is played from a pool of the learner's snapshots.
+  const selfPlay: RunSelfPlay | null = config.train.selfPlay ? startSelfPlay(gameEnv, config, (): PpoTrainer => trainer) : null;
+  const env: VectorEnv = selfPlay?.env ?? gameEnv;
   // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
   const demo = ppo.bc ? readDemos(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
-  const trainer = new PpoTrainer(env, ppo, { demo });
+  const trainer: PpoTrainer = new PpoTrainer(env, ppo, { demo });
+  /** What a checkpoint restores: the trainer, and self-play's pool and ratings. */
+  const restore = async (files: CheckpointFiles) => {
+    await restoreCheckpoint(trainer, files);
+    selfPlay?.restore(files);
+  };
   // The run folder is made once the game and the trainer have started: a run that cannot start leaves nothing behind.
   const runDir = 'config' in source ? newRunDir(config) : source.resumeDir;
   if ('config' in source) writeJson(join(runDir, 'config.json'), config);
@@ -68,7 +78,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
 
   if ('resumeDir' in source) {
     // The newest checkpoint that is whole and finite; damaged ones are set aside as step-N.damaged.
-    const { found, skipped } = await loadGoodCheckpoint(ckptDir, (files) => restoreCheckpoint(trainer, files));
+    const { found, skipped } = await loadGoodCheckpoint(ckptDir, restore);
     if (!found) {
       trainer.dispose();
       env.close();
@@ -85,8 +95,9 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     // Rows written after that checkpoint belong to the lost part of the run; a row cut short (a
     // kill or a full disk in the middle of an append) is dropped and said.
     const step = trainer.globalStep;
+    const columns = (await MetricsWriter.open(runDir, selfPlay ? SELF_PLAY_COLUMNS : [])).columns.length;
     const csvRow = (l: string) => {
-      if (l.split(',').length !== METRIC_COLUMNS.length) throw new Error('a cut row');
+      if (l.split(',').length !== columns) throw new Error('a cut row');
       return Number(l.split(',')[0]) <= step;
     };
     const cutShort = {
@@ -95,13 +106,14 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
       'metrics.csv': filterLines(join(runDir, 'metrics.csv'), (l, i) => (i === 0 && l.startsWith('global_step,')) || csvRow(l)),
     };
     for (const [file, torn] of Object.entries(cutShort)) if (torn) log(`dropped ${torn} cut-short line${torn > 1 ? 's' : ''} from ${file} (a write interrupted by a kill or a full disk)`);
-    log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})`);
+    log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})${selfPlay ? `, learner Elo ${selfPlay.env.elo.toFixed(1)}` : ''}`);
     log('(the episodes in progress at the checkpoint were not saved: the resumed run starts fresh ones, so it is not step for step the run an uninterrupted one would have been)');
   }
   log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs, backend ${backend}`);
   log(`run folder: ${runDir}`);
 
-  const metrics = await MetricsWriter.open(runDir);
+  if (selfPlay) log(`self-play: the opponent '${selfPlay.env.env.opponent!.agent}' is played from a pool of the learner's snapshots${config.train.selfPlay!.opponents.length ? ` and ${config.train.selfPlay!.opponents.map((o) => o.name).join(', ')}` : ''}`);
+  const metrics = await MetricsWriter.open(runDir, selfPlay ? SELF_PLAY_COLUMNS : []);
   const episodes = readJsonl<TrainingEpisode>(episodesPath);
   const progress = new Progress(ppo.totalTimesteps, process.stderr, trainer.globalStep);
   // The last checkpoint written, so the final save does not write the same step twice.
@@ -112,6 +124,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const checkpoint = async (): Promise<string | null> => {
     if (last?.step === trainer.globalStep) return last.path;
     const files = await serializeCheckpoint(trainer);
+    selfPlay?.save(files);
     const problem = checkpointProblem(files);
     if (problem) {
       diverged = `the weights at step ${trainer.globalStep} are not finite (${problem})`;
@@ -130,7 +143,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   let ran = 0;
   try {
     await trainer.train(async ({ metrics: m, episodes: ended }) => {
-      metrics.write(m);
+      metrics.write(m, selfPlay?.metrics() ?? {});
       appendJsonl(episodesPath, ended);
       episodes.push(...ended);
       ran += 1;
@@ -154,6 +167,9 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const saved = diverged ? null : await checkpoint();
   const curve = summarizeCurve(episodes, ppo.totalTimesteps, config.train.targetReturn ?? null);
   log(formatCurve(curve));
+  if (selfPlay) log(selfPlay.describe());
+  // curve.svg: the return and, with self-play, the learner's Elo against steps, over the whole run (resumes included).
+  writeFileAtomic(join(runDir, 'curve.svg'), learningCurveSvg(config.game, readJsonl<Record<string, number | null>>(join(runDir, 'metrics.jsonl'))));
   if (diverged || !saved) {
     // Assigned in callbacks, which the compiler's narrowing does not follow.
     const lastGood = last as { path: string } | null;
@@ -171,7 +187,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const teacherDir = join(runDir, 'teacher');
   rmSync(teacherDir, { recursive: true, force: true });
   cpSync(saved, teacherDir, { recursive: true });
-  writeJson(join(runDir, 'summary.json'), { game: config.game, name: config.name, seed: config.seed, backend, steps: trainer.globalStep, curve });
+  writeJson(join(runDir, 'summary.json'), { game: config.game, name: config.name, seed: config.seed, backend, steps: trainer.globalStep, curve, ...(selfPlay ? { selfPlay: selfPlaySummary(selfPlay.env) } : {}) });
   log(`teacher saved to ${teacherDir}`);
   trainer.dispose();
   env.close();

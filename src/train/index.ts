@@ -3,4 +3,6 @@ export * from './backend.js';
 export * from './ppo.js';
 export * from './checkpoint.js';
 export * from './metrics.js';
+export * from './elo.js';
+export * from './self-play.js';
 export * from '../distill/index.js';

@@ -11,20 +11,22 @@ export const METRIC_COLUMNS: (keyof PpoMetrics)[] = [
 ];
 
 export class MetricsWriter {
-  private constructor(private readonly jsonlPath: string, private readonly csvPath: string, private readonly fs: typeof import('node:fs')) {}
+  private constructor(private readonly jsonlPath: string, private readonly csvPath: string, readonly columns: readonly string[], private readonly fs: typeof import('node:fs')) {}
 
-  /** Opens `{dir}/metrics.jsonl` and `{dir}/metrics.csv`, writing the CSV header if the file is new. */
-  static async open(dir: string): Promise<MetricsWriter> {
+  /** Opens `{dir}/metrics.jsonl` and `{dir}/metrics.csv` (PPO's columns, then `extra`), writing the CSV header if the file is new. */
+  static async open(dir: string, extra: readonly string[] = []): Promise<MetricsWriter> {
     const fs = await import('node:fs');
     const path = await import('node:path');
     fs.mkdirSync(dir, { recursive: true });
-    const w = new MetricsWriter(path.join(dir, 'metrics.jsonl'), path.join(dir, 'metrics.csv'), fs);
-    if (!fs.existsSync(w.csvPath)) fs.writeFileSync(w.csvPath, METRIC_COLUMNS.join(',') + '\n');
+    const w = new MetricsWriter(path.join(dir, 'metrics.jsonl'), path.join(dir, 'metrics.csv'), [...METRIC_COLUMNS, ...extra], fs);
+    if (!fs.existsSync(w.csvPath)) fs.writeFileSync(w.csvPath, w.columns.join(',') + '\n');
     return w;
   }
 
-  write(m: PpoMetrics): void {
-    this.fs.appendFileSync(this.jsonlPath, JSON.stringify(m) + '\n');
-    this.fs.appendFileSync(this.csvPath, METRIC_COLUMNS.map((c) => (m[c] === null || Number.isNaN(m[c]) ? '' : String(m[c]))).join(',') + '\n');
+  /** One iteration's row: PPO's metrics and the run's own (`extra`, such as self-play's `self-play/elo`). */
+  write(m: PpoMetrics, extra: Record<string, number | null> = {}): void {
+    const row: Record<string, number | null> = { ...m, ...extra };
+    this.fs.appendFileSync(this.jsonlPath, JSON.stringify(row) + '\n');
+    this.fs.appendFileSync(this.csvPath, this.columns.map((c) => (row[c] === null || row[c] === undefined || Number.isNaN(row[c]) ? '' : String(row[c]))).join(',') + '\n');
   }
 }
