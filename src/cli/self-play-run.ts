@@ -9,6 +9,7 @@ import type { VectorEnv } from '../env/index.js';
 import { decodePolicyFile } from '../policy/index.js';
 import { SelfPlayEnv, defaultSelfPlayConfig, teacherFromTrainer, type CheckpointFiles, type FixedOpponent, type PpoTrainer, type SelfPlayConfig, type SelfPlayState } from '../train/index.js';
 import type { RunConfig } from './config.js';
+import { ConfigError } from './errors.js';
 
 /** The metrics columns self-play adds: the learner's Elo and the games rated so far. */
 export const SELF_PLAY_COLUMNS = ['self-play/elo', 'self-play/games'] as const;
@@ -28,6 +29,7 @@ export interface RunSelfPlay {
 /** Wraps the game's env for the run's self-play; snapshots come from the trainer `trainer()` returns once it exists. */
 export function startSelfPlay(env: VectorEnv, config: RunConfig, trainer: () => PpoTrainer): RunSelfPlay {
   const sp = config.train.selfPlay!;
+  if (!env.opponent) throw new ConfigError(`config.train.selfPlay: the game's env (${config.envPath}) has no opponent to hand over; self-play needs a two-player game whose defineGame names the agent on the other side (opponent: '...')`);
   const opponents: FixedOpponent[] = sp.opponents.map((o) => {
     if (o.policy === 'scripted') return { name: o.name, policy: 'scripted' };
     const path = resolve(config.baseDir, o.policy);

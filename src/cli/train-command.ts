@@ -60,7 +60,13 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   const ppo = ppoConfigOf(config);
   const gameEnv = await makeGameEnv(config.envPath, ppo.numEnvs);
   // With self-play the opponent seat is played from a pool of the learner's snapshots.
-  const selfPlay: RunSelfPlay | null = config.train.selfPlay ? startSelfPlay(gameEnv, config, (): PpoTrainer => trainer) : null;
+  let selfPlay: RunSelfPlay | null = null;
+  try {
+    if (config.train.selfPlay) selfPlay = startSelfPlay(gameEnv, config, (): PpoTrainer => trainer);
+  } catch (e) {
+    gameEnv.close();
+    throw e;
+  }
   const env: VectorEnv = selfPlay?.env ?? gameEnv;
   // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
   const demo = ppo.bc ? readDemos(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;

@@ -183,6 +183,11 @@ export class SelfPlayEnv implements VectorEnv {
     return this.current;
   }
 
+  /** What plays env i's running episode. */
+  opponentOf(i: number): string {
+    return this.playing[i]!;
+  }
+
   getState(): SelfPlayState {
     return {
       elo: this.elo, steps: this.steps, nextSave: this.nextSave, nextSwap: this.nextSwap, current: this.current, rng: rngState(this.rng),
