@@ -3,7 +3,8 @@
  * opponent until neighbouring levels' 95% confidence intervals separate (or an episode cap is
  * reached), then writes a ladder file with each level's measured strength. A ladder whose levels
  * are not strictly ordered, weakest first, is a failure: the file is still written, the exit code
- * says so.
+ * says so. With `metric: elo` the levels also play each other, and are rated by Elo
+ * (calibrate-elo.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,9 +13,10 @@ import { choiceCount, flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
 import { formatIssues, readConfigFile } from './config.js';
-import { ConfigError, configProblems } from './errors.js';
+import { configProblems } from './errors.js';
 import { writeFileAtomic } from './run-dir.js';
 import { makeGameEnv } from './game-env.js';
+import { calibrateByElo, formatElo, overlappingNeighbours } from './calibrate-elo.js';
 
 const levelSchema = z
   .object({
@@ -37,8 +39,12 @@ export const calibrateConfigSchema = z
     /** The game's env module (relative to the config), whose vector env plays the reference opponent. */
     env: z.string().min(1),
     agent: z.string().min(1),
-    /** point_win_rate: share of +1 rewards among +-1 rewards (points); episode_return: mean return. */
-    metric: z.enum(['point_win_rate', 'episode_return']),
+    /**
+     * point_win_rate: share of +1 rewards among +-1 rewards (points); episode_return: mean return;
+     * elo: Elo from matches between the levels and against the scripted opponent (at 1200), for
+     * a game that names an `opponent` (episodes then count games a pairing).
+     */
+    metric: z.enum(['point_win_rate', 'episode_return', 'elo']),
     seed: z.number().int().min(0).default(10_000),
     numEnvs: z.number().int().positive().default(8),
     episodes: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).strict().default({ min: 40, max: 640 }),
@@ -89,7 +95,7 @@ export function playLevel(env: VectorEnv, make: (envIndex: number) => LevelPolic
 }
 
 /** 95% interval: Wilson's for a rate of points, the normal one for a mean return. */
-export function strengthOf(o: Outcome, metric: CalibrateConfig['metric']): Strength {
+export function strengthOf(o: Outcome, metric: Exclude<CalibrateConfig['metric'], 'elo'>): Strength {
   if (metric === 'point_win_rate') {
     const n = o.won + o.lost;
     const p = n ? o.won / n : 0;
@@ -122,6 +128,11 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
   const baseDir = dirname(resolve(configPath));
   const outPath = resolve(baseDir, config.out);
   const env = await makeGameEnv(resolve(baseDir, config.env), config.numEnvs);
+  const seat = env.opponent ?? null;
+  if (config.metric === 'elo' && !seat) {
+    env.close();
+    throw configProblems(configPath, [`config.metric: 'elo' rates levels by matches in which they also take the opponent's seat, and the game of config.env (${config.env}) has no opponent to hand over: name the agent on the other side in defineGame({ ..., opponent: '...' }), or measure by point_win_rate or episode_return`]);
+  }
 
   const outcomes: Outcome[] = config.levels.map(() => ({ returns: [], won: 0, lost: 0 }));
   // Each level's student, loaded once and reseeded for every round it plays.
@@ -141,29 +152,49 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
     into.lost += o.lost;
   };
 
-  // Every level starts with `min` episodes; the levels of any pair still overlapping get as many again.
-  let round = 0;
-  config.levels.forEach((_, k) => play(k, config.episodes.min, round));
-  for (;;) {
-    const strengths = outcomes.map((o) => strengthOf(o, config.metric));
-    log(`round ${round}: ${strengths.map((s, k) => `${config.levels[k]!.name} ${fmt(s)}`).join(' | ')}`);
-    const overlapping = new Set<number>();
-    strengths.forEach((s, k) => {
-      if (k > 0 && !(s.low > strengths[k - 1]!.high) && s.mean > strengths[k - 1]!.mean) overlapping.add(k).add(k - 1);
-    });
-    const growable = [...overlapping].filter((k) => outcomes[k]!.returns.length < config.episodes.max);
-    if (growable.length === 0) break;
-    round += 1;
-    for (const k of growable) play(k, Math.min(outcomes[k]!.returns.length, config.episodes.max - outcomes[k]!.returns.length), round);
+  const metric = config.metric;
+  let strengths: Strength[];
+  let elo: ReturnType<typeof calibrateByElo> | null = null;
+  try {
+    if (metric === 'elo') {
+      elo = calibrateByElo(env, seat!, {
+        names: config.levels.map((l) => l.name),
+        makeLevel: (k, seed) => new LevelPolicy(policies[k]!, config.levels[k]!, env.actionSpace, seed, weaker[k]),
+        reseed: (k, stream) => {
+          policies[k]!.reseed(config.seed + k + 7_919 * stream);
+          weaker[k]?.reseed(config.seed + 7_777_777 + k + 7_919 * stream);
+        },
+        episodes: config.episodes,
+        seed: config.seed,
+        log,
+      });
+      strengths = elo.strengths;
+    } else {
+      // Every level starts with `min` episodes; the levels of any pair still overlapping get as many again.
+      let round = 0;
+      config.levels.forEach((_, k) => play(k, config.episodes.min, round));
+      for (;;) {
+        strengths = outcomes.map((o) => strengthOf(o, metric));
+        log(`round ${round}: ${strengths.map((s, k) => `${config.levels[k]!.name} ${fmt(s)}`).join(' | ')}`);
+        const growable = [...overlappingNeighbours(strengths)].filter((k) => outcomes[k]!.returns.length < config.episodes.max);
+        if (growable.length === 0) break;
+        round += 1;
+        for (const k of growable) play(k, Math.min(outcomes[k]!.returns.length, config.episodes.max - outcomes[k]!.returns.length), round);
+      }
+    }
+  } finally {
+    env.close();
   }
-  env.close();
 
-  const levels: LadderLevel[] = config.levels.map((l, k) => ({ ...l, strength: strengthOf(outcomes[k]!, config.metric) }));
-  const ladder: LadderFile = { format: LADDER_FORMAT, version: LADDER_VERSION, game: config.game, agent: config.agent, metric: config.metric, levels };
+  const show = (s: Strength) => (elo ? formatElo(s) : fmt(s));
+  const levels: LadderLevel[] = config.levels.map((l, k) => ({ ...l, strength: strengths[k]! }));
+  const ladder: LadderFile = { format: LADDER_FORMAT, version: LADDER_VERSION, game: config.game, agent: config.agent, metric, ...(elo ? { anchor: elo.anchor } : {}), levels };
   writeFileAtomic(outPath, JSON.stringify(ladder, null, 2) + '\n');
   const ordered = strictlyOrdered(levels.map((l) => l.strength!));
   log(`ladder written to ${relative(process.cwd(), outPath) || join('.', outPath)}`);
-  for (const l of levels) log(`  ${l.name.padEnd(12)} ${fmt(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy}${l.weaker ? `, skill ${l.skill ?? 1} against ${l.weaker}` : ''})`);
+  if (elo) log(`  ${'scripted'.padEnd(12)} ${elo.anchor.elo} (the game's own '${elo.anchor.agent}', the anchor)`);
+  for (const l of levels) log(`  ${l.name.padEnd(12)} ${show(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy}${l.weaker ? `, skill ${l.skill ?? 1} against ${l.weaker}` : ''})`);
+  if (elo) for (const p of elo.pairings) log(`  ${p.names[0]} against ${p.names[1]}: scored ${p.score} of ${p.games} games`);
   log(ordered ? 'levels are strictly ordered' : 'levels are NOT strictly ordered: neighbouring intervals overlap or decrease');
   return { ladder, ordered, path: outPath };
 }

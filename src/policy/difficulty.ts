@@ -54,8 +54,10 @@ export interface LadderFile {
   version: number;
   game: string;
   agent: string;
-  /** What `strength` measures, e.g. 'point_win_rate' or 'episode_return'. */
+  /** What `strength` measures, e.g. 'point_win_rate', 'episode_return' or 'elo'. */
   metric: string;
+  /** With 'elo': the game's own (scripted) player of agent `agent`, held at rating `elo`. */
+  anchor?: { agent: string; elo: number };
   levels: LadderLevel[];
 }
 
