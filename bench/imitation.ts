@@ -14,11 +14,14 @@
  *   npm run bench:imitation
  *   npm run bench:imitation -- --no-ppo     # the cloning half only
  *   npm run bench:imitation -- --pong       # also Pong's PPO with and without BC (one seed, about 8 more minutes)
+ *   npm run bench:imitation -- --selfplay   # also bench/selfplay.ts (a self-play Pong teacher, about 5 more minutes): the selfplay_* keys
+ *   npm run bench:players                   # all of it: --pong --selfplay
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { initBackend, imitate, type BcConfig, evaluateImitation, imitationMarkdown, defaultImitationConfig, type NamedStudent } from 'phaser-distill/train';
 import type { Action, GameDef, VectorEnv } from 'phaser-distill';
 import { compareBc, median } from './imitation-ppo.js';
+import { benchSelfPlay } from './selfplay.js';
 import { recordExpert, type ExpertRecording } from '../games/shared/record-expert.js';
 import { BALANCE, BALANCE_AGENT } from '../games/balance/scene.js';
 import { balanceExpert } from '../games/balance/expert.js';
@@ -108,5 +111,9 @@ if (args.includes('--pong')) {
     ppo_game: 'pong', ppo_threshold: 4, ppo_seeds: [1],
     steps_without_bc: cmp.PPO![0]!.steps, steps_with_bc: cmp['BC pre-training + PPO + BC loss']![0]!.steps,
   });
+}
+if (args.includes('--selfplay')) {
+  console.log('\nSelf-play on Pong (bench/selfplay.ts): a teacher trained against its own snapshots only, played against the scripted-trained teacher and the scripted opponent');
+  Object.assign(result, await benchSelfPlay(null));
 }
 console.log(JSON.stringify(result));

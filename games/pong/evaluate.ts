@@ -1,11 +1,12 @@
 /**
- * Measures a Pong policy's point win rate against the scripted opponent: matches on fresh seeds
- * in a headless game until `points` points have been played. Run as a script to evaluate the
- * shipped teacher (TensorFlow.js) and students:  npx tsx games/pong/evaluate.ts [points]
+ * Measures a Pong policy's point win rate against the scripted opponent, or against another
+ * policy playing the right paddle: matches on fresh seeds in a headless game until `points`
+ * points have been played. Run as a script to evaluate the shipped teacher (TensorFlow.js) and
+ * students:  npx tsx games/pong/evaluate.ts [points]
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { HeadlessGame } from 'phaser-distill/node';
-import { loadStudentPolicy, type Policy } from 'phaser-distill';
+import { loadStudentPolicy, type OpponentPolicy, type Policy, type StudentPolicy } from 'phaser-distill';
 import { initBackend, loadTeacher } from 'phaser-distill/train';
 import { OBS_SIZE } from './constants.js';
 import { PONG, PONG_AGENT } from './scene.js';
@@ -24,6 +25,18 @@ export async function loadPongTeacher(dir = 'assets/teachers/pong'): Promise<Tea
   return new TeacherDriver(await loadTeacher(files, 'pong teacher'));
 }
 
+/** A teacher folder's actor as a plain greedy policy (the student runtime: the same choices as TensorFlow.js, and fast). */
+export async function loadTeacherPolicy(dir: string): Promise<StudentPolicy> {
+  await initBackend('auto');
+  const files = Object.fromEntries(['model.json', 'weights.bin', 'run.json'].map((f) => [f, new Uint8Array(readFileSync(`${dir}/${f}`))]));
+  const teacher = await loadTeacher(files, dir);
+  try {
+    return loadStudentPolicy(teacher.policyFile(), { source: dir });
+  } finally {
+    teacher.dispose();
+  }
+}
+
 export interface PointStats {
   won: number;
   lost: number;
@@ -32,7 +45,11 @@ export interface PointStats {
   matches: number;
 }
 
-export async function evaluatePong(policy: Policy | BatchPolicy | ((obs: Float32Array) => number), options: { points?: number; seed?: number; numEnvs?: number } = {}): Promise<PointStats> {
+/**
+ * `opponent` makes the right paddle's policy for each env (one per env, as a policy may keep
+ * memory); without it the right paddle is the scene's scripted opponent.
+ */
+export async function evaluatePong(policy: Policy | BatchPolicy | ((obs: Float32Array) => number), options: { points?: number; seed?: number; numEnvs?: number; opponent?: (env: number) => OpponentPolicy } = {}): Promise<PointStats> {
   const points = options.points ?? 1000;
   const n = options.numEnvs ?? 16;
   const decide = (obs: Float32Array, actions: Float32Array) => {
@@ -42,6 +59,10 @@ export async function evaluatePong(policy: Policy | BatchPolicy | ((obs: Float32
   };
   const host = await HeadlessGame.create({ game: PONG, instances: n });
   const env = host.vectorEnv(PONG_AGENT, true);
+  if (options.opponent) {
+    const opponents = Array.from({ length: n }, (_, i) => options.opponent!(i));
+    env.opponent!.choose = (i) => opponents[i]!;
+  }
   try {
     let obs = env.reset(options.seed ?? 20_240_601);
     const actions = new Float32Array(n);
@@ -62,6 +83,20 @@ export async function evaluatePong(policy: Policy | BatchPolicy | ((obs: Float32
   } finally {
     env.close();
   }
+}
+
+/**
+ * Two policies head to head, each on each side for half the points (the sides are mirror images,
+ * but serves and the paddles' timing are not shared): `a`'s share of all points played.
+ */
+export async function headToHead(a: Policy, b: Policy, options: { points?: number; seed?: number } = {}): Promise<PointStats> {
+  const half = Math.ceil((options.points ?? 1000) / 2);
+  const seed = options.seed ?? 20_240_601;
+  const left = await evaluatePong(a, { points: half, seed, opponent: () => b });
+  const right = await evaluatePong(b, { points: half, seed: seed + 1, opponent: () => a });
+  const won = left.won + right.lost;
+  const lost = left.lost + right.won;
+  return { won, lost, rate: won / (won + lost), matches: left.matches + right.matches };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
