@@ -7,13 +7,16 @@
  * below it. One episode is one game, scored by the sign of the learner's return. In a pairing of
  * two levels they take turns at the learner's side and at the opponent seat, game by game: each
  * side observes from its own side, so either can play either seat, and alternating cancels
- * whatever edge a seat may have. Every pairing first plays `episodes.min` games; while two
- * neighbouring levels' 95% intervals overlap, every pairing of either plays as many again, up to
- * `episodes.max` games a pairing.
+ * whatever edge a seat may have. Every pairing first plays `episodes.min` games; while the 95%
+ * interval of two neighbouring levels' Elo gap holds 0, every pairing of either plays as many
+ * again, up to `episodes.max` games a pairing. The ladder is strictly ordered when every gap's
+ * interval lies above 0: the gap's own interval, not the two ratings' intervals against the
+ * anchor, which are wide for levels that rarely beat the scripted opponent even when their
+ * head-to-head games set them well apart.
  */
 import { choiceCount, flatSize, type OpponentPolicy, type OpponentSeat, type VectorEnv } from '../env/index.js';
 import type { LevelPolicy, Strength } from '../policy/difficulty.js';
-import { INITIAL_ELO, fitElo, scoreOfReturn, type Pairing } from '../train/elo.js';
+import { INITIAL_ELO, eloGap, fitElo, scoreOfReturn, type Pairing } from '../train/elo.js';
 
 /** Player 0 is the game's scripted opponent; level k is player k + 1. */
 const SCRIPTED = 0;
@@ -42,6 +45,8 @@ export interface EloCalibration {
   pairings: EloPairing[];
   /** The scripted opponent's agent and its fixed rating. */
   anchor: { agent: string; elo: number };
+  /** Level k + 1's Elo minus level k's, with its 95% interval. */
+  gaps: { gap: number; low: number; high: number }[];
 }
 
 /** One game to play: who takes the learner's side and who the opponent seat (SCRIPTED: the game's own). */
@@ -49,15 +54,6 @@ interface Game {
   pairing: number;
   learner: number;
   opponent: number;
-}
-
-/** Neighbours k-1 and k whose intervals overlap while k's mean is the higher: more games could part them. */
-export function overlappingNeighbours(strengths: readonly Strength[]): Set<number> {
-  const out = new Set<number>();
-  strengths.forEach((s, k) => {
-    if (k > 0 && !(s.low > strengths[k - 1]!.high) && s.mean > strengths[k - 1]!.mean) out.add(k).add(k - 1);
-  });
-  return out;
 }
 
 /** Rates the levels by Elo in `env`, whose opponent seat the levels take in turn. */
@@ -97,9 +93,14 @@ export function calibrateByElo(env: VectorEnv, seat: OpponentSeat, options: EloC
       const games = pairings.reduce((sum, p) => sum + (p.a === k + 1 || p.b === k + 1 ? p.games : 0), 0);
       return { mean, low: mean - half, high: mean + half, episodes: games };
     });
-    result = { strengths, pairings, anchor: { agent: seat.agent, elo: INITIAL_ELO } };
+    const gaps = names.slice(1).map((_, k) => eloGap(fit, k + 1, k + 2));
+    result = { strengths, pairings, anchor: { agent: seat.agent, elo: INITIAL_ELO }, gaps };
     options.log(`round ${round}: ${strengths.map((s, k) => `${names[k]} ${formatElo(s)}`).join(' | ')}`);
-    const unsettled = overlappingNeighbours(strengths);
+    // Neighbours whose gap is positive but not yet sure: more games could part them.
+    const unsettled = new Set<number>();
+    gaps.forEach((g, k) => {
+      if (g.gap > 0 && g.low <= 0) unsettled.add(k).add(k + 1);
+    });
     const extra = pairings.map((p) => (unsettled.has(p.a - 1) || unsettled.has(p.b - 1) ? Math.min(p.games, episodes.max - p.games) : 0));
     if (extra.every((n) => n <= 0)) break;
     round += 1;

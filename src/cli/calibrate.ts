@@ -16,7 +16,7 @@ import { formatIssues, readConfigFile } from './config.js';
 import { configProblems } from './errors.js';
 import { writeFileAtomic } from './run-dir.js';
 import { makeGameEnv } from './game-env.js';
-import { calibrateByElo, formatElo, overlappingNeighbours } from './calibrate-elo.js';
+import { calibrateByElo, formatElo } from './calibrate-elo.js';
 
 const levelSchema = z
   .object({
@@ -110,6 +110,15 @@ export function strengthOf(o: Outcome, metric: Exclude<CalibrateConfig['metric']
   return { mean, low: mean - (1.96 * sd) / Math.sqrt(n), high: mean + (1.96 * sd) / Math.sqrt(n), episodes: n };
 }
 
+/** Neighbours k-1 and k whose intervals overlap while k's mean is the higher: more games could part them. */
+export function overlappingNeighbours(strengths: readonly Strength[]): Set<number> {
+  const out = new Set<number>();
+  strengths.forEach((s, k) => {
+    if (k > 0 && !(s.low > strengths[k - 1]!.high) && s.mean > strengths[k - 1]!.mean) out.add(k).add(k - 1);
+  });
+  return out;
+}
+
 /** True when every level's interval lies wholly above the previous level's. */
 export function strictlyOrdered(strengths: readonly Strength[]): boolean {
   return strengths.every((s, i) => i === 0 || s.low > strengths[i - 1]!.high);
@@ -190,12 +199,14 @@ export async function runCalibrate(configPath: string, log: (line: string) => vo
   const levels: LadderLevel[] = config.levels.map((l, k) => ({ ...l, strength: strengths[k]! }));
   const ladder: LadderFile = { format: LADDER_FORMAT, version: LADDER_VERSION, game: config.game, agent: config.agent, metric, ...(elo ? { anchor: elo.anchor } : {}), levels };
   writeFileAtomic(outPath, JSON.stringify(ladder, null, 2) + '\n');
-  const ordered = strictlyOrdered(levels.map((l) => l.strength!));
+  // By Elo, neighbours are ordered when their gap's own interval lies above 0.
+  const ordered = elo ? elo.gaps.every((g) => g.low > 0) : strictlyOrdered(levels.map((l) => l.strength!));
   log(`ladder written to ${relative(process.cwd(), outPath) || join('.', outPath)}`);
   if (elo) log(`  ${'scripted'.padEnd(12)} ${elo.anchor.elo} (the game's own '${elo.anchor.agent}', the anchor)`);
   for (const l of levels) log(`  ${l.name.padEnd(12)} ${show(l.strength!)}  (temperature ${l.temperature}, delay ${l.reactionDelay}, noise ${l.actionNoise}, ${l.policy}${l.weaker ? `, skill ${l.skill ?? 1} against ${l.weaker}` : ''})`);
   if (elo) for (const p of elo.pairings) log(`  ${p.names[0]} against ${p.names[1]}: scored ${p.score} of ${p.games} games`);
-  log(ordered ? 'levels are strictly ordered' : 'levels are NOT strictly ordered: neighbouring intervals overlap or decrease');
+  if (elo) elo.gaps.forEach((g, k) => log(`  ${levels[k + 1]!.name} - ${levels[k]!.name}: ${g.gap.toFixed(0)} Elo [${g.low.toFixed(0)}, ${g.high.toFixed(0)}]`));
+  log(ordered ? 'levels are strictly ordered' : `levels are NOT strictly ordered: ${elo ? "a neighbouring level's Elo gap is not surely above 0" : 'neighbouring intervals overlap or decrease'}`);
   return { ladder, ordered, path: outPath };
 }
 

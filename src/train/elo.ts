@@ -36,6 +36,20 @@ export interface FittedElo {
   ratings: number[];
   /** Each rating's standard error (0 for the anchor, whose rating is fixed). */
   errors: number[];
+  /** The ratings' covariances, in Elo points squared (the anchor's row and column are 0). */
+  covariance: number[][];
+}
+
+/**
+ * The 95% interval of `b`'s rating minus `a`'s: how far apart two players are, with the
+ * uncertainty of the difference itself (the ratings of two players who both met the anchor rarely
+ * are each uncertain, but their head-to-head games can still set them well apart).
+ */
+export function eloGap(fit: FittedElo, a: number, b: number): { gap: number; low: number; high: number } {
+  const gap = fit.ratings[b]! - fit.ratings[a]!;
+  const c = fit.covariance;
+  const half = 1.96 * Math.sqrt(Math.max(0, c[a]![a]! + c[b]![b]! - 2 * c[a]![b]!));
+  return { gap, low: gap - half, high: gap + half };
 }
 
 /**
@@ -86,11 +100,13 @@ export function fitElo(players: number, pairings: readonly Pairing[], anchor = 0
   }
   const inverse = invert(hessian);
   const ratings = Array.from(theta, (t) => anchorRating + t / scale);
-  const errors = Array.from({ length: players }, (_, p) => {
-    const k = index.get(p);
-    return k === undefined ? 0 : Math.sqrt(Math.max(0, inverse[k]![k]!)) / scale;
-  });
-  return { ratings, errors };
+  const covariance = Array.from({ length: players }, (_, p) => Array.from({ length: players }, (__, q) => {
+    const i = index.get(p);
+    const j = index.get(q);
+    return i === undefined || j === undefined ? 0 : inverse[i]![j]! / (scale * scale);
+  }));
+  const errors = covariance.map((row, p) => Math.sqrt(Math.max(0, row[p]!)));
+  return { ratings, errors, covariance };
 }
 
 /** x with A x = b, by Gaussian elimination with partial pivoting (A symmetric positive definite here). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ELO_K, INITIAL_ELO, eloChange, eloExpected, fitElo, scoreOfReturn } from '../../src/train/elo.js';
+import { ELO_K, INITIAL_ELO, eloChange, eloExpected, eloGap, fitElo, scoreOfReturn } from '../../src/train/elo.js';
 
 describe('Elo', () => {
   it('gives the expected score and the update by their formulas', () => {
@@ -61,5 +61,25 @@ describe('Elo', () => {
     const sweep = fitElo(2, [{ a: 1, b: 0, games: 20, score: 20 }], 0);
     expect(Number.isFinite(sweep.ratings[1])).toBe(true);
     expect(sweep.ratings[1]).toBeGreaterThan(INITIAL_ELO + 400);
+  });
+
+  it("gives two players who seldom beat the anchor a wide interval each but a narrow one for their gap, when they met each other often", () => {
+    // 1 and 2 each win 1 of 40 games against the anchor, and 2 beats 1 in 300 of 500.
+    const fit = fitElo(3, [
+      { a: 1, b: 0, games: 40, score: 1 },
+      { a: 2, b: 0, games: 40, score: 1 },
+      { a: 2, b: 1, games: 500, score: 300 },
+    ], 0);
+    const gap = eloGap(fit, 1, 2);
+    expect(gap.gap).toBeCloseTo(fit.ratings[2]! - fit.ratings[1]!, 9);
+    // 60% head to head is about 70 Elo apart (400 log10(1.5)).
+    expect(gap.gap).toBeGreaterThan(55);
+    expect(gap.gap).toBeLessThan(85);
+    expect(gap.low).toBeGreaterThan(0);
+    expect(fit.ratings[2]! - 1.96 * fit.errors[2]!).toBeLessThan(fit.ratings[1]! + 1.96 * fit.errors[1]!);
+    // The covariance matrix is symmetric, the anchor's row zero, and its diagonal the squared errors.
+    expect(fit.covariance[1]![2]).toBeCloseTo(fit.covariance[2]![1]!, 9);
+    expect(fit.covariance[0]).toEqual([0, 0, 0]);
+    expect(Math.sqrt(fit.covariance[2]![2]!)).toBeCloseTo(fit.errors[2]!, 9);
   });
 });
