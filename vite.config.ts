@@ -27,7 +27,7 @@ export default defineConfig({
     },
     rollupOptions: {
       // Dependencies and peers stay imports, resolved in the user's project: one copy of each.
-      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', 'onnx-proto', /^tsx(\/.*)?$/],
+      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', 'onnx-proto', /^tsx(\/.*)?$/, 'bullmq', 'ioredis'],
     },
     target: 'es2022',
     minify: false,
