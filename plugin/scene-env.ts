@@ -8,8 +8,8 @@
  * this file needs no Phaser at run time.
  */
 import {
-  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type OpponentPolicy, type OpponentSeat, type ResetResult, type Space, type StepResult,
-  type VectorEnv, type VectorStepResult,
+  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type EnvBatch, type EpisodeStart, type OpponentPolicy, type OpponentSeat, type ResetResult, type Space,
+  type StepRecorder, type StepResult, type VectorEnv, type VectorStepResult,
 } from '../src/env/index.js';
 import { AutoReset } from '../src/env/vector-env.js';
 import { AgentError, type Agent } from './agent.js';
@@ -175,9 +175,10 @@ function holdDecisions(policy: OpponentPolicy, hold: number): OpponentPolicy {
 /**
  * Every scene of a runner as one vector env over the agent `agentName`, with same-step automatic
  * reset: an episode that ends has its scene restarted at once, and its last observation kept in
- * `finalObservations`. Episode seeds are drawn from the seed given to `reset`.
+ * `finalObservations`. Episode seeds are drawn from the seed given to `reset`. As an `EnvBatch`
+ * (`stepEnvs`, `restartEnv`) it steps with no reset.
  */
-export class SceneVectorEnv implements VectorEnv {
+export class SceneVectorEnv implements VectorEnv, EnvBatch {
   readonly numEnvs: number;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
@@ -204,10 +205,7 @@ export class SceneVectorEnv implements VectorEnv {
     this.obsSize = flatSize(this.observationSpace);
     this.actSize = flatSize(this.actionSpace);
     this.opponent = opponentName === undefined ? null : new SceneOpponent(runner, opponentName, first);
-    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => {
-      this.opponent?.prepare(i);
-      return this.seats[i]!.restart(seed);
-    });
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = this.seats.map((_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
   }
@@ -223,6 +221,17 @@ export class SceneVectorEnv implements VectorEnv {
 
   step(actions: ArrayLike<number>): VectorStepResult {
     if (!this.episodes.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
+    this.episodes.begin();
+    this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask));
+    return this.episodes.end();
+  }
+
+  restartEnv(i: number, seed: number): EpisodeStart {
+    this.opponent?.prepare(i);
+    return this.seats[i]!.restart(seed);
+  }
+
+  stepEnvs(actions: ArrayLike<number>, record: StepRecorder): void {
     const n = this.numEnvs;
     if (actions.length !== n * this.actSize) {
       throw new Error(`SceneVectorEnv ('${this.agentName}').step: expected ${n * this.actSize} action numbers (${n} envs x ${this.actSize}), got ${actions.length}`);
@@ -235,14 +244,12 @@ export class SceneVectorEnv implements VectorEnv {
     // ended early is ready before the others and waits.
     for (let f = 0; f < this.period && !this.allReady(); f++) this.runner.frame();
 
-    this.episodes.begin();
     for (let i = 0; i < n; i++) {
       const agent = this.seats[i]!.agent;
       if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} steps; was the scene stopped or restarted by its own code?`);
       agent.ready = false;
-      this.episodes.record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated', agent.mask);
+      record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated', agent.mask);
     }
-    return this.episodes.end();
   }
 
   close(): void {

@@ -82,6 +82,41 @@ export interface VectorEnv {
   close(): void;
 }
 
+/** An env's first observation of an episode, and the mask that goes with it (none: all allowed). */
+export interface EpisodeStart {
+  observation: ArrayLike<number>;
+  mask?: ActionMask | null;
+}
+
+/**
+ * Receives env i's results of one step: `reward` as the learner sees it, `gameReward` in the
+ * game's own units (the episode return), the observation after the step (an episode's last one if
+ * it ended) and the mask that goes with it.
+ */
+export type StepRecorder = (i: number, reward: number, gameReward: number, observation: Float32Array, terminated: boolean, truncated: boolean, mask: ActionMask | null) => void;
+
+/**
+ * A vector env's envs without its episode bookkeeping: they step together and start an episode
+ * only when told, with the seed they are given. SyncVectorEnv and SceneVectorEnv are each one
+ * with an AutoReset on top; a parallel vector env drives one in each worker thread and keeps the
+ * bookkeeping (the episode seeds) in one place, so the episodes are the same whatever the number
+ * of workers.
+ */
+export interface EnvBatch {
+  readonly numEnvs: number;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  /** Starts env i's next episode with `seed`; returns its first observation (and mask). */
+  restartEnv(i: number, seed: number): EpisodeStart;
+  /**
+   * Advances every env one decision with `actions` (flat, as `VectorEnv.step`'s) and hands each
+   * env's results to `record`, in env order. An env whose episode ended there steps again only
+   * after `restartEnv`: `record` may restart it at once, or later.
+   */
+  stepEnvs(actions: ArrayLike<number>, record: StepRecorder): void;
+  close(): void;
+}
+
 /** A policy that plays the opponent's side: its observation (from its own side) in, its action out. */
 export interface OpponentPolicy {
   act(observation: Float32Array, mask?: ActionMask): Action;

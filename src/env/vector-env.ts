@@ -1,18 +1,25 @@
-import type { Env, VectorEnv, VectorStepResult } from './env.js';
+import type { EnvBatch, EpisodeStart, Env, StepRecorder, VectorEnv, VectorStepResult } from './env.js';
 import { Rng } from './rng.js';
 import { choiceCount, flatSize, type Action, type ActionMask, type Space } from './spaces.js';
 
-/** An env's first observation of an episode, and the mask that goes with it (none: all allowed). */
-export interface EpisodeStart {
-  observation: ArrayLike<number>;
-  mask?: ActionMask | null;
+export type { EpisodeStart } from './env.js';
+
+/** An env to restart and the seed of its next episode, drawn but not yet started (see AutoReset). */
+export interface Restart {
+  env: number;
+  seed: number;
 }
 
 /**
  * The episode bookkeeping every vector env with same-step auto-reset shares (SyncVectorEnv here,
- * SceneVectorEnv in plugin/): episode seeds drawn from one generator seeded by `reset(seed)`, so a
- * run seed fixes every episode of every env; each env's running return and length; the batched
- * observation and action masks; and one step's results, filled env by env with `record`.
+ * SceneVectorEnv in plugin/, the parallel vector env of the command line): episode seeds drawn
+ * from one generator seeded by `reset(seed)`, so a run seed fixes every episode of every env; each
+ * env's running return and length; the batched observation and action masks; and one step's
+ * results, filled env by env with `record`.
+ *
+ * An ended episode's env restarts at once through `resetEnv`; or, with `resetEnv` null, its seed
+ * waits in `restarts` (drawn in env order all the same), and the owner restarts those envs itself
+ * (all in one go, in other threads) and hands each first observation to `start`.
  */
 export class AutoReset {
   private readonly obs: Float32Array;
@@ -27,9 +34,11 @@ export class AutoReset {
   private readonly allMasks: Uint8Array;
   /** Some env has given a mask: `masks` is then the masks, else null. */
   private masked = false;
+  /** With no `resetEnv`: the envs to restart, in the order their seeds were drawn. */
+  readonly restarts: Restart[] = [];
 
-  /** `resetEnv(i, seed)` starts env i's next episode with `seed` and returns its first observation (and mask). */
-  constructor(readonly numEnvs: number, private readonly obsSize: number, actionSpace: Space, private readonly resetEnv: (i: number, seed: number) => EpisodeStart) {
+  /** `resetEnv(i, seed)` starts env i's next episode with `seed` and returns its first observation (and mask); null leaves it to the owner (`restarts`). */
+  constructor(readonly numEnvs: number, private readonly obsSize: number, actionSpace: Space, private readonly resetEnv: ((i: number, seed: number) => EpisodeStart) | null) {
     this.obs = new Float32Array(numEnvs * obsSize);
     this.returns = new Float64Array(numEnvs);
     this.lengths = new Int32Array(numEnvs);
@@ -42,11 +51,16 @@ export class AutoReset {
     return this.masked ? this.allMasks : null;
   }
 
-  /** Reseeds the episode seeds and starts every env's episode; returns the first observations. */
+  /** Reseeds the episode seeds and starts every env's episode; returns the first observations (of the envs started so far). */
   reset(seed: number): Float32Array {
     this.seeds.seed(seed);
     for (let i = 0; i < this.numEnvs; i++) this.resetOne(i);
     this.started = true;
+    return this.observations();
+  }
+
+  /** A copy of the current observations, [numEnvs * obsSize]. */
+  observations(): Float32Array {
     return this.obs.slice();
   }
 
@@ -84,12 +98,18 @@ export class AutoReset {
     return { observations: this.obs.slice(), rewards, terminated, truncated, finalObservations, episodes };
   }
 
-  private resetOne(i: number): void {
-    const start = this.resetEnv(i, this.seeds.uint32());
+  /** Env i's first observation of the episode its restart began (and its mask). */
+  start(i: number, start: EpisodeStart): void {
     this.obs.set(start.observation, i * this.obsSize);
     this.setMask(i, start.mask);
+  }
+
+  private resetOne(i: number): void {
+    const seed = this.seeds.uint32();
     this.returns[i] = 0;
     this.lengths[i] = 0;
+    if (this.resetEnv) this.start(i, this.resetEnv(i, seed));
+    else this.restarts.push({ env: i, seed });
   }
 
   private setMask(i: number, mask: ActionMask | null | undefined): void {
@@ -110,9 +130,9 @@ export class AutoReset {
  * ended episode's last observation is kept in `finalObservations`).
  *
  * Every episode gets a seed drawn from one generator seeded by `reset(seed)`, so a run seed fixes
- * every episode of every env.
+ * every episode of every env. As an `EnvBatch` (`stepEnvs`, `restartEnv`) it steps with no reset.
  */
-export class SyncVectorEnv implements VectorEnv {
+export class SyncVectorEnv implements VectorEnv, EnvBatch {
   readonly numEnvs: number;
   readonly observationSpace: Env['observationSpace'];
   readonly actionSpace: Env['actionSpace'];
@@ -133,10 +153,7 @@ export class SyncVectorEnv implements VectorEnv {
         throw new Error(`SyncVectorEnv: env ${i} has different spaces from env 0`);
       }
     });
-    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => {
-      const r = this.envs[i]!.reset(seed);
-      return { observation: r.observation, mask: maskOf(r.info) };
-    });
+    this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
   }
 
   /** The masks envs give in `info.actionMask` (as SceneEnv does), for the current observations. */
@@ -150,17 +167,27 @@ export class SyncVectorEnv implements VectorEnv {
 
   step(actions: ArrayLike<number>): VectorStepResult {
     if (!this.episodes.started) throw new Error('SyncVectorEnv: call reset(seed) before step()');
+    this.episodes.begin();
+    // Each env's episode restarts as it is recorded, before the next env steps.
+    this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask));
+    return this.episodes.end();
+  }
+
+  restartEnv(i: number, seed: number): EpisodeStart {
+    const r = this.envs[i]!.reset(seed);
+    return { observation: r.observation, mask: maskOf(r.info) };
+  }
+
+  stepEnvs(actions: ArrayLike<number>, record: StepRecorder): void {
     if (actions.length !== this.numEnvs * this.actSize) {
       throw new Error(`SyncVectorEnv.step: expected ${this.numEnvs * this.actSize} action numbers (${this.numEnvs} envs x ${this.actSize}), got ${actions.length}`);
     }
-    this.episodes.begin();
     for (let i = 0; i < this.numEnvs; i++) {
       const r = this.envs[i]!.step(this.actionFor(actions, i));
       // Episode returns are in the game's own units even under a reward-scaling wrapper.
       const gameReward = typeof r.info.rawReward === 'number' ? r.info.rawReward : r.reward;
-      this.episodes.record(i, r.reward, gameReward, r.observation, r.terminated, r.truncated, maskOf(r.info));
+      record(i, r.reward, gameReward, r.observation, r.terminated, r.truncated, maskOf(r.info));
     }
-    return this.episodes.end();
   }
 
   close(): void {
