@@ -6,6 +6,13 @@ import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 register();
+// A command a sweep started (its runner gives it an IPC channel and sets this variable): should the
+// sweep's process die, stop as on SIGTERM (a checkpoint, exit 143) rather than train on unowned,
+// into a folder the run's next attempt will resume. The channel must not keep the command alive.
+if (process.env.PHASER_DISTILL_PARENT_WATCH && process.channel) {
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
 const checkout = existsSync(new URL('../src/cli/main.ts', import.meta.url));
 const { main } = await import(checkout ? '../src/cli/main.ts' : '../dist/cli.js');
 // The headless host sets up the browser globals Phaser reads as it loads: before any env module,

@@ -22,6 +22,10 @@ const USAGE = `usage:
   phaser-distill calibrate <ladder config>             measure difficulty levels, write a ladder file
   phaser-distill demo <file or folder>                 read recorded play (a .demo file, or a folder of them merged): episodes, returns, spaces
   phaser-distill imitate <config> [--demos <file or folder>]  clone the config's imitate students from recorded play; evaluate them
+  phaser-distill sweep <sweep.yaml> [--parallel N]     run a grid or random search over config keys and seeds on a local pool; write its report
+  phaser-distill sweep <sweep.yaml> --queue redis://host:port   put the runs on a BullMQ queue for workers; wait; write the report
+  phaser-distill sweep <sweep.yaml> --plan | --index <i> | --report   list the runs | run run i alone (a CI matrix, an Indexed Job) | gather the finished ones
+  phaser-distill worker --queue redis://host:port [--concurrency N] [--lock-duration ms]   take sweep runs from the queue
 (<config> is YAML or JSON)`;
 
 function usage(): number {
@@ -42,6 +46,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     parsed = parseArgs({ args: rest, allowPositionals: true, options: {
         resume: { type: 'string' }, run: { type: 'string' }, 'no-export': { type: 'boolean' }, student: { type: 'string' }, teacher: { type: 'boolean' }, out: { type: 'string' },
         onnx: { type: 'boolean' }, layout: { type: 'string' }, demos: { type: 'string' },
+        plan: { type: 'boolean' }, index: { type: 'string' }, report: { type: 'boolean' }, parallel: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, 'lock-duration': { type: 'string' },
         force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       } });
   } catch (e) {
@@ -102,6 +107,21 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         await runImitate(positionals[0]!, values.demos);
         return EXIT.ok;
       }
+      case 'sweep': {
+        if (positionals.length !== 1) return usage();
+        const { runSweep } = await load(command, () => import('./sweep-command.js'));
+        // BullMQ is loaded where a package that is missing can be named.
+        if (values.queue !== undefined) await load(command, () => import('./sweep-queue.js'));
+        return await runSweep(positionals[0]!, {
+          plan: values.plan, report: values.report, queue: values.queue,
+          index: wholeNumber('--index', values.index), parallel: wholeNumber('--parallel', values.parallel),
+        });
+      }
+      case 'worker': {
+        if (positionals.length !== 0 || !values.queue) return usage();
+        const [{ runSweepWorker }] = await load(command, () => Promise.all([import('./sweep-command.js'), import('./sweep-queue.js')]));
+        return await runSweepWorker({ queue: values.queue, concurrency: wholeNumber('--concurrency', values.concurrency), lockDuration: wholeNumber('--lock-duration', values['lock-duration']) });
+      }
       default:
         console.error(`unknown command '${command}'\n${USAGE}`);
         return EXIT.usage;
@@ -130,6 +150,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 }
 
 class MissingPackage extends Error {}
+
+/** A flag's whole number, or undefined when the flag is not given; a ConfigError naming the flag otherwise. */
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new ConfigError(`${flag}: '${value}' is not a whole number`);
+  return Number(value);
+}
 
 /** Loads a command's modules; a package they need that is not installed is named, with the line that installs it. */
 async function load<T>(command: string, importer: () => Promise<T>): Promise<T> {

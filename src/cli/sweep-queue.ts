@@ -1,0 +1,194 @@
+/**
+ * Sweeps on a BullMQ queue in Redis. The coordinator (`sweep --queue redis://...`) puts one job per
+ * unfinished run on the queue, waits for all of them and writes the report; workers
+ * (`phaser-distill worker --queue redis://...`, on any number of machines) take jobs and carry each
+ * out with `runSweepJob` in child processes, so a run that crashes fails its job, not the worker.
+ *
+ * A worker that dies stops renewing its jobs' locks; after `lockDuration` another worker's stalled
+ * check puts the job back on the queue (up to MAX_STALLS times), and the next attempt resumes the
+ * run from its last checkpoint in the run's folder. That folder is the run's state, so every worker
+ * must see the sweep folder at the same path (one machine, or shared storage mounted alike); the
+ * job carries the run's config, not its checkpoints.
+ */
+import { hostname } from 'node:os';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { ConfigError, RunFailed } from './errors.js';
+import { runSweepJob, type SweepJob, type SweepRunResult } from './sweep-runner.js';
+
+/** The queue every sweep's jobs go on; job ids start with the sweep's plan id. */
+export const QUEUE_NAME = 'phaser-distill-sweeps';
+/** Times a job may go back to the queue because its worker died, before it counts as failed. */
+export const MAX_STALLS = 3;
+/** Attempts of a job whose run fails (a crash, a kill of the run alone, exit 1 without finishing): the second resumes from the checkpoint. */
+export const ATTEMPTS = 2;
+
+type Log = (line: string) => void;
+
+/** BullMQ's connection options for a `redis://host:port[/db]` (or `rediss://`) URL. */
+function connection(url: string) {
+  if (!/^rediss?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`--queue: '${url}' is not a Redis URL (redis://host:port)`);
+  // Workers block on Redis; BullMQ wants ioredis to retry their commands without limit.
+  return { url, maxRetriesPerRequest: null };
+}
+
+/** Resolves once the queue or worker has reached Redis; a RunFailed naming the URL if it has not in `ms`. */
+async function reachRedis(client: { waitUntilReady(): Promise<unknown> }, url: string, ms = 15_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new RunFailed(`cannot reach Redis at ${url} (no answer in ${ms / 1000} s): is redis-server running there?`)), ms);
+  });
+  try {
+    await Promise.race([client.waitUntilReady(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Logs a connection error once until the connection is back, instead of once per retry. */
+function onceErrors(log: Log, what: string): (e: Error) => void {
+  let last = '';
+  return (e) => {
+    if (e.message === last) return;
+    last = e.message;
+    log(`${what}: ${e.message}`);
+  };
+}
+
+export interface QueuedRun {
+  index: number;
+  state: 'completed' | 'failed' | 'unknown';
+  reason: string | null;
+}
+
+/**
+ * Puts each run on the queue (job id `{sweep id}-{index}`, so a second coordinator adds nothing),
+ * then waits until each job has completed or failed. A failed job of an earlier coordinator is
+ * retried; a completed one whose run folder is not finished (moved away) is added afresh.
+ */
+export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: Log; signal: AbortSignal; pollMs?: number }): Promise<QueuedRun[]> {
+  const { log, signal } = options;
+  const queue = new Queue<SweepJob, SweepRunResult>(QUEUE_NAME, { connection: connection(url) });
+  queue.on('error', onceErrors(log, `queue ${url}`));
+  try {
+    await reachRedis(queue, url);
+    const ids = new Map<string, number>();
+    for (const job of jobs) {
+      const jobId = `${job.sweep}-${job.index}`;
+      ids.set(jobId, job.index);
+      const existing = await queue.getJob(jobId);
+      const state = existing ? await existing.getState() : null;
+      if (existing && state === 'failed') {
+        await existing.retry('failed');
+        log(`run ${job.index}: its job had failed (${existing.failedReason}); back on the queue`);
+        continue;
+      }
+      if (existing && state === 'completed') await existing.remove();
+      else if (existing) continue;
+      await queue.add('run', job, { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+    }
+    log(`${jobs.length} run${jobs.length === 1 ? '' : 's'} on the queue ${QUEUE_NAME} at ${url}; waiting for workers (phaser-distill worker --queue ${url})`);
+    const seen = new Map<string, string>();
+    const done = new Map<number, QueuedRun>();
+    while (done.size < ids.size && !signal.aborted) {
+      for (const [jobId, index] of ids) {
+        if (done.has(index)) continue;
+        const job = await queue.getJob(jobId);
+        const state = job ? await job.getState() : 'unknown';
+        const before = seen.get(jobId);
+        seen.set(jobId, state);
+        if (state === before) continue;
+        if (state === 'active') log(`run ${index}: taken by ${job?.processedBy ?? 'a worker'}${job && job.attemptsMade + job.stalledCounter > 0 ? ` (again: ${job.stalledCounter} worker${job.stalledCounter === 1 ? '' : 's'} stopped on it, ${job.attemptsMade} failed attempt${job.attemptsMade === 1 ? '' : 's'})` : ''}`);
+        else if (before === 'active' && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) log(`run ${index}: back on the queue (${job && job.stalledCounter > 0 ? 'its worker stopped' : 'its attempt failed'}); the next attempt resumes from its checkpoint`);
+        else if (state === 'completed') done.set(index, { index, state, reason: null });
+        else if (state === 'failed' || state === 'unknown') {
+          done.set(index, { index, state, reason: job?.failedReason ?? 'the job is gone from the queue' });
+          log(`run ${index}: failed: ${job?.failedReason ?? 'the job is gone from the queue'}`);
+        }
+        if (state === 'completed') log(`run ${index}: finished`);
+      }
+      if (done.size < ids.size) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+    }
+    return [...done.values()];
+  } finally {
+    await queue.close();
+  }
+}
+
+export interface WorkerOptions {
+  url: string;
+  /** Runs carried out at once. */
+  concurrency?: number;
+  /** Milliseconds a job's lock lasts without renewal: a dead worker's job goes back to the queue this long after its last renewal (stalled checks run as often). */
+  lockDuration?: number;
+  log?: Log;
+  bin?: string;
+}
+
+/**
+ * Takes jobs until SIGINT, SIGTERM or SIGHUP: then each run in progress is stopped with a
+ * checkpoint, its job goes back to the queue for another worker, and the worker exits 128 + the
+ * signal's number.
+ */
+export async function runWorker(options: WorkerOptions): Promise<number> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const name = `${hostname()}-${process.pid}`;
+  const lockDuration = options.lockDuration ?? 30_000;
+  const active = new Map<string, AbortController>();
+  const processor = async (job: Job<SweepJob, SweepRunResult>, token?: string): Promise<SweepRunResult> => {
+    const controller = new AbortController();
+    active.set(job.id!, controller);
+    const { index, sweep } = job.data;
+    log(`worker ${name}: run ${index} of ${sweep} started (job ${job.id}, attempt ${job.attemptsMade + 1}, ${job.stalledCounter} stall${job.stalledCounter === 1 ? '' : 's'})`);
+    try {
+      const result = await runSweepJob(job.data, { tries: 1, signal: controller.signal, log: (l) => log(`worker ${name}: ${l}`), bin: options.bin });
+      log(`worker ${name}: run ${index} of ${sweep} ${result.status}: ${result.message}`);
+      if (result.status === 'finished') return result;
+      if (result.status === 'config') throw new UnrecoverableError(result.message);
+      if (result.status === 'interrupted' && controller.signal.reason !== 'lost') {
+        // Stopped with a checkpoint because this worker is stopping: back to the queue, no attempt spent.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      throw new Error(result.message);
+    } finally {
+      active.delete(job.id!);
+    }
+  };
+  const worker = new Worker<SweepJob, SweepRunResult>(QUEUE_NAME, processor, {
+    connection: connection(options.url),
+    name,
+    concurrency: options.concurrency ?? 1,
+    lockDuration,
+    stalledInterval: lockDuration,
+    maxStalledCount: MAX_STALLS,
+    autorun: false,
+  });
+  worker.on('error', onceErrors(log, `worker ${name}`));
+  // Another worker took the job (this one's lock ran out): stop the run at once, before two train in one folder.
+  worker.on('lockRenewalFailed', (ids: string[]) => {
+    for (const id of ids) {
+      log(`worker ${name}: lost the lock of job ${id}; stopping its run`);
+      active.get(id)?.abort('lost');
+    }
+  });
+  let stoppedBy: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stoppedBy) return;
+    stoppedBy = signal;
+    log(`worker ${name}: ${signal}: stopping ${active.size} run${active.size === 1 ? '' : 's'} with a checkpoint; their jobs go back to the queue`);
+    for (const c of active.values()) c.abort('stop');
+    void worker.close();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, stop);
+  try {
+    await reachRedis(worker, options.url);
+    log(`worker ${name}: taking runs from ${QUEUE_NAME} at ${options.url} (concurrency ${options.concurrency ?? 1}, lock ${lockDuration} ms)`);
+    await worker.run();
+  } finally {
+    for (const s of signals) process.removeListener(s, stop);
+    await worker.close();
+  }
+  const { constants } = await import('node:os');
+  return stoppedBy ? 128 + constants.signals[stoppedBy as NodeJS.Signals] : 0;
+}
