@@ -1,22 +1,18 @@
 /**
- * Trains a PPO teacher in the page on the backend the user picks (auto: webgpu, webgl, wasm, cpu,
- * the first that starts), one iteration per animation frame so the page never freezes, with a live
- * learning curve; then distils a student, plays it in the Balance scene, saves teacher and student
- * to IndexedDB and downloads the student file.
+ * Trains a PPO teacher for Balance in a Web Worker (train-worker.ts) on the backend the user picks
+ * (auto: the worker times a short training-shaped probe on each backend that starts and picks the
+ * fastest), while this thread keeps drawing: the learning curve, and the Balance scene played by
+ * the latest snapshot of the teacher. Then the worker distils a student, which plays in the scene;
+ * teacher and student go to IndexedDB and the student downloads. This thread never loads
+ * TensorFlow.js: policies play through the student runtime.
  */
 import Phaser from 'phaser';
-import { EPISODE_END, SyncVectorEnv, loadStudentPolicy, phaserConfig, type EpisodeEndEvent, type PolicyFile } from 'phaser-distill';
-import {
-  PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, initBackend, serializeCheckpoint, teacherFromTrainer,
-  type BackendName, type TrainingEpisode,
-} from 'phaser-distill/train';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BalanceEnv } from '../balance/balance.js';
+import { EPISODE_END, loadStudentPolicy, phaserConfig, type EpisodeEndEvent, type PolicyFile } from 'phaser-distill';
+import type { BackendName, BackendProbe, CheckpointFiles, TrainingEpisode } from 'phaser-distill/train';
 import { BALANCE, BALANCE_AGENT, type BalanceScene } from '../balance/scene.js';
 import { drawCurve } from './curve-plot.js';
 import { saveFiles } from './idb.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const startButton = $<HTMLButtonElement>('start');
@@ -26,127 +22,195 @@ const distillButton = $<HTMLButtonElement>('distill');
 const playButton = $<HTMLButtonElement>('play');
 const downloadButton = $<HTMLButtonElement>('download');
 const status = $<HTMLDivElement>('status');
+const playStatus = $<HTMLDivElement>('play-status');
 const canvas = $<HTMLCanvasElement>('curve');
 
-/** What the page has done so far; browser tests read it. */
+/** What the page has done so far; browser tests and bench/browser-train.ts read it. */
 export interface TrainingState {
   phase: 'idle' | 'training' | 'done' | 'distilling' | 'distilled' | 'error';
   backend: BackendName | null;
+  /** With 'auto': each candidate's probe, as the worker measured it. */
+  probe: BackendProbe[] | null;
   iterations: number;
   steps: number;
+  /** Training steps per second in the worker, over the run so far. */
+  stepsPerSecond: number;
   episodes: TrainingEpisode[];
   error: string | null;
+  /** Intervals between this thread's animation frames while training, in ms. */
+  frameMs: number[];
+  /** Animation frames this thread drew while the worker was inside an iteration. */
+  framesDuringIterations: number;
+  /** Teacher snapshots the game has played. */
+  snapshots: number;
   /** Held-out agreement of the distilled student with the teacher. */
   studentAgreement: number | null;
   /** Lengths of the episodes the student has played in the scene. */
   played: number[];
 }
-const state: TrainingState = { phase: 'idle', backend: null, iterations: 0, steps: 0, episodes: [], error: null, studentAgreement: null, played: [] };
+const state: TrainingState = {
+  phase: 'idle', backend: null, probe: null, iterations: 0, steps: 0, stepsPerSecond: 0, episodes: [], error: null,
+  frameMs: [], framesDuringIterations: 0, snapshots: 0, studentAgreement: null, played: [],
+};
 (window as unknown as { trainingState: TrainingState }).trainingState = state;
 
-let trainer: PpoTrainer | null = null;
+const worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
+const send = (m: ToWorker) => worker.postMessage(m);
 let student: PolicyFile | null = null;
-let stopRequested = false;
-const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+let totalTimesteps = 0;
+let numIterations = 0;
+let waitingForCheckpoint: ((files: CheckpointFiles) => void) | null = null;
 
-const wasmPaths = { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded };
-
-startButton.onclick = async () => {
-  startButton.disabled = true;
-  $<HTMLSelectElement>('backend').disabled = true;
-  const wanted = $<HTMLSelectElement>('backend').value as BackendName | 'auto';
-  const failed: BackendName[] = [];
-  // With 'auto', a backend that starts but fails during training gives way to the next one.
-  for (;;) {
-    try {
-      await train(await initBackend(wanted, { wasmPaths, exclude: failed }));
-      return;
-    } catch (e) {
-      trainer?.dispose();
-      trainer = null;
-      if (wanted !== 'auto' || state.backend === null || failed.includes(state.backend)) {
-        state.phase = 'error';
-        state.error = (e as Error).message;
-        status.textContent = `error: ${state.error}`;
-        return;
-      }
-      failed.push(state.backend);
-      console.warn(`training on ${state.backend} failed (${(e as Error).message}); falling back`);
-      state.backend = null;
-    }
+// ---- drawing: one animation-frame loop for the page's own work --------------------------------
+let curveDirty = true;
+/** Frame times on the shared clock, kept until an iteration that ended after them is counted. */
+let frameTimes: number[] = [];
+let lastFrame: number | null = null;
+const frame = (now: number) => {
+  if (state.phase === 'training') {
+    if (lastFrame !== null) state.frameMs.push(now - lastFrame);
+    frameTimes.push(performance.timeOrigin + now);
+    lastFrame = now;
+  } else lastFrame = null;
+  if (curveDirty) {
+    drawCurve(canvas, state.episodes, totalTimesteps || Number($<HTMLInputElement>('steps').value));
+    curveDirty = false;
   }
+  requestAnimationFrame(frame);
 };
+requestAnimationFrame(frame);
 
-async function train(backend: BackendName): Promise<void> {
-  state.phase = 'training';
-  state.backend = backend;
-  state.iterations = 0;
-  state.steps = 0;
-  state.episodes = [];
-  const totalTimesteps = Number($<HTMLInputElement>('steps').value);
-  const config = { ...defaultPpoConfig, totalTimesteps };
-  trainer = new PpoTrainer(new SyncVectorEnv(Array.from({ length: config.numEnvs }, () => new BalanceEnv())), config);
-  stopButton.disabled = false;
-  const t0 = performance.now();
-  while (!trainer.done && !stopRequested) {
-    const { metrics, episodes } = trainer.iterate();
-    state.iterations = metrics.iteration;
-    state.steps = metrics.global_step;
-    state.episodes.push(...episodes);
-    const last = state.episodes.slice(-10);
-    const mean = last.length ? last.reduce((a, e) => a + e.return, 0) / last.length : 0;
-    status.textContent = `backend ${backend} | iteration ${metrics.iteration}/${trainer.derived.numIterations} | ${metrics.global_step} steps | ${Math.round(metrics.global_step / ((performance.now() - t0) / 1000))} steps/s | mean of last 10 episodes ${mean.toFixed(1)}`;
-    drawCurve(canvas, state.episodes, totalTimesteps);
-    await nextFrame();
-  }
-  state.phase = 'done';
-  saveButton.disabled = false;
-  distillButton.disabled = false;
-  stopButton.disabled = true;
+// ---- the game: Balance, played by you until training starts, then by the teacher's snapshots ---
+type Driver = 'human' | 'teacher' | 'student';
+let driver: Driver = 'human';
+const game = new Phaser.Game(phaserConfig(BALANCE, { type: Phaser.AUTO, parent: 'game', backgroundColor: '#10141c' }));
+let scene: BalanceScene | null = null;
+game.events.once(Phaser.Core.Events.READY, () => {
+  scene = game.scene.getScene('balance') as BalanceScene;
+  scene.ai.use(BALANCE_AGENT, 'human');
+  playStatus.textContent = 'you push the cart (left / right arrows) until training starts; then the teacher plays as it learns';
+  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+    if (driver !== 'student') return;
+    state.played.push(e.return);
+    playStatus.textContent = `the student kept the pole up for ${state.played.map((r) => r.toFixed(0)).join(', ')} steps`;
+  });
+});
+
+function playSnapshot(policy: PolicyFile, iteration: number): void {
+  if (!scene || driver === 'student') return;
+  driver = 'teacher';
+  scene.ai.use(BALANCE_AGENT, loadStudentPolicy(policy, { source: `the teacher at iteration ${iteration}` }));
+  state.snapshots += 1;
+  playStatus.textContent = `the teacher plays as of iteration ${iteration}`;
 }
 
-distillButton.onclick = async () => {
-  if (!trainer) return;
-  distillButton.disabled = true;
-  state.phase = 'distilling';
-  const hidden = [Math.max(1, Math.round(Number($<HTMLInputElement>('hidden').value)))];
-  const env = new SyncVectorEnv(Array.from({ length: 8 }, () => new BalanceEnv()));
-  try {
-    const distilled = await distill({ name: 'balance', env, teacher: teacherFromTrainer(trainer) }, { ...defaultDistillConfig, hidden }, async (m) => {
-      status.textContent = `distilling a ${hidden[0]}-unit student: round ${m.round}, epoch ${m.epoch}, held-out agreement ${(100 * m['fidelity/held_out_agreement']).toFixed(1)}%`;
-      await nextFrame();
-    });
-    state.studentAgreement = distilled.keptAgreement;
-    student = distilled.toPolicyFile(0, 'int8', { game: 'balance', madeIn: 'browser' });
-    distilled.dispose();
-    state.phase = 'distilled';
-    status.textContent = `student ready: ${hidden[0]} hidden units, int8, held-out agreement ${(100 * (state.studentAgreement ?? 0)).toFixed(1)}%`;
-    playButton.disabled = false;
-    downloadButton.disabled = false;
-  } catch (e) {
-    state.phase = 'error';
-    state.error = (e as Error).message;
-    status.textContent = `error: ${state.error}`;
-  } finally {
-    env.close();
-  }
+// ---- the worker's messages ----------------------------------------------------------------------
+const fail = (message: string) => {
+  state.phase = 'error';
+  state.error = message;
+  status.textContent = `error: ${message}`;
 };
 
-let game: Phaser.Game | null = null;
+const describeProbe = (probe: BackendProbe[]) =>
+  probe.map((p) => (p.stepMs === null ? `${p.backend} did not start` : `${p.backend} ${p.stepMs.toFixed(1)} ms`)).join(', ');
+
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'backend':
+      state.backend = m.backend;
+      state.probe = m.probe;
+      break;
+    case 'fallback':
+      console.warn(`training on ${m.backend} failed (${m.message}); falling back`);
+      state.episodes = [];
+      curveDirty = true;
+      break;
+    case 'progress': {
+      state.iterations = m.metrics.iteration;
+      state.steps = m.metrics.global_step;
+      state.stepsPerSecond = m.stepsPerSecond;
+      numIterations = m.numIterations;
+      state.episodes.push(...m.episodes);
+      curveDirty = true;
+      const inside = frameTimes.filter((t) => t >= m.started && t <= m.ended).length;
+      state.framesDuringIterations += inside;
+      frameTimes = frameTimes.filter((t) => t > m.ended);
+      showProgress();
+      break;
+    }
+    case 'snapshot':
+      playSnapshot(m.policy, m.iteration);
+      break;
+    case 'trained':
+      state.phase = 'done';
+      state.stepsPerSecond = m.stepsPerSecond;
+      showProgress();
+      status.textContent += `\n${m.stopped ? 'stopped' : 'done'}: ${m.steps} steps in ${m.seconds.toFixed(1)} s`;
+      saveButton.disabled = false;
+      distillButton.disabled = false;
+      stopButton.disabled = true;
+      break;
+    case 'distilling':
+      status.textContent = `distilling a student: round ${m.round}, epoch ${m.epoch}, held-out agreement ${(100 * m.agreement).toFixed(1)}%`;
+      break;
+    case 'distilled':
+      student = m.student;
+      state.studentAgreement = m.agreement;
+      state.phase = 'distilled';
+      status.textContent = `student ready: ${m.student.layers[0]!.outputs} hidden units, int8, held-out agreement ${(100 * (m.agreement ?? 0)).toFixed(1)}%`;
+      playButton.disabled = false;
+      downloadButton.disabled = false;
+      break;
+    case 'checkpoint':
+      waitingForCheckpoint?.(m.files);
+      waitingForCheckpoint = null;
+      break;
+    case 'error':
+      fail(m.message);
+      break;
+  }
+};
+worker.onerror = (e) => fail(e.message || 'the training worker failed to load');
+
+function showProgress(): void {
+  const last = state.episodes.slice(-10);
+  const mean = last.length ? last.reduce((a, e) => a + e.return, 0) / last.length : 0;
+  const chosen = state.probe ? `auto measured per Adam step with its rollout share: ${describeProbe(state.probe)}; chose ${state.backend}` : `backend ${state.backend}`;
+  status.textContent = `${chosen} (in a worker)\niteration ${state.iterations}/${numIterations} | ${state.steps} steps | ${Math.round(state.stepsPerSecond)} steps/s | mean of last 10 episodes ${mean.toFixed(1)}`;
+}
+
+// ---- the buttons --------------------------------------------------------------------------------
+startButton.onclick = () => {
+  startButton.disabled = true;
+  $<HTMLSelectElement>('backend').disabled = true;
+  const backend = $<HTMLSelectElement>('backend').value as BackendName | 'auto';
+  totalTimesteps = Number($<HTMLInputElement>('steps').value);
+  Object.assign(state, { phase: 'training', iterations: 0, steps: 0, stepsPerSecond: 0, episodes: [], frameMs: [], framesDuringIterations: 0 });
+  frameTimes = [];
+  curveDirty = true;
+  stopButton.disabled = false;
+  status.textContent = backend === 'auto' ? 'auto: timing each backend on a short probe...' : `starting ${backend}...`;
+  send({ type: 'train', backend, totalTimesteps });
+};
+
+stopButton.onclick = () => send({ type: 'stop' });
+
+distillButton.onclick = () => {
+  distillButton.disabled = true;
+  state.phase = 'distilling';
+  send({ type: 'distill', hidden: Math.max(1, Math.round(Number($<HTMLInputElement>('hidden').value))) });
+};
+
 playButton.onclick = () => {
-  if (!student) return;
-  const policy = loadStudentPolicy(student, { source: 'the distilled student' });
-  game?.destroy(true);
+  if (!student || !scene) return;
+  const s = scene;
   state.played = [];
-  game = new Phaser.Game(phaserConfig(BALANCE, { type: Phaser.AUTO, parent: 'game', backgroundColor: '#10141c' }));
-  game.events.once(Phaser.Core.Events.READY, () => {
-    const scene = game!.scene.getScene('balance') as BalanceScene;
-    scene.ai.use(BALANCE_AGENT, policy);
-    scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
-      state.played.push(e.return);
-      $('play-status').textContent = `the student kept the pole up for ${state.played.map((r) => r.toFixed(0)).join(', ')} steps`;
-    });
-  });
+  s.ai.use(BALANCE_AGENT, loadStudentPolicy(student, { source: 'the distilled student' }));
+  // The student's record starts with a fresh episode.
+  s.events.once(Phaser.Scenes.Events.CREATE, () => (driver = 'student'));
+  s.scene.restart();
+  playStatus.textContent = 'the student plays';
 };
 
 downloadButton.onclick = () => {
@@ -157,14 +221,16 @@ downloadButton.onclick = () => {
   URL.revokeObjectURL(url);
 };
 
-stopButton.onclick = () => {
-  stopRequested = true;
-};
-
 saveButton.onclick = async () => {
-  if (!trainer) return;
-  const game = $<HTMLSelectElement>('game').value;
-  await saveFiles(`teacher/${game}`, await serializeCheckpoint(trainer));
-  if (student) await saveFiles(`student/${game}`, { 'student.json': new TextEncoder().encode(JSON.stringify(student)) });
+  const name = $<HTMLSelectElement>('game').value;
+  const files = await new Promise<CheckpointFiles>((resolve) => {
+    waitingForCheckpoint = resolve;
+    send({ type: 'checkpoint' });
+  });
+  await saveFiles(`teacher/${name}`, files);
+  if (student) await saveFiles(`student/${name}`, { 'student.json': new TextEncoder().encode(JSON.stringify(student)) });
   status.textContent += `\nsaved the teacher${student ? ' and the student' : ''} to IndexedDB`;
 };
+
+// For the console and for tests: window.game.
+Object.assign(window, { game });

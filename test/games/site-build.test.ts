@@ -1,8 +1,8 @@
 /**
  * The built demo site (vite.site.config.ts): a game page's initial bundle, everything its HTML
  * loads and every chunk those import statically, holds no TensorFlow.js; the watch mode reaches it
- * only through a dynamic import, and the training page (which trains) loads it up front. Only the
- * Lander's page carries planck.
+ * only through a dynamic import, and the training page's worker (which trains) carries it while the
+ * training page's own bundle does not. Only the Lander's page carries planck.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +55,15 @@ describe('the built demo site', () => {
     for (const page of ['pong', 'balance', 'racer', 'train']) expect(initialChunks(`games/${page}/index.html`).filter(hasPlanck), page).toEqual([]);
   });
 
-  it('the training page loads TensorFlow.js up front', () => {
-    expect(initialChunks('games/train/index.html').some(hasTfjs)).toBe(true);
+  it("the training page's worker carries TensorFlow.js and the wasm binaries; the page's own bundle does not", () => {
+    const chunks = initialChunks('games/train/index.html');
+    expect(chunks.filter(hasTfjs)).toEqual([]);
+    // The worker's script, named in the page's code (new Worker(new URL('train-worker-<hash>.js', import.meta.url))).
+    const workers = chunks.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/["'`]([^"'`]*train-worker[^"'`]*\.js)["'`]/g)].map((m) => resolve(dirname(f), m[1]!)));
+    expect(workers.length).toBeGreaterThan(0);
+    for (const worker of workers) {
+      expect(hasTfjs(worker)).toBe(true);
+      expect(readFileSync(worker, 'utf8')).toMatch(/tfjs-backend-wasm-simd[^"'`]*\.wasm/);
+    }
   });
 });
