@@ -163,7 +163,7 @@ export function loadSweep(path: string): Sweep {
     const raw = structuredClone(baseRaw);
     for (const [key, value] of Object.entries(overrides)) {
       const problem = setPath(raw, key, value);
-      if (problem) report(`sweep.${sweepKeys[key]}.${key}: ${problem}`);
+      if (problem) report(`sweep.${sweepKeys[key]}.${key}: ${problem}`, '');
     }
     Object.assign(raw, { seed, name: `${runName}-${number}`, runsDir: join(out, 'runs', id) });
     delete raw.export;
@@ -172,17 +172,20 @@ export function loadSweep(path: string): Sweep {
       runs.push({ index, id, seed, overrides, config: absolutePaths({ ...raw, env: config.envPath }, baseDir) });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      // Each problem once, with the sweep key that set it and the run it was met in.
+      // Each problem with the sweep key that set it and the first run it was met in.
       for (const line of e.message.split('\n').slice(1)) {
         const at = /^\s*config\.(\S+):/.exec(line)?.[1];
         const key = Object.keys(overrides).find((k) => at === k || at?.startsWith(`${k}.`));
-        report(key ? `sweep.${sweepKeys[key]}.${key} = ${JSON.stringify(overrides[key])} (run ${index}): ${line.trim()}` : `${baseSource}: ${line.trim()}`);
+        if (key) report(`sweep.${sweepKeys[key]}.${key} = ${JSON.stringify(overrides[key])}`, ` (run ${index}): ${line.trim()}`);
+        else report(`${baseSource}: ${line.trim()}`, '');
       }
     }
   });
-  function report(line: string): void {
-    if (!seen.has(line)) problems.push(line);
-    seen.add(line);
+  /** Each problem once (`what` + `why`), naming the first run it was met in (`where`, inside `why`). */
+  function report(what: string, why: string): void {
+    const key = what + why.replace(/^ \(run \d+\)/, '');
+    if (!seen.has(key)) problems.push(what + why);
+    seen.add(key);
   }
   if (problems.length) throw configProblems(path, problems);
   const id = `${sweepName}-${createHash('sha256').update(JSON.stringify([out, s.stages, runs.map((r) => r.config)])).digest('hex').slice(0, 10)}`;
