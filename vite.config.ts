@@ -22,6 +22,8 @@ export default defineConfig({
         node: here('./plugin/node.ts'),
         record: here('./plugin/record.ts'),
         cli: here('./src/cli/main.ts'),
+        // A parallel vector env's worker threads (bin/rollout-worker.mjs loads it).
+        'rollout-worker': here('./src/cli/rollout-worker.ts'),
       },
       formats: ['es'],
     },

@@ -45,6 +45,7 @@ const ppoSchema = z
   .object({
     totalTimesteps: positiveInt,
     numEnvs: positiveInt,
+    numWorkers: positiveInt,
     numSteps: positiveInt,
     numMinibatches: positiveInt,
     updateEpochs: positiveInt,
@@ -225,6 +226,8 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
   if (data.backend === 'webgl') problems.push('config.backend: webgl runs only in a browser; the command line runs in Node (auto, wasm, cpu, or webgpu with the webgpu package)');
   const ppo = ppoConfigOf(data);
   const batch = ppo.numEnvs * ppo.numSteps;
+  if (ppo.numWorkers > ppo.numEnvs) problems.push(`config.train.ppo.numWorkers: ${ppo.numWorkers} is more than numEnvs (${ppo.numEnvs}); each worker steps a share of the envs`);
+  if (ppo.numWorkers > 1 && data.train.selfPlay) problems.push(`config.train.ppo.numWorkers: self-play needs numWorkers 1 (its opponent seat is played in the main thread)`);
   if (ppo.numMinibatches > batch) problems.push(`config.train.ppo.numMinibatches: ${ppo.numMinibatches} is more than the batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps})`);
   if (ppo.bc && !existsSync(resolve(baseDir, ppo.bc.demos))) problems.push(`config.train.ppo.bc.demos: no such file or folder ${resolve(baseDir, ppo.bc.demos)} (the path is relative to the config file's folder, ${baseDir})`);
   data.train.selfPlay?.opponents.forEach((o, i) => {

@@ -4,7 +4,7 @@
  * Ctrl+C, SIGTERM or SIGHUP and at the end, and a learning-curve summary. The final teacher goes to
  * `{run}/teacher/`. A resume starts from the newest whole, finite checkpoint and drops the rows
  * written after it, and any row a kill or a full disk cut short; a loss or a weight that turns NaN
- * stops the run with nothing saved after it.
+ * stops the run with nothing saved after it, and so does a rollout worker that fails (numWorkers > 1).
  */
 import { cpSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +20,7 @@ import { EXIT, RunFailed } from './errors.js';
 import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from './game-env.js';
 import { Progress } from './progress.js';
+import { RolloutWorkerFailed, WorkerVectorEnv } from './worker-vector-env.js';
 import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play-run.js';
 import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeFileAtomic, writeJson } from './run-dir.js';
 
@@ -58,7 +59,8 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
 
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
-  const gameEnv = await makeGameEnv(config.envPath, ppo.numEnvs);
+  // numWorkers > 1: the envs are stepped in shares by worker threads and this one (parallel rollouts).
+  const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers) : await makeGameEnv(config.envPath, ppo.numEnvs);
   // With self-play the opponent seat is played from a pool of the learner's snapshots.
   let selfPlay: RunSelfPlay | null = null;
   try {
@@ -115,7 +117,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})${selfPlay ? `, learner Elo ${selfPlay.env.elo.toFixed(1)}` : ''}`);
     log('(the episodes in progress at the checkpoint were not saved: the resumed run starts fresh ones, so it is not step for step the run an uninterrupted one would have been)');
   }
-  log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs, backend ${backend}`);
+  log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs${ppo.numWorkers > 1 ? ` stepped by ${ppo.numWorkers} workers` : ''}, backend ${backend}`);
   log(`run folder: ${runDir}`);
 
   if (selfPlay) log(`self-play: the opponent '${selfPlay.env.env.opponent!.agent}' is played from a pool of the learner's snapshots${config.train.selfPlay!.opponents.length ? ` and ${config.train.selfPlay!.opponents.map((o) => o.name).join(', ')}` : ''}`);
@@ -147,6 +149,8 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   };
   for (const s of STOP_SIGNALS) process.once(s, onSignal);
   let ran = 0;
+  // A rollout worker that failed (numWorkers > 1), with its error: the run stops as a diverged one does.
+  let workerFailed: string | null = null;
   try {
     await trainer.train(async ({ metrics: m, episodes: ended }) => {
       metrics.write(m, selfPlay?.metrics() ?? {});
@@ -165,20 +169,30 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
       if (stoppedBy) return false;
       if (options.maxIterations !== undefined && ran >= options.maxIterations) return false;
     });
+  } catch (e) {
+    if (!(e instanceof RolloutWorkerFailed)) throw e;
+    workerFailed = e.message;
   } finally {
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     progress.finish();
   }
 
-  const saved = diverged ? null : await checkpoint();
+  // After a worker's failure the trainer is part way through an iteration: its last checkpoint stands.
+  const saved = diverged || workerFailed ? null : await checkpoint();
   const curve = summarizeCurve(episodes, ppo.totalTimesteps, config.train.targetReturn ?? null);
   log(formatCurve(curve));
   if (selfPlay) log(selfPlay.describe());
   // curve.svg: the return and, with self-play, the learner's Elo against steps, over the whole run (resumes included).
   writeFileAtomic(join(runDir, 'curve.svg'), learningCurveSvg(config.game, readJsonl<Record<string, number | null>>(join(runDir, 'metrics.jsonl'))));
+  // Assigned in callbacks, which the compiler's narrowing does not follow.
+  const lastGood = last as { path: string } | null;
+  if (workerFailed) {
+    log(`${workerFailed}\nthe run stopped at step ${trainer.globalStep}; its last checkpoint is ${lastGood ? lastGood.path : 'the one it started from, if any'}. Fix what failed and resume (phaser-distill train --resume ${runDir}).`);
+    trainer.dispose();
+    env.close();
+    return { exitCode: EXIT.targetMissed, runDir, config, curve, interrupted: true };
+  }
   if (diverged || !saved) {
-    // Assigned in callbacks, which the compiler's narrowing does not follow.
-    const lastGood = last as { path: string } | null;
     log(`training diverged: ${diverged}. Nothing from that point on was saved; the last good checkpoint is ${lastGood ? lastGood.path : 'the one the run started from, if any'}. Lower train.ppo.learningRate and resume (phaser-distill train --resume ${runDir}) or start again.`);
     trainer.dispose();
     env.close();

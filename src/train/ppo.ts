@@ -49,6 +49,13 @@ export interface PpoConfig {
   totalTimesteps: number;
   /** Copies of the environment stepped together. */
   numEnvs: number;
+  /**
+   * Threads that step the envs at once (the command line's parallel rollouts): the main thread
+   * steps the first share of the envs between the learner's forwards and numWorkers - 1 worker
+   * threads the rest, split as evenly as possible. 1 steps them all in the main thread. The same
+   * seed gives the same run whatever the number. The trainer itself reads nothing of it.
+   */
+  numWorkers: number;
   /** Steps taken in each env per rollout. */
   numSteps: number;
   /** Minibatches each rollout is cut into per epoch. */
@@ -98,6 +105,7 @@ export interface PpoConfig {
 export const defaultPpoConfig: PpoConfig = {
   totalTimesteps: 200_000,
   numEnvs: 8,
+  numWorkers: 1,
   numSteps: 64,
   numMinibatches: 2,
   updateEpochs: 4,

@@ -1,0 +1,262 @@
+/**
+ * Parallel rollouts in Node: a vector env whose envs are split into `numWorkers` shares stepped at
+ * the same time: the first by this thread, between the learner's forwards, and each other share by
+ * a worker thread of its own (for scene envs, with its own headless Phaser game). The learner and
+ * its batched forward stay in this thread. Observations, actions, rewards and masks move through
+ * shared memory (rollout-memory.ts); a step is one command to every worker and one wait.
+ *
+ * The episode bookkeeping stays here, in one AutoReset over all the envs: an episode that ends has
+ * its next seed drawn in env order, as a single-threaded vector env draws it, and then the shares
+ * that own those envs restart them (a second command, only at steps where an episode ended). So the
+ * same seed gives the same episodes, and the same training, whatever the number of workers.
+ *
+ * A share that fails (its env throws, its module fails to load, its thread exits) is reported as
+ * `worker k (envs a..b) failed: <error>` (worker 0 is this thread's share): the step throws a
+ * RolloutWorkerFailed, once the other workers have finished the step, and closes them. A thread
+ * killed with no JavaScript left to run (out of memory) is not seen.
+ */
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { choiceCount, flatSize, type BoxSpace, type EnvBatch, type Space, type VectorEnv, type VectorStepResult } from '../env/index.js';
+import { AutoReset } from '../env/vector-env.js';
+import { RunFailed } from './errors.js';
+import { makeGameEnv } from './game-env.js';
+import {
+  CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, workerShare, type RolloutMemory, type RolloutSizes,
+} from './rollout-memory.js';
+import { describeError, type RolloutStart, type RolloutWorkerData, type RolloutWorkerMessage } from './rollout-worker.js';
+
+/** A rollout worker failed: the message names it, its envs and its error. */
+export class RolloutWorkerFailed extends RunFailed {
+  override name = 'RolloutWorkerFailed';
+}
+
+/**
+ * A thread's entry: bin/rollout-worker.mjs, which sets up what the command line sets up before an
+ * env module loads. From the source (src/cli/) and from the build (dist/) it is at different depths.
+ */
+function workerEntry(): URL {
+  const at = (path: string) => new URL(path, import.meta.url);
+  return at(import.meta.url.endsWith('.ts') ? '../../bin/rollout-worker.mjs' : '../bin/rollout-worker.mjs');
+}
+
+/** A worker thread and its share: envs `first` .. `first + count - 1`. */
+interface Thread {
+  worker: Worker;
+  first: number;
+  count: number;
+  /** The port its error arrives on, read synchronously while this thread waits. */
+  errors: MessagePort;
+}
+
+type Ready = Extract<RolloutWorkerMessage, { type: 'ready' }>;
+
+const shareName = (k: number, first: number, count: number) => `worker ${k} (envs ${first}..${first + count - 1})`;
+
+export class WorkerVectorEnv implements VectorEnv {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  /** Self-play's opponent seat is not handed across threads: none. */
+  readonly opponent = null;
+  private readonly episodes: AutoReset;
+  private readonly obsRows: Float32Array[];
+  private readonly maskRows: Uint8Array[];
+  /** The worker threads' indices in `threads` (all of them), for a command to all. */
+  private readonly all: number[];
+  /** Set once a share has failed: every later call throws it again. */
+  private failure: RolloutWorkerFailed | null = null;
+  /** The thread whose failure stopped the env (-1: this thread's share, or none). */
+  private failedThread = -1;
+  private closed = false;
+
+  /**
+   * Makes this thread's share of `numEnvs` envs from the env module at `envPath` and starts
+   * `numWorkers - 1` threads that each make theirs (split as evenly as possible, the first shares
+   * taking one more).
+   */
+  static async create(envPath: string, numEnvs: number, numWorkers: number): Promise<WorkerVectorEnv> {
+    if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) throw new Error(`WorkerVectorEnv: numWorkers must be an integer from 1 to numEnvs (${numEnvs}), got ${numWorkers}`);
+    const threads: Thread[] = [];
+    /** The other end of each thread's error port, handed over with the shared memory. */
+    const theirPorts: MessagePort[] = [];
+    const ready: Promise<Ready>[] = [];
+    for (let k = 1; k < numWorkers; k++) {
+      const { first, count } = workerShare(numEnvs, numWorkers, k);
+      const worker = new Worker(workerEntry(), { workerData: { envPath, worker: k, first, count } satisfies RolloutWorkerData });
+      const { port1, port2 } = new MessageChannel();
+      threads.push({ worker, first, count, errors: port1 });
+      theirPorts.push(port2);
+      ready.push(
+        new Promise((resolve, reject) => {
+          const failed = (why: string) => reject(new RolloutWorkerFailed(`${shareName(k, first, count)} failed: ${why}`));
+          worker.once('message', (m: RolloutWorkerMessage) => (m.type === 'ready' ? resolve(m) : failed(m.error)));
+          worker.once('error', (e) => failed(describeError(e)));
+          worker.once('exit', (code) => failed(`the worker thread exited (code ${code}) before its envs were made`));
+        }),
+      );
+    }
+    const stopAll = () => threads.forEach((t) => void t.worker.terminate());
+    // This thread's share loads while the threads load theirs; its errors are those of a run with one worker.
+    const own = workerShare(numEnvs, numWorkers, 0);
+    let batch: EnvBatch;
+    try {
+      const env = await makeGameEnv(envPath, own.count);
+      try {
+        if (env.numEnvs !== own.count) throw new Error(`makeVectorEnv({ numEnvs: ${own.count} }) made ${env.numEnvs} envs`);
+        batch = asEnvBatch(env);
+      } catch (e) {
+        env.close();
+        throw e;
+      }
+    } catch (e) {
+      stopAll();
+      throw e;
+    }
+    let spaces: Ready[];
+    try {
+      spaces = await Promise.all(ready);
+    } catch (e) {
+      stopAll();
+      batch.close();
+      throw e;
+    }
+    const { observationSpace, actionSpace } = batch;
+    const other = spaces.findIndex((s) => JSON.stringify(s.observationSpace) !== JSON.stringify(observationSpace) || JSON.stringify(s.actionSpace) !== JSON.stringify(actionSpace));
+    if (other >= 0) {
+      stopAll();
+      batch.close();
+      throw new RolloutWorkerFailed(`${shareName(other + 1, threads[other]!.first, threads[other]!.count)} made envs of other spaces than worker 0's`);
+    }
+    const sizes: RolloutSizes = { numEnvs, numWorkers, obsSize: flatSize(observationSpace), actSize: flatSize(actionSpace), choices: choiceCount(actionSpace) };
+    const memory = allocateRolloutMemory(sizes);
+    threads.forEach((t, j) => {
+      t.worker.removeAllListeners();
+      // From here a failure is reported through the shared memory; an 'error' event with no listener would end the process.
+      t.worker.on('error', () => undefined);
+      // A vector env left open does not keep the process alive.
+      t.worker.unref();
+      t.worker.postMessage({ memory, sizes, errors: theirPorts[j]! } satisfies RolloutStart, [theirPorts[j]!]);
+    });
+    return new WorkerVectorEnv(new EnvShare(batch, memory, sizes, own.first, own.count), threads, memory, sizes, observationSpace, actionSpace);
+  }
+
+  private constructor(private readonly own: EnvShare, private readonly threads: Thread[], private readonly m: RolloutMemory, private readonly sizes: RolloutSizes, observationSpace: BoxSpace, actionSpace: Space) {
+    const { numEnvs: n, obsSize: D, choices: C } = sizes;
+    this.observationSpace = observationSpace;
+    this.actionSpace = actionSpace;
+    // Restarts are the shares' to make, after each step's results are recorded.
+    this.episodes = new AutoReset(n, D, this.actionSpace, null);
+    this.obsRows = Array.from({ length: n }, (_, i) => m.observations.subarray(i * D, (i + 1) * D));
+    this.maskRows = Array.from({ length: n }, (_, i) => m.masks.subarray(i * C, (i + 1) * C));
+    this.all = threads.map((_, j) => j);
+  }
+
+  get numEnvs(): number {
+    return this.sizes.numEnvs;
+  }
+
+  /** Shares stepped at once: this thread's and one per worker thread. */
+  get numWorkers(): number {
+    return this.sizes.numWorkers;
+  }
+
+  get actionMasks(): Uint8Array | null {
+    return this.episodes.masks;
+  }
+
+  reset(seed: number): Float32Array {
+    this.assertUsable();
+    this.episodes.reset(seed);
+    this.restartEnded();
+    return this.episodes.observations();
+  }
+
+  step(actions: ArrayLike<number>): VectorStepResult {
+    this.assertUsable();
+    const { numEnvs: n, actSize: A } = this.sizes;
+    if (!this.episodes.started) throw new Error('WorkerVectorEnv: call reset(seed) before step()');
+    if (actions.length !== n * A) throw new Error(`WorkerVectorEnv.step: expected ${n * A} action numbers (${n} envs x ${A}), got ${actions.length}`);
+    const m = this.m;
+    m.actions.set(actions);
+    this.command(STEP, this.all, () => this.own.step());
+    this.episodes.begin();
+    for (let i = 0; i < n; i++) {
+      this.episodes.record(i, m.rewards[i]!, m.gameRewards[i]!, this.obsRows[i]!, m.terminated[i] === 1, m.truncated[i] === 1, m.masked[i] ? this.maskRows[i] : null);
+    }
+    this.restartEnded();
+    return this.episodes.end();
+  }
+
+  /** Closes every share's envs and ends the threads. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.command(CLOSE, this.all.filter((j) => j !== this.failedThread), () => this.own.close());
+    } catch {
+      // A share that fails as it closes has nothing left to lose.
+    }
+    for (const t of this.threads) void t.worker.terminate();
+  }
+
+  /** Has the shares start the episodes whose seeds the bookkeeping drew, and records their first observations. */
+  private restartEnded(): void {
+    const restarts = this.episodes.restarts;
+    if (restarts.length === 0) return;
+    const m = this.m;
+    const threads = new Set<number>();
+    let own = false;
+    for (const { env, seed } of restarts) {
+      m.restart[env] = 1;
+      m.seeds[env] = seed;
+      const j = this.threads.findIndex((t) => env >= t.first && env < t.first + t.count);
+      if (j < 0) own = true;
+      else threads.add(j);
+    }
+    this.command(RESTART, [...threads], own ? () => this.own.restart() : null);
+    for (const { env } of restarts) {
+      m.restart[env] = 0;
+      this.episodes.start(env, { observation: this.obsRows[env]!, mask: m.masked[env] ? this.maskRows[env] : null });
+    }
+    restarts.length = 0;
+  }
+
+  /**
+   * Gives the worker threads `threads` the command, runs this thread's part meanwhile, and waits
+   * until each has run it. A failure is reported once every other share has finished.
+   */
+  private command(command: number, threads: number[], ownPart: (() => void) | null): void {
+    const control = this.m.control;
+    for (const j of threads) {
+      Atomics.store(control, j + 1, command);
+      Atomics.notify(control, j + 1);
+    }
+    let ownError: string | null = null;
+    try {
+      ownPart?.();
+    } catch (e) {
+      ownError = describeError(e);
+    }
+    let failed = -1;
+    for (const j of threads) {
+      while (Atomics.load(control, j + 1) === command) Atomics.wait(control, j + 1, command);
+      if (Atomics.load(control, j + 1) !== IDLE && failed < 0) failed = j;
+    }
+    if (ownError !== null) this.fail(shareName(0, this.own.first, this.own.count), ownError);
+    if (failed >= 0) {
+      const t = this.threads[failed]!;
+      this.failedThread = failed;
+      this.fail(shareName(failed + 1, t.first, t.count), (receiveMessageOnPort(t.errors)?.message as string | undefined) ?? 'it reported no error');
+    }
+  }
+
+  private fail(share: string, error: string): never {
+    this.failure ??= new RolloutWorkerFailed(`${share} failed: ${error}`);
+    this.close();
+    throw this.failure;
+  }
+
+  private assertUsable(): void {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error('WorkerVectorEnv: the env was closed');
+  }
+}

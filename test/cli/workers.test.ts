@@ -1,0 +1,154 @@
+/**
+ * Parallel rollouts (train.ppo.numWorkers): the same seed trains the same way whatever the number
+ * of workers, on Balance (bare simulations) and Pong (headless scenes, a game per worker); a worker
+ * that fails stops the run with its error and its last checkpoint; bad numWorkers are refused.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRunConfig } from '../../src/cli/config.js';
+import { ConfigError, EXIT } from '../../src/cli/errors.js';
+import { makeGameEnv } from '../../src/cli/game-env.js';
+import { runTrain } from '../../src/cli/train-command.js';
+import { RolloutWorkerFailed, WorkerVectorEnv } from '../../src/cli/worker-vector-env.js';
+import type { VectorEnv } from '../../src/env/index.js';
+import { PpoTrainer, checkpointProblem, defaultPpoConfig, initBackend, type PpoMetrics, type TrainingEpisode } from '../../src/train/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pd-workers-'));
+// The env modules written here are ES modules, as a game's are (tsx loads them in the worker threads).
+writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const balance = resolve('games/balance/env.ts');
+const pong = resolve('games/pong/env.ts');
+
+/** Every metric but the wall-clock one, and every episode, of a short run on `env`. */
+async function train(env: VectorEnv, numSteps: number, iterations: number): Promise<{ metrics: Omit<PpoMetrics, 'charts/SPS'>[]; episodes: TrainingEpisode[] }> {
+  const config = { ...defaultPpoConfig, numEnvs: env.numEnvs, numSteps, totalTimesteps: env.numEnvs * numSteps * iterations, seed: 5 };
+  const trainer = new PpoTrainer(env, config);
+  const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
+  const episodes: TrainingEpisode[] = [];
+  try {
+    await trainer.train(({ metrics: { 'charts/SPS': _wallClock, ...rest }, episodes: ended }) => {
+      metrics.push(rest);
+      episodes.push(...ended);
+    });
+  } finally {
+    trainer.dispose();
+    env.close();
+  }
+  return { metrics, episodes };
+}
+
+describe('parallel rollouts', () => {
+  it('train Balance the same way with 1, 2 and 3 workers (5 envs: shares of 2, 2 and 1)', async () => {
+    const one = await train(await makeGameEnv(balance, 5), 64, 4);
+    // Episodes end often on Balance: the seeds of their restarts are drawn in the main thread.
+    expect(one.episodes.length).toBeGreaterThan(20);
+    for (const workers of [2, 3]) {
+      const env = await WorkerVectorEnv.create(balance, 5, workers);
+      expect(env.numWorkers).toBe(workers);
+      expect(await train(env, 64, 4), `${workers} workers`).toEqual(one);
+    }
+  });
+
+  it('train Pong scenes the same way with 1 and 2 workers (a headless game each)', async () => {
+    const one = await train(await makeGameEnv(pong, 4), 128, 2);
+    expect(one.episodes.length).toBeGreaterThan(0);
+    expect(await train(await WorkerVectorEnv.create(pong, 4, 2), 128, 2)).toEqual(one);
+  });
+});
+
+describe('train.ppo.numWorkers on the command line', () => {
+  const quiet = () => undefined;
+  const config = (name: string, env: string, ppo: string, extra = '') =>
+    writeConfig(`${name}.yaml`, `game: balance\nenv: ${env}\nname: ${name}\nrunsDir: ${join(dir, 'runs')}\nbackend: wasm\ntrain:\n  ppo: { ${ppo} }\n${extra}`);
+  function writeConfig(name: string, body: string): string {
+    writeFileSync(join(dir, name), body);
+    return join(dir, name);
+  }
+  /** An env module of Balance whose envs misbehave, in worker threads only, as `misstep` says after 300 steps. */
+  function misbehaving(name: string, misstep: string, atLoad = ''): string {
+    const path = join(dir, `${name}.ts`);
+    writeFileSync(path, [
+      "import { isMainThread } from 'node:worker_threads';",
+      `import { SyncVectorEnv } from ${JSON.stringify(resolve('src/env/index.ts'))};`,
+      `import { BalanceEnv } from ${JSON.stringify(resolve('games/balance/balance.ts'))};`,
+      atLoad,
+      `class Misbehaving extends BalanceEnv { n = 0; override step(a: number) { if (!isMainThread && ++this.n > 300) { ${misstep} } return super.step(a); } }`,
+      'export const makeVectorEnv = ({ numEnvs }: { numEnvs: number }) => new SyncVectorEnv(Array.from({ length: numEnvs }, () => new Misbehaving()));',
+    ].join('\n'));
+    return path;
+  }
+
+  it('gives the same metrics and episodes with 1 and 2 workers', async () => {
+    const runs = [];
+    for (const w of [1, 2]) runs.push(await runTrain({ config: config(`same-${w}`, balance, `totalTimesteps: 2048, numEnvs: 4, numSteps: 64, numWorkers: ${w}`) }, { log: quiet }));
+    const read = (runDir: string) => ({
+      metrics: readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+        const { 'charts/SPS': _wallClock, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        return rest;
+      }),
+      episodes: readFileSync(join(runDir, 'episodes.jsonl'), 'utf8'),
+    });
+    expect(runs.map((r) => r.exitCode)).toEqual([EXIT.ok, EXIT.ok]);
+    expect(read(runs[1]!.runDir)).toEqual(read(runs[0]!.runDir));
+  });
+
+  it('stops a run whose worker throws, naming the worker, its envs and the error, and keeps its last checkpoint', async () => {
+    const env = misbehaving('throws', "throw new Error('the cart fell off the table');");
+    const lines: string[] = [];
+    // 4 envs, 2 workers: worker 1 steps envs 2 and 3, and throws at their 301st step (iteration 5 of 64 steps).
+    const out = await runTrain({ config: config('throws', env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2', '  checkpointEvery: 2\n') }, { log: (l) => lines.push(l) });
+    expect(out.exitCode).toBe(EXIT.targetMissed);
+    expect(out.interrupted).toBe(true);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^worker 1 \(envs 2\.\.3\) failed: Error: the cart fell off the table\n\s+at /m);
+    expect(text).toMatch(/the run stopped at step \d+; its last checkpoint is .*step-000001024\. Fix what failed and resume \(phaser-distill train --resume /);
+    const ckpt = join(out.runDir, 'checkpoints');
+    expect(readFileSync(join(ckpt, 'latest'), 'utf8')).toBe('step-000001024');
+    expect(readdirSync(ckpt).filter((f) => f.startsWith('step-'))).toEqual(['step-000000512', 'step-000001024']);
+    const files = Object.fromEntries(readdirSync(join(ckpt, 'step-000001024')).map((f) => [f, new Uint8Array(readFileSync(join(ckpt, 'step-000001024', f)))]));
+    expect(checkpointProblem(files)).toBeNull();
+    expect(existsSync(join(out.runDir, 'teacher'))).toBe(false);
+  });
+
+  it('stops a run whose worker thread exits, rather than wait for it', async () => {
+    const env = misbehaving('exits', 'process.exit(7);');
+    const lines: string[] = [];
+    const out = await runTrain({ config: config('exits', env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2') }, { log: (l) => lines.push(l) });
+    expect(out.exitCode).toBe(EXIT.targetMissed);
+    expect(lines.join('\n')).toMatch(/^worker 1 \(envs 2\.\.3\) failed: Error: the worker thread exited \(code 7\) during the run/m);
+  });
+
+  it('refuses to start when a worker cannot make its envs, with its error, and leaves no run folder', async () => {
+    const runs = join(dir, 'runs-no-start');
+    const env = misbehaving('no-start', '', "if (!isMainThread) throw new Error('no cart in this thread');");
+    const path = writeConfig('no-start.yaml', `game: balance\nenv: ${env}\nrunsDir: ${runs}\nbackend: wasm\ntrain:\n  ppo: { numEnvs: 4, numWorkers: 2 }\n`);
+    const started = runTrain({ config: path }, { log: quiet });
+    await expect(started).rejects.toThrow(RolloutWorkerFailed);
+    await expect(started).rejects.toThrow(/^worker 1 \(envs 2\.\.3\) failed: .*no cart in this thread/);
+    expect(existsSync(runs)).toBe(false);
+  });
+
+  it('refuses numWorkers that are not whole, more than numEnvs, or with self-play', () => {
+    const refusal = (ppo: string, extra = '') => {
+      try {
+        loadRunConfig(config('bad', balance, ppo, extra));
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal('numWorkers: 0')).toMatch(/config\.train\.ppo\.numWorkers: .*(>0|positive|greater than 0)/i);
+    expect(refusal('numWorkers: 1.5')).toMatch(/config\.train\.ppo\.numWorkers: .*int/i);
+    expect(refusal('numEnvs: 4, numWorkers: 5')).toContain('config.train.ppo.numWorkers: 5 is more than numEnvs (4); each worker steps a share of the envs');
+    expect(refusal('numEnvs: 4, numWorkers: 2', '  selfPlay: {}\n')).toContain('config.train.ppo.numWorkers: self-play needs numWorkers 1');
+    expect(refusal('numEnvs: 5, numWorkers: 2')).toBe('accepted');
+  });
+});
