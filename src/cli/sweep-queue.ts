@@ -87,24 +87,30 @@ export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: 
       await queue.add('run', job, { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
     }
     log(`${jobs.length} run${jobs.length === 1 ? '' : 's'} on the queue ${QUEUE_NAME} at ${url}; waiting for workers (phaser-distill worker --queue ${url})`);
-    const seen = new Map<string, string>();
+    // What each job looked like at the last look: a stall or a failed attempt shows in its counters
+    // even when another worker took it again between two looks.
+    const seen = new Map<string, { state: string; stalls: number; fails: number; by: string | undefined }>();
     const done = new Map<number, QueuedRun>();
     while (done.size < ids.size && !signal.aborted) {
       for (const [jobId, index] of ids) {
         if (done.has(index)) continue;
         const job = await queue.getJob(jobId);
-        const state = job ? await job.getState() : 'unknown';
+        const now = { state: job ? await job.getState() : 'unknown', stalls: job?.stalledCounter ?? 0, fails: job?.attemptsMade ?? 0, by: job?.processedBy };
         const before = seen.get(jobId);
-        seen.set(jobId, state);
-        if (state === before) continue;
-        if (state === 'active') log(`run ${index}: taken by ${job?.processedBy ?? 'a worker'}${job && job.attemptsMade + job.stalledCounter > 0 ? ` (again: ${job.stalledCounter} worker${job.stalledCounter === 1 ? '' : 's'} stopped on it, ${job.attemptsMade} failed attempt${job.attemptsMade === 1 ? '' : 's'})` : ''}`);
-        else if (before === 'active' && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) log(`run ${index}: back on the queue (${job && job.stalledCounter > 0 ? 'its worker stopped' : 'its attempt failed'}); the next attempt resumes from its checkpoint`);
-        else if (state === 'completed') done.set(index, { index, state, reason: null });
-        else if (state === 'failed' || state === 'unknown') {
-          done.set(index, { index, state, reason: job?.failedReason ?? 'the job is gone from the queue' });
-          log(`run ${index}: failed: ${job?.failedReason ?? 'the job is gone from the queue'}`);
+        seen.set(jobId, now);
+        if (before && now.stalls > before.stalls) log(`run ${index}: back on the queue (its worker stopped renewing the job's lock: it died); the next attempt resumes from its checkpoint`);
+        else if (before && now.fails > before.fails) log(`run ${index}: back on the queue (its attempt failed: ${job?.failedReason}); the next attempt resumes from its checkpoint`);
+        else if (before?.state === 'active' && ['waiting', 'prioritized', 'delayed'].includes(now.state)) log(`run ${index}: back on the queue (its worker was stopped and saved a checkpoint)`);
+        const again = now.stalls + now.fails > 0 ? ` (again: ${now.stalls} worker${now.stalls === 1 ? '' : 's'} died on it, ${now.fails} failed attempt${now.fails === 1 ? '' : 's'})` : '';
+        if (now.state === 'active' && (before?.state !== 'active' || now.stalls !== before.stalls || now.fails !== before.fails || now.by !== before.by)) log(`run ${index}: taken by ${now.by ?? 'a worker'}${again}`);
+        if (now.state === 'completed') {
+          done.set(index, { index, state: 'completed', reason: null });
+          log(`run ${index}: finished`);
+        } else if (now.state === 'failed' || now.state === 'unknown') {
+          const reason = job?.failedReason ?? 'the job is gone from the queue';
+          done.set(index, { index, state: now.state, reason });
+          log(`run ${index}: failed: ${reason}`);
         }
-        if (state === 'completed') log(`run ${index}: finished`);
       }
       if (done.size < ids.size) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
     }
