@@ -135,3 +135,11 @@ export function asEnvBatch(env: VectorEnv): EnvBatch {
   if (isEnvBatch(env)) return env;
   throw new Error(`the env module's makeVectorEnv made a ${(env as object).constructor?.name ?? 'vector env'} that cannot step without resetting; with numWorkers > 1 it must make a SyncVectorEnv, a SceneVectorEnv (createSceneVectorEnv) or another EnvBatch (stepEnvs, restartEnv)`);
 }
+
+/**
+ * Waits, asleep, while control[k] is `value`. No spinning first: on a busy machine a spinning
+ * thread takes the core the thread it waits for needs.
+ */
+export function waitWhile(control: Int32Array, k: number, value: number): void {
+  while (Atomics.load(control, k) === value) Atomics.wait(control, k, value);
+}

@@ -11,7 +11,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EnvBatch, VectorEnv } from '../env/index.js';
 import { makeGameEnv } from './game-env.js';
-import { CLOSE, EnvShare, FAILED, IDLE, RESTART, STEP, asEnvBatch, type RolloutMemory, type RolloutSizes } from './rollout-memory.js';
+import { CLOSE, EnvShare, FAILED, IDLE, RESTART, STEP, asEnvBatch, waitWhile, type RolloutMemory, type RolloutSizes } from './rollout-memory.js';
 
 /** What a worker is started with. */
 export interface RolloutWorkerData {
@@ -76,7 +76,7 @@ function serve(share: EnvShare, control: Int32Array, k: number, errors: MessageP
     process.exit(1);
   });
   for (;;) {
-    Atomics.wait(control, k, IDLE);
+    waitWhile(control, k, IDLE);
     const command = Atomics.load(control, k);
     try {
       if (command === STEP) share.step();

@@ -21,7 +21,7 @@ import { AutoReset } from '../env/vector-env.js';
 import { RunFailed } from './errors.js';
 import { makeGameEnv } from './game-env.js';
 import {
-  CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, workerShare, type RolloutMemory, type RolloutSizes,
+  CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, waitWhile, workerShare, type RolloutMemory, type RolloutSizes,
 } from './rollout-memory.js';
 import { describeError, type RolloutStart, type RolloutWorkerData, type RolloutWorkerMessage } from './rollout-worker.js';
 
@@ -238,7 +238,7 @@ export class WorkerVectorEnv implements VectorEnv {
     }
     let failed = -1;
     for (const j of threads) {
-      while (Atomics.load(control, j + 1) === command) Atomics.wait(control, j + 1, command);
+      waitWhile(control, j + 1, command);
       if (Atomics.load(control, j + 1) !== IDLE && failed < 0) failed = j;
     }
     if (ownError !== null) this.fail(shareName(0, this.own.first, this.own.count), ownError);

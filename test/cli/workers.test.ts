@@ -71,15 +71,15 @@ describe('train.ppo.numWorkers on the command line', () => {
     writeFileSync(join(dir, name), body);
     return join(dir, name);
   }
-  /** An env module of Balance whose envs misbehave, in worker threads only, as `misstep` says after 300 steps. */
-  function misbehaving(name: string, misstep: string, atLoad = ''): string {
+  /** An env module of Balance whose envs misbehave as `misstep` says after 300 steps, in worker threads only (or, with `where`, where it says). */
+  function misbehaving(name: string, misstep: string, atLoad = '', where = '!isMainThread'): string {
     const path = join(dir, `${name}.ts`);
     writeFileSync(path, [
       "import { isMainThread } from 'node:worker_threads';",
       `import { SyncVectorEnv } from ${JSON.stringify(resolve('src/env/index.ts'))};`,
       `import { BalanceEnv } from ${JSON.stringify(resolve('games/balance/balance.ts'))};`,
       atLoad,
-      `class Misbehaving extends BalanceEnv { n = 0; override step(a: number) { if (!isMainThread && ++this.n > 300) { ${misstep} } return super.step(a); } }`,
+      `class Misbehaving extends BalanceEnv { n = 0; override step(a: number) { if (${where} && ++this.n > 300) { ${misstep} } return super.step(a); } }`,
       'export const makeVectorEnv = ({ numEnvs }: { numEnvs: number }) => new SyncVectorEnv(Array.from({ length: numEnvs }, () => new Misbehaving()));',
     ].join('\n'));
     return path;
@@ -123,6 +123,14 @@ describe('train.ppo.numWorkers on the command line', () => {
     const out = await runTrain({ config: config('exits', env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2') }, { log: (l) => lines.push(l) });
     expect(out.exitCode).toBe(EXIT.targetMissed);
     expect(lines.join('\n')).toMatch(/^worker 1 \(envs 2\.\.3\) failed: Error: the worker thread exited \(code 7\) during the run/m);
+  });
+
+  it("reports an env of the main thread's own share that throws as worker 0's", async () => {
+    const env = misbehaving('throws-here', "throw new Error('the pole snapped');", '', 'isMainThread');
+    const lines: string[] = [];
+    const out = await runTrain({ config: config('throws-here', env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2') }, { log: (l) => lines.push(l) });
+    expect(out.exitCode).toBe(EXIT.targetMissed);
+    expect(lines.join('\n')).toMatch(/^worker 0 \(envs 0\.\.1\) failed: Error: the pole snapped\n/m);
   });
 
   it('refuses to start when a worker cannot make its envs, with its error, and leaves no run folder', async () => {

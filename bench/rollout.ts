@@ -1,0 +1,171 @@
+/**
+ * Parallel rollouts (train.ppo.numWorkers), side by side in one run: PPO with the same config and
+ * seed for the same number of steps, its envs stepped by one worker (the main thread alone, as with
+ * numWorkers 1) and by `--workers` (default 2), on Pong scenes (games/pong/env.ts: a headless game
+ * per worker) and on Balance (games/balance/env.ts: bare simulations). The two alternate `--rounds`
+ * times (default 3) after an unmeasured warm-up of each, and the medians are kept, so a load that
+ * comes and goes falls on both.
+ *
+ * For each game: steps/s of each (wall clock of training; making the envs and starting the threads
+ * left out), the speedup, and whether every metric but the wall-clock charts/SPS, and every
+ * episode, is identical. Also the share of the one-worker run's time spent stepping envs, and the
+ * speedup that share allows (Amdahl: the learner's forward and update stay serial in the main
+ * thread, and only the env steps are shared out); and the envs alone, stepped with a fixed cycle of
+ * actions and no learner, in env steps/s with 1 worker and with N.
+ *
+ * The PPO settings are chosen for rollouts to weigh (64 envs, one update epoch); they are
+ * printed with the figures. The last line is one JSON object: { workers, pong: {...}, balance: {...} }.
+ *   npm run bench:rollout [-- --workers 2 --rounds 3]
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { VectorEnv, VectorStepResult } from 'phaser-distill';
+import { PpoTrainer, defaultPpoConfig, initBackend, type PpoConfig, type PpoMetrics, type TrainingEpisode } from 'phaser-distill/train';
+import { makeGameEnv } from '../src/cli/game-env.js';
+import { WorkerVectorEnv } from '../src/cli/worker-vector-env.js';
+
+const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' } } });
+const WORKERS = Number(values.workers);
+const ROUNDS = Number(values.rounds);
+
+interface Game {
+  name: 'pong' | 'balance';
+  env: string;
+  config: PpoConfig;
+}
+
+const GAMES: Game[] = [
+  {
+    name: 'pong',
+    env: resolve('games/pong/env.ts'),
+    // pong.yaml's learning settings, with 64 envs and one update epoch of two minibatches.
+    config: { ...defaultPpoConfig, numEnvs: 64, numSteps: 128, numMinibatches: 2, updateEpochs: 1, learningRate: 5e-4, gamma: 0.99, gaeLambda: 0.95, entCoef: 0.01, totalTimesteps: 64 * 128 * 4, seed: 1 },
+  },
+  {
+    name: 'balance',
+    env: resolve('games/balance/env.ts'),
+    // The tuned defaults, with 64 envs and one update epoch.
+    config: { ...defaultPpoConfig, numEnvs: 64, numSteps: 64, numMinibatches: 2, updateEpochs: 1, totalTimesteps: 64 * 64 * 8, seed: 1 },
+  },
+];
+
+/** A vector env that times its steps and resets. */
+class Timed implements VectorEnv {
+  ms = 0;
+  constructor(readonly inner: VectorEnv) {}
+  get numEnvs() {
+    return this.inner.numEnvs;
+  }
+  get observationSpace() {
+    return this.inner.observationSpace;
+  }
+  get actionSpace() {
+    return this.inner.actionSpace;
+  }
+  get actionMasks() {
+    return this.inner.actionMasks;
+  }
+  reset(seed: number): Float32Array {
+    const t = performance.now();
+    const r = this.inner.reset(seed);
+    this.ms += performance.now() - t;
+    return r;
+  }
+  step(actions: ArrayLike<number>): VectorStepResult {
+    const t = performance.now();
+    const r = this.inner.step(actions);
+    this.ms += performance.now() - t;
+    return r;
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
+interface Run {
+  stepsPerS: number;
+  /** Share of the training's wall time spent in env steps and resets. */
+  envShare: number;
+  /** Every metric but charts/SPS, and every episode, as JSON. */
+  trace: string;
+}
+
+async function train(game: Game, workers: number): Promise<Run> {
+  const env = new Timed(workers === 1 ? await makeGameEnv(game.env, game.config.numEnvs) : await WorkerVectorEnv.create(game.env, game.config.numEnvs, workers));
+  const trainer = new PpoTrainer(env, game.config);
+  const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
+  const episodes: TrainingEpisode[] = [];
+  const t0 = performance.now();
+  await trainer.train(({ metrics: { 'charts/SPS': _wallClock, ...rest }, episodes: ended }) => {
+    metrics.push(rest);
+    episodes.push(...ended);
+  });
+  const ms = performance.now() - t0;
+  const steps = trainer.globalStep;
+  trainer.dispose();
+  env.close();
+  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, trace: JSON.stringify({ metrics, episodes }) };
+}
+
+/** Env steps/s of the envs alone, stepped for `seconds` with a fixed cycle of actions (all allowed in both games). */
+async function stepEnvs(game: Game, workers: number, seconds = 2): Promise<number> {
+  const n = game.config.numEnvs;
+  const env = workers === 1 ? await makeGameEnv(game.env, n) : await WorkerVectorEnv.create(game.env, n, workers);
+  const cycle = [0, 1, 1, 0, 1, 0, 0, 1].map((a) => new Float32Array(n).fill(a));
+  env.reset(1);
+  for (let k = 0; k < 50; k++) env.step(cycle[k % cycle.length]!);
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    for (let k = 0; k < 20; k++) env.step(cycle[k % cycle.length]!);
+    steps += 20 * n;
+  }
+  const rate = (steps / (performance.now() - t0)) * 1000;
+  env.close();
+  return rate;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+const backend = await initBackend('wasm');
+console.log(`parallel rollouts: 1 worker vs ${WORKERS}, ${ROUNDS} rounds alternating, backend ${backend}`);
+const result: Record<string, unknown> = { workers: WORKERS };
+for (const game of GAMES) {
+  const { numEnvs, numSteps, numMinibatches, updateEpochs, totalTimesteps } = game.config;
+  console.log(`${game.name}: numEnvs ${numEnvs}, numSteps ${numSteps}, numMinibatches ${numMinibatches}, updateEpochs ${updateEpochs}, ${totalTimesteps} steps, seed ${game.config.seed}`);
+  // Warm-up: the first training of a process compiles the backend's kernels.
+  const warm = { ...game, config: { ...game.config, totalTimesteps: numEnvs * numSteps } };
+  await train(warm, 1);
+  await train(warm, WORKERS);
+  const one: Run[] = [];
+  const many: Run[] = [];
+  const alone1: number[] = [];
+  const aloneN: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    alone1.push(await stepEnvs(game, 1));
+    aloneN.push(await stepEnvs(game, WORKERS));
+    one.push(await train(game, 1));
+    many.push(await train(game, WORKERS));
+    console.log(`  round ${r + 1}: training ${one.at(-1)!.stepsPerS.toFixed(0)} steps/s with 1 worker (envs ${(100 * one.at(-1)!.envShare).toFixed(0)}% of the time), ${many.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS}; the envs alone ${alone1.at(-1)!.toFixed(0)} and ${aloneN.at(-1)!.toFixed(0)}`);
+  }
+  const sps1 = median(one.map((r) => r.stepsPerS));
+  const spsN = median(many.map((r) => r.stepsPerS));
+  const envShare = median(one.map((r) => r.envShare));
+  const identical = [...one, ...many].every((r) => r.trace === one[0]!.trace);
+  const figures = {
+    steps_per_s_1: Math.round(sps1),
+    steps_per_s_n: Math.round(spsN),
+    speedup: round(spsN / sps1, 2),
+    identical_metrics: identical,
+    env_share_1: round(envShare, 3),
+    amdahl_bound: round(1 / (1 - envShare + envShare / WORKERS), 2),
+    env_steps_per_s_1: Math.round(median(alone1)),
+    env_steps_per_s_n: Math.round(median(aloneN)),
+    env_speedup: round(median(aloneN) / median(alone1), 2),
+    config: { numEnvs, numSteps, numMinibatches, updateEpochs, totalTimesteps },
+  };
+  console.log(`  ${game.name}: training ${figures.steps_per_s_1} -> ${figures.steps_per_s_n} steps/s, ${figures.speedup}x (the env steps' share allows ${figures.amdahl_bound}x), metrics ${identical ? 'identical' : 'DIFFER'}; the envs alone ${figures.env_speedup}x`);
+  result[game.name] = figures;
+}
+console.log(JSON.stringify(result));
