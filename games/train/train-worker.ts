@@ -57,6 +57,8 @@ async function train(wanted: BackendName | 'auto', totalTimesteps: number): Prom
   const spaces = new BalanceEnv();
   const probe = probeShapeOf(config, flatSize(spaces.observationSpace), policyOutputCount(spaces.actionSpace));
   const failed: BackendName[] = [];
+  // A stop that comes during the probe ends the run before its first iteration.
+  stopRequested = false;
   // With 'auto', a backend that starts but fails during training gives way to the next fastest.
   for (;;) {
     let measured: BackendProbe[] | null = null;
@@ -77,7 +79,6 @@ async function train(wanted: BackendName | 'auto', totalTimesteps: number): Prom
 
 async function run(config: typeof defaultPpoConfig): Promise<void> {
   trainer?.dispose();
-  stopRequested = false;
   trainer = new PpoTrainer(makeEnv(config.numEnvs), config);
   const t = trainer;
   postSnapshot(t);
@@ -96,7 +97,7 @@ async function run(config: typeof defaultPpoConfig): Promise<void> {
     await yieldToMessages();
   }
   const seconds = (performance.now() - t0) / 1000;
-  post({ type: 'trained', steps: t.globalStep, seconds, stepsPerSecond: t.globalStep / seconds, stopped: !t.done });
+  post({ type: 'trained', steps: t.globalStep, seconds, stepsPerSecond: seconds > 0 ? t.globalStep / seconds : 0, stopped: !t.done });
 }
 
 function postSnapshot(t: PpoTrainer): void {

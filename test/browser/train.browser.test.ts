@@ -116,6 +116,25 @@ describe('the training page', () => {
     console.log(`8192 steps of Balance: page (worker, ${run.backend}) ${Math.round(run.stepsPerSecond)} steps/s, Node wasm ${Math.round(nodeSps)} steps/s, ratio ${(run.stepsPerSecond / nodeSps).toFixed(2)}; page p95 frame ${run.p95FrameMs.toFixed(1)} ms; probe ${measured.map((p) => `${p.backend} ${p.stepMs!.toFixed(1)} ms`).join(', ')}`);
   });
 
+  it('stops when asked, after the iteration under way', async () => {
+    const { page, errors } = await openPage(h, 'games/train/index.html');
+    await page.waitForFunction(() => 'trainingState' in window);
+    await page.selectOption('#backend', 'wasm');
+    await page.fill('#steps', '1024000');
+    await page.click('#start');
+    await page.waitForFunction(() => (window as unknown as { trainingState: { iterations: number } }).trainingState.iterations >= 2);
+    await page.click('#stop');
+    await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { trainingState: { phase: string } }).trainingState.phase));
+    const state = await page.evaluate(() => (window as unknown as { trainingState: { phase: string; steps: number; iterations: number } }).trainingState);
+    expect(state.phase).toBe('done');
+    expect(state.steps).toBe(state.iterations * 512);
+    expect(state.steps).toBeLessThan(1024000);
+    expect(await page.textContent('#status')).toContain(`stopped: ${state.steps} steps`);
+    expect(await page.isEnabled('#distill')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('distils the teacher it trained into a student that balances in the scene', async () => {
     const { page, errors } = await openPage(h, 'games/train/index.html');
     const run = await train(page, 'wasm', 40960);
@@ -130,6 +149,19 @@ describe('the training page', () => {
     // A random policy keeps the pole up for about 22 steps; the student of a partly trained teacher far longer.
     expect((await page.evaluate(() => (window as unknown as { trainingState: Distilled }).trainingState)).played[0]).toBeGreaterThan(60);
     await screenshot(page, 'train-distill-play');
+    // The worker serialises the checkpoint; the page keeps it and the student in IndexedDB.
+    await page.click('#save');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('IndexedDB'));
+    expect(await page.textContent('#status')).toContain('saved the teacher and the student to IndexedDB');
+    const saved = await page.evaluate(() => new Promise<string[]>((resolve, reject) => {
+      const req = indexedDB.open('phaser-distill', 1);
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const get = req.result.transaction('files').objectStore('files').get('teacher/balance');
+        get.onsuccess = () => resolve(Object.keys(get.result as object).sort());
+      };
+    }));
+    expect(saved).toEqual(expect.arrayContaining(['model.json', 'run.json', 'weights.bin']));
     expect(errors).toEqual([]);
     await page.close();
   });
