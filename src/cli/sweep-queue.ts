@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { ConfigError, RunFailed } from './errors.js';
-import { runSweepJob, type SweepJob, type SweepRunResult } from './sweep-runner.js';
+import { runSweepJob, stagesLeft, type SweepJob, type SweepRunResult } from './sweep-runner.js';
 
 /** The queue every sweep's jobs go on; job ids start with the sweep's plan id. */
 export const QUEUE_NAME = 'phaser-distill-sweeps';
@@ -98,14 +98,18 @@ export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: 
         const now = { state: job ? await job.getState() : 'unknown', stalls: job?.stalledCounter ?? 0, fails: job?.attemptsMade ?? 0, by: job?.processedBy };
         const before = seen.get(jobId);
         seen.set(jobId, now);
-        if (before && now.stalls > before.stalls) log(`run ${index}: back on the queue (its worker stopped renewing the job's lock: it died); the next attempt resumes from its checkpoint`);
-        else if (before && now.fails > before.fails) log(`run ${index}: back on the queue (its attempt failed: ${job?.failedReason}); the next attempt resumes from its checkpoint`);
-        else if (before?.state === 'active' && ['waiting', 'prioritized', 'delayed'].includes(now.state)) log(`run ${index}: back on the queue (its worker was stopped and saved a checkpoint)`);
+        // attemptsMade also counts the attempt that completes a job or fails it for good: those are said below.
+        const back = before && now.state !== 'completed' && now.state !== 'failed';
+        if (back && now.stalls > before.stalls) log(`run ${index}: back on the queue (its worker stopped renewing the job's lock: it died); the next attempt resumes from its checkpoint`);
+        else if (back && now.fails > before.fails) log(`run ${index}: back on the queue (its attempt failed: ${job?.failedReason}); the next attempt resumes from its checkpoint`);
+        else if (back && before.state === 'active' && ['waiting', 'prioritized', 'delayed'].includes(now.state)) log(`run ${index}: back on the queue (its worker was stopped and saved a checkpoint)`);
         const again = now.stalls + now.fails > 0 ? ` (again: ${now.stalls} worker${now.stalls === 1 ? '' : 's'} died on it, ${now.fails} failed attempt${now.fails === 1 ? '' : 's'})` : '';
         if (now.state === 'active' && (before?.state !== 'active' || now.stalls !== before.stalls || now.fails !== before.fails || now.by !== before.by)) log(`run ${index}: taken by ${now.by ?? 'a worker'}${again}`);
         if (now.state === 'completed') {
           done.set(index, { index, state: 'completed', reason: null });
-          log(`run ${index}: finished`);
+          const data = jobs.find((j) => j.index === index)!;
+          if (stagesLeft(data).length === 0) log(`run ${index}: finished`);
+          else log(`run ${index}: its job completed, but ${data.slot} holds no finished run: do the workers see the sweep folder at this path (shared storage)?`);
         } else if (now.state === 'failed' || now.state === 'unknown') {
           const reason = job?.failedReason ?? 'the job is gone from the queue';
           done.set(index, { index, state: now.state, reason });

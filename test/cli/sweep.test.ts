@@ -165,6 +165,11 @@ describe('phaser-distill sweep', () => {
     for (const f of ['metric.svg', 'curves.svg']) expect(readFileSync(join(dir, 'index-out', f), 'utf8')).toMatch(/^<svg/);
     expect(gathered[0]).toMatch(/^sweep index: 1 of 4 runs finished/);
     expect(await runSweep(file, { index: 4, log: () => undefined }).catch((e: Error) => e.message)).toBe(`--index: 4 is not a run of ${file} (it has 4: 0 to 3)`);
+    // A base config changed under a run's folder: the run is refused (exit 2), not resumed with another config.
+    writeFileSync(join(dir, 'index-base.yaml'), readFileSync(join(dir, 'index-base.yaml'), 'utf8').replace('checkpointEvery: 4', 'checkpointEvery: 2'));
+    const refused: string[] = [];
+    expect(await runSweep(file, { index: 2, log: (l) => refused.push(l) })).toBe(EXIT.usage);
+    expect(refused.at(-1)).toMatch(/run-config\.json holds another config than run 2 of this sweep: the sweep file changed since the run started/);
   });
 
   it('on the local pool, tries a run whose command was killed mid-way once more, from its checkpoint, and reports both runs', async () => {
