@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SweepReport } from '../../src/cli/sweep-report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-sweep-queue-'));
@@ -53,11 +53,14 @@ function groupAlive(pid: number): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let redis: ReturnType<typeof spawn> | null = null;
-let url = '';
 
-beforeAll(async () => {
+/**
+ * Starts redis-server on 127.0.0.1 on a free port, with nothing saved to disk; returns its URL.
+ * Where it is not installed, the test fails saying so: nothing is skipped.
+ */
+async function startRedis(): Promise<string> {
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: the sweep queue tests run a real one. Install it (as root: apt-get update && apt-get install -y redis-server; .ci/run does)');
+    throw new Error('redis-server is not installed: the sweep queue test runs a real one. Install it (as root: apt-get update && apt-get install -y redis-server; .ci/run does)');
   }
   const port = await new Promise<number>((done) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -74,8 +77,8 @@ beforeAll(async () => {
     });
     redis!.on('exit', (code) => fail(new Error(`redis-server exited (${code}) before it was ready:\n${out}`)));
   });
-  url = `redis://127.0.0.1:${port}`;
-});
+  return `redis://127.0.0.1:${port}`;
+}
 
 afterAll(async () => {
   for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) {
@@ -95,6 +98,7 @@ afterAll(async () => {
 
 describe('a sweep on a BullMQ queue in Redis', () => {
   it('6 runs over 2 workers, one worker killed mid-run: all 6 finish, the killed run resumes from its checkpoint with no step trained twice beyond one checkpoint interval, and the report lists all 6', async () => {
+    const url = await startRedis();
     writeFileSync(join(dir, 'base.yaml'), `game: balance\nenv: ${resolve('games/balance/env.ts')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: ${ITERATIONS * BATCH}, numEnvs: 4, numSteps: 128 }\n  checkpointEvery: ${EVERY}\n`);
     const out = join(dir, 'out');
     const file = join(dir, 'lr.yaml');
@@ -176,7 +180,7 @@ describe('a sweep on a BullMQ queue in Redis', () => {
     // Those rows were dropped on resuming, then trained once: every step once, in order, to the end.
     expect(steps(runDir)).toEqual(Array.from({ length: ITERATIONS }, (_, k) => (k + 1) * BATCH));
     expect(atKill).toEqual(Array.from({ length: killedAt / BATCH }, (_, k) => (k + 1) * BATCH));
-    console.log(`sweep kill test: run ${run} killed with its worker at step ${killedAt}; resumed from the checkpoint at step ${checkpoint}; ${killedAt - checkpoint} steps (${(killedAt - checkpoint) / BATCH} iterations) trained again`);
+    console.log(`sweep kill test: run ${run} killed with its worker at step ${killedAt}; resumed from the checkpoint at step ${checkpoint}; ${killedAt - checkpoint} steps (${(killedAt - checkpoint) / BATCH} of ${EVERY} iterations between checkpoints) trained again`);
 
     // All 6 finished; the report lists all 6.
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as SweepReport;
