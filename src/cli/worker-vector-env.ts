@@ -94,6 +94,9 @@ export class WorkerVectorEnv implements VectorEnv {
         }),
       );
     }
+    const allReady = Promise.all(ready);
+    // Awaited below, unless this thread's share fails first: then its rejection is of no more use.
+    allReady.catch(() => undefined);
     const stopAll = () => threads.forEach((t) => void t.worker.terminate());
     // This thread's share loads while the threads load theirs; its errors are those of a run with one worker.
     const own = workerShare(numEnvs, numWorkers, 0);
@@ -113,7 +116,7 @@ export class WorkerVectorEnv implements VectorEnv {
     }
     let spaces: Ready[];
     try {
-      spaces = await Promise.all(ready);
+      spaces = await allReady;
     } catch (e) {
       stopAll();
       batch.close();

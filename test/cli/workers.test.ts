@@ -143,6 +143,16 @@ describe('train.ppo.numWorkers on the command line', () => {
     expect(existsSync(runs)).toBe(false);
   });
 
+  it('fails as a run with one worker does when the main thread cannot load the env module', async () => {
+    const runs = join(dir, 'runs-no-start-here');
+    const env = misbehaving('no-start-here', '', "if (isMainThread) throw new Error('no cart in the main thread');");
+    const path = writeConfig('no-start-here.yaml', `game: balance\nenv: ${env}\nrunsDir: ${runs}\nbackend: wasm\ntrain:\n  ppo: { numEnvs: 4, numWorkers: 2 }\n`);
+    const started = runTrain({ config: path }, { log: quiet });
+    await expect(started).rejects.toThrow(/^the env module .*no-start-here\.ts failed to load: Error: no cart in the main thread/);
+    await expect(started).rejects.not.toThrow(RolloutWorkerFailed);
+    expect(existsSync(runs)).toBe(false);
+  });
+
   it('refuses numWorkers that are not whole, more than numEnvs, or with self-play', () => {
     const refusal = (ppo: string, extra = '') => {
       try {
