@@ -56,6 +56,24 @@ describe('parallel rollouts', () => {
     }
   });
 
+  it('keep action masks, truncations and final observations the same with 2 workers (TrapEnv, masked)', async () => {
+    const trap = join(dir, 'trap-env.ts');
+    writeFileSync(trap, [
+      `import { SyncVectorEnv } from ${JSON.stringify(resolve('src/env/index.ts'))};`,
+      `import { TrapEnv } from ${JSON.stringify(resolve('test/helpers/tiny-envs.ts'))};`,
+      'export const makeVectorEnv = ({ numEnvs }: { numEnvs: number }) => new SyncVectorEnv(Array.from({ length: numEnvs }, () => new TrapEnv(true)));',
+    ].join('\n'));
+    const single = await makeGameEnv(trap, 4);
+    const env = await WorkerVectorEnv.create(trap, 4, 2);
+    single.reset(3);
+    env.reset(3);
+    expect(env.actionMasks).not.toBeNull();
+    expect(env.actionMasks).toEqual(single.actionMasks);
+    const one = await train(single, 64, 2);
+    expect(one.episodes.some((e) => e.length === 20)).toBe(true);
+    expect(await train(env, 64, 2)).toEqual(one);
+  });
+
   it('train Pong scenes the same way with 1 and 2 workers (a headless game each)', async () => {
     const one = await train(await makeGameEnv(pong, 4), 128, 2);
     expect(one.episodes.length).toBeGreaterThan(0);
