@@ -13,8 +13,8 @@
  *
  *   npm run bench:imitation
  *   npm run bench:imitation -- --no-ppo     # the cloning half only
- *   npm run bench:imitation -- --pong       # also Pong's PPO with and without BC (one seed, about 3 more minutes)
- *   npm run bench:imitation -- --selfplay   # also bench/selfplay.ts (a self-play Pong teacher, about 5 more minutes): the selfplay_* keys
+ *   npm run bench:imitation -- --pong       # also Pong's PPO with and without BC (one seed, two runs of up to 1M steps: about 5 more minutes)
+ *   npm run bench:imitation -- --selfplay   # also bench/selfplay.ts (a self-play Pong teacher, 1M steps, about 4 more minutes): the selfplay_* keys
  *   npm run bench:players                   # all of it: --pong --selfplay
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -99,8 +99,8 @@ if (!args.includes('--no-ppo')) {
   });
 }
 if (args.includes('--pong')) {
-  // Pong's shipped teacher settings (assets/policies/pong/pong.yaml), one seed: about 4 minutes a run
-  // here. The threshold: the mean of the last 20 training matches (sampled actions) reaching 4 (5 : 1).
+  // Pong's shipped teacher settings (assets/policies/pong/pong.yaml), one seed: up to
+  // 1M steps a run (about 3 minutes here). The threshold: the mean of the last 20 training matches (sampled actions) reaching 4 (5 : 1).
   // BC from aimBall's matches: 50 epochs of pre-training (with 10 or 20 the actor's sampled choices
   // return about 2.5 and PPO took longer than alone), then strength 1 annealed over 50k steps.
   const pong = { totalTimesteps: 1_000_000, numEnvs: 16, numSteps: 128, numMinibatches: 4, updateEpochs: 4, learningRate: 0.0005, gamma: 0.99, gaeLambda: 0.95, entCoef: 0.01 };

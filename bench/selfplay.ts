@@ -9,7 +9,7 @@
  * The last line is one JSON object. Both teachers play through the student runtime (their actors
  * as float32 policy files: the same choices as TensorFlow.js, much faster).
  *
- *   npm run bench:selfplay                       # trains (about 10 minutes on 2 cores), then plays
+ *   npm run bench:selfplay                       # trains (1M steps, about 4 minutes on 2 cores), then plays
  *   npm run bench:selfplay -- --run runs/pong__selfplay__1__...   # plays an existing run's teacher
  */
 import { join } from 'node:path';

@@ -204,9 +204,12 @@ export class HeadlessGame implements SceneRunner {
    * the game if `owned`. `opponent` (default: the game's `opponent`) is the agent on the other
    * side, which the env hands to self-play; null hands none.
    */
-  vectorEnv(name?: string, owned = false, opponent: string | null = this.options.game.opponent ?? null): SceneVectorEnv {
+  vectorEnv(name?: string, owned = false, opponent?: string | null): SceneVectorEnv {
     this.assertOneStepPerFrame();
-    return new SceneVectorEnv(this, this.agentName(name), owned ? () => this.destroy() : undefined, opponent ?? undefined);
+    const agent = this.agentName(name);
+    // The game's opponent is the other side of the game's agent only: an env of another agent hands over none unless told.
+    const other = opponent === undefined ? (agent === (this.options.game.agent ?? agent) ? this.options.game.opponent : undefined) : (opponent ?? undefined);
+    return new SceneVectorEnv(this, agent, owned ? () => this.destroy() : undefined, other);
   }
 
   /** `name`, or the game's agent, or the one agent the scene declares. */

@@ -59,7 +59,7 @@ const send = (m: ToWorker) => worker.postMessage(m);
 let student: PolicyFile | null = null;
 let totalTimesteps = 0;
 let numIterations = 0;
-let waitingForCheckpoint: ((files: CheckpointFiles) => void) | null = null;
+let waitingForCheckpoint: ((files: CheckpointFiles | null) => void) | null = null;
 
 // ---- drawing: one animation-frame loop for the page's own work --------------------------------
 let curveDirty = true;
@@ -109,6 +109,13 @@ const fail = (message: string) => {
   state.phase = 'error';
   state.error = message;
   status.textContent = `error: ${message}`;
+  // The page can try again: a new run, or another backend.
+  startButton.disabled = false;
+  $<HTMLSelectElement>('backend').disabled = false;
+  stopButton.disabled = true;
+  saveButton.disabled = true;
+  waitingForCheckpoint?.(null);
+  waitingForCheckpoint = null;
 };
 
 const describeProbe = (probe: BackendProbe[]) =>
@@ -223,10 +230,14 @@ downloadButton.onclick = () => {
 
 saveButton.onclick = async () => {
   const name = $<HTMLSelectElement>('game').value;
-  const files = await new Promise<CheckpointFiles>((resolve) => {
+  // One save at a time; an error from the worker ends the wait with nothing to save.
+  saveButton.disabled = true;
+  const files = await new Promise<CheckpointFiles | null>((resolve) => {
     waitingForCheckpoint = resolve;
     send({ type: 'checkpoint' });
   });
+  if (!files) return;
+  saveButton.disabled = false;
   await saveFiles(`teacher/${name}`, files);
   if (student) await saveFiles(`student/${name}`, { 'student.json': new TextEncoder().encode(JSON.stringify(student)) });
   status.textContent += `\nsaved the teacher${student ? ' and the student' : ''} to IndexedDB`;

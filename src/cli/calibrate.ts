@@ -111,7 +111,7 @@ export function strengthOf(o: Outcome, metric: Exclude<CalibrateConfig['metric']
 }
 
 /** Neighbours k-1 and k whose intervals overlap while k's mean is the higher: more games could part them. */
-export function overlappingNeighbours(strengths: readonly Strength[]): Set<number> {
+function overlappingNeighbours(strengths: readonly Strength[]): Set<number> {
   const out = new Set<number>();
   strengths.forEach((s, k) => {
     if (k > 0 && !(s.low > strengths[k - 1]!.high) && s.mean > strengths[k - 1]!.mean) out.add(k).add(k - 1);

@@ -1,5 +1,6 @@
 /** A learning curve from training episodes, summarised for a terminal and for summary.json. */
 import type { TrainingEpisode } from '../train/index.js';
+import { svgOpen, valueRange } from './svg.js';
 
 export interface CurveSummary {
   /** Mean return of the episodes that ended in each tenth of the run ([stepEnd, mean | null]). */
@@ -66,24 +67,13 @@ export function learningCurveSvg(game: string, rows: readonly Record<string, num
   const P = 220;
   const H = 40 + panels.length * P + 30;
   const m = { left: 64, right: 24 };
-  const steps = rows.map((r) => r.global_step ?? 0);
-  const xMax = Math.max(1, ...steps);
+  const xMax = Math.max(1, valueRange(rows.map((r) => r.global_step ?? 0))[1]);
   const x = (s: number) => m.left + (s / xMax) * (W - m.left - m.right);
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${xmlEscape(game)}: learning curve</text>`,
-  ];
+  const parts = svgOpen(W, H, `${game}: learning curve`);
   panels.forEach((s, k) => {
     const top = 40 + k * P;
     const bottom = top + P - 40;
-    const values = s.points.map(([, v]) => v);
-    let lo = Math.min(...values);
-    let hi = Math.max(...values);
-    if (hi - lo < 1e-9) {
-      lo -= 1;
-      hi += 1;
-    }
+    const [lo, hi] = valueRange(s.points.map(([, v]) => v));
     const y = (v: number) => bottom - ((v - lo) / (hi - lo)) * (bottom - top);
     parts.push(`<text x="${m.left}" y="${top - 6}">${s.title}</text>`);
     parts.push(`<rect x="${m.left}" y="${top}" width="${W - m.left - m.right}" height="${bottom - top}" fill="none" stroke="#ccc"/>`);
@@ -93,8 +83,4 @@ export function learningCurveSvg(game: string, rows: readonly Record<string, num
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
-}
-
-function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { VectorEnv } from '../env/index.js';
-import { decodePolicyFile } from '../policy/index.js';
+import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { SelfPlayEnv, defaultSelfPlayConfig, teacherFromTrainer, type CheckpointFiles, type FixedOpponent, type PpoTrainer, type SelfPlayConfig, type SelfPlayState } from '../train/index.js';
 import type { RunConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -30,10 +30,21 @@ export interface RunSelfPlay {
 export function startSelfPlay(env: VectorEnv, config: RunConfig, trainer: () => PpoTrainer): RunSelfPlay {
   const sp = config.train.selfPlay!;
   if (!env.opponent) throw new ConfigError(`config.train.selfPlay: the game's env (${config.envPath}) has no opponent to hand over; self-play needs a two-player game whose defineGame names the agent on the other side (opponent: '...')`);
-  const opponents: FixedOpponent[] = sp.opponents.map((o) => {
+  // A frozen opponent is read and matched to the game's spaces now, not at its first match hours in.
+  const opponents: FixedOpponent[] = sp.opponents.map((o, i) => {
     if (o.policy === 'scripted') return { name: o.name, policy: 'scripted' };
     const path = resolve(config.baseDir, o.policy);
-    return { name: o.name, policy: decodePolicyFile(JSON.parse(readFileSync(path, 'utf8')), path).file, temperature: o.temperature };
+    const key = `config.train.selfPlay.opponents.${i}.policy`;
+    let file: PolicyFile;
+    try {
+      file = decodePolicyFile(JSON.parse(readFileSync(path, 'utf8')), path).file;
+    } catch (e) {
+      throw new ConfigError(`${key}: ${path} is not a policy file (${(e as Error).message})`);
+    }
+    if (JSON.stringify(file.observationSpace.shape) !== JSON.stringify(env.observationSpace.shape) || JSON.stringify(file.actionSpace) !== JSON.stringify(env.actionSpace)) {
+      throw new ConfigError(`${key}: ${path} plays other spaces than the game's (observation ${JSON.stringify(file.observationSpace.shape)} and action ${JSON.stringify(file.actionSpace)} in the file, observation ${JSON.stringify(env.observationSpace.shape)} and action ${JSON.stringify(env.actionSpace)} in the game)`);
+    }
+    return { name: o.name, policy: file, temperature: o.temperature };
   });
   const spConfig: SelfPlayConfig = { ...defaultSelfPlayConfig, ...sp, opponents };
   const wrapped = new SelfPlayEnv(env, spConfig, () => teacherFromTrainer(trainer()).policyFile({ role: 'self-play snapshot' }), config.seed);

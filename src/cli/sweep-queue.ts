@@ -78,7 +78,8 @@ export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: 
       const existing = await queue.getJob(jobId);
       const state = existing ? await existing.getState() : null;
       if (existing && state === 'failed') {
-        await existing.retry('failed');
+        // A failed run gets its attempts again (one more from its checkpoint), as a new run would.
+        await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         log(`run ${job.index}: its job had failed (${existing.failedReason}); back on the queue`);
         continue;
       }

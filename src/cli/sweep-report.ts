@@ -10,6 +10,7 @@ import { readJson, readJsonl, writeFileAtomic, writeJson } from './run-dir.js';
 import { findRunDir, runSeconds, stagesLeft } from './sweep-runner.js';
 import { METRICS, formatValue, type Sweep } from './sweep-plan.js';
 import type { CurveSummary } from './curve.js';
+import { svgOpen, valueRange, xmlEscape } from './svg.js';
 
 export interface SweepReportRun {
   index: number;
@@ -110,8 +111,8 @@ export function gatherSweep(sweep: Sweep): SweepReport {
       finished: same.filter((o) => o.status === 'finished').length,
       metric_mean: mean,
       metric_sd: mean !== null && values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null,
-      metric_min: values.length ? Math.min(...values) : null,
-      metric_max: values.length ? Math.max(...values) : null,
+      metric_min: values.length ? valueRange(values)[0] : null,
+      metric_max: values.length ? valueRange(values)[1] : null,
       target_reached: same.filter((o) => o.target_reached).length,
     });
   }
@@ -198,28 +199,13 @@ export function sweepMarkdown(r: SweepReport): string {
 
 const COLORS = ['#2a6fdb', '#c0392b', '#27ae60', '#8e44ad', '#e67e22', '#16a085', '#7f8c8d', '#d35400', '#2c3e50', '#f1c40f'];
 
-function svgOpen(W: number, H: number, title: string): string[] {
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${xml(title)}</text>`,
-  ];
-}
-
-function range(values: number[]): [number, number] {
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
-  if (!values.length) [lo, hi] = [0, 1];
-  if (hi - lo < 1e-9) [lo, hi] = [lo - 1, hi + 1];
-  return [lo, hi];
-}
 
 /** Each run's metric as a dot over its setting (settings in plan order), each setting's mean as a bar. */
 export function metricSvg(r: SweepReport): string {
   const W = Math.max(560, 190 + 90 * r.settings.length);
   const H = 420;
   const m = { left: 150, right: 24, top: 44, bottom: 130 };
-  const [lo, hi] = range(r.runs.flatMap((x) => (x.metric === null ? [] : [x.metric])));
+  const [lo, hi] = valueRange(r.runs.flatMap((x) => (x.metric === null ? [] : [x.metric])));
   const y = (v: number) => H - m.bottom - ((v - lo) / (hi - lo)) * (H - m.top - m.bottom);
   const band = (W - m.left - m.right) / Math.max(1, r.settings.length);
   const parts = svgOpen(W, H, `sweep ${r.sweep}: ${r.metric === 'final_mean_100' ? 'final mean return' : "teacher's evaluation return"} by setting (dots: runs; bars: means)`);
@@ -235,7 +221,7 @@ export function metricSvg(r: SweepReport): string {
     });
     if (s.metric_mean !== null) parts.push(`<line x1="${(cx - band * 0.3).toFixed(1)}" x2="${(cx + band * 0.3).toFixed(1)}" y1="${y(s.metric_mean).toFixed(1)}" y2="${y(s.metric_mean).toFixed(1)}" stroke="#333" stroke-width="2"/>`);
     const ty = H - m.bottom + 14;
-    parts.push(`<text transform="translate(${cx.toFixed(1)},${ty}) rotate(-30)" text-anchor="end" font-size="11">${xml(shortLabel(s.overrides))}</text>`);
+    parts.push(`<text transform="translate(${cx.toFixed(1)},${ty}) rotate(-30)" text-anchor="end" font-size="11">${xmlEscape(shortLabel(s.overrides))}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
@@ -253,8 +239,8 @@ export function curvesSvg(sweep: Sweep, r: SweepReport): string {
     const points = rows.flatMap((row) => (typeof row['charts/episodic_return'] === 'number' && typeof row.global_step === 'number' ? [[row.global_step, row['charts/episodic_return']] as [number, number]] : []));
     return points.length ? [{ run: x, points }] : [];
   });
-  const xMax = Math.max(1, ...series.flatMap((s) => s.points.map(([st]) => st)));
-  const [lo, hi] = range(series.flatMap((s) => s.points.map(([, v]) => v)));
+  const xMax = Math.max(1, valueRange(series.flatMap((s) => s.points.map(([st]) => st)))[1]);
+  const [lo, hi] = valueRange(series.flatMap((s) => s.points.map(([, v]) => v)));
   const x = (st: number) => m.left + (st / xMax) * (W - m.left - m.right);
   const y = (v: number) => H - m.bottom - ((v - lo) / (hi - lo)) * (H - m.top - m.bottom);
   const parts = svgOpen(W, H, `sweep ${r.sweep}: learning curves (mean episodic return)`);
@@ -267,12 +253,8 @@ export function curvesSvg(sweep: Sweep, r: SweepReport): string {
   }
   r.settings.forEach((s, k) => {
     const ly = H - legend + 18 * k - 4;
-    parts.push(`<line x1="${m.left}" x2="${m.left + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color(s.setting)}" stroke-width="2"/><text x="${m.left + 30}" y="${ly}">${xml(shortLabel(s.overrides))}</text>`);
+    parts.push(`<line x1="${m.left}" x2="${m.left + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color(s.setting)}" stroke-width="2"/><text x="${m.left + 30}" y="${ly}">${xmlEscape(shortLabel(s.overrides))}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
-}
-
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -55,7 +55,7 @@ export function eloGap(fit: FittedElo, a: number, b: number): { gap: number; low
 /**
  * Ratings that make the games most likely (the Bradley-Terry model on Elo's scale), with player
  * `anchor` held at `anchorRating`. Order does not matter, unlike updating game by game. Newton's
- * method on the log-likelihood, with half a game of prior draws against the anchor per player so
+ * method on the log-likelihood, with one prior drawn game against the anchor per player so
  * that a player who won or lost every game still gets a finite rating; standard errors from the
  * curvature at the optimum.
  */

@@ -5,7 +5,8 @@
  * `window` are kept); every `swapSteps` the opponent changes: the newest snapshot with probability
  * `playAgainstLatestModelRatio`, else one drawn uniformly from the pool, which also holds fixed
  * opponents that never leave it (the game's scripted one, or frozen policies). Each env takes the
- * current opponent as its next episode starts, so no match has two.
+ * current opponent as its next episode starts, so no match has two; a snapshot that leaves the pool
+ * while it is the current opponent gives way to the newest.
  *
  * Every finished episode is a game for Elo: a win when the learner's return is above 0, a loss
  * below, a draw at 0. The learner and each member of the pool have a rating; a snapshot starts
@@ -211,7 +212,8 @@ export class SelfPlayEnv implements VectorEnv {
     this.policies.clear();
     this.playing.fill('');
     this.ended.fill('');
-    if (!this.ratings.has(this.current)) throw new Error(`self-play state: the current opponent '${this.current}' is not in the pool`);
+    const inPool = this.snapshots.some((s) => s.name === this.current) || this.config.opponents.some((o) => o.name === this.current);
+    if (!inPool || !this.ratings.has(this.current)) throw new Error(`self-play state: the current opponent '${this.current}' is not in the pool (${this.pool().map((p) => p.name).join(', ')})`);
   }
 
   private addSnapshot(): void {
@@ -219,6 +221,9 @@ export class SelfPlayEnv implements VectorEnv {
     this.snapshots.push({ name, step: this.steps, file: this.snapshot() });
     this.ratings.set(name, { name, elo: this.elo, won: 0, lost: 0, drawn: 0 });
     while (this.snapshots.length > this.config.window) this.snapshots.shift();
+    // A snapshot that left the pool plays on in the episodes under way, but none starts against it.
+    const fixed = this.config.opponents.some((o) => o.name === this.current);
+    if (!fixed && !this.snapshots.some((s) => s.name === this.current)) this.current = name;
     this.forgetUnused();
   }
 

@@ -105,7 +105,7 @@ describe('the training page', () => {
     await page.close();
 
     // Node on wasm, the same config and budget, timed as the worker times it. Printed, not
-    // asserted: the machine is shared (bench/browser-train.ts holds the figures to their target).
+    // asserted: the machine is shared (npm run bench:browser-train measures the ratio and the p95 frame time).
     await initBackend('wasm');
     const trainer = new PpoTrainer(new SyncVectorEnv(Array.from({ length: 8 }, () => new BalanceEnv())), { ...defaultPpoConfig, totalTimesteps: 8192 });
     const t0 = performance.now();

@@ -70,6 +70,18 @@ describe('train with self-play', () => {
     expect(runs.filter((r) => r.includes('__balance__'))).toEqual([]);
   });
 
+  it('reads and checks a frozen opponent before the run starts: a file that is no policy, or one of other spaces, is a config error naming the key', async () => {
+    const garbled = join(dir, 'garbled.json');
+    writeFileSync(garbled, 'not json');
+    await expect(runTrain({ config: config('garbled', { opponents: [{ name: 'old', policy: garbled }] }) }, { log: () => undefined })).rejects.toThrow(/config\.train\.selfPlay\.opponents\.0\.policy: .*garbled\.json is not a policy file/);
+    const balanceStudent = resolve('assets/policies/balance/s8-int8.json');
+    const other = runTrain({ config: config('other', { opponents: [{ name: 'scripted', policy: 'scripted' }, { name: 'old', policy: balanceStudent }] }) }, { log: () => undefined });
+    await expect(other).rejects.toThrow(ConfigError);
+    await expect(runTrain({ config: config('other', { opponents: [{ name: 'old', policy: balanceStudent }] }) }, { log: () => undefined })).rejects.toThrow(/opponents\.0\.policy: .*plays other spaces than the game's \(observation \[4\]/);
+    const runs = existsSync(join(dir, 'runs')) ? readdirSync(join(dir, 'runs')) : [];
+    expect(runs.filter((r) => r.includes('__garbled__') || r.includes('__other__'))).toEqual([]);
+  });
+
   it('parses the self-play keys strictly, naming a mistyped key and a missing policy file', () => {
     expect(() => loadRunConfig(config('typo', { saveStep: 100 }))).toThrow(/config\.train\.selfPlay\.saveStep: unknown key/);
     expect(() => loadRunConfig(config('ratio', { playAgainstLatestModelRatio: 2 }))).toThrow(/config\.train\.selfPlay\.playAgainstLatestModelRatio/);

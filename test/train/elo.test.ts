@@ -16,7 +16,7 @@ describe('Elo', () => {
     expect([3, 0, -2].map(scoreOfReturn)).toEqual([1, 0.5, 0]);
   });
 
-  it('fits 75 of 100 against the anchor to 400 log10(3) above it, less the pull of half a drawn game', () => {
+  it('fits 75 of 100 against the anchor to 400 log10(3) above it, less the pull of one prior drawn game', () => {
     const fit = fitElo(2, [{ a: 1, b: 0, games: 100, score: 75 }], 0);
     expect(fit.ratings[0]).toBe(INITIAL_ELO);
     expect(fit.errors[0]).toBe(0);

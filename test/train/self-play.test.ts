@@ -149,4 +149,22 @@ describe('SelfPlayEnv', () => {
     b.reset(7);
     for (let i = 0; i < 4; i++) expect(b.opponentOf(i)).toBe(state.current);
   });
+
+  it('never chooses a snapshot that left the pool, when snapshots and swaps fall on different steps, and every saved state resumes', async () => {
+    // A window of 1 with snapshots every 40 steps and swaps every 24: the current opponent is often pushed out of the pool.
+    const cfg = config({ saveSteps: 40, swapSteps: 24, window: 1, playAgainstLatestModelRatio: 0 });
+    const a = new SelfPlayEnv(await pong(4), cfg, () => student, 8);
+    envs.push(a);
+    const b = new SelfPlayEnv(await pong(4), cfg, () => student, 9);
+    envs.push(b);
+    let checked = 0;
+    play(a, 300, () => {
+      expect(a.pool().map((p) => p.name)).toContain(a.currentOpponent);
+      if (checked++ % 25 === 0) {
+        b.setState(JSON.parse(JSON.stringify(a.getState())) as ReturnType<SelfPlayEnv['getState']>);
+        b.reset(checked);
+      }
+    });
+    expect(a.getState().snapshots).toHaveLength(1);
+  });
 });
