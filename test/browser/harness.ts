@@ -3,7 +3,9 @@
  * test file, driven with playwright-core (CI installs Debian's chromium: apt-get install -y
  * chromium). Screenshots go to test-artifacts/ (gitignored), kept by CI as artifacts.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
@@ -30,8 +32,13 @@ export async function launchChromium(): Promise<Browser> {
 export function useBrowser(): Harness {
   const h = {} as Harness;
   let server: ViteDevServer | undefined;
+  let cacheDir: string | undefined;
   beforeAll(async () => {
-    server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+    // Each file's server pre-bundles the dependencies into a folder of its own: browser test files
+    // run in parallel, and servers sharing one cache rewrite it under each other's pages (on a
+    // fresh clone, the first run, a page could load two different bundles of Phaser).
+    cacheDir = mkdtempSync(join(tmpdir(), 'pd-vite-'));
+    server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', cacheDir, server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
     await server.listen();
     h.base = server.resolvedUrls!.local[0]!;
     h.browser = await launchChromium();
@@ -39,6 +46,7 @@ export function useBrowser(): Harness {
   afterAll(async () => {
     await h.browser?.close();
     await server?.close();
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   });
   return h;
 }
