@@ -6,6 +6,7 @@
  * after posting its error. No message crosses per step.
  */
 import type { ActionMask, EnvBatch, VectorEnv } from '../env/index.js';
+import { ConfigError } from './errors.js';
 
 /** A worker's control word: what it is asked to do, IDLE when done. */
 export const IDLE = 0;
@@ -133,7 +134,7 @@ export function isEnvBatch(env: unknown): env is EnvBatch {
 /** Refuses a vector env that cannot be a share, naming what it must be. */
 export function asEnvBatch(env: VectorEnv): EnvBatch {
   if (isEnvBatch(env)) return env;
-  throw new Error(`the env module's makeVectorEnv made a ${(env as object).constructor?.name ?? 'vector env'} that cannot step without resetting; with numWorkers > 1 it must make a SyncVectorEnv, a SceneVectorEnv (createSceneVectorEnv) or another EnvBatch (stepEnvs, restartEnv)`);
+  throw new ConfigError(`config.train.ppo.numWorkers: the env module's makeVectorEnv made a ${(env as object).constructor?.name ?? 'vector env'} that cannot step without resetting; with numWorkers > 1 it must make a SyncVectorEnv, a SceneVectorEnv (createSceneVectorEnv) or another EnvBatch (stepEnvs, restartEnv)`);
 }
 
 /**

@@ -51,6 +51,8 @@ interface Thread {
 type Ready = Extract<RolloutWorkerMessage, { type: 'ready' }>;
 
 const shareName = (k: number, first: number, count: number) => `worker ${k} (envs ${first}..${first + count - 1})`;
+/** How long close() waits for the threads to close their envs before terminating them anyway. */
+const CLOSE_WAIT_MS = 5000;
 
 export class WorkerVectorEnv implements VectorEnv {
   readonly observationSpace: BoxSpace;
@@ -65,7 +67,8 @@ export class WorkerVectorEnv implements VectorEnv {
   /** Set once a share has failed: every later call throws it again. */
   private failure: RolloutWorkerFailed | null = null;
   /** The thread whose failure stopped the env (-1: this thread's share, or none). */
-  private failedThread = -1;
+  /** Threads that reported a failure: they have left their loop and answer no command. */
+  private readonly failedThreads = new Set<number>();
   private closed = false;
 
   /**
@@ -193,12 +196,22 @@ export class WorkerVectorEnv implements VectorEnv {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Each thread still in its loop (its word IDLE: not one that failed) is told to close its
+    // envs; this thread closes its own meanwhile. The wait is bounded: closing is best effort, and
+    // the threads are terminated after it whatever they did.
+    const control = this.m.control;
+    const told = this.all.filter((j) => !this.failedThreads.has(j) && Atomics.compareExchange(control, j + 1, IDLE, CLOSE) === IDLE);
+    for (const j of told) Atomics.notify(control, j + 1);
     try {
-      this.command(CLOSE, this.all.filter((j) => j !== this.failedThread), () => this.own.close());
+      this.own.close();
     } catch {
       // A share that fails as it closes has nothing left to lose.
     }
-    for (const t of this.threads) void t.worker.terminate();
+    const deadline = Date.now() + CLOSE_WAIT_MS;
+    for (const j of told) {
+      while (Atomics.load(control, j + 1) === CLOSE && Date.now() < deadline) Atomics.wait(control, j + 1, CLOSE, Math.max(1, deadline - Date.now()));
+    }
+    for (const t of this.threads) t.worker.terminate().catch(() => undefined);
   }
 
   /** Has the shares start the episodes whose seeds the bookkeeping drew, and records their first observations. */
@@ -239,15 +252,15 @@ export class WorkerVectorEnv implements VectorEnv {
     } catch (e) {
       ownError = describeError(e);
     }
-    let failed = -1;
+    // Every thread that failed is known before any failure is reported: close() must not wait on one.
     for (const j of threads) {
       waitWhile(control, j + 1, command);
-      if (Atomics.load(control, j + 1) !== IDLE && failed < 0) failed = j;
+      if (Atomics.load(control, j + 1) !== IDLE) this.failedThreads.add(j);
     }
     if (ownError !== null) this.fail(shareName(0, this.own.first, this.own.count), ownError);
-    if (failed >= 0) {
+    const failed = threads.find((j) => this.failedThreads.has(j));
+    if (failed !== undefined) {
       const t = this.threads[failed]!;
-      this.failedThread = failed;
       this.fail(shareName(failed + 1, t.first, t.count), (receiveMessageOnPort(t.errors)?.message as string | undefined) ?? 'it reported no error');
     }
   }

@@ -3,6 +3,7 @@
  * of workers, on Balance (bare simulations) and Pong (headless scenes, a game per worker); a worker
  * that fails stops the run with its error and its last checkpoint; bad numWorkers are refused.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -149,6 +150,16 @@ describe('train.ppo.numWorkers on the command line', () => {
     const out = await runTrain({ config: config('throws-here', env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2') }, { log: (l) => lines.push(l) });
     expect(out.exitCode).toBe(EXIT.targetMissed);
     expect(lines.join('\n')).toMatch(/^worker 0 \(envs 0\.\.1\) failed: Error: the pole snapped\n/m);
+  });
+
+  it('stops, rather than hang, when every share fails at the same step (in a child process, so a hang fails the test instead of freezing the suite)', () => {
+    const env = misbehaving('all-throw', "throw new Error('every cart fell');", '', 'true');
+    const path = config('all-throw', env, 'totalTimesteps: 4096, numEnvs: 6, numSteps: 64, numWorkers: 3');
+    const run = spawnSync(process.execPath, [resolve('bin/phaser-distill.mjs'), 'train', path], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    expect(run.signal, `${run.stdout}\n${run.stderr}`).toBeNull();
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(EXIT.targetMissed);
+    // The main thread's share fails first, as do both threads': the first is reported.
+    expect(run.stdout + run.stderr).toMatch(/worker 0 \(envs 0\.\.1\) failed: Error: every cart fell/);
   });
 
   it('refuses to start when a worker cannot make its envs, with its error, and leaves no run folder', async () => {
