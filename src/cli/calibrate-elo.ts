@@ -122,9 +122,7 @@ export function formatElo(s: Strength): string {
  */
 function playGames(env: VectorEnv, seat: OpponentSeat, games: readonly Game[], levels: number, makeLevel: (player: number, seed: number) => LevelPolicy, seed: number): number[] {
   const n = env.numEnvs;
-  const obsSize = flatSize(env.observationSpace);
   const actSize = flatSize(env.actionSpace);
-  const choices = choiceCount(env.actionSpace);
   const actions = new Float32Array(n * actSize);
   // Each env's own LevelPolicy of every level, one for each side, so none shares its memory.
   const own = (side: number) => Array.from({ length: n }, (_, i) => Array.from({ length: levels + 1 }, (__, p) => (p === SCRIPTED ? null : makeLevel(p, seed + 7919 * p + 104_729 * side + i))));
@@ -153,12 +151,7 @@ function playGames(env: VectorEnv, seat: OpponentSeat, games: readonly Game[], l
   try {
     let obs = env.reset(seed);
     while (left > 0) {
-      const masks = env.actionMasks ?? null;
-      for (let i = 0; i < n; i++) {
-        const a = learner[i]!.act(obs.subarray(i * obsSize, (i + 1) * obsSize), masks?.subarray(i * choices, (i + 1) * choices));
-        if (typeof a === 'number') actions[i] = a;
-        else actions.set(Array.from(a), i * actSize);
-      }
+      actEach(env, learner, obs, actions);
       const r = env.step(actions);
       for (const e of r.episodes) {
         const j = ended[e.env]!;
@@ -173,4 +166,17 @@ function playGames(env: VectorEnv, seat: OpponentSeat, games: readonly Game[], l
     seat.choose = () => null;
   }
   return scores;
+}
+
+/** Each env's action from its own policy, for the current observations and masks, into `actions`. */
+export function actEach(env: VectorEnv, policies: readonly LevelPolicy[], obs: Float32Array, actions: Float32Array): void {
+  const obsSize = flatSize(env.observationSpace);
+  const actSize = flatSize(env.actionSpace);
+  const choices = choiceCount(env.actionSpace);
+  const masks = env.actionMasks ?? null;
+  for (let i = 0; i < env.numEnvs; i++) {
+    const a = policies[i]!.act(obs.subarray(i * obsSize, (i + 1) * obsSize), masks?.subarray(i * choices, (i + 1) * choices));
+    if (typeof a === 'number') actions[i] = a;
+    else actions.set(Array.from(a), i * actSize);
+  }
 }

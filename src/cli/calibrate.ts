@@ -9,14 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { choiceCount, flatSize, type VectorEnv } from '../env/index.js';
+import { flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
 import { formatIssues, readConfigFile } from './config.js';
 import { configProblems } from './errors.js';
 import { writeFileAtomic } from './run-dir.js';
 import { makeGameEnv } from './game-env.js';
-import { calibrateByElo, formatElo } from './calibrate-elo.js';
+import { actEach, calibrateByElo, formatElo } from './calibrate-elo.js';
 
 const levelSchema = z
   .object({
@@ -67,19 +67,12 @@ export interface Outcome {
 export function playLevel(env: VectorEnv, make: (envIndex: number) => LevelPolicy, episodes: number, seed: number): Outcome {
   const n = env.numEnvs;
   const policies = Array.from({ length: n }, (_, i) => make(i));
-  const obsSize = flatSize(env.observationSpace);
   const actSize = flatSize(env.actionSpace);
   const actions = new Float32Array(n * actSize);
-  const choices = choiceCount(env.actionSpace);
   const out: Outcome = { returns: [], won: 0, lost: 0 };
   let obs = env.reset(seed);
   while (out.returns.length < episodes) {
-    const masks = env.actionMasks ?? null;
-    for (let i = 0; i < n; i++) {
-      const a = policies[i]!.act(obs.subarray(i * obsSize, (i + 1) * obsSize), masks?.subarray(i * choices, (i + 1) * choices));
-      if (typeof a === 'number') actions[i] = a;
-      else actions.set(Array.from(a), i * actSize);
-    }
+    actEach(env, policies, obs, actions);
     const r = env.step(actions);
     for (let i = 0; i < n; i++) {
       if (r.rewards[i]! > 0) out.won += 1;

@@ -10,7 +10,7 @@ import { cpSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
+  METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type CheckpointFiles, type TrainingEpisode,
 } from '../train/index.js';
 import type { VectorEnv } from '../env/index.js';
@@ -103,7 +103,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
     // Rows written after that checkpoint belong to the lost part of the run; a row cut short (a
     // kill or a full disk in the middle of an append) is dropped and said.
     const step = trainer.globalStep;
-    const columns = (await MetricsWriter.open(runDir, selfPlay ? SELF_PLAY_COLUMNS : [])).columns.length;
+    const columns = METRIC_COLUMNS.length + (selfPlay ? SELF_PLAY_COLUMNS.length : 0);
     const csvRow = (l: string) => {
       if (l.split(',').length !== columns) throw new Error('a cut row');
       return Number(l.split(',')[0]) <= step;
