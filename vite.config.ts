@@ -23,7 +23,7 @@ export default defineConfig({
         record: here('./plugin/record.ts'),
         cli: here('./src/cli/main.ts'),
         // A parallel vector env's worker threads (bin/rollout-worker.mjs loads it).
-        'rollout-worker': here('./src/cli/rollout-worker.ts'),
+        'rollout-worker': here('./src/parallel/rollout-worker.ts'),
       },
       formats: ['es'],
     },

@@ -22,8 +22,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VectorEnv, VectorStepResult } from 'phaser-distill';
 import { PpoTrainer, defaultPpoConfig, initBackend, type PpoConfig, type PpoMetrics, type TrainingEpisode } from 'phaser-distill/train';
-import { makeGameEnv } from '../src/cli/game-env.js';
-import { WorkerVectorEnv } from '../src/cli/worker-vector-env.js';
+import { makeGameEnv } from '../src/config/env-module.js';
+import { WorkerVectorEnv } from '../src/parallel/worker-vector-env.js';
 
 const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' } } });
 const WORKERS = Number(values.workers);

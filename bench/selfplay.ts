@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import 'phaser-distill/node';
-import { runTrain } from '../src/cli/train-command.js';
+import { runTrain } from '../src/run/train.js';
 import { evaluatePong, headToHead, loadTeacherPolicy } from '../games/pong/evaluate.js';
 
 const POINTS = 2000;

@@ -2,7 +2,9 @@
  * The walls of DESIGN.md, checked on the import graph (static imports, followed transitively):
  * src/env, src/policy, src/sensors and src/demo reach neither TensorFlow.js nor Phaser; nothing in src/ reaches Phaser;
  * plugin/ never reaches TensorFlow.js (on-demand imports count); neither reaches planck (the
- * Lander's physics); and no static import cycle exists in src/ or plugin/.
+ * Lander's physics); no static import cycle exists in src/ or plugin/; and the rooms of src/ form
+ * layers (ROOMS below), each importing only rooms of its own layer or below, so the command line
+ * sits on the run pipeline, the pipeline on the learners, and nothing reaches back up.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -56,6 +58,22 @@ function reachable(dir: string): Set<string> {
   return seen;
 }
 
+/**
+ * The rooms of src/, bottom layer first. A room may import rooms of its own layer and the layers
+ * below it, never above: a new room must be placed here (a test fails on a room that is not).
+ */
+const ROOMS: readonly (readonly string[])[] = [
+  ['env', 'policy', 'sensors', 'demo'], // the engine-free core; policy is what ships in a game
+  ['train', 'distill'], // the learners, on TensorFlow.js
+  ['config'], // the run config, its strict parsing and errors, the env module it names
+  ['parallel'], // worker-thread rollouts
+  ['run'], // run folders and the train / distil / evaluate / export pipeline
+  ['sweep', 'ladder'], // many runs (sweeps), difficulty ladders
+  ['cli'], // the command line: arguments, commands, exit codes
+];
+const layerOf = (room: string) => ROOMS.findIndex((layer) => layer.includes(room));
+const roomOf = (file: string) => /^src\/([^/]+)\//.exec(file)?.[1] ?? null;
+
 const tfjs = (m: string) => m.startsWith('@tensorflow/');
 const phaser = (m: string) => m === 'phaser' || m.startsWith('phaser/');
 
@@ -84,6 +102,24 @@ describe('import walls', () => {
 
   it('plugin/ never reaches TensorFlow.js', () => {
     expect([...reachable('plugin')].filter(tfjs)).toEqual([]);
+  });
+
+  it('every room of src/ has a layer, and imports (at once or on demand) reach no room above its own', () => {
+    const rooms = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(rooms.filter((r) => layerOf(r) < 0), 'rooms missing from ROOMS').toEqual([]);
+    const upward: string[] = [];
+    for (const [file, targets] of loads) {
+      const from = roomOf(file);
+      if (!from) continue;
+      for (const t of targets) {
+        const to = roomOf(t);
+        if (to && layerOf(to) > layerOf(from)) upward.push(`${file} -> ${t}`);
+      }
+    }
+    expect(upward).toEqual([]);
+    // The graph is real: the command line reaches the pipeline, and the pipeline the learners.
+    expect([...reachable('src/cli')].some((m) => m.startsWith('src/run/'))).toBe(true);
+    expect([...reachable('src/run')].some((m) => m.startsWith('src/train/'))).toBe(true);
   });
 
   it('has no import cycles', () => {

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { allPaths } from './json-paths.js';
 import { Rng } from '../../src/env/index.js';
-import { loadRunConfig } from '../../src/cli/config.js';
-import { ConfigError } from '../../src/cli/errors.js';
+import { loadRunConfig } from '../../src/config/run-config.js';
+import { ConfigError } from '../../src/config/errors.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BASES = ['assets/policies/balance/balance.yaml', 'assets/policies/pong/pong.yaml', 'templates/init/catch/catch.yaml'];

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DemoFileError } from '../demo/demo-file.js';
-import { ConfigError, EXIT, RunFailed } from './errors.js';
+import { ConfigError, EXIT, RunFailed } from '../config/errors.js';
 
 const USAGE = `usage:
   phaser-distill init [folder] [--force]               scaffold a small game that learns (scene, env module, config, page)
@@ -40,7 +40,7 @@ export interface MainOptions {
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
-  if (options.envPreload) (await import('./game-env.js')).setEnvPreload(options.envPreload);
+  if (options.envPreload) (await import('../config/env-module.js')).setEnvPreload(options.envPreload);
   let parsed;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: {
@@ -62,24 +62,24 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     switch (command) {
       case 'init': {
         if (positionals.length > 1) return usage();
-        const { runInit } = await import('./init-command.js');
+        const { runInit } = await import('./init.js');
         return runInit(positionals[0] ?? '.', { force: Boolean(values.force) });
       }
       case 'train': {
-        const { runTrain } = await load(command, () => import('./train-command.js'));
+        const { runTrain } = await load(command, () => import('../run/train.js'));
         if (values.resume && positionals.length === 0) return (await runTrain({ resumeDir: values.resume })).exitCode;
         if (!values.resume && positionals.length === 1) return (await runTrain({ config: positionals[0]! })).exitCode;
         return usage();
       }
       case 'run': {
         if (positionals.length !== 1) return usage();
-        const { runAll } = await load(command, () => import('./distill-command.js'));
+        const { runAll } = await load(command, () => import('../run/distill.js'));
         return (await runAll(positionals[0]!, { exportResults: !values['no-export'] })).exitCode;
       }
       case 'distill':
       case 'eval': {
         if (positionals.length !== 1 || !values.run) return usage();
-        const [{ loadRunConfig }, { runDistill, runEval }] = await load(command, () => Promise.all([import('./config.js'), import('./distill-command.js')]));
+        const [{ loadRunConfig }, { runDistill, runEval }] = await load(command, () => Promise.all([import('../config/run-config.js'), import('../run/distill.js')]));
         const config = loadRunConfig(positionals[0]!);
         if (command === 'distill') await runDistill(config, values.run);
         else await runEval(config, values.run);
@@ -87,31 +87,31 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       }
       case 'export': {
         if (positionals.length !== 0 || !values.run || !values.out || Boolean(values.student) === Boolean(values.teacher) || (values.layout && !values.onnx)) return usage();
-        const { runExport, runOnnxExport } = await load(command, () => import('./distill-command.js'));
+        const { runExport, runOnnxExport } = await load(command, () => import('../run/distill.js'));
         const what = values.student ? { student: values.student } : { teacher: true as const };
         return values.onnx ? await runOnnxExport(values.run, what, values.layout ?? 'plain', values.out) : runExport(values.run, what, values.out);
       }
       case 'calibrate': {
         if (positionals.length !== 1) return usage();
-        const { runCalibrate } = await load(command, () => import('./calibrate.js'));
+        const { runCalibrate } = await load(command, () => import('../ladder/calibrate.js'));
         return (await runCalibrate(positionals[0]!)).ordered ? EXIT.ok : EXIT.targetMissed;
       }
       case 'demo': {
         if (positionals.length !== 1) return usage();
-        const { runDemo } = await import('./demo-command.js');
+        const { runDemo } = await import('./demo.js');
         return runDemo(positionals[0]!);
       }
       case 'imitate': {
         if (positionals.length !== 1) return usage();
-        const { runImitate } = await load(command, () => import('./imitate-command.js'));
+        const { runImitate } = await load(command, () => import('../run/imitate.js'));
         await runImitate(positionals[0]!, values.demos);
         return EXIT.ok;
       }
       case 'sweep': {
         if (positionals.length !== 1) return usage();
-        const { runSweep } = await load(command, () => import('./sweep-command.js'));
+        const { runSweep } = await load(command, () => import('../sweep/sweep.js'));
         // BullMQ is loaded where a package that is missing can be named.
-        if (values.queue !== undefined) await load(command, () => import('./sweep-queue.js'));
+        if (values.queue !== undefined) await load(command, () => import('../sweep/queue.js'));
         return await runSweep(positionals[0]!, {
           plan: values.plan, report: values.report, queue: values.queue,
           index: wholeNumber('--index', values.index), parallel: wholeNumber('--parallel', values.parallel),
@@ -119,7 +119,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       }
       case 'worker': {
         if (positionals.length !== 0 || !values.queue) return usage();
-        const [{ runSweepWorker }] = await load(command, () => Promise.all([import('./sweep-command.js'), import('./sweep-queue.js')]));
+        const [{ runSweepWorker }] = await load(command, () => Promise.all([import('../sweep/sweep.js'), import('../sweep/queue.js')]));
         return await runSweepWorker({ queue: values.queue, concurrency: wholeNumber('--concurrency', values.concurrency), lockDuration: wholeNumber('--lock-duration', values['lock-duration']) });
       }
       default:

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readDemos } from '../../src/cli/demo-command.js';
+import { readDemos } from '../../src/run/demos.js';
 import { box, discrete } from '../../src/env/index.js';
 import { encodeDemo, type Demo } from '../../src/demo/index.js';
 

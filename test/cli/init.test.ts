@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/errors.js';
-import { runInit } from '../../src/cli/init-command.js';
+import { EXIT } from '../../src/config/errors.js';
+import { runInit } from '../../src/cli/init.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-init-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

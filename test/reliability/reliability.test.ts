@@ -4,7 +4,7 @@
  * one checkpoint interval; fuzzed student files never crash the loader or play outside their
  * action space, and a production build refuses every file a development build refuses; fuzzed
  * configs never reach the user as a stack trace. Signals and damaged checkpoints are tested in
- * test/cli/train.test.ts.
+ * test/run/train.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

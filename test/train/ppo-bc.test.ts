@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SyncVectorEnv } from '../../src/env/index.js';
 import { PpoTrainer, bcStrengthAt, defaultPpoConfig, initBackend, type BcConfig, type PpoConfig } from '../../src/train/index.js';
-import { parseRunConfig } from '../../src/cli/config.js';
-import { ConfigError } from '../../src/cli/errors.js';
+import { parseRunConfig } from '../../src/config/run-config.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { TrapEnv } from '../helpers/tiny-envs.js';
 import { demoOf } from '../helpers/demos.js';
 

@@ -8,8 +8,8 @@ import { resolve } from 'node:path';
 import type { VectorEnv } from '../env/index.js';
 import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { SelfPlayEnv, defaultSelfPlayConfig, teacherFromTrainer, type CheckpointFiles, type FixedOpponent, type PpoTrainer, type SelfPlayConfig, type SelfPlayState } from '../train/index.js';
-import type { RunConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import type { RunConfig } from '../config/run-config.js';
+import { ConfigError } from '../config/errors.js';
 
 /** The metrics columns self-play adds: the learner's Elo and the games rated so far. */
 export const SELF_PLAY_COLUMNS = ['self-play/elo', 'self-play/games'] as const;

@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import 'phaser-distill/node';
 import { loadStudentPolicy } from 'phaser-distill';
 import { main } from '../../src/cli/main.js';
-import { runImitate } from '../../src/cli/imitate-command.js';
+import { runImitate } from '../../src/run/imitate.js';
 import { recordExpert } from '../../games/shared/record-expert.js';
 import { BALANCE, BALANCE_AGENT } from '../../games/balance/scene.js';
 import { balanceExpert } from '../../games/balance/expert.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCalibrate, strengthOf, strictlyOrdered } from '../../src/cli/calibrate.js';
+import { runCalibrate, strengthOf, strictlyOrdered } from '../../src/ladder/calibrate.js';
 import { box, discrete } from '../../src/env/index.js';
 import { buildPolicyFile } from '../../src/distill/export.js';
 import { decodeLadderFile } from '../../src/policy/difficulty.js';

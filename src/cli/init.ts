@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT } from './errors.js';
+import { EXIT } from '../config/errors.js';
 
 /** The package's root: the first folder above this module with a package.json (the same from src/ and dist/). */
 function packageRoot(): string {

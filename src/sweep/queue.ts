@@ -12,8 +12,8 @@
  */
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { ConfigError, RunFailed } from './errors.js';
-import { runSweepJob, stagesLeft, type SweepJob, type SweepRunResult } from './sweep-runner.js';
+import { ConfigError, RunFailed } from '../config/errors.js';
+import { runSweepJob, stagesLeft, type SweepJob, type SweepRunResult } from './runner.js';
 
 /** The queue every sweep's jobs go on; job ids start with the sweep's plan id. */
 export const QUEUE_NAME = 'phaser-distill-sweeps';

@@ -18,8 +18,8 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { choiceCount, flatSize, type BoxSpace, type EnvBatch, type Space, type VectorEnv, type VectorStepResult } from '../env/index.js';
 import { AutoReset } from '../env/vector-env.js';
-import { RunFailed } from './errors.js';
-import { makeGameEnv } from './game-env.js';
+import { RunFailed } from '../config/errors.js';
+import { makeGameEnv } from '../config/env-module.js';
 import {
   CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, waitWhile, workerShare, type RolloutMemory, type RolloutSizes,
 } from './rollout-memory.js';
@@ -32,7 +32,7 @@ export class RolloutWorkerFailed extends RunFailed {
 
 /**
  * A thread's entry: bin/rollout-worker.mjs, which sets up what the command line sets up before an
- * env module loads. From the source (src/cli/) and from the build (dist/) it is at different depths.
+ * env module loads. From the source (src/parallel/) and from the build (dist/) it is at different depths.
  */
 function workerEntry(): URL {
   const at = (path: string) => new URL(path, import.meta.url);

@@ -2,17 +2,17 @@
  * `phaser-distill sweep`: the plan (grid x seeds, seeded random search), the strict sweep file,
  * `--plan`, `--index` and `--report`, and the local pool, which tries a run killed mid-way once
  * more from its checkpoint. Real runs of Balance with tiny budgets, through the bin; the queue and
- * its workers are in sweep-queue.test.ts.
+ * its workers are in queue.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, EXIT } from '../../src/cli/errors.js';
-import { runSweep } from '../../src/cli/sweep-command.js';
-import { loadSweep } from '../../src/cli/sweep-plan.js';
-import type { SweepReport } from '../../src/cli/sweep-report.js';
+import { ConfigError, EXIT } from '../../src/config/errors.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import { loadSweep } from '../../src/sweep/plan.js';
+import type { SweepReport } from '../../src/sweep/report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -14,15 +14,15 @@ import {
   type CheckpointFiles, type TrainingEpisode,
 } from '../train/index.js';
 import type { VectorEnv } from '../env/index.js';
-import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from './config.js';
-import { readDemos } from './demo-command.js';
-import { EXIT, RunFailed } from './errors.js';
+import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
+import { readDemos } from './demos.js';
+import { EXIT, RunFailed } from '../config/errors.js';
 import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
-import { makeGameEnv } from './game-env.js';
+import { makeGameEnv } from '../config/env-module.js';
 import { Progress } from './progress.js';
-import { RolloutWorkerFailed, WorkerVectorEnv } from './worker-vector-env.js';
-import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play-run.js';
-import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeFileAtomic, writeJson } from './run-dir.js';
+import { RolloutWorkerFailed, WorkerVectorEnv } from '../parallel/worker-vector-env.js';
+import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play.js';
+import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeFileAtomic, writeJson } from './files.js';
 
 /** Losses that are finite in every healthy update; one that is not means the weights are lost. */
 const FINITE_LOSSES = ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl'] as const;

@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EnvBatch, VectorEnv } from '../env/index.js';
-import { makeGameEnv } from './game-env.js';
+import { makeGameEnv } from '../config/env-module.js';
 import { CLOSE, EnvShare, FAILED, IDLE, RESTART, STEP, asEnvBatch, waitWhile, type RolloutMemory, type RolloutSizes } from './rollout-memory.js';
 
 /** What a worker is started with. */

@@ -12,10 +12,10 @@ import { z } from 'zod';
 import { flatSize, type VectorEnv } from '../env/index.js';
 import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
-import { formatIssues, readConfigFile } from './config.js';
-import { configProblems } from './errors.js';
-import { writeFileAtomic } from './run-dir.js';
-import { makeGameEnv } from './game-env.js';
+import { formatIssues, readConfigFile } from '../config/run-config.js';
+import { configProblems } from '../config/errors.js';
+import { writeFileAtomic } from '../run/files.js';
+import { makeGameEnv } from '../config/env-module.js';
 import { actEach, calibrateByElo, formatElo } from './calibrate-elo.js';
 
 const levelSchema = z

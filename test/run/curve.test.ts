@@ -1,7 +1,7 @@
 /** The learning-curve SVG: the return and, for self-play, the Elo panel; a long run's many rows. */
 import { describe, expect, it } from 'vitest';
-import { learningCurveSvg } from '../../src/cli/curve.js';
-import { valueRange } from '../../src/cli/svg.js';
+import { learningCurveSvg } from '../../src/run/curve.js';
+import { valueRange } from '../../src/run/svg.js';
 
 describe('learningCurveSvg', () => {
   it('draws the return, and Elo when the rows have it, each scaled to its own range', () => {

@@ -1,7 +1,7 @@
 /** Run folders: `runs/{game}__{name}__{seed}__{time}/`, and the files in them. Node only. */
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunConfig } from './config.js';
+import type { RunConfig } from '../config/run-config.js';
 
 /** Makes a new run folder; runs of one config started in the same second get `-2`, `-3`, ... */
 export function newRunDir(config: RunConfig, now = new Date()): string {

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SweepReport } from '../../src/cli/sweep-report.js';
+import type { SweepReport } from '../../src/sweep/report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-sweep-queue-'));
 const bin = resolve('bin/phaser-distill.mjs');

@@ -9,11 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkDemoSpaces } from '../demo/index.js';
 import { evaluateImitation, imitate, imitationMarkdown, initBackend, type ImitationReport, type NamedStudent } from '../train/index.js';
-import { imitationConfigOf, loadRunConfig } from './config.js';
-import { readDemos } from './demo-command.js';
-import { ConfigError } from './errors.js';
-import { makeGameEnv } from './game-env.js';
-import { newRunDir, writeFileAtomic, writeJson } from './run-dir.js';
+import { imitationConfigOf, loadRunConfig } from '../config/run-config.js';
+import { readDemos } from './demos.js';
+import { ConfigError } from '../config/errors.js';
+import { makeGameEnv } from '../config/env-module.js';
+import { newRunDir, writeFileAtomic, writeJson } from './files.js';
 
 type Log = (line: string) => void;
 

@@ -18,8 +18,8 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJsonl, writeFileAtomic } from './run-dir.js';
-import type { Stage } from './sweep-plan.js';
+import { readJsonl, writeFileAtomic } from '../run/files.js';
+import type { Stage } from './plan.js';
 
 /** What a worker needs to carry out run `index` of a sweep: the job's data. */
 export interface SweepJob {

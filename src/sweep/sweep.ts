@@ -1,6 +1,6 @@
 /**
  * `phaser-distill sweep <sweep.yaml>`: the coordinator of a sweep. It owns the plan and the report;
- * the runs themselves are carried out by `runSweepJob` (sweep-runner.ts) wherever they go:
+ * the runs themselves are carried out by `runSweepJob` (runner.ts) wherever they go:
  *
  * - by default on a local pool of `--parallel` child processes, a run that crashes or is killed
  *   tried once more, from its checkpoint;
@@ -14,11 +14,11 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import { ConfigError, EXIT } from './errors.js';
-import { writeJson } from './run-dir.js';
-import { loadSweep, type Sweep } from './sweep-plan.js';
-import { gatherSweep, settingLabel, writeSweepReport } from './sweep-report.js';
-import { runSweepJob, stagesLeft, type SweepJob, type SweepRunResult } from './sweep-runner.js';
+import { ConfigError, EXIT } from '../config/errors.js';
+import { writeJson } from '../run/files.js';
+import { loadSweep, type Sweep } from './plan.js';
+import { gatherSweep, settingLabel, writeSweepReport } from './report.js';
+import { runSweepJob, stagesLeft, type SweepJob, type SweepRunResult } from './runner.js';
 
 type Log = (line: string) => void;
 
@@ -78,7 +78,7 @@ export async function runSweep(path: string, options: SweepOptions = {}): Promis
     });
     let results: Pick<SweepRunResult, 'status'>[];
     if (options.queue !== undefined) {
-      const { runOnQueue } = await import('./sweep-queue.js');
+      const { runOnQueue } = await import('./queue.js');
       const queued = await runOnQueue(options.queue, todo, { log, signal });
       results = queued.map((q) => ({ status: q.state === 'completed' ? 'finished' : 'failed' }));
     } else {
@@ -151,6 +151,6 @@ export async function runSweepWorker(options: { queue: string; concurrency?: num
   for (const [flag, v] of [['--concurrency', options.concurrency], ['--lock-duration', options.lockDuration]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ConfigError(`${flag}: ${v} is not a positive whole number`);
   }
-  const { runWorker } = await import('./sweep-queue.js');
+  const { runWorker } = await import('./queue.js');
   return runWorker({ url: options.queue, concurrency: options.concurrency, lockDuration: options.lockDuration, log: options.log, bin: options.bin });
 }

@@ -6,11 +6,11 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readJson, readJsonl, writeFileAtomic, writeJson } from './run-dir.js';
-import { findRunDir, runSeconds, stagesLeft } from './sweep-runner.js';
-import { METRICS, formatValue, type Sweep } from './sweep-plan.js';
-import type { CurveSummary } from './curve.js';
-import { svgOpen, valueRange, xmlEscape } from './svg.js';
+import { readJson, readJsonl, writeFileAtomic, writeJson } from '../run/files.js';
+import { findRunDir, runSeconds, stagesLeft } from './runner.js';
+import { METRICS, formatValue, type Sweep } from './plan.js';
+import type { CurveSummary } from '../run/curve.js';
+import { svgOpen, valueRange, xmlEscape } from '../run/svg.js';
 
 export interface SweepReportRun {
   index: number;

@@ -13,11 +13,11 @@ import {
   type CheckpointFiles, type EvaluationReport, type NamedStudent, type OnnxLayout,
 } from '../train/index.js';
 import type { PolicyFile } from '../policy/index.js';
-import { distillConfigOf, type RunConfig } from './config.js';
-import { makeGameEnv } from './game-env.js';
-import { ConfigError, EXIT } from './errors.js';
-import { copyFileAtomic, writeFileAtomic } from './run-dir.js';
-import { runTrain } from './train-command.js';
+import { distillConfigOf, type RunConfig } from '../config/run-config.js';
+import { makeGameEnv } from '../config/env-module.js';
+import { ConfigError, EXIT } from '../config/errors.js';
+import { copyFileAtomic, writeFileAtomic } from './files.js';
+import { runTrain } from './train.js';
 
 type Log = (line: string) => void;
 

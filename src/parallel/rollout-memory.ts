@@ -6,7 +6,7 @@
  * after posting its error. No message crosses per step.
  */
 import type { ActionMask, EnvBatch, VectorEnv } from '../env/index.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../config/errors.js';
 
 /** A worker's control word: what it is asked to do, IDLE when done. */
 export const IDLE = 0;

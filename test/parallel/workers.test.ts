@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRunConfig } from '../../src/cli/config.js';
-import { ConfigError, EXIT } from '../../src/cli/errors.js';
-import { makeGameEnv } from '../../src/cli/game-env.js';
-import { runTrain } from '../../src/cli/train-command.js';
-import { RolloutWorkerFailed, WorkerVectorEnv } from '../../src/cli/worker-vector-env.js';
+import { loadRunConfig } from '../../src/config/run-config.js';
+import { ConfigError, EXIT } from '../../src/config/errors.js';
+import { makeGameEnv } from '../../src/config/env-module.js';
+import { runTrain } from '../../src/run/train.js';
+import { RolloutWorkerFailed, WorkerVectorEnv } from '../../src/parallel/worker-vector-env.js';
 import type { VectorEnv } from '../../src/env/index.js';
 import { PpoTrainer, checkpointProblem, defaultPpoConfig, initBackend, type PpoMetrics, type TrainingEpisode } from '../../src/train/index.js';
 

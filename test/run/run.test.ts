@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRunConfig } from '../../src/cli/config.js';
+import { loadRunConfig } from '../../src/config/run-config.js';
 import * as ort from 'onnxruntime-web';
 import { main } from '../../src/cli/main.js';
-import { runAll, runEval, runExport } from '../../src/cli/distill-command.js';
+import { runAll, runEval, runExport } from '../../src/run/distill.js';
 import { loadStudentPolicy } from '../../src/policy/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-run-'));

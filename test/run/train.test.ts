@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRunConfig, ppoConfigOf } from '../../src/cli/config.js';
-import { ConfigError, EXIT, RunFailed } from '../../src/cli/errors.js';
-import { newRunDir } from '../../src/cli/run-dir.js';
-import { runTrain } from '../../src/cli/train-command.js';
+import { loadRunConfig, ppoConfigOf } from '../../src/config/run-config.js';
+import { ConfigError, EXIT, RunFailed } from '../../src/config/errors.js';
+import { newRunDir } from '../../src/run/files.js';
+import { runTrain } from '../../src/run/train.js';
 import { checkpointProblem, defaultPpoConfig, loadCheckpointDir, type CheckpointFiles } from '../../src/train/index.js';
 
 /** A checkpoint folder's files. */

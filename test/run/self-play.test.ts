@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRunConfig } from '../../src/cli/config.js';
-import { ConfigError } from '../../src/cli/errors.js';
-import { runTrain } from '../../src/cli/train-command.js';
+import { loadRunConfig } from '../../src/config/run-config.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { runTrain } from '../../src/run/train.js';
 import { loadCheckpointDir, type SelfPlayState } from '../../src/train/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-selfplay-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCalibrate } from '../../src/cli/calibrate.js';
+import { runCalibrate } from '../../src/ladder/calibrate.js';
 import { decodeLadderFile } from '../../src/policy/difficulty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-cal-elo-'));

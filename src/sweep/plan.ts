@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Rng } from '../env/rng.js';
-import { parseRunConfig, readConfigFile } from './config.js';
-import { ConfigError, configProblems } from './errors.js';
+import { parseRunConfig, readConfigFile } from '../config/run-config.js';
+import { ConfigError, configProblems } from '../config/errors.js';
 
 /** What a sweep run does, in this order: train the teacher, distil the config's students, evaluate. */
 export const STAGES = ['train', 'distill', 'eval'] as const;
