@@ -4,12 +4,10 @@
  * way). `?mode=watch`: teacher and student side by side from the same start states. The page
  * exposes `window.balance` for tests.
  */
-import Phaser from 'phaser';
-import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
-import { frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { playMeasured, startPlay, type PlaySetup } from '../shared/play.js';
-import { startWatch, watchHooks } from '../shared/watch.js';
+import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
+import { playHooks, playMeasured, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { watchMode } from '../shared/watch.js';
 import { BALANCE, BALANCE_AGENT, BalanceScene } from './scene.js';
 
 const balance: GameDef = {
@@ -19,10 +17,11 @@ const balance: GameDef = {
   sceneKey: 'balance',
   actions: ['push left', 'push right'],
   features: ['cart x', 'cart velocity', 'pole angle', 'pole angular velocity'],
-  create: (parent) => new Phaser.Game(phaserConfig(BALANCE, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })),
+  create: pageGame(BALANCE),
 };
 
-const { params, $, status, hooks, run } = startPage('balance');
+const page = startPage('balance', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) balance from the same start states.');
+const { params, hooks } = page;
 
 /** The AI's record over `frames` simulation steps from a fresh episode seeded `seed`. */
 export interface BalanceMeasure {
@@ -44,34 +43,10 @@ function measure(play: PlaySetup, frames: number, seed: number): BalanceMeasure 
 }
 
 async function play(): Promise<void> {
-  const setup = await startPlay(balance, $('play').querySelector('.stage')!, $('level'), params.get('level'));
-  const scene = setup.scene as BalanceScene;
-  const takeover = $<HTMLInputElement>('takeover');
-  const drive = (human: boolean) => {
-    if (human) scene.ai.use(BALANCE_AGENT, 'human');
-    else setup.resumeAi();
-    takeover.checked = human;
-    status(human ? 'you drive the cart (left / right arrows)' : `the AI drives at level '${setup.difficulty.level.name}'`);
-  };
-  takeover.onchange = () => drive(takeover.checked);
-  $('level').addEventListener('change', () => drive(false));
+  const setup = await startPlay(balance, page);
+  const drive = takeover(setup, BALANCE_AGENT, page, { human: 'you drive the cart (left / right arrows)', ai: 'the AI drives' });
   drive(params.get('driver') === 'human');
-  Object.assign(hooks, {
-    game: setup.game,
-    scene: () => scene,
-    levels: setup.loaded.ladder.levels.map((l) => l.name),
-    level: () => setup.difficulty.levelIndex,
-    overlay: () => setup.overlay.view,
-    drive,
-    measure: (frames: number, seed: number) => measure(setup, frames, seed),
-    frameStats: () => frameStats(setup.game),
-    ready: true,
-  });
+  Object.assign(hooks, playHooks(setup, { drive, measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
 }
 
-async function watch(): Promise<void> {
-  const setup = await startWatch(balance, $('watch'), $('student'), Number(params.get('seed') ?? 1), status);
-  Object.assign(hooks, watchHooks(setup));
-}
-
-run({ play, watch });
+page.run({ play, watch: watchMode(balance, page) });

@@ -4,12 +4,10 @@
  * that way). `?mode=watch`: teacher and student side by side from the same seeds (`&seed=<k>`).
  * The page exposes `window.lander` for tests.
  */
-import Phaser from 'phaser';
-import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
-import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { playMeasured, restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
-import { startWatch, watchHooks } from '../shared/watch.js';
+import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
+import { playHooks, playMeasured, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { watchMode } from '../shared/watch.js';
 import { LANDER_ACTION } from './lander.js';
 import { LANDER, LANDER_AGENT, LanderScene } from './scene.js';
 
@@ -22,10 +20,11 @@ const lander: GameDef = {
   box: { low: [LANDER_ACTION.low, LANDER_ACTION.low], high: [LANDER_ACTION.high, LANDER_ACTION.high] },
   // Leg 0 stands at +x: the right one on screen.
   features: ['x', 'y', 'x velocity', 'y velocity', 'angle', 'angular velocity', 'right leg down', 'left leg down'],
-  create: (parent) => new Phaser.Game(phaserConfig(LANDER, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })),
+  create: pageGame(LANDER),
 };
 
-const { params, $, status, hooks, run } = startPage('lander');
+const page = startPage('lander', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) land from the same starts on the same terrain.');
+const { params, hooks } = page;
 
 /** The AI's record over `frames` simulation steps of episodes from seed `seed` on. */
 export interface LanderMeasure {
@@ -54,40 +53,16 @@ function measure(play: PlaySetup, frames: number, seed: number): LanderMeasure {
 }
 
 async function play(): Promise<void> {
-  const setup = await startPlay(lander, $('play').querySelector('.stage')!, $('level'), params.get('level'));
+  const setup = await startPlay(lander, page);
   const scene = setup.scene as LanderScene;
-  const takeover = $<HTMLInputElement>('takeover');
-  const drive = (human: boolean) => {
-    if (human) scene.ai.use(LANDER_AGENT, 'human');
-    else setup.resumeAi();
-    takeover.checked = human;
-    status(human ? 'you fly the lander (up: main engine; left / right: side engines)' : `the AI flies at level '${setup.difficulty.level.name}'`);
-  };
-  takeover.onchange = () => drive(takeover.checked);
-  $('level').addEventListener('change', () => drive(false));
+  const drive = takeover(setup, LANDER_AGENT, page, { human: 'you fly the lander (up: main engine; left / right: side engines)', ai: 'the AI flies' });
   drive(params.get('driver') === 'human');
-  Object.assign(hooks, {
-    game: setup.game,
-    scene: () => scene,
+  Object.assign(hooks, playHooks(setup, {
     /** The lander's last observation, in float64: x, y, vx, vy, angle, angular velocity, the legs. */
     state: () => Array.from(scene.sim.state),
-    levels: setup.loaded.ladder.levels.map((l) => l.name),
-    level: () => setup.difficulty.levelIndex,
-    overlay: () => setup.overlay.view,
     drive,
-    /** A fresh episode seeded `seed`. */
-    restart: (seed: number) => restartPlay(setup, seed),
-    /** Runs `steps` simulation steps at once (game time, whatever the machine's speed), keys held as they are. */
-    advance: (steps: number) => fastForward(scene, steps, () => undefined),
     measure: (frames: number, seed: number) => measure(setup, frames, seed),
-    frameStats: () => frameStats(setup.game),
-    ready: true,
-  });
+  }));
 }
 
-async function watch(): Promise<void> {
-  const setup = await startWatch(lander, $('watch'), $('student'), Number(params.get('seed') ?? 1), status);
-  Object.assign(hooks, watchHooks(setup));
-}
-
-run({ play, watch });
+page.run({ play, watch: watchMode(lander, page) });

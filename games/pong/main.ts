@@ -5,13 +5,11 @@
  * `pong.demo`. `?mode=watch`: teacher and student side by side. Both modes show why the AI acts.
  * The page exposes `window.pong` for tests.
  */
-import Phaser from 'phaser';
-import { phaserConfig } from 'phaser-distill';
 import '../shared/page.css';
-import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
+import { fastForward, pageGame, startPage, type GameDef } from '../shared/game-page.js';
+import { playHooks, restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { recordingControl } from '../shared/recording.js';
-import { startWatch, watchHooks } from '../shared/watch.js';
+import { watchMode } from '../shared/watch.js';
 import { ScriptedOpponent } from './opponent.js';
 import { PONG, PongScene, PONG_AGENT, PONG_OPPONENT } from './scene.js';
 
@@ -22,10 +20,11 @@ const pong: GameDef = {
   sceneKey: 'pong',
   actions: ['up', 'stay', 'down'],
   features: ['ball x', 'ball y', 'ball vx', 'ball vy', 'own paddle y', 'other paddle y', 'ball - paddle y'],
-  create: (parent) => new Phaser.Game(phaserConfig(PONG, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })),
+  create: pageGame(PONG),
 };
 
-const { params, $, status, hooks, run } = startPage('pong');
+const page = startPage('pong', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) play the scripted computer from the same serves.');
+const { params, $, status, hooks } = page;
 
 /** The left paddle's record over `frames` game frames from a fresh match seeded `seed`. */
 export interface PongMeasure {
@@ -59,7 +58,7 @@ function measure(play: PlaySetup, frames: number, seed: number): PongMeasure {
 }
 
 async function play(): Promise<void> {
-  const setup = await startPlay(pong, $('play').querySelector('.stage')!, $('level'), params.get('level'));
+  const setup = await startPlay(pong, page);
   const scene = setup.scene as PongScene;
   const opponent = $<HTMLSelectElement>('opponent');
   const useOpponent = (who: string) => {
@@ -72,29 +71,13 @@ async function play(): Promise<void> {
   $('level').addEventListener('change', () => status(`left paddle: the AI at level '${setup.difficulty.level.name}'`));
   // Your matches as the right paddle, for teaching an agent by example (phaser-distill demo reads the file).
   const recording = recordingControl(scene, PONG_OPPONENT, $('recording'), 'pong.demo');
-  Object.assign(hooks, {
-    game: setup.game,
-    scene: () => scene,
-    levels: setup.loaded.ladder.levels.map((l) => l.name),
-    level: () => setup.difficulty.levelIndex,
-    overlay: () => setup.overlay.view,
+  Object.assign(hooks, playHooks(setup, {
     measure: (frames: number, seed: number) => measure(setup, frames, seed),
-    frameStats: () => frameStats(setup.game),
     /** The right paddle: 'human' (you) or 'scripted'. */
     opponent: (who: 'human' | 'scripted') => useOpponent(who),
     /** The record control: start, stop, episodes, steps, dropLast, file (the demo's bytes), download, lastDownload. */
     recording,
-    /** A fresh match seeded `seed`. */
-    restart: (seed: number) => restartPlay(setup, seed),
-    /** Runs `steps` simulation steps at once (game time), keys held as they are. */
-    advance: (steps: number) => fastForward(scene, steps, () => undefined),
-    ready: true,
-  });
+  }));
 }
 
-async function watch(): Promise<void> {
-  const setup = await startWatch(pong, $('watch'), $('student'), Number(params.get('seed') ?? 1), status);
-  Object.assign(hooks, watchHooks(setup));
-}
-
-run({ play, watch });
+page.run({ play, watch: watchMode(pong, page) });

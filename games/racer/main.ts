@@ -8,11 +8,11 @@
  * each. The page exposes `window.racer` for tests.
  */
 import Phaser from 'phaser';
-import { Difficulty, phaserConfig, rayAngles } from 'phaser-distill';
+import { Difficulty, rayAngles } from 'phaser-distill';
 import '../shared/page.css';
-import { fastForward, frameStats, startPage, type GameDef } from '../shared/game-page.js';
-import { restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
-import { startWatch, watchHooks } from '../shared/watch.js';
+import { fastForward, pageGame, startPage, type GameDef } from '../shared/game-page.js';
+import { playHooks, restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
+import { watchMode } from '../shared/watch.js';
 import { MAX_RAY_DEGREES, RAYS_PER_DIRECTION } from './constants.js';
 import { RACER_AGENT, RACER_PLAYER, RACER_UNSEEN, RacerScene, racerGame, rivalName, type Racer } from './scene.js';
 
@@ -32,10 +32,11 @@ const racer: GameDef = {
   actions: ['steer left', 'steer none', 'steer right', 'brake', 'coast', 'throttle'],
   branches: [3, 3],
   features: ['speed', ...rayNames.flatMap((r) => [`ray ${r} wall`, `ray ${r} miss`, `ray ${r} distance`])],
-  create: (parent) => new Phaser.Game(phaserConfig(RACER_RACE, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })),
+  create: pageGame(RACER_RACE),
 };
 
-const { params, $, status, hooks, run } = startPage('racer');
+const page = startPage('racer', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) drive a lap at a time on the same unseen tracks.');
+const { params, $, status, hooks } = page;
 
 /** What the AI cars did over a stretch of racing. */
 export interface RacerMeasure {
@@ -69,8 +70,7 @@ function measure(play: PlaySetup, frames: number, seed: number): RacerMeasure {
 
 async function play(): Promise<void> {
   const track = params.get('track');
-  const stage = $('play').querySelector<HTMLElement>('.stage')!;
-  const setup = await startPlay(racer, stage, $('level'), params.get('level'));
+  const setup = await startPlay(racer, page);
   const scene = setup.scene as RacerScene;
   // The rivals play the same ladder at the same level as the orange car, each with its own memory.
   const rivals = Array.from({ length: RIVALS }, (_, k) => new Difficulty(scene.ai, rivalName(k + 1), setup.loaded.ladder, setup.loaded.students, 100 * (k + 1)));
@@ -88,28 +88,13 @@ async function play(): Promise<void> {
   if (track !== null && /^\d+$/.test(track)) restartPlay(setup, Number(track));
   scene.events.on(Phaser.Scenes.Events.CREATE, describe);
   describe();
-  Object.assign(hooks, {
-    game: setup.game,
-    scene: () => scene,
-    levels: setup.loaded.ladder.levels.map((l) => l.name),
-    level,
+  Object.assign(hooks, playHooks(setup, {
     rivalLevels: () => rivals.map((d) => d.levelIndex),
-    overlay: () => setup.overlay.view,
     /** A fresh race on unseen track `k`. */
     newRace: (k: number) => restartPlay(setup, k),
-    /** Runs `steps` simulation steps at once (game time, whatever the machine's speed), keys held as they are. */
-    advance: (steps: number) => fastForward(scene, steps, () => undefined),
     measure: (frames: number, seed: number) => measure(setup, frames, seed),
-    frameStats: () => frameStats(setup.game),
-    ready: true,
-  });
+  }));
 }
 
-/** Watch mode: one car each, a lap at a time, on the same unseen tracks (from `&seed=<k>`, default 0). */
-async function watch(): Promise<void> {
-  const laps: GameDef = { ...racer, create: (parent) => new Phaser.Game(phaserConfig(RACER_UNSEEN, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' })) };
-  const setup = await startWatch(laps, $('watch'), $('student'), Number(params.get('seed') ?? 0), status);
-  Object.assign(hooks, watchHooks(setup));
-}
-
-run({ play, watch });
+// Watch mode: one car each, a lap at a time, on the same unseen tracks (from `&seed=<k>`, default 0).
+page.run({ play, watch: watchMode({ ...racer, create: pageGame(RACER_UNSEEN) }, page, 0) });

@@ -1,10 +1,11 @@
 /**
- * What the game pages share: a game's description for the play and watch modes, waiting for a
+ * What the game pages share: a game's description for the play and watch modes, the page's frame
+ * (its links between modes, the watch section, the status line, its test hooks), waiting for a
  * game to boot, seeding its matches, fast-forwarding it for measurements, and counting the colours
  * of a rendered frame (tests check a page is not blank).
  */
 import Phaser from 'phaser';
-import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
+import { EPISODE_END, phaserConfig, type EpisodeEndEvent } from 'phaser-distill';
 
 /** A game as the demo pages see it. */
 export interface GameDef {
@@ -23,6 +24,11 @@ export interface GameDef {
   /** A new game with the scene, drawn into `parent`. */
   create(parent: HTMLElement): Phaser.Game;
   sceneKey: string;
+}
+
+/** A GameDef's `create` for a game made with defineGame: its Phaser config, drawn into the page on the pages' background. */
+export function pageGame(game: Parameters<typeof phaserConfig>[0]): GameDef['create'] {
+  return (parent) => new Phaser.Game(phaserConfig(game, { type: Phaser.AUTO, parent, backgroundColor: '#10141c' }));
 }
 
 /** What a decision overlay needs to know of a game's actions and observations. */
@@ -119,9 +125,15 @@ export interface Page {
   run(modes: { play(): Promise<void>; watch(): Promise<void> }): void;
 }
 
-export function startPage(id: string): Page {
+/**
+ * Starts a game page: the links between its modes and the watch section (`watch` says what the
+ * two sides do) go in around the page's own play section, and `window[id]` holds its test hooks.
+ */
+export function startPage(id: string, watch: string): Page {
   const params = new URLSearchParams(location.search);
   const mode = params.get('mode') === 'watch' ? 'watch' : 'play';
+  document.querySelector('h1')!.insertAdjacentHTML('beforebegin', NAV);
+  document.getElementById('play')!.insertAdjacentHTML('afterend', watchSection(watch));
   const $ = <T extends HTMLElement>(el: string) => document.getElementById(el) as T;
   const status = (text: string) => ($('status').textContent = text);
   $(mode).hidden = false;
@@ -136,4 +148,12 @@ export function startPage(id: string): Page {
     });
   };
   return { params, mode, $, status, hooks, run };
+}
+
+const NAV = '<nav><a href="../index.html">&larr; games</a> <a id="to-play" href="?mode=play">Play</a> <a id="to-watch" href="?mode=watch">Watch teacher and student</a></nav>';
+
+/** Watch mode's section: the student's selector, and a stage for each side. */
+function watchSection(text: string): string {
+  const stage = (side: string, title: string) => `<div class="stage ${side}"><h2>${title}</h2><div class="canvas"></div><div class="panels"></div></div>`;
+  return `<section id="watch" hidden><p>${text}</p><label>Student <select id="student"></select></label><div class="pair">${stage('teacher', 'Teacher')}${stage('student', 'Student')}</div></section>`;
 }

@@ -6,7 +6,7 @@
 import type Phaser from 'phaser';
 import { EPISODE_END, saliency, Difficulty, type EpisodeEndEvent, type LadderLevel } from 'phaser-distill';
 import { loadLadder, type LoadedLadder } from './assets.js';
-import { fastForward, whenReady, everyFrame, type GameDef } from './game-page.js';
+import { fastForward, frameStats, whenReady, everyFrame, type GameDef, type Page } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface PlaySetup {
@@ -21,7 +21,11 @@ export interface PlaySetup {
   resumeAi(): void;
 }
 
-export async function startPlay(def: GameDef, host: HTMLElement, select: HTMLSelectElement, initial: string | null): Promise<PlaySetup> {
+/** Starts play mode in the page's play section, at the level in `&level=` (an index or a name), else the ladder's middle one. */
+export async function startPlay(def: GameDef, page: Pick<Page, '$' | 'params'>): Promise<PlaySetup> {
+  const host = page.$('play').querySelector<HTMLElement>('.stage')!;
+  const select = page.$<HTMLSelectElement>('level');
+  const initial = page.params.get('level');
   const loaded = await loadLadder(def.id);
   const { ladder, students } = loaded;
   select.replaceChildren(...ladder.levels.map((level, i) => new Option(describe(level, ladder.metric), String(i))));
@@ -96,4 +100,41 @@ export function playMeasured(play: PlaySetup, agent: string, frames: number, see
   } finally {
     play.scene.sys.events.off(EPISODE_END, listen);
   }
+}
+
+/**
+ * Play mode's `window.<game>` hooks for tests: the game and scene, the ladder's levels and the one
+ * played, the overlay's view, a fresh match (`restart(seed)`), `advance(steps)` in game time with
+ * keys held as they are, a rendered frame's colours, and the page's own (`extra`: its `measure`).
+ */
+export function playHooks(setup: PlaySetup, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    game: setup.game,
+    scene: () => setup.scene,
+    levels: setup.loaded.ladder.levels.map((l) => l.name),
+    level: () => setup.difficulty.levelIndex,
+    overlay: () => setup.overlay.view,
+    restart: (seed: number) => restartPlay(setup, seed),
+    advance: (steps: number) => fastForward(setup.scene, steps, () => undefined),
+    frameStats: () => frameStats(setup.game),
+    ...extra,
+    ready: true,
+  };
+}
+
+/**
+ * The "I drive" checkbox: the player takes `agent` over, or gives it back to the AI at the level
+ * played (as a change of level does). Returns `drive(human)`, which the page's hooks expose.
+ */
+export function takeover(setup: PlaySetup, agent: string, page: { $: <T extends HTMLElement>(id: string) => T; status: (text: string) => void }, says: { human: string; ai: string }): (human: boolean) => void {
+  const box = page.$<HTMLInputElement>('takeover');
+  const drive = (human: boolean) => {
+    if (human) setup.scene.ai.use(agent, 'human');
+    else setup.resumeAi();
+    box.checked = human;
+    page.status(human ? says.human : `${says.ai} at level '${setup.difficulty.level.name}'`);
+  };
+  box.onchange = () => drive(box.checked);
+  page.$('level').addEventListener('change', () => drive(false));
+  return drive;
 }

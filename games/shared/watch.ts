@@ -6,7 +6,7 @@
 import type Phaser from 'phaser';
 import { saliency, type StudentPolicy } from 'phaser-distill';
 import { loadLadderFile, loadStudent, studentFiles } from './assets.js';
-import { everyFrame, frameStats, seedMatches, whenReady, type GameDef } from './game-page.js';
+import { everyFrame, frameStats, seedMatches, whenReady, type GameDef, type Page } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface WatchSetup {
@@ -64,6 +64,14 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
     studentOverlay.render();
   });
   return result;
+}
+
+/** A page's watch mode: teacher and student of `def`, from the seed in `&seed=` (else `seed`), with its hooks. */
+export function watchMode(def: GameDef, page: Page, seed = 1): () => Promise<void> {
+  return async () => {
+    const setup = await startWatch(def, page.$('watch'), page.$('student'), Number(page.params.get('seed') ?? seed), page.status);
+    Object.assign(page.hooks, watchHooks(setup));
+  };
 }
 
 /** The watch mode's `window.<game>` hooks for tests. */

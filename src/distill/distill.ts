@@ -17,7 +17,7 @@ import { validateDistillConfig, type DistillConfig } from './config.js';
 import { DistillDataset, collect } from './dataset.js';
 import { buildPolicyFile, normalizationOf } from './export.js';
 import { distillLoss } from './losses.js';
-import { StudentNet } from './student-net.js';
+import { StudentNet, trainWithAdam } from './student-net.js';
 import type { Teacher } from './teacher.js';
 
 /** One teacher and the environment it plays. */
@@ -157,7 +157,6 @@ export async function distill(
   }));
   const student = new DistilledStudent(net, studentTasks, config, []);
   const rng = new Rng(config.seed + 1);
-  const optimizer = tf.train.adam(config.learningRate);
   const data = tasks.map((t) => ({
     train: new DistillDataset(t.teacher.obsSize, t.teacher.outputSize),
     heldOut: new DistillDataset(t.teacher.obsSize, t.teacher.outputSize),
@@ -166,7 +165,7 @@ export async function distill(
     branches: branchSizes(t.teacher.actionSpace),
   }));
 
-  try {
+  return trainWithAdam(student, config.learningRate, async (optimizer) => {
     for (let round = 0; round < config.rounds; round++) {
       // ---- collect ---------------------------------------------------------------------
       const beta = round === 0 || config.driver === 'teacher' ? 1 : config.betaDecay ** round;
@@ -217,18 +216,12 @@ export async function distill(
         student.history.push(metrics);
         if ((await onEpoch?.(metrics)) === false) {
           if (bestWeights) net.restore(bestWeights);
-          return student;
+          return;
         }
       }
       if (bestWeights) net.restore(bestWeights);
     }
-    return student;
-  } catch (e) {
-    student.dispose();
-    throw e;
-  } finally {
-    optimizer.dispose();
-  }
+  });
 }
 
 type TaskData = { train: DistillDataset; heldOut: DistillDataset; branches: number[] | null };

@@ -16,7 +16,7 @@ import { policyOutputCount, type PolicyFile, type WeightType } from '../policy/i
 import { argmax } from './actions.js';
 import { buildPolicyFile, normalizationOf } from './export.js';
 import { imitationLoss } from './losses.js';
-import { StudentNet } from './student-net.js';
+import { StudentNet, trainWithAdam } from './student-net.js';
 
 export interface ImitationConfig {
   /** Hidden layer sizes of the student; [] gives a linear policy. */
@@ -146,12 +146,11 @@ export async function imitate(demo: Demo, config: ImitationConfig, onEpoch?: (m:
   }
   const net = new StudentNet({ inputs: D, hidden: config.hidden, activation: config.activation, heads: [policyOutputCount(demo.actionSpace)], value: false }, config.seed);
   const student = new ImitatedStudent(net, demo.observationSpace, demo.actionSpace, stats, config, []);
-  const optimizer: tf.Optimizer = tf.train.adam(config.learningRate);
   const heldX = student.inputs(gatherRows(demo.observations, heldOut, D), heldCount);
   const heldActions = gatherRows(demo.actions, heldOut, A);
   const trainX = student.inputs(gatherRows(demo.observations, train, D), train.length);
   const trainActions = gatherRows(demo.actions, train, A);
-  try {
+  return trainWithAdam(student, config.learningRate, async (optimizer) => {
     let best = -1;
     let bestWeights: Float32Array[] | null = null;
     let stale = 0;
@@ -186,13 +185,7 @@ export async function imitate(demo: Demo, config: ImitationConfig, onEpoch?: (m:
       if ((await onEpoch?.(metrics)) === false) break;
     }
     if (bestWeights) net.restore(bestWeights);
-    return student;
-  } catch (e) {
-    student.dispose();
-    throw e;
-  } finally {
-    optimizer.dispose();
-  }
+  });
 }
 
 /** Rows `rows` of a row-major [_, width] array, in that order, in an array of the same type. */

@@ -104,3 +104,20 @@ export class StudentNet {
     for (const p of this.params) p.dispose();
   }
 }
+
+/**
+ * Trains `student` with `fit` on a fresh Adam optimizer (distillation and imitation both): the
+ * student is disposed if training throws, the optimizer in any case.
+ */
+export async function trainWithAdam<S extends { dispose(): void }>(student: S, learningRate: number, fit: (optimizer: tf.Optimizer) => Promise<void>): Promise<S> {
+  const optimizer = tf.train.adam(learningRate);
+  try {
+    await fit(optimizer);
+    return student;
+  } catch (e) {
+    student.dispose();
+    throw e;
+  } finally {
+    optimizer.dispose();
+  }
+}

@@ -4,8 +4,9 @@
  * every entry point imported in plain Node, `phaser-distill init`, the scaffolded game trained with
  * a tiny budget through the installed bin (and, without the folder's "type": "module", stopped
  * with the fix named), its page built for production by Vite, and the built page opened in
- * Chromium, where the trained student moves the paddle. Nothing here goes through
- * the repository's aliases or tsconfig paths.
+ * Chromium, where the trained student moves the paddle. Every export of every entry point (values
+ * and types, as the source declares them) is imported from the installed package. Nothing here
+ * goes through the repository's aliases or tsconfig paths.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { POLICY_FORMAT } from '../../src/policy/index.js';
 import { launchChromium } from '../browser/harness.js';
 
@@ -33,6 +35,25 @@ function ok(command: string, args: string[], cwd = project): string {
   const r = sh(command, args, cwd);
   expect(r.status, r.out).toBe(0);
   return r.out;
+}
+
+/** The package's entry points (package.json's exports) and the source file each is built from. */
+const ENTRY_SOURCES: Record<string, string> = {
+  'phaser-distill': 'plugin/index.ts',
+  'phaser-distill/train': 'src/train/index.ts',
+  'phaser-distill/node': 'plugin/node.ts',
+  'phaser-distill/record': 'plugin/record.ts',
+};
+
+/** Every name an entry's source exports, values and types alike, as TypeScript sees them. */
+function declaredExports(): Record<string, string[]> {
+  const files = Object.values(ENTRY_SOURCES).map((f) => join(repo, f));
+  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true });
+  const checker = program.getTypeChecker();
+  return Object.fromEntries(Object.entries(ENTRY_SOURCES).map(([entry, file]) => {
+    const symbol = checker.getSymbolAtLocation(program.getSourceFile(join(repo, file))!)!;
+    return [entry, checker.getExportsOfModule(symbol).map((s) => s.name).sort()];
+  }));
 }
 
 const installed = (name: string) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version as string;
@@ -65,6 +86,27 @@ describe('the packed package, installed into a new project', () => {
     ].join('\n');
     const out = ok('node', ['--input-type=module', '-e', script]);
     expect(out).toContain('{"index":"function","phaserConfig":"function","train":"function","envs":2,"obs":2}');
+  });
+
+  it('every export of every entry point, value or type, imports from the installed package', async () => {
+    expect(Object.keys(ENTRY_SOURCES).sort()).toEqual(Object.keys(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).exports).map((k: string) => k.replace(/^\./, 'phaser-distill')).sort());
+    const declared = declaredExports();
+    // Values: each entry's runtime exports in plain Node are the source's, of the same kinds.
+    const kinds = async (load: (entry: string) => Promise<Record<string, unknown>>) => Object.fromEntries(await Promise.all(Object.keys(ENTRY_SOURCES).map(async (e) => [e, Object.entries(await load(e)).map(([k, v]) => `${k}:${typeof v}`).sort()])));
+    const sourceKinds = await kinds((e) => import(/* @vite-ignore */ e));
+    const script = `const kinds = async (e) => Object.entries(await import(e)).map(([k, v]) => k + ':' + typeof v).sort();\nconsole.log(JSON.stringify(Object.fromEntries(await Promise.all(${JSON.stringify(Object.keys(ENTRY_SOURCES))}.map(async (e) => [e, await kinds(e)])))));`;
+    const out = ok('node', ['--input-type=module', '-e', script]).trim().split('\n').pop()!;
+    expect(JSON.parse(out)).toEqual(sourceKinds);
+    for (const [entry, names] of Object.entries(declared)) {
+      expect(names.length, entry).toBeGreaterThan(2);
+      // Every runtime value is among the declared names, so the type check below covers it.
+      for (const k of sourceKinds[entry] as string[]) expect(names, entry).toContain(k.split(':')[0]);
+    }
+    // Types: a TypeScript module of the user's that imports every declared name from each entry compiles against the installed .d.ts files.
+    const lines = Object.entries(declared).map(([entry, names], i) => `import type { ${names.map((n) => `${n} as E${i}_${n}`).join(', ')} } from '${entry}';`);
+    writeFileSync(join(project, 'exports-check.mts'), `${lines.join('\n')}\nexport {};\n`);
+    const tsc = sh(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', '', 'exports-check.mts'], project);
+    expect(tsc.status, tsc.out).toBe(0);
   });
 
   it('init scaffolds a game, leaves existing files alone without --force, and the bin trains it', () => {
