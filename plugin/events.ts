@@ -7,6 +7,7 @@ export const SHUTDOWN = 'shutdown';
 export const DESTROY = 'destroy';
 export const BOOT = 'boot';
 export const PRE_UPDATE = 'preupdate';
+export const UPDATE = 'update';
 
 /** Emitted when a played (not trained) agent's episode ends. */
 export const EPISODE_END = 'ai-episode-end';

@@ -2,8 +2,9 @@
  * DistillPlugin: the scene plugin behind `this.ai`. It keeps a scene's agents and runs the scene's
  * simulation in fixed steps (`stepRate` a second, 60 by default), whatever the display's frame
  * rate: at each frame's PRE_UPDATE it runs as many whole steps as the frame's time holds, and each
- * step applies the agents' actions, advances Arcade physics one step, calls the scene's
- * `fixedUpdate(time, delta)`, then reads done, observations and rewards. A decision lasts
+ * step applies the agents' actions, advances the scene's clock, tweens and physics (Arcade or
+ * Matter) by one step (sim-systems.ts), calls the scene's `fixedUpdate(time, delta)`, then reads
+ * done, observations and rewards. A decision lasts
  * `decisionPeriod` steps, so a policy plays the same game on a 30 Hz and a 144 Hz display, and in
  * the headless host, which steps once per frame.
  *
@@ -21,6 +22,7 @@ import { DEV } from '../src/env/dev.js';
 import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
 import { BOOT, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
 import type { DecisionTap, DemoRecorder } from './recorder.js';
+import { takeOverSystems, type SimSystem } from './sim-systems.js';
 
 export { EPISODE_END, type EpisodeEndEvent } from './events.js';
 
@@ -38,12 +40,6 @@ export function installRecorder(make: (plugin: DistillPlugin, name: string) => D
 export const DEFAULT_STEP_RATE = 60;
 /** Frame deltas are floats: a step is due when this close to whole. */
 const STEP_EPSILON = 1e-6;
-
-/** The part of Arcade physics the plugin steps (Phaser.Physics.Arcade.ArcadePhysics). */
-interface ArcadeStepper {
-  disableUpdate(): void;
-  world: { singleStep(): void; setFPS(fps: number): unknown };
-}
 
 export class DistillPlugin {
   /** The plugin instance of a scene, whatever mapping the game gave it. */
@@ -69,8 +65,8 @@ export class DistillPlugin {
   steps = 0;
   /** Frame time not yet spent on a step. */
   private elapsed = 0;
-  /** The scene's Arcade physics, which the plugin steps; undefined until the scene's first frame. */
-  private arcade: ArcadeStepper | null | undefined = undefined;
+  /** The scene's clock, tweens and physics, which the plugin steps; null until the scene's first frame. */
+  private systemsStepped: SimSystem[] | null = null;
 
   private readonly agents = new Map<string, Agent>();
   /** The agents in declaration order, for the per-frame loops. */
@@ -104,7 +100,7 @@ export class DistillPlugin {
     const events = this.systems.events;
     events.on(PRE_UPDATE, this.frame, this);
     events.once(SHUTDOWN, this.shutdown, this);
-    this.arcade = undefined;
+    this.systemsStepped = null;
     this.steps = 0;
     this.elapsed = 0;
     // Outside a host, an unseeded episode is fine: play need not replay.
@@ -112,19 +108,6 @@ export class DistillPlugin {
     this.nextSeed = null;
     this.rng.seed(this.episodeSeed);
     this.restartQueued = false;
-  }
-
-  /**
-   * Arcade physics steps with the display's frames by itself; from the scene's first frame on
-   * (Arcade hooks itself in at START) the plugin steps it instead, once per simulation step.
-   */
-  private takeOverPhysics(): ArcadeStepper | null {
-    const arcade = (this.systems as unknown as { arcadePhysics?: ArcadeStepper }).arcadePhysics ?? null;
-    if (arcade) {
-      arcade.disableUpdate();
-      arcade.world.setFPS(this.stepRate);
-    }
-    return arcade;
   }
 
   private shutdown(): void {
@@ -255,7 +238,9 @@ export class DistillPlugin {
    * Phaser's loop caps a frame's delta at 200 ms (fps.min), as after a hidden tab: 12 steps at most.
    */
   private frame(_time: number, delta: number): void {
-    if (this.arcade === undefined) this.arcade = this.takeOverPhysics();
+    // The clock, tweens and physics step with the display's frames by themselves; from the scene's
+    // first frame on (they hook themselves in at START) the plugin steps them instead.
+    this.systemsStepped ??= takeOverSystems(this.systems, this.stepRate, (m) => DEV && console.warn(`scene '${this.sceneKey}': ${m}`));
     this.elapsed += delta;
     while (this.elapsed >= this.stepMs - STEP_EPSILON) {
       this.elapsed -= this.stepMs;
@@ -263,13 +248,15 @@ export class DistillPlugin {
     }
   }
 
-  /** One simulation step: act, physics, the scene's fixedUpdate, then what the step ended with. */
+  /** One simulation step: act, the clock, tweens and physics, the scene's fixedUpdate, then what the step ended with. */
   private step(): void {
     this.steps += 1;
+    const time = this.steps * this.stepMs;
     const list = this.list;
     for (let i = 0; i < list.length; i++) this.act(list[i]!);
-    this.arcade?.world.singleStep();
-    this.scene?.fixedUpdate?.(this.steps * this.stepMs, this.stepMs);
+    const systems = this.systemsStepped!;
+    for (let i = 0; i < systems.length; i++) systems[i]!.step(time, this.stepMs);
+    this.scene?.fixedUpdate?.(time, this.stepMs);
     for (let i = 0; i < list.length; i++) this.read(list[i]!);
   }
 

@@ -1,10 +1,12 @@
 /**
  * What a sensor sees of a Phaser scene, gathered into a RayWorld (src/sensors): the scene's Arcade
- * bodies (circles and rectangles, dynamic and static), the colliding tiles of the tilemap layers
- * it was given (read once into a grid; `refreshTiles()` reads them again), and plain Phaser.Geom
- * shapes. A body's tag is its collision category's entry in `categoryTags`, else
- * `tagOf(gameObject)` (by default the object's name, else its texture key); one with no tag among
- * the sensor's `tags` is solid but not detectable.
+ * bodies (circles and rectangles, dynamic and static), its Matter bodies (circles, and polygons as
+ * their edges; each part of a compound body; static ones too; not sensors), the colliding tiles of
+ * the tilemap layers it was given (read once into a grid; `refreshTiles()` reads them again), and
+ * plain Phaser.Geom shapes. A body's tag is its collision category's entry in `categoryTags`, else
+ * `tagOf(gameObject)` (by default the object's name, else its texture key), else, for a Matter
+ * body, its label; one with no tag among the sensor's `tags` is solid but not detectable. As for
+ * Arcade bodies and Unity's rays, a sensor does not see a Matter part it looks from inside.
  *
  * Gathering allocates nothing once the arrays have grown to the scene's size: bodies are visited
  * with one callback made once, not an iterator per frame, and written straight into the world's
@@ -18,6 +20,24 @@ import type { ObservationSensor } from './agent.js';
 import { RayWorld, gridCell, type RayGrid, type WorldSensor } from '../src/sensors/index.js';
 
 type ArcadeBody = Phaser.Physics.Arcade.Body | Phaser.Physics.Arcade.StaticBody;
+
+/** What a sensor reads of a Matter body (MatterJS.BodyType): Matter is reached through the scene, never imported. */
+interface MatterBody {
+  parts: MatterBody[];
+  vertices: { x: number; y: number }[];
+  position: { x: number; y: number };
+  circleRadius?: number;
+  label: string;
+  isSensor: boolean;
+  gameObject?: Phaser.GameObjects.GameObject | null;
+  collisionFilter: { category: number };
+}
+
+/** A Matter composite: the world's bodies, and its nested composites'. */
+interface MatterComposite {
+  bodies: MatterBody[];
+  composites: MatterComposite[];
+}
 type TileLayer = Phaser.Tilemaps.TilemapLayer | Phaser.Tilemaps.TilemapGPULayer;
 type GeomShape = Phaser.Geom.Circle | Phaser.Geom.Rectangle | Phaser.Geom.Line | Phaser.Geom.Polygon | Phaser.Geom.Triangle;
 
@@ -27,29 +47,31 @@ export interface SceneShapesOptions {
   tags: readonly string[];
   /** The tag of a game object. Default: its name, else its texture key. */
   tagOf?: (gameObject: Phaser.GameObjects.GameObject) => string | undefined;
-  /** Tags by Arcade collision category (a single bit): looked up before `tagOf`. */
+  /** Tags by collision category (a single bit; Arcade's, or Matter's collisionFilter.category): looked up before `tagOf`. */
   categoryTags?: Readonly<Record<number, string>>;
   /** Tilemap layers whose colliding tiles the sensor sees, each with the tag of its tiles (none: solid, not detectable). */
   tilemapLayers?: readonly { layer: TileLayer; tag?: string }[];
   /** Plain shapes the sensor sees, in world coordinates (a track's walls, say). */
   shapes?: readonly { shape: GeomShape; tag?: string }[];
-  /** Bodies the sensor does not see. */
-  ignore?: readonly ArcadeBody[];
+  /** Bodies the sensor does not see (Arcade bodies, or Matter bodies). */
+  ignore?: readonly (ArcadeBody | MatterJS.BodyType)[];
 }
 
 export class SceneShapes {
   readonly world = new RayWorld();
   private readonly tagIndex: Map<string, number>;
-  private readonly ignored: Set<ArcadeBody>;
+  private readonly ignored: Set<object>;
+  private readonly tagOf: (gameObject: Phaser.GameObjects.GameObject) => string | undefined;
   private readonly shapes: readonly { shape: GeomShape; tag?: string }[];
   /** Adds one Arcade body to the world; made once so that visiting a Set allocates nothing. */
   private readonly addBody: (body: ArcadeBody) => void;
 
   constructor(readonly scene: Phaser.Scene, private readonly options: SceneShapesOptions) {
     this.tagIndex = new Map(options.tags.map((t, i) => [t, i]));
-    this.ignored = new Set(options.ignore ?? []);
+    this.ignored = new Set<object>(options.ignore ?? []);
     this.shapes = options.shapes ?? [];
     const tagOf = options.tagOf ?? defaultTag;
+    this.tagOf = tagOf;
     this.addBody = (body) => {
       if (!body.enable || this.ignored.has(body)) return;
       const category = body.collisionCategory;
@@ -85,8 +107,11 @@ export class SceneShapes {
     for (const { layer, tag } of this.options.tilemapLayers ?? []) this.world.grids.push(this.gridOf(layer, this.tag(tag)));
   }
 
-  /** The world as the scene is now: its bodies and shapes gathered afresh, its tiles as last read. */
-  gather(): RayWorld {
+  /**
+   * The world as the scene is now, seen from (`x`, `y`): its bodies and shapes gathered afresh, its
+   * tiles as last read.
+   */
+  gather(x = NaN, y = NaN): RayWorld {
     const world = this.world;
     world.clear();
     const arcade = (this.scene as { physics?: Phaser.Physics.Arcade.ArcadePhysics }).physics?.world;
@@ -94,8 +119,40 @@ export class SceneShapes {
       arcade.bodies.forEach(this.addBody);
       arcade.staticBodies.forEach(this.addBody);
     }
+    const matter = (this.scene as unknown as { matter?: { world?: { localWorld: MatterComposite } } }).matter?.world;
+    if (matter) this.addComposite(matter.localWorld, x, y);
     for (let i = 0; i < this.shapes.length; i++) this.addShape(this.shapes[i]!.shape, this.tag(this.shapes[i]!.tag));
     return world;
+  }
+
+  private addComposite(composite: MatterComposite, x: number, y: number): void {
+    const bodies = composite.bodies;
+    for (let i = 0; i < bodies.length; i++) this.addMatterBody(bodies[i]!, x, y);
+    const nested = composite.composites;
+    for (let i = 0; i < nested.length; i++) this.addComposite(nested[i]!, x, y);
+  }
+
+  /** A Matter body's parts (a compound body's parts[0] is their hull, and is skipped): circles as circles, polygons as their edges. */
+  private addMatterBody(body: MatterBody, x: number, y: number): void {
+    if (body.isSensor || this.ignored.has(body)) return;
+    const category = body.collisionFilter.category;
+    const tag = this.tag(this.options.categoryTags?.[category] ?? (body.gameObject ? this.tagOf(body.gameObject) : undefined) ?? body.label);
+    const w = this.world;
+    const parts = body.parts;
+    for (let p = parts.length > 1 ? 1 : 0; p < parts.length; p++) {
+      const part = parts[p]!;
+      if (part.circleRadius) {
+        w.addCircle(part.position.x, part.position.y, part.circleRadius, tag, category);
+        continue;
+      }
+      const v = part.vertices;
+      if (insideConvex(v, x, y)) continue;
+      for (let i = 0; i < v.length; i++) {
+        const a = v[i]!;
+        const b = v[i + 1 === v.length ? 0 : i + 1]!;
+        w.addSegment(a.x, a.y, b.x, b.y, tag, category);
+      }
+    }
   }
 
   /** The tag's index among the sensor's tags, or -1 (solid, not detectable). */
@@ -161,6 +218,20 @@ export class SceneShapes {
   }
 }
 
+/** Whether (x, y) lies inside a convex polygon (Matter's parts are convex), whichever way it winds. */
+function insideConvex(v: readonly { x: number; y: number }[], x: number, y: number): boolean {
+  let sign = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = v[i]!;
+    const b = v[i + 1 === v.length ? 0 : i + 1]!;
+    const cross = (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x);
+    if (cross === 0) continue;
+    if (sign === 0) sign = Math.sign(cross);
+    else if (Math.sign(cross) !== sign) return false;
+  }
+  return sign !== 0;
+}
+
 function defaultTag(gameObject: Phaser.GameObjects.GameObject): string | undefined {
   if (gameObject.name) return gameObject.name;
   const texture = (gameObject as { texture?: { key?: string } }).texture;
@@ -222,7 +293,7 @@ export class SceneSensor<S extends WorldSensor> implements ObservationSensor {
     pose[0] = from.x;
     pose[1] = from.y;
     pose[2] = from.rotation;
-    this.sensor.read(this.shapes.gather(), this.values);
+    this.sensor.read(this.shapes.gather(from.x, from.y), this.values);
     if (out) out.set(this.values, offset);
     return this.values;
   }

@@ -27,7 +27,9 @@ describe('DistillPlugin lifecycle', () => {
   it('leaks no listeners, agents or game objects across many restarts', async () => {
     const host = await boot(WalkScene);
     const scene = host.scenes[0]! as WalkScene;
+    // The baseline is a run past its first frame, when the plugin has taken the clock and tweens over.
     host.restart(0, 1);
+    host.frame();
     const listeners = listenerCounts(scene);
     const objects = scene.children.length;
     const before = WalkScene.creates;
