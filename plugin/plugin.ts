@@ -78,6 +78,8 @@ export class DistillPlugin {
   readonly taps = new Map<string, DecisionTap>();
   private restartQueued = false;
   private booted = false;
+  /** Driven names already warned of as never declared (development builds). */
+  private readonly warnedUndeclared = new Set<string>();
 
   constructor(scene: Phaser.Scene, _pluginManager?: unknown, _pluginKey?: string, stepRate = DEFAULT_STEP_RATE) {
     this.scene = scene;
@@ -251,6 +253,7 @@ export class DistillPlugin {
   /** One simulation step: act, the clock, tweens and physics, the scene's fixedUpdate, then what the step ended with. */
   private step(): void {
     this.steps += 1;
+    if (DEV && this.steps === 1) this.warnUndeclaredDrivers();
     const time = this.steps * this.stepMs;
     const list = this.list;
     for (let i = 0; i < list.length; i++) this.act(list[i]!);
@@ -308,6 +311,15 @@ export class DistillPlugin {
     this.taps.get(agent.name)?.end(agent.lastReward, done, this.drivers.get(agent.name) === 'human');
     agent.episodeReturn += agent.lastReward;
     if (done !== false) this.endPlayedEpisode(agent.name, done, agent.episodeReturn);
+  }
+
+  /** A driver chosen for a name the scene has not declared by its first step: most likely a misspelt name. Warned once a name. */
+  private warnUndeclaredDrivers(): void {
+    for (const name of this.drivers.keys()) {
+      if (this.agents.has(name) || this.warnedUndeclared.has(name)) continue;
+      this.warnedUndeclared.add(name);
+      console.warn(`scene '${this.sceneKey}': this.ai.use('${name}', ...) drives no agent: the scene declares ${[...this.agents.keys()].map((n) => `'${n}'`).join(', ') || 'none'} (warned once)`);
+    }
   }
 
   private endPlayedEpisode(name: string, done: Exclude<DoneKind, false>, total: number): void {

@@ -17,6 +17,7 @@
 import type Phaser from 'phaser';
 import { DEV } from '../src/env/dev.js';
 import type { ObservationSensor } from './agent.js';
+import { SHUTDOWN } from './events.js';
 import { RayWorld, gridCell, type RayGrid, type WorldSensor } from '../src/sensors/index.js';
 
 type ArcadeBody = Phaser.Physics.Arcade.Body | Phaser.Physics.Arcade.StaticBody;
@@ -59,6 +60,8 @@ export interface SceneShapesOptions {
 
 export class SceneShapes {
   readonly world = new RayWorld();
+  /** Whether anything gathered so far carried one of the sensor's tags. */
+  matched = false;
   private readonly tagIndex: Map<string, number>;
   private readonly ignored: Set<object>;
   private readonly tagOf: (gameObject: Phaser.GameObjects.GameObject) => string | undefined;
@@ -157,7 +160,9 @@ export class SceneShapes {
 
   /** The tag's index among the sensor's tags, or -1 (solid, not detectable). */
   private tag(name: string | undefined): number {
-    return name === undefined ? -1 : (this.tagIndex.get(name) ?? -1);
+    const index = name === undefined ? -1 : (this.tagIndex.get(name) ?? -1);
+    if (index >= 0) this.matched = true;
+    return index;
   }
 
   private addShape(shape: GeomShape, tag: number): void {
@@ -218,6 +223,9 @@ export class SceneShapes {
   }
 }
 
+/** Scenes and tag lists already warned of as matching nothing. */
+const warnedTags = new Set<string>();
+
 /** Whether (x, y) lies inside a convex polygon (Matter's parts are convex), whichever way it winds. */
 function insideConvex(v: readonly { x: number; y: number }[], x: number, y: number): boolean {
   let sign = 0;
@@ -270,6 +278,18 @@ export class SceneSensor<S extends WorldSensor> implements ObservationSensor {
     this.values = new Float32Array(this.size);
     this.shapes = new SceneShapes(scene, options);
     this.from = options.from ?? null;
+    if (DEV && options.tags.length > 0) scene.sys.events.once(SHUTDOWN, () => this.warnUnmatched(options.tags));
+  }
+
+  /** Observations this run of the scene. */
+  private reads = 0;
+
+  /** A run of the scene in which none of the sensor's tags matched anything it saw: most likely a tag spelt otherwise than the scene names its objects. Warned once a scene and tag list. */
+  private warnUnmatched(tags: readonly string[]): void {
+    const key = `${this.scene.sys.settings.key}: ${tags.join(', ')}`;
+    if (this.reads === 0 || this.shapes.matched || warnedTags.has(key)) return;
+    warnedTags.add(key);
+    console.warn(`scene '${this.scene.sys.settings.key}': a sensor's tags [${tags.map((t) => `'${t}'`).join(', ')}] matched nothing it saw in a whole run of the scene (${this.reads} observations). A body's tag is its categoryTags entry, else tagOf(gameObject) (by default the game object's name, else its texture key), else a Matter body's label; tiles and shapes take the tag given with them (warned once)`);
   }
 
   /** An agent's reading: `observe(from)` into the agent's observation. */
@@ -293,6 +313,7 @@ export class SceneSensor<S extends WorldSensor> implements ObservationSensor {
     pose[0] = from.x;
     pose[1] = from.y;
     pose[2] = from.rotation;
+    this.reads += 1;
     this.sensor.read(this.shapes.gather(from.x, from.y), this.values);
     if (out) out.set(this.values, offset);
     return this.values;
