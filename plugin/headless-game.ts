@@ -14,6 +14,7 @@ import { Rng } from '../src/env/index.js';
 import { AgentError } from './agent.js';
 import { phaserConfig, stepRateOf, type GameDef } from './game.js';
 import { DistillPlugin } from './plugin.js';
+import { nullRenderer } from './null-renderer.js';
 import { guardMathRandom, useRandomSource, type MathRandomMode } from './random-guard.js';
 import { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 
@@ -112,6 +113,8 @@ export class HeadlessGame implements SceneRunner {
   }
 
   private start(): void {
+    // Textures made at run time (canvas textures, generateTexture, render textures) need a renderer.
+    (this.game as { renderer: unknown }).renderer = nullRenderer(this.phaser);
     if (this.mode !== 'allow') this.unguard = guardMathRandom();
     this.syncLoop();
     const seeds = new Rng(this.options.seed ?? 0);
