@@ -32,6 +32,7 @@ export default defineConfig({
         balance: here('./games/balance/index.html'),
         racer: here('./games/racer/index.html'),
         lander: here('./games/lander/index.html'),
+        hill: here('./games/hill/index.html'),
         train: here('./games/train/index.html'),
       },
     },

@@ -1,0 +1,57 @@
+/**
+ * The Hill page. `?mode=play` (default): the AI drives the buggy at a difficulty from the shipped
+ * ladder (`&level=<index or name>`), and you can take over with the arrow keys (`&driver=human`
+ * starts that way). `?mode=watch`: teacher and student side by side on the same hills (`&seed=<k>`).
+ * The page exposes `window.hill` for tests.
+ */
+import '../shared/page.css';
+import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
+import { playHooks, playMeasured, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { watchMode } from '../shared/watch.js';
+import { HILL, HILL_AGENT, type HillScene } from './scene.js';
+
+const hill: GameDef = {
+  id: 'hill',
+  title: 'Hill',
+  agent: HILL_AGENT,
+  sceneKey: 'hill',
+  actions: ['brake', 'coast', 'throttle'],
+  features: ['sin angle', 'cos angle', 'spin', 'x velocity', 'y velocity', ...[1, 2, 3, 4, 5].flatMap((k) => [`ray ${k} ground`, `ray ${k} miss`, `ray ${k} distance`])],
+  create: pageGame(HILL),
+};
+
+const page = startPage('hill', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) drive the same hills.');
+const { params, hooks } = page;
+
+/** The AI's record over `frames` simulation steps of episodes from seed `seed` on. */
+export interface HillMeasure {
+  episodes: number;
+  finished: number;
+  flipped: number;
+  /** Episodes that ran out of time before the flag. */
+  timedOut: number;
+  meanReturn: number;
+}
+
+function measure(play: PlaySetup, frames: number, seed: number): HillMeasure {
+  const scene = play.scene as HillScene;
+  const result = { episodes: 0, finished: 0, flipped: 0, timedOut: 0, meanReturn: 0 };
+  let total = 0;
+  playMeasured(play, HILL_AGENT, frames, seed, (e) => {
+    // The scene restarts after the event: it still holds how the episode ended.
+    result[scene.outcome ?? 'timedOut'] += 1;
+    result.episodes += 1;
+    total += e.return;
+  });
+  result.meanReturn = result.episodes > 0 ? total / result.episodes : 0;
+  return result;
+}
+
+async function play(): Promise<void> {
+  const setup = await startPlay(hill, page);
+  const drive = takeover(setup, HILL_AGENT, page, { human: 'you drive the buggy (right / up: throttle; left / down: brake)', ai: 'the AI drives' });
+  drive(params.get('driver') === 'human');
+  Object.assign(hooks, playHooks(setup, { drive, measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
+}
+
+page.run({ play, watch: watchMode(hill, page) });
