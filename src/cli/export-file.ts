@@ -40,7 +40,7 @@ export async function exportFileOnnx(path: string, layout: string, out: string, 
     file = json as PolicyFile;
     name = basename(path).replace(/\.json$/, '');
   }
-  const bytes = policyToOnnx(file, layout as OnnxLayout, name);
+  const bytes = await policyToOnnx(file, layout as OnnxLayout, name);
   mkdirSync(dirname(resolve(out)), { recursive: true });
   const { writeFileAtomic } = await import('../run/files.js');
   writeFileAtomic(out, bytes);

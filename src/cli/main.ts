@@ -170,6 +170,8 @@ async function runCommand(command: string, values: Values, positionals: string[]
     case 'export': {
       const out = need(command, values, 'out');
       if (values.layout !== undefined && !values.onnx) throw new UsageError('--layout is for ONNX files: add --onnx', command);
+      // ONNX's package is an optional peer: named, with its install line, before any work.
+      if (values.onnx) await load(command, () => import('onnx-proto'));
       if (positionals.length > 0) {
         expect(command, positionals, 1, '<student file | teacher folder>');
         for (const f of ['run', 'student', 'teacher']) if (values[f] !== undefined) throw new UsageError(`--${f} picks from a run folder; a file given as '${positionals[0]}' needs none`, command);
@@ -263,7 +265,8 @@ async function load<T>(command: string, importer: () => Promise<T>): Promise<T> 
     // A package is named bare; a missing file (a path) is some other fault.
     if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !missing || /^([./]|[A-Za-z]:)/.test(missing)) throw e;
     const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]!;
-    const hint = name.startsWith('@tensorflow/') ? 'npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm' : `npm install ${name}`;
+    const hint = name.startsWith('@tensorflow/') ? 'npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm'
+      : name === 'bullmq' || name === 'ioredis' ? 'npm install bullmq ioredis' : `npm install ${name}`;
     throw new MissingPackage(`phaser-distill ${command} needs the package '${name}', which is not installed here. Install it with:\n  ${hint}`);
   }
 }

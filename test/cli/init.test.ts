@@ -39,6 +39,21 @@ describe('phaser-distill init', () => {
     expect(filesUnder(project)).toContain('index.html');
   });
 
+  it('says to install Vite where the project cannot resolve it, and not where it can', () => {
+    const lines: string[] = [];
+    expect(runInit(join(dir, 'bare'), { log: (l) => lines.push(l), error: quiet })).toBe(EXIT.ok);
+    expect(lines.filter((l) => l.includes('npm install -D vite'))).toHaveLength(1);
+    // Inside this repository, vite resolves (a devDependency).
+    const here = mkdtempSync(join('test', '.init-'));
+    try {
+      const again: string[] = [];
+      expect(runInit(here, { log: (l) => again.push(l), error: quiet })).toBe(EXIT.ok);
+      expect(again.some((l) => l.includes('npm install -D vite'))).toBe(false);
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
   it('the README shows the scaffolded game as init writes it', () => {
     const readme = readFileSync('README.md', 'utf8');
     for (const f of ['catch/scene.ts', 'catch/env.ts', 'catch/main.ts', 'catch/catch.yaml']) {
