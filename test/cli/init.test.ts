@@ -1,6 +1,6 @@
 /**
  * `phaser-distill init`: writes the Catch template, leaves existing files alone without --force
- * (writing nothing at all then), overwrites them with it; and the README shows the very files it
+ * (writing nothing at all then), overwrites them with it; and the docs' getting-started guide shows the very files it
  * writes. Training the scaffolded game and playing it is the packaging test's (test/package).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,8 +54,8 @@ describe('phaser-distill init', () => {
     }
   });
 
-  it('the README shows the scaffolded game as init writes it', () => {
-    const readme = readFileSync('README.md', 'utf8');
+  it('the getting-started guide shows the scaffolded game as init writes it', () => {
+    const readme = readFileSync('docs/guide/getting-started.md', 'utf8');
     for (const f of ['catch/scene.ts', 'catch/env.ts', 'catch/main.ts', 'catch/catch.yaml']) {
       expect(readme.includes(readFileSync(join(templates, f), 'utf8').trimEnd()), f).toBe(true);
     }
