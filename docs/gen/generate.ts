@@ -26,7 +26,8 @@ export async function generate(options: { api?: boolean } = {}): Promise<void> {
   rmSync('docs/reference/api', { recursive: true, force: true });
   const app = await Application.bootstrapWithPlugins({
     entryPoints: ENTRY_POINTS,
-    tsconfig: 'tsconfig.json',
+    // The package's own sources only (tsconfig.build.json): not the tests, games or benchmarks.
+    tsconfig: 'tsconfig.build.json',
     plugin: ['typedoc-plugin-markdown'],
     out: 'docs/reference/api',
     readme: 'none',
