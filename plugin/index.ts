@@ -2,6 +2,8 @@
  * `phaser-distill`: what a game imports to play. The engine-free environment API, the Phaser
  * plugin (`this.ai`) and the scene-as-environment adapters. Nothing reachable from this file
  * imports TensorFlow.js, and Phaser only as types.
+ *
+ * @module phaser-distill
  */
 import './missing-plugin.js';
 export * from '../src/env/index.js';

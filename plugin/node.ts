@@ -4,6 +4,8 @@
  *
  * Import this before anything that imports `phaser`: its first import gives Node the browser
  * globals Phaser reads when it loads.
+ *
+ * @module phaser-distill/node
  */
 import './headless-globals.js';
 export { HeadlessGame, createSceneVectorEnv, type HeadlessGameOptions, type SceneVectorEnvOptions } from './headless-game.js';

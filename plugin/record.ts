@@ -3,6 +3,8 @@
  * the page or the scene) installs the recorder behind `this.ai.record(name)`; a game that never
  * imports it carries none of the recorder or the demo encoder, only the plugin's two hooks.
  * `phaser-distill/node` includes it.
+ *
+ * @module phaser-distill/record
  */
 import { installRecorder } from './plugin.js';
 import { DemoRecorder } from './recorder.js';

@@ -6,7 +6,9 @@
  */
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { playHooks, playMeasured, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
+import { playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { BALANCE, BALANCE_AGENT, BalanceScene } from './scene.js';
 
@@ -18,6 +20,8 @@ const balance: GameDef = {
   actions: ['push left', 'push right'],
   features: ['cart x', 'cart velocity', 'pole angle', 'pole angular velocity'],
   create: pageGame(BALANCE),
+  // The return is the decisions the pole stayed up (500 at most).
+  strength: (decisions, perDecision) => `keeps the pole up ${(decisions * perDecision).toFixed(1)} s on average (${(500 * perDecision).toFixed(0)} s is a full round)`,
 };
 
 const page = startPage('balance', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) balance from the same start states.');
@@ -46,7 +50,20 @@ async function play(): Promise<void> {
   const setup = await startPlay(balance, page);
   const drive = takeover(setup, BALANCE_AGENT, page, { human: 'you drive the cart (left / right arrows)', ai: 'the AI drives' });
   drive(params.get('driver') === 'human');
-  Object.assign(hooks, playHooks(setup, { drive, measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
+  const scene = setup.scene as BalanceScene;
+  const human = () => scene.ai.driverOf(BALANCE_AGENT) === 'human';
+  // The player's score: how long the pole has been up, the falls, and the best of you and of the AI.
+  const record = { falls: 0, full: 0, you: 0, ai: 0 };
+  const seconds = (decisions: number) => decisions * setup.secondsPerDecision;
+  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+    if (e.agent !== BALANCE_AGENT) return;
+    const who = human() ? 'you' : 'ai';
+    record[who] = Math.max(record[who], seconds(e.return));
+    record[e.done === 'terminated' ? 'falls' : 'full'] += 1;
+  });
+  scoreLine(setup, () => `${human() ? 'You' : 'The AI'}: up for ${seconds(scene.ai.episodeReturn(BALANCE_AGENT)).toFixed(1)} s | falls ${record.falls} | full rounds ${record.full} | your best ${record.you.toFixed(1)} s | AI's best ${record.ai.toFixed(1)} s`);
+  touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['left', 'right'], () => human() || drive(true));
+  Object.assign(hooks, playHooks(setup, { drive, record: () => ({ ...record }), measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
 }
 
 page.run({ play, watch: watchMode(balance, page) });

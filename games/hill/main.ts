@@ -4,9 +4,11 @@
  * starts that way). `?mode=watch`: teacher and student side by side on the same hills (`&seed=<k>`).
  * The page exposes `window.hill` for tests.
  */
+import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { playHooks, playMeasured, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { HILL, HILL_AGENT, type HillScene } from './scene.js';
 
@@ -18,6 +20,7 @@ const hill: GameDef = {
   actions: ['brake', 'coast', 'throttle'],
   features: ['sin angle', 'cos angle', 'spin', 'x velocity', 'y velocity', ...[1, 2, 3, 4, 5].flatMap((k) => [`ray ${k} ground`, `ray ${k} miss`, `ray ${k} distance`])],
   create: pageGame(HILL),
+  strength: (score) => `scores ${Math.round(score)} a run on average (1 a 10 m, +5 at the flag, -5 for landing on the roof)`,
 };
 
 const page = startPage('hill', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) drive the same hills.');
@@ -49,9 +52,25 @@ function measure(play: PlaySetup, frames: number, seed: number): HillMeasure {
 
 async function play(): Promise<void> {
   const setup = await startPlay(hill, page);
+  const scene = setup.scene as HillScene;
   const drive = takeover(setup, HILL_AGENT, page, { human: 'you drive the buggy (right / up: throttle; left / down: brake)', ai: 'the AI drives' });
   drive(params.get('driver') === 'human');
-  Object.assign(hooks, playHooks(setup, { drive, measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
+  const human = () => scene.ai.driverOf(HILL_AGENT) === 'human';
+  // The player's score: this run's so far, how the last one ended, and the best of you and of the AI.
+  const record = { finished: 0, flipped: 0, you: null as number | null, ai: null as number | null, last: '' };
+  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+    if (e.agent !== HILL_AGENT) return;
+    const who = human() ? 'you' : 'ai';
+    // The scene restarts after the event: it still holds how the run ended.
+    const outcome = scene.outcome === 'finished' ? 'reached the flag' : scene.outcome === 'flipped' ? 'landed on the roof' : 'ran out of time';
+    if (scene.outcome) record[scene.outcome] += 1;
+    record[who] = Math.max(record[who] ?? -Infinity, e.return);
+    record.last = `${who === 'you' ? 'you' : 'the AI'} ${outcome}, score ${Math.round(e.return)}`;
+  });
+  const best = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
+  scoreLine(setup, () => `score ${Math.round(scene.ai.episodeReturn(HILL_AGENT))} | last run: ${record.last || '-'} | flags ${record.finished}, flips ${record.flipped} | your best ${best(record.you)} | AI's best ${best(record.ai)}`);
+  touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['left', 'right'], () => human() || drive(true));
+  Object.assign(hooks, playHooks(setup, { record: () => ({ ...record }), drive, measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
 }
 
 page.run({ play, watch: watchMode(hill, page) });

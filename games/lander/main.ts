@@ -6,7 +6,9 @@
  */
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { playHooks, playMeasured, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
+import { playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { LANDER_ACTION } from './lander.js';
 import { LANDER, LANDER_AGENT, LanderScene } from './scene.js';
@@ -21,6 +23,7 @@ const lander: GameDef = {
   // Leg 0 stands at +x: the right one on screen.
   features: ['x', 'y', 'x velocity', 'y velocity', 'angle', 'angular velocity', 'right leg down', 'left leg down'],
   create: pageGame(LANDER),
+  strength: (score) => `scores ${Math.round(score)} a flight on average (a soft landing between the flags scores 200 or more; a crash costs 100)`,
 };
 
 const page = startPage('lander', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) land from the same starts on the same terrain.');
@@ -57,7 +60,24 @@ async function play(): Promise<void> {
   const scene = setup.scene as LanderScene;
   const drive = takeover(setup, LANDER_AGENT, page, { human: 'you fly the lander (up: main engine; left / right: side engines)', ai: 'the AI flies' });
   drive(params.get('driver') === 'human');
+  const human = () => scene.ai.driverOf(LANDER_AGENT) === 'human';
+  // The player's score: this flight's so far, how the last one ended, landings and crashes, and the best of you and of the AI.
+  const record = { landed: 0, crashed: 0, you: null as number | null, ai: null as number | null, last: '' };
+  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+    if (e.agent !== LANDER_AGENT) return;
+    const who = human() ? 'you' : 'ai';
+    // The scene restarts after the event: its simulation still holds how the flight ended.
+    const outcome = e.done === 'truncated' ? 'ran out of time' : scene.sim.outcome === 'landed' ? 'landed' : scene.sim.outcome === 'away' ? 'flew off the screen' : 'crashed';
+    if (outcome === 'landed') record.landed += 1;
+    else if (outcome === 'crashed') record.crashed += 1;
+    record[who] = Math.max(record[who] ?? -Infinity, e.return);
+    record.last = `${who === 'you' ? 'you' : 'the AI'} ${outcome}, score ${Math.round(e.return)}`;
+  });
+  const best = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
+  scoreLine(setup, () => `score ${Math.round(scene.ai.episodeReturn(LANDER_AGENT))} | last flight: ${record.last || '-'} | landed ${record.landed}, crashed ${record.crashed} | your best ${best(record.you)} | AI's best ${best(record.ai)}`);
+  touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['left', 'up', 'right'], () => human() || drive(true));
   Object.assign(hooks, playHooks(setup, {
+    record: () => ({ ...record }),
     /** The lander's last observation, in float64: x, y, vx, vy, angle, angular velocity, the legs. */
     state: () => Array.from(scene.sim.state),
     drive,

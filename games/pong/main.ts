@@ -8,6 +8,7 @@
 import '../shared/page.css';
 import { fastForward, pageGame, startPage, type GameDef } from '../shared/game-page.js';
 import { playHooks, restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
+import { touchControls } from '../shared/touch.js';
 import { recordingControl } from '../shared/recording.js';
 import { watchMode } from '../shared/watch.js';
 import { ScriptedOpponent } from './opponent.js';
@@ -21,6 +22,7 @@ const pong: GameDef = {
   actions: ['up', 'stay', 'down'],
   features: ['ball x', 'ball y', 'ball vx', 'ball vy', 'own paddle y', 'other paddle y', 'ball - paddle y'],
   create: pageGame(PONG),
+  strength: (winRate) => `wins ${Math.round(100 * winRate)}% of points against the computer paddle`,
 };
 
 const page = startPage('pong', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) play the scripted computer from the same serves.');
@@ -67,6 +69,8 @@ async function play(): Promise<void> {
   };
   opponent.onchange = () => useOpponent(opponent.value);
   useOpponent(params.get('opponent') === 'scripted' ? 'scripted' : 'human');
+  // On a touch screen: hold ▲ or ▼ to move your paddle (it takes the right paddle back from the computer).
+  touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['up', 'down'], () => opponent.value === 'human' || useOpponent('human'));
   status(`left paddle: the AI at level '${setup.difficulty.level.name}'; right paddle: ${opponent.value === 'human' ? 'you (arrow keys)' : 'the scripted computer'}`);
   $('level').addEventListener('change', () => status(`left paddle: the AI at level '${setup.difficulty.level.name}'`));
   // Your matches as the right paddle, for teaching an agent by example (phaser-distill demo reads the file).

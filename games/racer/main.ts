@@ -11,6 +11,7 @@ import Phaser from 'phaser';
 import { Difficulty, rayAngles } from 'phaser-distill';
 import '../shared/page.css';
 import { fastForward, pageGame, startPage, type GameDef } from '../shared/game-page.js';
+import { touchControls } from '../shared/touch.js';
 import { playHooks, restartPlay, startPlay, type PlaySetup } from '../shared/play.js';
 import { watchMode } from '../shared/watch.js';
 import { MAX_RAY_DEGREES, RAYS_PER_DIRECTION } from './constants.js';
@@ -33,6 +34,7 @@ const racer: GameDef = {
   branches: [3, 3],
   features: ['speed', ...rayNames.flatMap((r) => [`ray ${r} wall`, `ray ${r} miss`, `ray ${r} distance`])],
   create: pageGame(RACER_RACE),
+  strength: (score) => `scores ${score.toFixed(0)} of 34 a lap on average (1 a gate, 10 for finishing, -10 for hitting a wall)`,
 };
 
 const page = startPage('racer', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) drive a lap at a time on the same unseen tracks.');
@@ -83,6 +85,8 @@ async function play(): Promise<void> {
   });
   syncRivals();
   scene.ai.use(RACER_PLAYER, 'human');
+  // On a touch screen: ◀ ▶ steer, ▲ throttle, ▼ brake.
+  touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['left', 'up', 'down', 'right']);
   const rays = $<HTMLInputElement>('rays');
   rays.onchange = () => (scene.showRays = rays.checked);
   if (track !== null && /^\d+$/.test(track)) restartPlay(setup, Number(track));

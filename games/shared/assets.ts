@@ -11,11 +11,11 @@ function key(game: string, file: string): string {
   return `../../assets/policies/${game}/${file}`;
 }
 
-/** The student files a game ships (ladder excluded), by file name. */
+/** The student files a game ships, by file name: every ladder file (ladder.json, ladder-elo.json, ...) left out. */
 export function studentFiles(game: string): string[] {
   const prefix = key(game, '');
   return Object.keys(policyFiles)
-    .filter((k) => k.startsWith(prefix) && !k.endsWith('/ladder.json'))
+    .filter((k) => k.startsWith(prefix) && !/\/ladder[^/]*\.json$/.test(k))
     .map((k) => k.slice(prefix.length))
     .sort();
 }

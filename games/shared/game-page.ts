@@ -23,6 +23,12 @@ export interface GameDef {
   features: readonly string[];
   /** A new game with the scene, drawn into `parent`. */
   create(parent: HTMLElement): Phaser.Game;
+  /**
+   * A level's calibrated strength (the ladder's metric's mean) in a player's words: "wins 30% of
+   * points against the computer paddle", not "point_win_rate 0.30". `secondsPerDecision` turns
+   * decisions into time.
+   */
+  strength?(mean: number, secondsPerDecision: number): string;
   sceneKey: string;
 }
 

@@ -19,6 +19,10 @@ export interface PlaySetup {
   setLevel(level: number | string): void;
   /** The AI back in control, e.g. after a player took over. */
   resumeAi(): void;
+  /** Seconds of game time per decision of the AI's agent. */
+  secondsPerDecision: number;
+  /** The play section's canvas host: score lines go above it, touch controls below. */
+  stage: HTMLElement;
 }
 
 /** Starts play mode in the page's play section, at the level in `&level=` (an index or a name), else the ladder's middle one. */
@@ -28,11 +32,20 @@ export async function startPlay(def: GameDef, page: Pick<Page, '$' | 'params'>):
   const initial = page.params.get('level');
   const loaded = await loadLadder(def.id);
   const { ladder, students } = loaded;
-  select.replaceChildren(...ladder.levels.map((level, i) => new Option(describe(level, ladder.metric), String(i))));
+  select.replaceChildren(...ladder.levels.map((level, i) => new Option(levelLabel(level), String(i))));
   const game = def.create(host.querySelector<HTMLElement>('.canvas')!);
   const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def);
+  host.querySelector<HTMLElement>('.panels')!.insertAdjacentHTML('beforeend', OVERLAY_HELP);
   await whenReady(game);
   const scene = game.scene.getScene(def.sceneKey)!;
+  // What the level does, in a player's words, beside its selector.
+  let info = document.getElementById('level-info');
+  if (!info) {
+    info = Object.assign(document.createElement('p'), { id: 'level-info', className: 'level-info' });
+    select.closest('label')!.insertAdjacentElement('afterend', info);
+  }
+  const decisionPeriod = (scene.ai.get(def.agent) as { decisionPeriod?: number } | undefined)?.decisionPeriod ?? 1;
+  const secondsPerDecision = (decisionPeriod * scene.ai.stepMs) / 1000;
   const difficulty = new Difficulty(scene.ai, def.agent, ladder, students);
   const resumeAi = () => scene.ai.use(def.agent, overlay.tap(difficulty));
   resumeAi();
@@ -40,6 +53,7 @@ export async function startPlay(def: GameDef, page: Pick<Page, '$' | 'params'>):
   const setLevel = (level: number | string) => {
     difficulty.setDifficulty(level);
     select.value = String(difficulty.levelIndex);
+    info.textContent = levelInPlayerTerms(difficulty.level, secondsPerDecision, def.strength);
     const { policy, temperature, weaker, skill = 1 } = difficulty.level;
     const student = students[policy]!;
     const blended = weaker === undefined ? null : students[weaker]!;
@@ -66,14 +80,45 @@ export async function startPlay(def: GameDef, page: Pick<Page, '$' | 'params'>):
   // With no level asked for, start in the middle of the ladder.
   setLevel(initial !== null && initial !== '' ? (/^\d+$/.test(initial) ? Number(initial) : initial) : Math.floor((ladder.levels.length - 1) / 2));
   everyFrame(() => overlay.render());
-  return { game, scene, loaded, difficulty, overlay, setLevel, resumeAi };
+  return { game, scene, loaded, difficulty, overlay, setLevel, resumeAi, secondsPerDecision, stage: host };
 }
 
-/** A level as the selector shows it, with its calibrated strength when the ladder has one. */
-function describe(level: LadderLevel, metric: string): string {
-  const s = level.strength;
-  if (!s) return level.name;
-  return /rate/.test(metric) ? `${level.name} (wins ${Math.round(100 * s.mean)}%)` : `${level.name} (${metric.replace(/_/g, ' ')} ${s.mean.toFixed(0)})`;
+/** What the overlay shows, said once under it: why the bold move can differ from the longest bar. */
+const OVERLAY_HELP = '<p class="overlay-help">The bars are the AI\'s odds for each move as it sees the game now; the <b>bold</b> row is the move it made. Below the top level it acts on what it saw a moment ago and sometimes moves at random, so the bold move can differ from the longest bar. <i>What moved the decision</i> (saliency) shows how much each thing the AI sees changed its choice.</p>';
+
+/** A level as the selector shows it: its name and how it plays ("Rookie: reacts late and makes many mistakes"). */
+export function levelLabel(level: LadderLevel): string {
+  const traits: string[] = [];
+  if (level.reactionDelay >= 3) traits.push('reacts late');
+  else if (level.reactionDelay > 0) traits.push('reacts a little late');
+  if (level.actionNoise >= 0.25) traits.push('makes many mistakes');
+  else if (level.actionNoise >= 0.1) traits.push('makes mistakes');
+  else if (level.actionNoise > 0) traits.push('slips now and then');
+  if (level.weaker !== undefined) traits.push("mixes in a beginner's moves");
+  if (!traits.length) traits.push(level.temperature > 0 ? 'plays well, not always its best move' : 'plays its best every time');
+  return `${level.name}: ${traits.length > 1 ? `${traits.slice(0, -1).join(', ')} and ${traits[traits.length - 1]}` : traits[0]}`;
+}
+
+/** The level in full, in a player's words: its delay in seconds, its mistakes, and how strong it measured. */
+export function levelInPlayerTerms(level: LadderLevel, secondsPerDecision: number, strength?: (mean: number, secondsPerDecision: number) => string): string {
+  const parts: string[] = [];
+  parts.push(level.reactionDelay > 0 ? `reacts ${(level.reactionDelay * secondsPerDecision).toFixed(2)} s late (it acts on what it saw then)` : 'reacts at once');
+  parts.push(level.actionNoise > 0 ? `${Math.round(100 * level.actionNoise)}% of its moves are random` : 'never moves at random');
+  if (level.temperature > 0) parts.push('it sometimes picks a close second-best move');
+  const measured = level.strength && strength ? ` Measured: it ${strength(level.strength.mean, secondsPerDecision)}.` : '';
+  return `${level.name} ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}.${measured}`;
+}
+
+/** A score line above the play section's game, redrawn every frame from `text`. */
+export function scoreLine(setup: PlaySetup, text: () => string): HTMLElement {
+  const el = Object.assign(document.createElement('div'), { id: 'score', className: 'score' });
+  el.setAttribute('aria-live', 'polite');
+  setup.stage.insertAdjacentElement('beforebegin', el);
+  everyFrame(() => {
+    const t = text();
+    if (el.textContent !== t) el.textContent = t;
+  });
+  return el;
 }
 
 /**

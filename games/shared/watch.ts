@@ -49,7 +49,13 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
     studentOverlay.explainer = { probabilities: (o) => student.probabilities(o), saliency: (o) => saliency(student, o) };
     result.student.file = next;
   };
-  select.onchange = () => void setStudent(select.value);
+  select.onchange = () => {
+    const previous = file;
+    setStudent(select.value).catch((e: Error) => {
+      select.value = previous;
+      status(`could not load that student (${e.message}); still playing ${previous.replace(/\.json$/, '')}`);
+    });
+  };
 
   const result: WatchSetup = {
     teacher: { game: teacherGame, scene: teacherScene, overlay: teacherOverlay, backend },

@@ -1,4 +1,4 @@
-/** Saves named file sets (the trained teacher's checkpoint, its student) in the browser's IndexedDB, where they outlive the page. */
+/** Saves and loads named file sets (the trained teacher's checkpoint, its student) in the browser's IndexedDB, where they outlive the page. */
 const DB = 'phaser-distill';
 const STORE = 'files';
 
@@ -20,4 +20,16 @@ export async function saveFiles(key: string, files: Record<string, Uint8Array>):
     tx.onerror = () => reject(tx.error);
   });
   db.close();
+}
+
+/** The file set saved under `key`, or null when there is none. */
+export async function loadFiles(key: string): Promise<Record<string, Uint8Array> | null> {
+  const db = await open();
+  const files = await new Promise<Record<string, Uint8Array> | undefined>((resolve, reject) => {
+    const req = db.transaction(STORE, 'readonly').objectStore(STORE).get(key);
+    req.onsuccess = () => resolve(req.result as Record<string, Uint8Array> | undefined);
+    req.onerror = () => reject(req.error);
+  });
+  db.close();
+  return files ?? null;
 }

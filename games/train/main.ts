@@ -11,7 +11,7 @@ import { EPISODE_END, loadStudentPolicy, phaserConfig, type EpisodeEndEvent, typ
 import type { BackendName, BackendProbe, CheckpointFiles, TrainingEpisode } from 'phaser-distill/train';
 import { BALANCE, BALANCE_AGENT, type BalanceScene } from '../balance/scene.js';
 import { drawCurve } from './curve-plot.js';
-import { saveFiles } from './idb.js';
+import { loadFiles, saveFiles } from './idb.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -21,13 +21,19 @@ const saveButton = $<HTMLButtonElement>('save');
 const distillButton = $<HTMLButtonElement>('distill');
 const playButton = $<HTMLButtonElement>('play');
 const downloadButton = $<HTMLButtonElement>('download');
+const loadButton = $<HTMLButtonElement>('load');
+const backendSelect = $<HTMLSelectElement>('backend');
 const status = $<HTMLDivElement>('status');
 const playStatus = $<HTMLDivElement>('play-status');
 const canvas = $<HTMLCanvasElement>('curve');
 
 /** What the page has done so far; browser tests and bench/browser-train.ts read it. */
 export interface TrainingState {
-  phase: 'idle' | 'training' | 'done' | 'distilling' | 'distilled' | 'error';
+  phase: 'idle' | 'training' | 'done' | 'loaded' | 'distilling' | 'distilled' | 'error';
+  /** Training runs started on this page load. */
+  runs: number;
+  /** With 'auto': the backends whose probe has started, in order (the wait's progress). */
+  probing: string[];
   backend: BackendName | null;
   /** With 'auto': each candidate's probe, as the worker measured it. */
   probe: BackendProbe[] | null;
@@ -49,7 +55,7 @@ export interface TrainingState {
   played: number[];
 }
 const state: TrainingState = {
-  phase: 'idle', backend: null, probe: null, iterations: 0, steps: 0, stepsPerSecond: 0, episodes: [], error: null,
+  phase: 'idle', runs: 0, probing: [], backend: null, probe: null, iterations: 0, steps: 0, stepsPerSecond: 0, episodes: [], error: null,
   frameMs: [], framesDuringIterations: 0, snapshots: 0, studentAgreement: null, played: [],
 };
 (window as unknown as { trainingState: TrainingState }).trainingState = state;
@@ -110,12 +116,33 @@ const fail = (message: string) => {
   state.error = message;
   status.textContent = `error: ${message}`;
   // The page can try again: a new run, or another backend.
-  startButton.disabled = false;
-  $<HTMLSelectElement>('backend').disabled = false;
-  stopButton.disabled = true;
-  saveButton.disabled = true;
+  idleControls(false);
   waitingForCheckpoint?.(null);
   waitingForCheckpoint = null;
+};
+
+/** Between runs: Train, the backend and Load are free again; Save and Distil need a teacher. */
+function idleControls(haveTeacher: boolean): void {
+  startButton.disabled = false;
+  backendSelect.disabled = false;
+  loadButton.disabled = false;
+  stopButton.disabled = true;
+  saveButton.disabled = !haveTeacher;
+  distillButton.disabled = !haveTeacher;
+}
+
+/** The probe's wait, said as it goes: which backend is being timed, and for how long so far. */
+let probeStarted = 0;
+let probeTimer: ReturnType<typeof setInterval> | null = null;
+function showProbing(): void {
+  if (!state.probing.length) return;
+  const seconds = ((performance.now() - probeStarted) / 1000).toFixed(0);
+  status.textContent = `choosing the fastest backend: timing ${state.probing[state.probing.length - 1]} (${state.probing.length} of ${probeOf}), ${seconds} s so far; tried ${state.probing.slice(0, -1).join(', ') || 'none yet'}`;
+}
+let probeOf = 0;
+const stopProbeTimer = () => {
+  if (probeTimer !== null) clearInterval(probeTimer);
+  probeTimer = null;
 };
 
 const describeProbe = (probe: BackendProbe[]) =>
@@ -124,9 +151,28 @@ const describeProbe = (probe: BackendProbe[]) =>
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   switch (m.type) {
+    case 'probing':
+      if (m.index === 0) {
+        probeStarted = performance.now();
+        stopProbeTimer();
+        probeTimer = setInterval(showProbing, 500);
+      }
+      state.probing.push(m.backend);
+      probeOf = m.of;
+      showProbing();
+      break;
     case 'backend':
+      stopProbeTimer();
       state.backend = m.backend;
       state.probe = m.probe;
+      status.textContent = `${m.probe ? `auto timed one training step on each backend: ${describeProbe(m.probe)}; chose ${m.backend}` : `backend ${m.backend}`}; first iteration under way...`;
+      break;
+    case 'loaded':
+      state.phase = 'loaded';
+      state.iterations = m.iteration;
+      state.steps = m.steps;
+      status.textContent = `loaded the saved teacher (trained ${m.steps} steps, ${m.iteration} iterations): it plays above; distil it, or train a new one`;
+      idleControls(true);
       break;
     case 'fallback':
       console.warn(`training on ${m.backend} failed (${m.message}); falling back`);
@@ -154,20 +200,21 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       state.stepsPerSecond = m.stepsPerSecond;
       showProgress();
       status.textContent += `\n${m.stopped ? 'stopped' : 'done'}: ${m.steps} steps in ${m.seconds.toFixed(1)} s`;
-      saveButton.disabled = false;
-      distillButton.disabled = false;
-      stopButton.disabled = true;
+      summary = status.textContent;
+      // Train again (another budget, another backend), save, or distil.
+      idleControls(true);
       break;
     case 'distilling':
-      status.textContent = `distilling a student: round ${m.round}, epoch ${m.epoch}, held-out agreement ${(100 * m.agreement).toFixed(1)}%`;
+      status.textContent = `${summary}${summary ? '\n' : ''}distilling a student: round ${m.round}, epoch ${m.epoch}, held-out agreement ${(100 * m.agreement).toFixed(1)}%`;
       break;
     case 'distilled':
       student = m.student;
       state.studentAgreement = m.agreement;
       state.phase = 'distilled';
-      status.textContent = `student ready: ${m.student.layers[0]!.outputs} hidden units, int8, held-out agreement ${(100 * (m.agreement ?? 0)).toFixed(1)}%`;
+      status.textContent = `${summary}${summary ? '\n' : ''}student ready: ${m.student.layers[0]!.outputs} hidden units, int8, held-out agreement ${(100 * (m.agreement ?? 0)).toFixed(1)}%`;
       playButton.disabled = false;
       downloadButton.disabled = false;
+      idleControls(true);
       break;
     case 'checkpoint':
       waitingForCheckpoint?.(m.files);
@@ -183,17 +230,20 @@ worker.onerror = (e) => fail(e.message || 'the training worker failed to load');
 function showProgress(): void {
   const last = state.episodes.slice(-10);
   const mean = last.length ? last.reduce((a, e) => a + e.return, 0) / last.length : 0;
-  const chosen = state.probe ? `auto measured per Adam step with its rollout share: ${describeProbe(state.probe)}; chose ${state.backend}` : `backend ${state.backend}`;
+  const chosen = state.probe ? `auto timed one training step on each backend: ${describeProbe(state.probe)}; chose ${state.backend}` : `backend ${state.backend}`;
   status.textContent = `${chosen} (in a worker)\niteration ${state.iterations}/${numIterations} | ${state.steps} steps | ${Math.round(state.stepsPerSecond)} steps/s | mean of last 10 episodes ${mean.toFixed(1)}`;
 }
 
 // ---- the buttons --------------------------------------------------------------------------------
+let summary = '';
 startButton.onclick = () => {
-  startButton.disabled = true;
-  $<HTMLSelectElement>('backend').disabled = true;
-  const backend = $<HTMLSelectElement>('backend').value as BackendName | 'auto';
+  for (const b of [startButton, backendSelect, loadButton, saveButton, distillButton]) b.disabled = true;
+  const backend = backendSelect.value as BackendName | 'auto';
   totalTimesteps = Number($<HTMLInputElement>('steps').value);
-  Object.assign(state, { phase: 'training', iterations: 0, steps: 0, stepsPerSecond: 0, episodes: [], frameMs: [], framesDuringIterations: 0 });
+  summary = '';
+  // A new run: the game follows the new teacher's snapshots, whoever drove it before.
+  driver = 'human';
+  Object.assign(state, { phase: 'training', runs: state.runs + 1, probing: [], backend: null, probe: null, error: null, iterations: 0, steps: 0, stepsPerSecond: 0, episodes: [], frameMs: [], framesDuringIterations: 0 });
   frameTimes = [];
   curveDirty = true;
   stopButton.disabled = false;
@@ -229,7 +279,7 @@ downloadButton.onclick = () => {
 };
 
 saveButton.onclick = async () => {
-  const name = $<HTMLSelectElement>('game').value;
+  const name = $<HTMLSelectElement>('game-select').value;
   // One save at a time; an error from the worker ends the wait with nothing to save.
   saveButton.disabled = true;
   const files = await new Promise<CheckpointFiles | null>((resolve) => {
@@ -240,7 +290,21 @@ saveButton.onclick = async () => {
   saveButton.disabled = false;
   await saveFiles(`teacher/${name}`, files);
   if (student) await saveFiles(`student/${name}`, { 'student.json': new TextEncoder().encode(JSON.stringify(student)) });
-  status.textContent += `\nsaved the teacher${student ? ' and the student' : ''} to IndexedDB`;
+  status.textContent += `\nsaved the teacher${student ? ' and the student' : ''} in this browser (IndexedDB): Load brings the teacher back, after a reload too`;
+};
+
+loadButton.onclick = async () => {
+  const name = $<HTMLSelectElement>('game-select').value;
+  const files = await loadFiles(`teacher/${name}`);
+  if (!files) {
+    status.textContent = 'no teacher is saved in this browser yet: train one, then Save';
+    return;
+  }
+  for (const b of [startButton, backendSelect, loadButton, saveButton, distillButton]) b.disabled = true;
+  status.textContent = 'loading the saved teacher...';
+  driver = 'human';
+  summary = '';
+  send({ type: 'load', files });
 };
 
 // For the console and for tests: window.game.

@@ -14,9 +14,15 @@ export type ToWorker =
   /** Distil the trained teacher into a student of `hidden` units. */
   | { type: 'distill'; hidden: number }
   /** Send the teacher's checkpoint files. */
-  | { type: 'checkpoint' };
+  | { type: 'checkpoint' }
+  /** Take up a saved teacher (its checkpoint files, from IndexedDB): it plays, and can be distilled or saved again. */
+  | { type: 'load'; files: CheckpointFiles };
 
 export type FromWorker =
+  /** With 'auto': the probe of candidate `index` (from 0) of `of` has started. */
+  | { type: 'probing'; backend: BackendName; index: number; of: number }
+  /** A saved teacher is loaded: its iteration and steps when it was saved. */
+  | { type: 'loaded'; iteration: number; steps: number }
   /** The backend training runs on; with 'auto', what the probe measured on each candidate. */
   | { type: 'backend'; backend: BackendName; probe: BackendProbe[] | null }
   /** A backend failed during training and 'auto' goes on with the next. */

@@ -6,8 +6,8 @@
  */
 import { SyncVectorEnv, flatSize, policyOutputCount } from 'phaser-distill';
 import {
-  PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, initBackend, probeShapeOf, serializeCheckpoint, teacherFromTrainer,
-  type BackendName, type BackendProbe,
+  PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, initBackend, probeShapeOf, readRunRecord, restoreCheckpoint, serializeCheckpoint, teacherFromTrainer,
+  type BackendName, type BackendProbe, type CheckpointFiles,
 } from 'phaser-distill/train';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -50,7 +50,19 @@ scope.onmessage = (e) => {
   else if (m.type === 'stop') stopRequested = true;
   else if (m.type === 'distill') distilStudent(m.hidden).catch(fail);
   else if (m.type === 'checkpoint') sendCheckpoint().catch(fail);
+  else if (m.type === 'load') loadSaved(m.files).catch(fail);
 };
+
+/** A saved teacher becomes the worker's trainer again, as training left it. */
+async function loadSaved(files: CheckpointFiles): Promise<void> {
+  await initBackend('wasm', { wasmPaths });
+  const record = readRunRecord(files);
+  trainer?.dispose();
+  trainer = new PpoTrainer(makeEnv(record.config.numEnvs), { ...defaultPpoConfig, ...record.config });
+  await restoreCheckpoint(trainer, files);
+  postSnapshot(trainer);
+  post({ type: 'loaded', iteration: trainer.iteration, steps: trainer.globalStep });
+}
 
 async function train(wanted: BackendName | 'auto', totalTimesteps: number): Promise<void> {
   const config = { ...defaultPpoConfig, totalTimesteps };
@@ -62,7 +74,7 @@ async function train(wanted: BackendName | 'auto', totalTimesteps: number): Prom
   // With 'auto', a backend that starts but fails during training gives way to the next fastest.
   for (;;) {
     let measured: BackendProbe[] | null = null;
-    const backend = await initBackend(wanted, { wasmPaths, exclude: failed, probe, onProbe: (r) => (measured = r) });
+    const backend = await initBackend(wanted, { wasmPaths, exclude: failed, probe, onProbe: (r) => (measured = r), onProbeStart: (backend, index, of) => post({ type: 'probing', backend, index, of }) });
     post({ type: 'backend', backend, probe: measured });
     try {
       await run(config);

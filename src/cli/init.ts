@@ -7,6 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../config/errors.js';
 
@@ -26,6 +27,16 @@ function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : [join(prefix, e.name)],
   );
+}
+
+/** Whether `name` resolves from `folder` as the project's own code would resolve it. */
+function resolvable(name: string, folder: string): boolean {
+  try {
+    createRequire(join(folder, 'package.json')).resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function runInit(folder: string, options: { force?: boolean; log?: (line: string) => void; error?: (line: string) => void } = {}): number {
@@ -48,6 +59,8 @@ export function runInit(folder: string, options: { force?: boolean; log?: (line:
   log('');
   log('Catch is ready: a paddle that learns to catch falling balls. Next:');
   if (at) log(`  cd ${at}`);
+  // Vite is an optional peer of the package (the page's dev server and build); most projects have it.
+  if (!resolvable('vite', target)) log('  npm install -D vite                     # the page\'s dev server and build (not installed here yet)');
   log('  npx phaser-distill run catch/catch.yaml   # train a teacher, distil a student into catch/policies/ (under a minute)');
   log('  npx vite                                  # play it (npx vite build: the production build, in dist/)');
   return EXIT.ok;

@@ -19,6 +19,7 @@ const networkSchema = z
   .object({
     actorHidden: z.array(positiveInt).min(1),
     criticHidden: z.array(positiveInt).min(1),
+    /** The hidden layers' activation, actor and critic. */
     activation: z.enum(['tanh', 'relu']),
     initLogStd: z.number(),
   })
@@ -86,7 +87,9 @@ const selfPlaySchema = z
       .array(
         z
           .object({
+            /** The opponent's name in the pool and in the Elo table. */
             name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+            /** `scripted` (the game's own opponent) or a policy file, relative to the config. */
             policy: z.string().min(1),
             /** A policy file's sampling temperature; 0 plays greedily. */
             temperature: z.number().min(0).optional(),
@@ -99,6 +102,7 @@ const selfPlaySchema = z
 
 const trainSchema = z
   .object({
+    /** PPO's settings (CleanRL's names); each key left out takes its default. */
     ppo: ppoSchema.default({}),
     /** Self-play against past snapshots of the learner (a game with an `opponent`); off unless given. */
     selfPlay: selfPlaySchema.optional(),
@@ -134,10 +138,20 @@ const distillConfigSchema = z
   .partial()
   .strict();
 
+/** A student: its name and its hidden layers' sizes. */
+const studentSchema = z
+  .object({
+    /** The student's name; its files are {name}-{dtype}.json. */
+    name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+    /** Units per hidden layer, e.g. [16]; [] for a linear policy. */
+    hidden: z.array(positiveInt),
+  })
+  .strict();
+
 const distillSchema = z
   .object({
     /** One student per entry, each distilled from the run's teacher. */
-    students: z.array(z.object({ name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'), hidden: z.array(positiveInt) }).strict()).min(1),
+    students: z.array(studentSchema).min(1),
     /** Weight types each student is exported as. */
     dtypes: z.array(z.enum(['float32', 'int8'])).min(1).default(['float32', 'int8']),
     /** Envs stepped together while collecting. */
@@ -159,7 +173,7 @@ const imitateSchema = z
     /** A .demo file or a folder of them (merged), relative to the config; `--demos` on the command line wins. */
     demos: z.string().min(1).optional(),
     /** One student per entry, each cloned from the demos. */
-    students: z.array(z.object({ name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'), hidden: z.array(positiveInt) }).strict()).min(1),
+    students: z.array(studentSchema).min(1),
     /** Weight types each student is written as. */
     dtypes: z.array(z.enum(['float32', 'int8'])).min(1).default(['float32', 'int8']),
     /** Overrides of the behaviour-cloning defaults (see src/distill/imitate.ts). */
@@ -172,9 +186,20 @@ const evalSchema = z
     episodes: positiveInt.default(defaultEvaluateOptions.episodes),
     /** Evaluation episodes' seed, apart from training's and distillation's. */
     seed: z.number().int().min(0).default(defaultEvaluateOptions.seed),
+    /** Envs stepped together while evaluating. */
     numEnvs: positiveInt.default(8),
     /** Time given to each side of the latency comparison, in milliseconds. */
     latencyMs: positiveInt.default(defaultEvaluateOptions.latencyMs),
+  })
+  .strict();
+
+/** Where `run` copies its results. */
+const exportSchema = z
+  .object({
+    /** A folder for every student file, relative to the config. */
+    students: z.string().min(1).optional(),
+    /** A folder for the teacher (model.json, weights.bin, run.json), relative to the config. */
+    teacher: z.string().min(1).optional(),
   })
   .strict();
 
@@ -186,17 +211,23 @@ export const runConfigSchema = z
     env: z.string().min(1),
     /** The experiment's name, used in the run folder's name. */
     name: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only').default('run'),
+    /** Seeds training (networks, sampling, episodes) and distillation. */
     seed: z.number().int().min(0).default(1),
     /** Where run folders go, relative to the working directory. */
     runsDir: z.string().default('runs'),
+    /** TensorFlow.js's backend: auto picks the first that starts (wasm on most machines; webgl is for browsers). */
     backend: z.enum(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']).default('auto'),
     // prefault: a missing section is parsed as {}, so its keys' own defaults fill it.
+    /** Training the teacher. */
     train: trainSchema.prefault({}),
+    /** Distilling the teacher into students (`run` and `distill`); no students without it. */
     distill: distillSchema.optional(),
+    /** Cloning students from recorded play (`imitate`). */
     imitate: imitateSchema.optional(),
+    /** Evaluating teacher and students side by side on fresh episodes. */
     eval: evalSchema.prefault({}),
     /** Where `run` copies the results, relative to the config: every student file, and the teacher. */
-    export: z.object({ students: z.string().min(1).optional(), teacher: z.string().min(1).optional() }).strict().optional(),
+    export: exportSchema.optional(),
   })
   .strict();
 

@@ -33,13 +33,17 @@ export function chooseAction(space: Space, outputs: ArrayLike<number>, i: number
 
 /**
  * Whether two policies' greedy actions agree on row i: every branch's argmax (among the allowed
- * choices) equal, or every box mean within `tolerance`.
+ * choices) equal, or every box mean within `tolerance`. With `clip`, box means are first clipped
+ * to the box, as the env receives them (chooseAction clips): two means past the same bound are the
+ * same action, however far past it they are.
  */
-export function agrees(space: Space, a: ArrayLike<number>, b: ArrayLike<number>, i: number, tolerance: number, mask: ArrayLike<number> | null = null): boolean {
+export function agrees(space: Space, a: ArrayLike<number>, b: ArrayLike<number>, i: number, tolerance: number, mask: ArrayLike<number> | null = null, clip = false): boolean {
   const branches = branchSizes(space);
   if (branches === null) {
-    const D = (space as Extract<Space, { type: 'box' }>).low.length;
-    for (let d = 0; d < D; d++) if (Math.abs(a[i * D + d]! - b[i * D + d]!) > tolerance) return false;
+    const box = space as Extract<Space, { type: 'box' }>;
+    const D = box.low.length;
+    const at = (x: number, d: number) => (clip ? Math.min(box.high[d]!, Math.max(box.low[d]!, x)) : x);
+    for (let d = 0; d < D; d++) if (Math.abs(at(a[i * D + d]!, d) - at(b[i * D + d]!, d)) > tolerance) return false;
     return true;
   }
   const P = branches.reduce((x, y) => x + y, 0);

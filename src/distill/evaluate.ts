@@ -34,8 +34,13 @@ export interface PolicyEvaluation {
    * says nothing).
    */
   gainRatio: number;
-  /** Share of decisions where the greedy action equals the teacher's in the same state. */
+  /**
+   * Share of decisions where the greedy action equals the teacher's in the same state, as the env
+   * receives it: box means clipped to the box, then within the tolerance.
+   */
   agreement: number;
+  /** Box actions only: the same share on the unclipped means (a saturated student disagrees here and not in play). */
+  rawAgreement?: number;
   /** Parameters of the policy network (the teacher's actor; the critic is not shipped). */
   parameters: number;
   /** Teacher parameters / these parameters. */
@@ -57,6 +62,12 @@ export interface EvaluationReport {
   seed: number;
   /** Mean return of uniformly random actions (within the masks) over the same episodes. */
   randomReturnMean: number;
+  randomReturnStd: number;
+  /**
+   * What a reader should know before the table: a teacher that does not beat random play (its mean
+   * within two standard errors of random's, or below it), so its students' percentages mean nothing.
+   */
+  warnings: string[];
   teacher: PolicyEvaluation;
   students: PolicyEvaluation[];
 }
@@ -94,7 +105,9 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const teacherFile = teacher.policyFile();
   const teacherRun = playTeacher(env, teacher, episodes, seed);
   const observations = teacherRun.observations;
-  const randomReturnMean = mean(playRandom(env, episodes, seed).returns);
+  const randomReturns = playRandom(env, episodes, seed).returns;
+  const randomReturnMean = mean(randomReturns);
+  const randomReturnStd = std(randomReturns);
   const all = [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }, ...students.map((s) => ({ ...s, role: 'student' as const }))];
   const rows: PolicyEvaluation[] = [];
   for (const entry of all) {
@@ -102,8 +115,10 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
     const P = policy.file.layers[policy.file.layers.length - 1]!.outputs;
     let run = teacherRun;
     let agreement = 1;
+    let rawAgreement: number | undefined;
     if (entry.role === 'student') {
       let agree = 0;
+      let agreeRaw = 0;
       let total = 0;
       const logits = new Float32Array(env.numEnvs * P);
       run = runEpisodes(env, episodes, seed, (obs, n, out, active) => {
@@ -114,12 +129,14 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
           chooseAction(space, logits, i, out, i * A, null, null, masks);
           if (active[i]) {
             total += 1;
-            if (agrees(space, logits, t, i, tolerance, masks)) agree += 1;
+            if (agrees(space, logits, t, i, tolerance, masks, true)) agree += 1;
+            if (space.type === 'box' && agrees(space, logits, t, i, tolerance, masks)) agreeRaw += 1;
           }
         }
         return n;
       });
       agreement = total ? agree / total : 0;
+      if (space.type === 'box') rawAgreement = total ? agreeRaw / total : 0;
     }
     const bytes = policyFileBytes(entry.file);
     const latency = await compareLatency(policy, policyFileLayers(entry.file), observations, latencyMs);
@@ -138,6 +155,7 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
       returnRatio: 0,
       gainRatio: 0,
       agreement,
+      ...(space.type === 'box' ? { rawAgreement: rawAgreement ?? 1 } : {}),
       parameters: policy.parameterCount,
       compression: 0,
       bytes: bytes.length,
@@ -153,7 +171,17 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
     row.gainRatio = t.returnMean === randomReturnMean ? 0 : (row.returnMean - randomReturnMean) / (t.returnMean - randomReturnMean);
     row.compression = t.parameters / row.parameters;
   }
-  return { game, backend: tf.getBackend(), seed, randomReturnMean, teacher: t, students: s };
+  const warnings: string[] = [];
+  if (!beatsRandom(t.returnMean, t.returnStd, randomReturnMean, randomReturnStd, episodes)) {
+    warnings.push(`the teacher does not beat random play: its mean return ${t.returnMean.toFixed(1)} ± ${t.returnStd.toFixed(1)} against random actions' ${randomReturnMean.toFixed(1)} ± ${randomReturnStd.toFixed(1)} over ${episodes} episodes; the students' percentages of it say nothing (train longer, or see "My game does not learn" in the docs)`);
+  }
+  return { game, backend: tf.getBackend(), seed, randomReturnMean, randomReturnStd, warnings, teacher: t, students: s };
+}
+
+/** Whether a mean return is above random's by more than two standard errors of their difference. */
+export function beatsRandom(mean: number, std: number, randomMean: number, randomStd: number, episodes: number): boolean {
+  const se = Math.sqrt((std * std + randomStd * randomStd) / Math.max(1, episodes));
+  return mean - randomMean > 2 * se;
 }
 
 /** The teacher's greedy episodes (within the env's masks), as runEpisodes plays them. */
@@ -185,6 +213,10 @@ export function playRandom(env: VectorEnv, episodes: number, seed: number): Retu
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: readonly number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+};
 
 /**
  * Plays exactly `episodes` episodes from `env.reset(seed)`, each env a fixed share of them (the

@@ -19,13 +19,13 @@
  *   (the logits or means) and `state_outs` (state_ins, unchanged: the policy has no memory).
  *
  * Built with onnx-proto's generated protobuf classes. Training side only: nothing here reaches a
- * game bundle.
+ * game bundle. onnx-proto (and protobufjs under it) is an optional peer, loaded on the first export:
+ * most games never write ONNX, so an install does not carry it.
  */
-import onnxProto from 'onnx-proto';
+import type onnxProto from 'onnx-proto';
 import { flatSize, type Space } from '../env/index.js';
 import { decodePolicyFile, type DecodedLayer, type PolicyFile } from '../policy/index.js';
 
-const { onnx } = onnxProto;
 type INode = onnxProto.onnx.INodeProto;
 type ITensor = onnxProto.onnx.ITensorProto;
 type IAttribute = onnxProto.onnx.IAttributeProto;
@@ -43,7 +43,23 @@ const MLAGENTS_VERSION = 3;
 /** Added to a masked choice's logit: it is never the argmax and never drawn. */
 const MASKED_LOGIT = -1e9;
 
-const { FLOAT, INT8, INT64 } = onnx.TensorProto.DataType;
+/** TensorProto.DataType and AttributeProto.AttributeType, fixed by onnx.proto (onnx-proto is loaded only to encode). */
+const FLOAT = 1;
+const INT8 = 3;
+const INT64 = 7;
+const ATTR = { FLOAT: 1, INT: 2, INTS: 7 } as const;
+
+/** onnx-proto's classes; a missing package is an error that gives the line installing it. */
+async function loadOnnx(): Promise<typeof onnxProto.onnx> {
+  try {
+    return (await import('onnx-proto')).default.onnx;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && /onnx-proto/.test((e as Error).message)) {
+      throw new Error("ONNX export needs the package 'onnx-proto', which is not installed. Install it with:\n  npm install onnx-proto", { cause: e });
+    }
+    throw e;
+  }
+}
 type Attr = number | number[] | { float: number };
 
 /** The nodes and constants of one graph, named in order. */
@@ -113,8 +129,9 @@ function policyNet(g: Graph, file: PolicyFile, layers: readonly DecodedLayer[], 
   return x;
 }
 
-/** An ONNX model of `file` in `layout`, as the bytes of a .onnx file. */
-export function policyToOnnx(file: PolicyFile, layout: OnnxLayout, name = 'policy'): Uint8Array {
+/** An ONNX model of `file` in `layout`, as the bytes of a .onnx file (loads the optional onnx-proto package). */
+export async function policyToOnnx(file: PolicyFile, layout: OnnxLayout, name = 'policy'): Promise<Uint8Array> {
+  const onnx = await loadOnnx();
   const { layers } = decodePolicyFile(file, name);
   const opset = OPSET[layout];
   const g = new Graph(opset);
@@ -199,7 +216,7 @@ function mlagentsDiscrete(g: Graph, space: Exclude<Space, { type: 'box' }>, logi
 }
 
 function attribute(name: string, v: Attr): IAttribute {
-  const { FLOAT: F, INT, INTS } = onnx.AttributeProto.AttributeType;
+  const { FLOAT: F, INT, INTS } = ATTR;
   if (typeof v === 'number') return { name, type: INT, i: v };
   if (Array.isArray(v)) return { name, type: INTS, ints: v };
   return { name, type: F, f: v.float };

@@ -152,7 +152,7 @@ export async function runOnnxExport(runDir: string, what: { student: string } | 
     teacher.dispose();
     name = 'teacher';
   }
-  const bytes = policyToOnnx(file, layout as OnnxLayout, name);
+  const bytes = await policyToOnnx(file, layout as OnnxLayout, name);
   mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileAtomic(out, bytes);
   log(`exported ${name} to ${out} (ONNX, ${layout} layout, ${bytes.length} bytes)`);

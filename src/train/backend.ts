@@ -62,6 +62,8 @@ export interface BackendOptions {
   probe?: ProbeShape;
   /** With `probe`: what was measured, every candidate, before the choice is made. */
   onProbe?: (results: BackendProbe[]) => void;
+  /** With `probe`: called as each candidate starts its probe (a page shows the wait's progress). */
+  onProbeStart?: (backend: BackendName, index: number, of: number) => void;
 }
 
 export async function initBackend(preferred: BackendName | 'auto' = 'auto', options: BackendOptions = {}): Promise<BackendName> {
@@ -70,7 +72,7 @@ export async function initBackend(preferred: BackendName | 'auto' = 'auto', opti
   if (isNode) tf.env().set('PROD', true);
   const candidates = preferred === 'auto' ? backendOrder().filter((b) => !options.exclude?.includes(b)) : [preferred];
   if (preferred === 'auto' && options.probe) {
-    const results = await probeBackends(options.probe, candidates);
+    const results = await probeBackends(options.probe, candidates, options.onProbeStart);
     options.onProbe?.(results);
     const best = fastest(results);
     if (best && (await tf.setBackend(best))) return best;
@@ -156,9 +158,10 @@ function fastest(results: BackendProbe[]): BackendName | null {
  * forwardsPerUpdate rollout forwards and one Adam step. Leaves the last started backend active:
  * initBackend sets the chosen one.
  */
-export async function probeBackends(shape: ProbeShape, candidates: BackendName[] = backendOrder()): Promise<BackendProbe[]> {
+export async function probeBackends(shape: ProbeShape, candidates: BackendName[] = backendOrder(), onStart?: (backend: BackendName, index: number, of: number) => void): Promise<BackendProbe[]> {
   const results: BackendProbe[] = [];
   for (const backend of candidates) {
+    onStart?.(backend, results.length, candidates.length);
     const error = await startBackend(backend);
     if (error !== null) {
       results.push({ backend, updateMs: null, forwardMs: null, stepMs: null, error });

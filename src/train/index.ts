@@ -1,4 +1,8 @@
-/** `phaser-distill/train`: PPO, checkpoints and metrics on TensorFlow.js. */
+/**
+ * `phaser-distill/train`: PPO, checkpoints and metrics on TensorFlow.js.
+ *
+ * @module phaser-distill/train
+ */
 export * from './backend.js';
 export * from './ppo.js';
 export * from './checkpoint.js';

@@ -152,7 +152,7 @@ describe('the training page', () => {
     // The worker serialises the checkpoint; the page keeps it and the student in IndexedDB.
     await page.click('#save');
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('IndexedDB'));
-    expect(await page.textContent('#status')).toContain('saved the teacher and the student to IndexedDB');
+    expect(await page.textContent('#status')).toContain('saved the teacher and the student in this browser (IndexedDB)');
     const saved = await page.evaluate(() => new Promise<string[]>((resolve, reject) => {
       const req = indexedDB.open('phaser-distill', 1);
       req.onerror = () => reject(req.error);

@@ -1,6 +1,6 @@
 /**
  * `phaser-distill init`: writes the Catch template, leaves existing files alone without --force
- * (writing nothing at all then), overwrites them with it; and the README shows the very files it
+ * (writing nothing at all then), overwrites them with it; and the docs' getting-started guide shows the very files it
  * writes. Training the scaffolded game and playing it is the packaging test's (test/package).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,8 +39,23 @@ describe('phaser-distill init', () => {
     expect(filesUnder(project)).toContain('index.html');
   });
 
-  it('the README shows the scaffolded game as init writes it', () => {
-    const readme = readFileSync('README.md', 'utf8');
+  it('says to install Vite where the project cannot resolve it, and not where it can', () => {
+    const lines: string[] = [];
+    expect(runInit(join(dir, 'bare'), { log: (l) => lines.push(l), error: quiet })).toBe(EXIT.ok);
+    expect(lines.filter((l) => l.includes('npm install -D vite'))).toHaveLength(1);
+    // Inside this repository, vite resolves (a devDependency).
+    const here = mkdtempSync(join('test', '.init-'));
+    try {
+      const again: string[] = [];
+      expect(runInit(here, { log: (l) => again.push(l), error: quiet })).toBe(EXIT.ok);
+      expect(again.some((l) => l.includes('npm install -D vite'))).toBe(false);
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
+  it('the getting-started guide shows the scaffolded game as init writes it', () => {
+    const readme = readFileSync('docs/guide/getting-started.md', 'utf8');
     for (const f of ['catch/scene.ts', 'catch/env.ts', 'catch/main.ts', 'catch/catch.yaml']) {
       expect(readme.includes(readFileSync(join(templates, f), 'utf8').trimEnd()), f).toBe(true);
     }

@@ -91,7 +91,7 @@ describe('ONNX export', () => {
       const branches = policy.branches;
       const choices = branches.reduce((a, b) => a + b, 0);
       const obs = observations.get(game)!;
-      const bytes = policyToOnnx(file, layout);
+      const bytes = await policyToOnnx(file, layout);
       const out = await runModel(bytes, layout, obs, n, choices);
       const what = `${game} ${name} (${layout})`;
       let maxDiff = 0;
@@ -143,7 +143,7 @@ describe('ONNX export of the action spaces no shipped student has', () => {
     // Forbid choice 0 of branch 0 in every row: argmax and draws must avoid it.
     const mask = new Float32Array(N * 5).fill(1);
     for (let i = 0; i < N; i++) mask[i * 5] = 0;
-    const session = await ort.InferenceSession.create(policyToOnnx(file, 'mlagents'), { graphOptimizationLevel: 'basic' });
+    const session = await ort.InferenceSession.create(await policyToOnnx(file, 'mlagents'), { graphOptimizationLevel: 'basic' });
     const out = await session.run({ obs_0: new ort.Tensor('float32', obs, [N, 5]), action_masks: new ort.Tensor('float32', mask, [N, 5]) });
     const det = out.deterministic_discrete_actions!.data as BigInt64Array;
     const draws = out.discrete_actions!.data as BigInt64Array;
@@ -162,8 +162,8 @@ describe('ONNX export of the action spaces no shipped student has', () => {
     const file = randomPolicy({ obsSize: 3, hidden: [6], outputs: 2, actionSpace: box([2], [-0.5, -1], [0.5, 1]) });
     const policy = loadStudentPolicy(file);
     const obs = observationsOf(3);
-    const mlagents = await (await ort.InferenceSession.create(policyToOnnx(file, 'mlagents'), { graphOptimizationLevel: 'basic' })).run({ obs_0: new ort.Tensor('float32', obs, [N, 3]) });
-    const plain = await (await ort.InferenceSession.create(policyToOnnx(file, 'plain'), { graphOptimizationLevel: 'basic' })).run({ obs: new ort.Tensor('float32', obs, [N, 3]) });
+    const mlagents = await (await ort.InferenceSession.create(await policyToOnnx(file, 'mlagents'), { graphOptimizationLevel: 'basic' })).run({ obs_0: new ort.Tensor('float32', obs, [N, 3]) });
+    const plain = await (await ort.InferenceSession.create(await policyToOnnx(file, 'plain'), { graphOptimizationLevel: 'basic' })).run({ obs: new ort.Tensor('float32', obs, [N, 3]) });
     const det = mlagents.deterministic_continuous_actions!.data as Float32Array;
     const draws = mlagents.continuous_actions!.data as Float32Array;
     const mean = plain.mean!.data as Float32Array;

@@ -13,7 +13,7 @@ const row = (over: Partial<PolicyEvaluation>): PolicyEvaluation => ({
   returnRatio: 1, gainRatio: 1, agreement: 0.99, parameters: 114, compression: 10, bytes: 900, gzipBytes: 600, runtimeUs: 0.3, tfjsUs: 40, speedup: 133, ...over,
 });
 const report: EvaluationReport = {
-  game: 'balance <test>', backend: 'wasm', seed: 1, randomReturnMean: 20,
+  game: 'balance <test>', backend: 'wasm', seed: 1, randomReturnMean: 20, randomReturnStd: 5, warnings: [],
   teacher: row({ name: 'teacher', role: 'teacher', hidden: [256, 256], parameters: 67_586, compression: 1, agreement: 1 }),
   students: [row({ name: 's16' }), row({ name: 's16-int8', dtype: 'int8', returnMean: 480, returnRatio: 0.96, gainRatio: 460 / 480 }), row({ name: 's8', hidden: [8], parameters: 58, returnRatio: 0.5 })],
 };

@@ -8,6 +8,7 @@
  * and types, as the source declares them) is imported from the installed package. Nothing here
  * goes through the repository's aliases or tsconfig paths.
  */
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,8 +110,39 @@ describe('the packed package, installed into a new project', () => {
     expect(tsc.status, tsc.out).toBe(0);
   });
 
+  it('installs light: no queue, ONNX or Vite packages, and every package\'s Node range covers the package\'s own (no EBADENGINE)', () => {
+    const modules = join(project, 'node_modules');
+    for (const name of ['bullmq', 'ioredis', 'onnx-proto', 'protobufjs', 'vite', 'rolldown']) expect(existsSync(join(modules, name)), name).toBe(false);
+    const semver = createRequire(join(repo, 'package.json'))('semver') as { subset(a: string, b: string): boolean };
+    const ours = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).engines.node as string;
+    const narrower: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        if (name.startsWith('.')) continue;
+        if (name.startsWith('@')) { walk(join(dir, name)); continue; }
+        const pkg = join(dir, name, 'package.json');
+        if (existsSync(pkg)) {
+          const wants = (JSON.parse(readFileSync(pkg, 'utf8')) as { engines?: { node?: string } }).engines?.node;
+          if (wants && !semver.subset(ours, wants)) narrower.push(`${name} wants node ${wants}`);
+        }
+        if (existsSync(join(dir, name, 'node_modules'))) walk(join(dir, name, 'node_modules'));
+      }
+    };
+    walk(modules);
+    expect(narrower).toEqual([]);
+  });
+
+  it('a command that needs an optional package names it with the line that installs it (exit 2)', () => {
+    for (const args of [['sweep', 'sweep.yaml', '--queue', 'redis://127.0.0.1:1'], ['worker', '--queue', 'redis://127.0.0.1:1']]) {
+      const r = sh('npx', ['phaser-distill', ...args], project);
+      expect(r.status, r.out).toBe(2);
+      expect(r.out).toContain(`phaser-distill ${args[0]} needs the package 'bullmq', which is not installed here. Install it with:\n  npm install bullmq ioredis`);
+    }
+  });
+
   it('init scaffolds a game, leaves existing files alone without --force, and the bin trains it', () => {
-    ok('npx', ['phaser-distill', 'init']);
+    const init = ok('npx', ['phaser-distill', 'init']);
+    expect(init).toContain('npm install -D vite');
     for (const f of ['index.html', 'vite.config.mjs', 'catch/scene.ts', 'catch/env.ts', 'catch/main.ts', 'catch/catch.yaml']) expect(existsSync(join(project, f)), f).toBe(true);
     const again = sh('npx', ['phaser-distill', 'init'], project);
     expect(again.status, again.out).toBe(2);
@@ -122,8 +154,12 @@ describe('the packed package, installed into a new project', () => {
     const run = ok('npx', ['phaser-distill', 'run', 'catch/tiny.yaml']);
     expect(run).toMatch(/exported to .*catch\/policies\/s16-int8\.json/);
     expect(JSON.parse(readFileSync(join(project, 'catch', 'policies', 's16-int8.json'), 'utf8')).format).toBe(POLICY_FORMAT);
-    // The installed bin writes ONNX too (onnx-proto comes with the package).
+    // ONNX needs the optional onnx-proto: named with its install line, then, installed, the bin writes ONNX.
     const runDir = join('runs', readdirSync(join(project, 'runs'))[0]!);
+    const missing = sh('npx', ['phaser-distill', 'export', '--run', runDir, '--student', 's16-int8', '--out', 'catch/s16-int8.onnx', '--onnx'], project);
+    expect(missing.status, missing.out).toBe(2);
+    expect(missing.out).toContain("phaser-distill export needs the package 'onnx-proto', which is not installed here. Install it with:\n  npm install onnx-proto");
+    ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `onnx-proto@${installed('onnx-proto')}`]);
     const onnx = ok('npx', ['phaser-distill', 'export', '--run', runDir, '--student', 's16-int8', '--out', 'catch/s16-int8.onnx', '--onnx', '--layout', 'mlagents']);
     expect(onnx).toMatch(/exported s16-int8 to catch\/s16-int8\.onnx \(ONNX, mlagents layout, \d+ bytes\)/);
   });
@@ -146,6 +182,7 @@ describe('the packed package, installed into a new project', () => {
   describe('the page, built for production', () => {
     let server: PreviewServer | undefined;
     beforeAll(() => {
+      ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '-D', `vite@${installed('vite')}`]);
       ok('npx', ['vite', 'build']);
     }, 300_000);
     afterAll(async () => server?.close());
