@@ -15,7 +15,7 @@ import {
 } from '../train/index.js';
 import type { VectorEnv } from '../env/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
-import { readDemos } from './demos.js';
+import { readDemosToLearn } from './demos.js';
 import { EXIT, RunFailed } from '../config/errors.js';
 import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from '../config/env-module.js';
@@ -71,7 +71,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   }
   const env: VectorEnv = selfPlay?.env ?? gameEnv;
   // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
-  const demo = ppo.bc ? readDemos(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
+  const demo = ppo.bc ? readDemosToLearn(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
   const trainer: PpoTrainer = new PpoTrainer(env, ppo, { demo });
   /** What a checkpoint restores: the trainer, and self-play's pool and ratings. */
   const restore = async (files: CheckpointFiles) => {
