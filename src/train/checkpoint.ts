@@ -139,7 +139,7 @@ export async function saveCheckpointDir(dir: string, files: CheckpointFiles, ste
  * What is wrong with a checkpoint, or null: every file present and readable, each weight file as
  * long as its specs say, every float weight finite (a NaN checkpoint would resume and play NaN).
  */
-export function checkpointProblem(files: CheckpointFiles): string | null {
+export function checkpointProblem(files: CheckpointFiles, what: 'checkpoint' | 'teacher' = 'checkpoint'): string | null {
   try {
     const record = readRunRecord(files);
     let modelJson: { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
@@ -149,7 +149,8 @@ export function checkpointProblem(files: CheckpointFiles): string | null {
       throw new Error(`model.json: ${(e as Error).message}`);
     }
     checkWeights('weights.bin', requireFile(files, 'weights.bin'), modelJson.weightsManifest.flatMap((g) => g.weights));
-    checkWeights('optimizer.bin', requireFile(files, 'optimizer.bin'), record.optimizer);
+    // A teacher (a run's `teacher/`, an export) keeps no optimizer state.
+    if (what === 'checkpoint') checkWeights('optimizer.bin', requireFile(files, 'optimizer.bin'), record.optimizer);
     if (record.logStd && !record.logStd.every(Number.isFinite)) throw new Error('run.json: logStd holds a non-finite value');
     return null;
   } catch (e) {
