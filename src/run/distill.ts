@@ -9,14 +9,14 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  ONNX_LAYOUTS, checkpointProblem, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
+  CHECKSUMS_FILE, ONNX_LAYOUTS, checkpointProblem, checksumProblem, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
   type CheckpointFiles, type EvaluationReport, type NamedStudent, type OnnxLayout,
 } from '../train/index.js';
 import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { distillConfigOf, type RunConfig } from '../config/run-config.js';
 import { makeGameEnv } from '../config/env-module.js';
 import { ConfigError, EXIT } from '../config/errors.js';
-import { writeFileAtomic } from './files.js';
+import { makeDir, writeFileAtomic } from './files.js';
 import { runTrain } from './train.js';
 
 type Log = (line: string) => void;
@@ -210,7 +210,11 @@ function readTeacherChecked(runDir: string): CheckpointFiles {
       throw new ConfigError(`--teacher: ${join(dir, f)}: cannot be read (${fault(e)})${existsSync(dir) ? '' : ": has the teacher been trained? run 'phaser-distill train' first"}`);
     }
   }
-  const problem = checkpointProblem(files, 'teacher');
+  // The checkpoint's checksums came with the teacher's folder: they catch a file changed since.
+  const sums = join(dir, CHECKSUMS_FILE);
+  if (existsSync(sums)) files[CHECKSUMS_FILE] = new Uint8Array(readFileSync(sums));
+  const problem = checkpointProblem(files, 'teacher') ?? checksumProblem(files, TEACHER_FILES);
+  delete files[CHECKSUMS_FILE];
   if (problem) throw new ConfigError(`--teacher: ${dir}: ${problem}`);
   return files;
 }
@@ -226,7 +230,7 @@ function writeOut(out: string, parts: [string, Uint8Array][]): void {
   const made: (string | undefined)[] = [];
   const tmps: string[] = [];
   try {
-    made.push(mkdirSync(single ? dirname(resolve(out)) : out, { recursive: true }));
+    made.push(makeDir(single ? dirname(resolve(out)) : out));
     const targets = parts.map(([name]) => (single ? out : join(out, name)));
     parts.forEach(([, bytes], i) => {
       const tmp = `${targets[i]}.tmp-${process.pid}`;
