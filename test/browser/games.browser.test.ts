@@ -337,17 +337,25 @@ describe('the demo site', () => {
   it('Lander: you fly it with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/lander/index.html?driver=human');
     await ready(page, 'lander');
-    type Live = { lander: { restart(seed: number): void; advance(steps: number): void; state(): number[]; scene(): { steps: number; throttle: Float32Array } } };
+    type Live = { lander: { restart(seed: number): void; advance(steps: number): void; state(): number[]; scene(): { steps: number; throttle: Float32Array; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } } } };
     const state = () => page.evaluate(() => {
       const l = (window as unknown as Live).lander;
       return { s: l.state(), throttle: Array.from(l.scene().throttle), steps: l.scene().steps };
     });
-    /** Holds `key` (a real key press) over `n` simulation steps run at once in the page: game time. */
+    const CODES: Record<string, number> = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39 };
+    /** Until the scene's keyboard (Phaser's Key for `key`) is down, or up: a loaded machine may take a while to deliver a key. */
+    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).lander.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
+    /**
+     * Holds `key` (a real key press) over `n` simulation steps run at once in the page: game time.
+     * The steps run only once the page has seen the key, so no wall-clock wait decides the result.
+     */
     const hold = async (key: string, n: number) => {
       await page.keyboard.down(key);
+      await seen(key, true);
       await page.evaluate((steps) => (window as unknown as Live).lander.advance(steps), n);
       const during = await state();
       await page.keyboard.up(key);
+      await seen(key, false);
       return during;
     };
     const coast = async (n: number) => {
