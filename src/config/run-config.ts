@@ -104,6 +104,8 @@ const trainSchema = z
     selfPlay: selfPlaySchema.optional(),
     /** Save a checkpoint every this many iterations (and at the end, and on Ctrl+C, SIGTERM or SIGHUP). */
     checkpointEvery: positiveInt.default(25),
+    /** With numWorkers > 1: seconds a worker thread may take to answer one step before the run stops, naming it and its envs (a hang, or a thread killed out of memory). */
+    workerStepLimit: z.number().positive().max(3600).default(30),
     /** The run succeeds (exit 0) only if the mean return of 10 episodes reaches this. */
     targetReturn: z.number().optional(),
   })

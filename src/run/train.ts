@@ -108,7 +108,7 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
   // numWorkers > 1: the envs are stepped in shares by worker threads and this one (parallel rollouts).
-  const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers) : await makeGameEnv(config.envPath, ppo.numEnvs);
+  const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeGameEnv(config.envPath, ppo.numEnvs);
   // With self-play the opponent seat is played from a pool of the learner's snapshots.
   let selfPlay: RunSelfPlay | null = null;
   try {
@@ -221,6 +221,8 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   } catch (e) {
     if (!(e instanceof RolloutWorkerFailed)) throw e;
     workerFailed = e.message;
+    // A signal sent while a stuck worker held this thread up lands now, and is said.
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     progress.finish();
@@ -236,10 +238,10 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   // Assigned in callbacks, which the compiler's narrowing does not follow.
   const lastGood = last as { path: string } | null;
   if (workerFailed) {
-    log(`${workerFailed}\nthe run stopped at step ${trainer.globalStep}; its last checkpoint is ${lastGood ? lastGood.path : 'the one it started from, if any'}. Fix what failed and resume (phaser-distill train --resume ${runDir}).`);
+    log(`${workerFailed}\nthe run stopped at step ${trainer.globalStep}${stoppedBy ? ` (and ${stoppedBy} came meanwhile)` : ''}; its last checkpoint is ${lastGood ? lastGood.path : 'the one it started from, if any'}. Fix what failed and resume (phaser-distill train --resume ${runDir}).`);
     trainer.dispose();
     env.close();
-    return { exitCode: EXIT.targetMissed, runDir, config, curve, interrupted: true };
+    return { exitCode: stoppedBy ? 128 + os.constants.signals[stoppedBy as Signal] : EXIT.targetMissed, runDir, config, curve, interrupted: true };
   }
   if (diverged || !saved) {
     log(`training diverged: ${diverged}. Nothing from that point on was saved; the last good checkpoint is ${lastGood ? lastGood.path : 'the one the run started from, if any'}. Lower train.ppo.learningRate and resume (phaser-distill train --resume ${runDir}) or start again.`);
