@@ -239,8 +239,13 @@ function writeOut(out: string, parts: [string, Uint8Array][]): void {
     });
     tmps.forEach((tmp, i) => renameSync(tmp, targets[i]!));
   } catch (e) {
-    for (const tmp of tmps) rmSync(tmp, { force: true });
-    for (const dir of made) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const path of [...tmps, ...made]) {
+      try {
+        if (path) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // Never written (its folder is not one): nothing to remove.
+      }
+    }
     throw new ConfigError(`--out: ${out}: cannot be written (${fault(e)})`);
   }
 }

@@ -37,6 +37,8 @@ export function makeDir(path: string): string | undefined {
     if (dirname(p) === p) break;
   }
   missing.reverse();
+  const top = missing.length ? dirname(missing[0]!) : resolve(path);
+  if (!statSync(top).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${missing[0] ?? top}'`), { code: 'ENOTDIR', path: top });
   for (const dir of missing) {
     try {
       mkdirSync(dir);
