@@ -216,14 +216,16 @@ function bytes(value: unknown, length: number, field: string, what: string | fal
   if (typeof value !== 'string') return fail(field, DEV && want(`a base64 string of ${what}`, value));
   // Checked before decoding: a huge string is refused by its length, not after a decode of it.
   const most = 4 * Math.ceil(length / 3);
-  if (value.length > most) {
-    const said = Math.floor((value.length * 3) / 4) - (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
-    return fail(field, DEV && want(`${length} bytes (${what})`, new Found(`${said} bytes (${value.length} base64 characters, more than the ${most} of ${length} bytes: refused before decoding)`)));
-  }
+  if (value.length > most) return fail(field, DEV && want(`${length} bytes (${what})`, new Found(`${base64Bytes(value)} bytes (${value.length} base64 characters, more than the ${most} of ${length} bytes: refused before decoding)`)));
   const b = fromBase64(value);
   if (b === null) return fail(field, DEV && want(`valid base64 of ${what}`, new Found(`${value.length} characters that are not base64`)));
   if (b.length !== length) fail(field, DEV && want(`${length} bytes (${what})`, new Found(`${b.length} bytes`)));
   return b;
+}
+
+/** The bytes a base64 string says it holds, from its length and padding alone. */
+function base64Bytes(text: string): number {
+  return Math.floor((text.length * 3) / 4) - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
 }
 
 /**
