@@ -117,24 +117,20 @@ describe('the demo site', () => {
   it('Pong: you play the right paddle with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/pong/index.html?opponent=human');
     await ready(page, 'pong');
-    const rightY = () => page.evaluate(() => (window as unknown as { pong: { scene(): { right: { y: number } } } }).pong.scene().right.y);
-    const frame = () => page.evaluate(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames);
+    type Live = { pong: { advance(steps: number): void; scene(): { frames: number; right: { y: number }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; scene: { restart(): void } } } };
+    const rightY = () => page.evaluate(() => (window as unknown as Live).pong.scene().right.y);
     // A fresh match, so no match ends (and restarts the scene, dropping the held key) meanwhile.
-    await page.evaluate(() => (window as unknown as { pong: { scene(): { scene: { restart(): void } } } }).pong.scene().scene.restart());
-    await page.waitForFunction(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= 2);
+    await page.evaluate(() => (window as unknown as Live).pong.scene().scene.restart());
+    await page.waitForFunction(() => (window as unknown as Live).pong.scene().frames >= 2);
     const start = await rightY();
-    // A held key repeats its keydown, as a keyboard does (Playwright's down() sends one).
+    // Held, and seen by the scene's keyboard (ArrowUp is key code 38) before the game moves on:
+    // then twenty simulation steps at 360 px/s move the paddle 120 px, or to the wall, in game time.
     await page.keyboard.down('ArrowUp');
-    const repeat = setInterval(() => void page.keyboard.down('ArrowUp').catch(() => undefined), 25);
-    try {
-      // Twenty frames at 360 px/s move the paddle 120 px, or to the wall.
-      const until = (await frame()) + 20;
-      await page.waitForFunction((f) => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= f, until);
-    } finally {
-      clearInterval(repeat);
-    }
+    await page.waitForFunction(() => (window as unknown as Live).pong.scene().input.keyboard.keys[38]?.isDown === true, undefined, { timeout: 60_000 });
+    await page.evaluate(() => (window as unknown as Live).pong.advance(20));
+    const moved = await rightY();
     await page.keyboard.up('ArrowUp');
-    expect(await rightY()).toBeLessThan(Math.min(start - 40, 100));
+    expect(moved).toBeLessThan(Math.min(start - 40, 100));
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -229,7 +225,10 @@ describe('the demo site', () => {
   it('Racer: you drive the yellow car with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/racer/index.html');
     await ready(page, 'racer');
-    type Live = { racer: { newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
+    type Live = { racer: { newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
+    const CODES: Record<string, number> = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
+    /** Until the scene's keyboard has seen `key` go down (or up): a loaded machine may take a while to deliver it. */
+    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).racer.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
     const player = () => page.evaluate(() => {
       const r = (window as unknown as Live).racer.scene().racers.find((c) => c.name === 'player')!;
       return { ...r.car, crashes: r.crashes };
@@ -240,8 +239,10 @@ describe('the demo site', () => {
      */
     const hold = async (key: string, n: number) => {
       await page.keyboard.down(key);
+      await seen(key, true);
       await page.evaluate((steps) => (window as unknown as Live).racer.advance(steps), n);
       await page.keyboard.up(key);
+      await seen(key, false);
     };
     // A fresh race on a track whose start the moves below fit (no wall in the way).
     await page.evaluate(() => (window as unknown as Live).racer.newRace(11));
