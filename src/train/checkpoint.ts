@@ -131,13 +131,18 @@ export async function saveCheckpointDir(dir: string, files: CheckpointFiles, ste
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp);
   const sums: Record<string, string> = {};
+  // A failed write (ENOSPC: a full disk) names its file: the error of a write(2) names none.
+  const write = (file: string, data: string | Uint8Array) => fs.writeFile(path.join(tmp, file), data).catch((e: NodeJS.ErrnoException) => {
+    e.path ??= path.join(tmp, file);
+    throw e;
+  });
   for (const [file, data] of Object.entries(files)) {
     if (file === CHECKSUMS_FILE) continue;
-    await fs.writeFile(path.join(tmp, file), data);
+    await write(file, data);
     sums[file] = crc32Hex(data);
   }
   // Last, so a folder with checksums holds every file they name.
-  await fs.writeFile(path.join(tmp, CHECKSUMS_FILE), JSON.stringify({ crc32: sums }, null, 2));
+  await write(CHECKSUMS_FILE, JSON.stringify({ crc32: sums }, null, 2));
   const final = path.join(dir, name);
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);
