@@ -440,46 +440,35 @@ describe('the demo site', () => {
     const { page, errors } = await openPage(h, 'games/balance/index.html');
     await ready(page, 'balance');
     await page.check('#takeover');
-    /** The pushes applied on the next `n` frames, read in the page as they happen. */
+    type Live = { balance: { advance(steps: number): void; scene(): { steps: number; push: number; ai: { episodeSeed: number }; scene: { restart(): void }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } } } };
+    const CODES: Record<string, number> = { ArrowLeft: 37, ArrowRight: 39 };
+    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).balance.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
+    /** The push of each of the next `n` simulation steps, each run through the page's advance(1): game time. */
     const pushes = (n: number) =>
       page.evaluate((count) => {
-        const scene = (window as unknown as { balance: { scene(): { steps: number; push: number } } }).balance.scene();
-        const seen: number[] = [];
-        let last = scene.steps;
-        return new Promise<number[]>((resolve) => {
-          const look = () => {
-            // A restart (the pole fell) resets the push: only count plain steps.
-            if (scene.steps === last + 1) seen.push(scene.push);
-            last = scene.steps;
-            if (seen.length >= count) resolve(seen);
-            else requestAnimationFrame(look);
-          };
-          look();
+        const live = (window as unknown as Live).balance;
+        return Array.from({ length: count }, () => {
+          live.advance(1);
+          return live.scene().push;
         });
       }, n);
-    // Held arrows push one way every frame; the AI and an idle player alternate. Each from a
-    // fresh episode, for a few pushes only: held longer, the pole falls.
+    // Held arrows push one way every step. Each from a fresh episode, for a few pushes only: held
+    // longer, the pole falls.
     for (const [key, push] of [['ArrowRight', 1], ['ArrowLeft', 0]] as const) {
       // The restart takes effect on a later frame: wait until the new episode (a new seed) has
       // stepped, so that no restart (which forgets held keys) falls inside the pushes read below.
-      type Live = { balance: { scene(): { steps: number; ai: { episodeSeed: number }; scene: { restart(): void } } } };
       const seed = await page.evaluate(() => (window as unknown as Live).balance.scene().ai.episodeSeed);
       await page.evaluate(() => (window as unknown as Live).balance.scene().scene.restart());
       await page.waitForFunction((old) => {
         const scene = (window as unknown as Live).balance.scene();
         return scene.ai.episodeSeed !== old && scene.steps >= 1;
       }, seed);
-      await pushes(1);
-      // A held key repeats its keydown, as a keyboard does (Playwright's down() sends one).
+      // Held, and seen by the scene's keyboard, before the game is advanced.
       await page.keyboard.down(key);
-      const repeat = setInterval(() => void page.keyboard.down(key).catch(() => undefined), 25);
-      try {
-        await pushes(2);
-        expect(await pushes(3), key).toEqual([push, push, push]);
-      } finally {
-        clearInterval(repeat);
-      }
+      await seen(key, true);
+      expect(await pushes(3), key).toEqual([push, push, push]);
       await page.keyboard.up(key);
+      await seen(key, false);
     }
     expect(errors).toEqual([]);
     await page.close();
