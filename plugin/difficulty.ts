@@ -31,10 +31,10 @@ export class Difficulty implements Policy {
   constructor(private readonly plugin: DifficultyHost, readonly agent: string, ladder: unknown, private readonly policies: LadderPolicies, private readonly seed = 0) {
     this.ladder = decodeLadderFile(ladder, `ladder for agent '${agent}'`);
     for (const level of this.ladder.levels) {
-      if (!policies[level.policy]) {
+      if (!givenPolicy(policies, level.policy)) {
         throw new AgentError(`ladder for agent '${agent}': level '${level.name}' plays policy '${level.policy}', which was not given (given: ${Object.keys(policies).join(', ') || 'none'})`);
       }
-      if (level.weaker !== undefined && !policies[level.weaker]) {
+      if (level.weaker !== undefined && !givenPolicy(policies, level.weaker)) {
         throw new AgentError(`ladder for agent '${agent}': level '${level.name}' blends in policy '${level.weaker}', which was not given (given: ${Object.keys(policies).join(', ')})`);
       }
     }
@@ -83,4 +83,12 @@ export class Difficulty implements Policy {
   private onSceneStart(): void {
     this.levels[this.index]?.reset();
   }
+}
+
+/**
+ * Whether `policies` holds a policy of that name as its own key: a level's `policy` of
+ * 'constructor' or 'toString' must not find what every object inherits, which has no `act`.
+ */
+function givenPolicy(policies: LadderPolicies, name: string): boolean {
+  return Object.hasOwn(policies, name) && typeof (policies[name] as Partial<TemperedPolicy> | undefined)?.act === 'function';
 }

@@ -59,13 +59,15 @@ export function seedMatches(scene: Phaser.Scene, agent: string, seed: number): v
 
 /**
  * Runs `steps` simulation steps of `scene`'s game at once, one frame each, without rendering, then
- * resumes the page's own loop. `onStep` runs after each. Measurements this way take game time,
- * not wall time, so they do not depend on how busy the machine is.
+ * resumes the page's own loop if it was running (a test that put it to sleep keeps it asleep, and
+ * the game then moves only by these steps). `onStep` runs after each. Measurements this way take
+ * game time, not wall time, so they do not depend on how busy the machine is.
  */
 export function fastForward(scene: Phaser.Scene, steps: number, onStep: () => void): void {
   const game = scene.game;
   const dt = scene.ai.stepMs;
-  game.loop.sleep();
+  const running = game.loop.running;
+  if (running) game.loop.sleep();
   try {
     let t = game.loop.time;
     for (let k = 0; k < steps; k++) {
@@ -74,7 +76,7 @@ export function fastForward(scene: Phaser.Scene, steps: number, onStep: () => vo
       onStep();
     }
   } finally {
-    game.loop.wake();
+    if (running) game.loop.wake();
   }
 }
 

@@ -50,7 +50,7 @@ const ppoSchema = z
     numSteps: positiveInt,
     numMinibatches: positiveInt,
     updateEpochs: positiveInt,
-    learningRate: z.number().positive(),
+    learningRate: z.number().positive().max(1, 'at most 1 (an Adam step size above 1 only diverges)'),
     annealLr: z.boolean(),
     gamma: unit,
     gaeLambda: unit,
@@ -108,6 +108,8 @@ const trainSchema = z
     selfPlay: selfPlaySchema.optional(),
     /** Save a checkpoint every this many iterations (and at the end, and on Ctrl+C, SIGTERM or SIGHUP). */
     checkpointEvery: positiveInt.default(25),
+    /** With numWorkers > 1: seconds a worker thread may take to answer one step before the run stops, naming it and its envs (a hang, or a thread killed out of memory). */
+    workerStepLimit: z.number().positive().max(3600).default(30),
     /** The run succeeds (exit 0) only if the mean return of 10 episodes reaches this. */
     targetReturn: z.number().optional(),
   })
@@ -128,7 +130,7 @@ const distillConfigSchema = z
     lambdaValue: z.number().min(0),
     epochsPerRound: positiveInt,
     minibatchSize: positiveInt,
-    learningRate: z.number().positive(),
+    learningRate: z.number().positive().max(1, 'at most 1 (an Adam step size above 1 only diverges)'),
     heldOutFraction: z.number().gt(0).lt(1),
     patience: z.number().int().min(0),
     normalizeObservations: z.boolean(),

@@ -30,6 +30,21 @@ const MAGIC = 'PDDEMO\r\n';
 const PREAMBLE = 16;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/**
+ * What a demo file may declare, so that a damaged or hostile header cannot pass as numbers no
+ * recording holds: a header of 64 MiB is some millions of episodes; boundaries are int32.
+ */
+export const DEMO_LIMITS = {
+  /** The JSON header's bytes. */
+  headerBytes: 1 << 26,
+  /** Simulation steps per decision. */
+  decisionPeriod: 1 << 16,
+  /** Decisions in the file (boundaries are int32). */
+  steps: 0x7fffffff,
+  /** Values in one observation or one action. */
+  size: 1 << 20,
+} as const;
+
 /** One episode of a demonstration. */
 export interface DemoEpisode {
   /** Decisions (steps) in it. */
@@ -158,6 +173,7 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
   if (version !== DEMO_VERSION) fail('version', DEV && want(`${DEMO_VERSION} (the version this reader reads)`, version));
   const h = view.getUint32(12, true);
   if (h % 8 !== 0) fail('headerLength', DEV && want('a multiple of 8', h));
+  if (h > DEMO_LIMITS.headerBytes) fail('headerLength', DEV && want(`at most ${DEMO_LIMITS.headerBytes} bytes (DEMO_LIMITS.headerBytes)`, h));
   if (PREAMBLE + h > size) fail('header', DEV && want(`${h} bytes from byte ${PREAMBLE}`, new Found(`${size - PREAMBLE}: the file is truncated`)));
   let doc: unknown;
   try {
@@ -176,9 +192,9 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
   const hash = spacesHash(obsSpace, actSpace);
   if (doc.spacesHash !== hash) fail('spacesHash', DEV && want(`'${hash}' (the hash of the header's spaces): the header is damaged`, doc.spacesHash));
   const period = doc.decisionPeriod;
-  if (!isCount(period) || period < 1) fail('decisionPeriod', DEV && want('a positive integer', period));
+  if (!isCount(period) || period < 1 || period > DEMO_LIMITS.decisionPeriod) fail('decisionPeriod', DEV && want(`an integer from 1 to ${DEMO_LIMITS.decisionPeriod}`, period));
   const steps = doc.steps as number;
-  if (!isCount(steps)) fail('steps', DEV && want('an integer >= 0', steps));
+  if (!isCount(steps) || steps > DEMO_LIMITS.steps) fail('steps', DEV && want(`an integer from 0 to ${DEMO_LIMITS.steps}`, steps));
   if (!Array.isArray(doc.episodes)) fail('episodes', DEV && want('an array of { length, return, done }', doc.episodes));
   const episodes: DemoEpisode[] = [];
   let total = 0;
@@ -186,6 +202,7 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
     const at = `episodes[${i}]`;
     if (!isObject(e)) fail(at, DEV && want('{ length, return, done }', e));
     if (!isCount(e.length) || e.length < 1) fail(`${at}.length`, DEV && want('a positive integer (decisions)', e.length));
+    if ((e.length as number) > steps) fail(`${at}.length`, DEV && want(`at most the file's ${steps} steps`, e.length));
     if (typeof e.return !== 'number' || !Number.isFinite(e.return)) fail(`${at}.return`, DEV && want('a finite number', e.return));
     if (e.done !== 'terminated' && e.done !== 'truncated') fail(`${at}.done`, DEV && want(`'terminated' or 'truncated'`, e.done));
     episodes.push({ length: e.length as number, return: e.return as number, done: e.done as DemoEpisode['done'] });
@@ -196,6 +213,8 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
 
   const obsSize = flatSize(obsSpace);
   const actSize = flatSize(actSpace);
+  if (obsSize > DEMO_LIMITS.size) fail('observationSpace.shape', DEV && want(`at most ${DEMO_LIMITS.size} values (DEMO_LIMITS.size)`, obsSize));
+  if (actSize > DEMO_LIMITS.size) fail('actionSpace', DEV && want(`at most ${DEMO_LIMITS.size} values (DEMO_LIMITS.size)`, actSize));
   const body = 8 * steps + 4 * steps * (obsSize + actSize) + 4 * (episodes.length + 1);
   const left = size - PREAMBLE - h;
   if (left !== body) {
@@ -213,7 +232,16 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
   const actions = actSpace.type === 'box' ? take(Float32Array, steps * actSize, 4) : take(Int32Array, steps * actSize, 4);
   const boundaries = take(Int32Array, episodes.length + 1, 4);
 
-  for (let i = 0; i < observations.length; i++) if (!Number.isFinite(observations[i])) fail(`observations[${i}]`, DEV && want(`a finite number (step ${Math.floor(i / obsSize)}, element ${i % obsSize})`, observations[i]));
+  // Held to the file's own box: float32 values compared with the bounds as float32 (a value at a
+  // bound stays at it when stored), so the bounds a recording declares are the bounds it keeps.
+  const low = Float32Array.from(obsSpace.low);
+  const high = Float32Array.from(obsSpace.high);
+  for (let i = 0; i < observations.length; i++) {
+    const v = observations[i]!;
+    const k = i % obsSize;
+    if (!Number.isFinite(v)) fail(`observations[${i}]`, DEV && want(`a finite number (step ${Math.floor(i / obsSize)}, element ${k})`, v));
+    if (!(v >= low[k]! && v <= high[k]!)) fail(`observations[${i}]`, DEV && want(`a value within the file's observationSpace, [${low[k]}, ${high[k]}] (step ${Math.floor(i / obsSize)}, element ${k})`, v));
+  }
   for (let s = 0; s < steps; s++) {
     const a = actions.subarray(s * actSize, (s + 1) * actSize);
     // A box action is checked finite, not within its bounds: a release build does not clip what human() gives.

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { flatSize, type VectorEnv } from '../env/index.js';
-import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
+import { LADDER_FORMAT, LADDER_VERSION, LevelPolicy, MAX_REACTION_DELAY, type LadderFile, type LadderLevel, type Strength } from '../policy/difficulty.js';
 import { loadStudentPolicy } from '../policy/index.js';
 import { formatIssues, readConfigFile } from '../config/run-config.js';
 import { configProblems } from '../config/errors.js';
@@ -23,7 +23,7 @@ const levelSchema = z
     name: z.string().min(1),
     policy: z.string().min(1),
     temperature: z.number().min(0).default(0),
-    reactionDelay: z.number().int().min(0).default(0),
+    reactionDelay: z.number().int().min(0).max(MAX_REACTION_DELAY).default(0),
     actionNoise: z.number().min(0).max(1).default(0),
     /** The share of `policy` against `weaker` (see src/policy/difficulty.ts); below 1 needs `weaker`. */
     skill: z.number().min(0).max(1).optional(),

@@ -13,15 +13,18 @@
  * A share that fails (its env throws, its module fails to load, its thread exits) is reported as
  * `worker k (envs a..b) failed: <error>` (worker 0 is this thread's share): the step throws a
  * RolloutWorkerFailed, once the other workers have finished the step, and closes them. A thread
- * killed with no JavaScript left to run (out of memory) is not seen.
+ * that does not answer within the step limit (stuck in a loop, or ended out of memory: its heap
+ * is limited, so that ends the thread alone, not the process) is named the same way by the
+ * watchdog and terminated. This thread's own share cannot be watched from this thread.
  */
+import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { choiceCount, flatSize, type BoxSpace, type EnvBatch, type Space, type VectorEnv, type VectorStepResult } from '../env/index.js';
 import { AutoReset } from '../env/vector-env.js';
 import { RunFailed } from '../config/errors.js';
 import { makeGameEnv } from '../config/env-module.js';
 import {
-  CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, waitWhile, workerShare, type RolloutMemory, type RolloutSizes,
+  CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, workerShare, type RolloutMemory, type RolloutSizes,
 } from './rollout-memory.js';
 import { describeError, type RolloutStart, type RolloutWorkerData, type RolloutWorkerMessage } from './rollout-worker.js';
 
@@ -53,6 +56,22 @@ type Ready = Extract<RolloutWorkerMessage, { type: 'ready' }>;
 const shareName = (k: number, first: number, count: number) => `worker ${k} (envs ${first}..${first + count - 1})`;
 /** How long close() waits for the threads to close their envs before terminating them anyway. */
 const CLOSE_WAIT_MS = 5000;
+/** How long a step may take a worker thread by default before the watchdog names it (train.workerStepLimit). */
+export const DEFAULT_STEP_LIMIT_MS = 30_000;
+
+export interface WorkerVectorEnvOptions {
+  /** Milliseconds a thread may take to answer a step or a restart; past it the env fails, naming the thread and its envs. */
+  stepLimitMs?: number;
+}
+
+/**
+ * A worker thread's heap: the same limit as this thread's, but set, so that a thread that runs out
+ * of memory is ended alone (Node ends a thread with resource limits) instead of aborting the
+ * process; the watchdog then names it.
+ */
+function workerHeapMb(): number {
+  return Math.max(64, Math.floor(getHeapStatistics().heap_size_limit / (1 << 20)));
+}
 
 export class WorkerVectorEnv implements VectorEnv {
   readonly observationSpace: BoxSpace;
@@ -76,7 +95,9 @@ export class WorkerVectorEnv implements VectorEnv {
    * `numWorkers - 1` threads that each make theirs (split as evenly as possible, the first shares
    * taking one more).
    */
-  static async create(envPath: string, numEnvs: number, numWorkers: number): Promise<WorkerVectorEnv> {
+  static async create(envPath: string, numEnvs: number, numWorkers: number, options: WorkerVectorEnvOptions = {}): Promise<WorkerVectorEnv> {
+    const stepLimitMs = options.stepLimitMs ?? DEFAULT_STEP_LIMIT_MS;
+    if (!(stepLimitMs > 0)) throw new Error(`WorkerVectorEnv: stepLimitMs must be above 0, got ${stepLimitMs}`);
     if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) throw new Error(`WorkerVectorEnv: numWorkers must be an integer from 1 to numEnvs (${numEnvs}), got ${numWorkers}`);
     const threads: Thread[] = [];
     /** The other end of each thread's error port, handed over with the shared memory. */
@@ -84,7 +105,7 @@ export class WorkerVectorEnv implements VectorEnv {
     const ready: Promise<Ready>[] = [];
     for (let k = 1; k < numWorkers; k++) {
       const { first, count } = workerShare(numEnvs, numWorkers, k);
-      const worker = new Worker(workerEntry(), { workerData: { envPath, worker: k, first, count } satisfies RolloutWorkerData });
+      const worker = new Worker(workerEntry(), { workerData: { envPath, worker: k, first, count } satisfies RolloutWorkerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
       const { port1, port2 } = new MessageChannel();
       threads.push({ worker, first, count, errors: port1 });
       theirPorts.push(port2);
@@ -142,10 +163,10 @@ export class WorkerVectorEnv implements VectorEnv {
       t.worker.unref();
       t.worker.postMessage({ memory, sizes, errors: theirPorts[j]! } satisfies RolloutStart, [theirPorts[j]!]);
     });
-    return new WorkerVectorEnv(new EnvShare(batch, memory, sizes, own.first, own.count), threads, memory, sizes, observationSpace, actionSpace);
+    return new WorkerVectorEnv(new EnvShare(batch, memory, sizes, own.first, own.count), threads, memory, sizes, observationSpace, actionSpace, stepLimitMs);
   }
 
-  private constructor(private readonly own: EnvShare, private readonly threads: Thread[], private readonly m: RolloutMemory, private readonly sizes: RolloutSizes, observationSpace: BoxSpace, actionSpace: Space) {
+  private constructor(private readonly own: EnvShare, private readonly threads: Thread[], private readonly m: RolloutMemory, private readonly sizes: RolloutSizes, observationSpace: BoxSpace, actionSpace: Space, private readonly stepLimitMs: number) {
     const { numEnvs: n, obsSize: D, choices: C } = sizes;
     this.observationSpace = observationSpace;
     this.actionSpace = actionSpace;
@@ -253,11 +274,27 @@ export class WorkerVectorEnv implements VectorEnv {
       ownError = describeError(e);
     }
     // Every thread that failed is known before any failure is reported: close() must not wait on one.
+    // The watchdog: a thread that has not answered by the deadline is stuck (an endless loop) or
+    // was ended with no JavaScript left to report it (out of memory); either way it is named. The
+    // wait is in slices, and it bounds how long a SIGTERM waits for the run to stop.
+    const deadline = Date.now() + this.stepLimitMs;
+    let hung: number | undefined;
     for (const j of threads) {
-      waitWhile(control, j + 1, command);
-      if (Atomics.load(control, j + 1) !== IDLE) this.failedThreads.add(j);
+      while (Atomics.load(control, j + 1) === command) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        Atomics.wait(control, j + 1, command, Math.min(left, 1000));
+      }
+      const word = Atomics.load(control, j + 1);
+      if (word === command) hung ??= j;
+      if (word !== IDLE) this.failedThreads.add(j);
     }
     if (ownError !== null) this.fail(shareName(0, this.own.first, this.own.count), ownError);
+    if (hung !== undefined) {
+      const t = this.threads[hung]!;
+      const what = command === STEP ? 'a step' : 'a restart';
+      this.fail(shareName(hung + 1, t.first, t.count), `no answer to ${what} within ${this.stepLimitMs / 1000} s (train.workerStepLimit): its env is stuck (an endless loop?) or its thread was ended (out of memory?); the thread is stopped`);
+    }
     const failed = threads.find((j) => this.failedThreads.has(j));
     if (failed !== undefined) {
       const t = this.threads[failed]!;

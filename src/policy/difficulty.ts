@@ -18,6 +18,9 @@ export const LADDER_FORMAT = 'phaser-distill.ladder';
 /** Version 2 added a level's `skill` and `weaker`; version 1 files (without them) still load. */
 export const LADDER_VERSION = 2;
 
+/** Decisions a level may lag behind (a minute of play at 60 decisions a second). */
+export const MAX_REACTION_DELAY = 3600;
+
 /** The keys a level may have: anything else is a typo that would silently play at full strength. */
 const LEVEL_KEYS = new Set(['name', 'policy', 'temperature', 'reactionDelay', 'actionNoise', 'skill', 'weaker', 'strength']);
 
@@ -100,7 +103,8 @@ export function decodeLadderFile(input: unknown, source = 'ladder file'): Ladder
 
 function validateKnobs(l: Record<string, unknown>, at: string, fail: (field: string, expected: string, got: unknown) => never): void {
   if (typeof l.temperature !== 'number' || !(l.temperature >= 0) || !Number.isFinite(l.temperature)) fail(`${at}.temperature`, 'a number >= 0', l.temperature);
-  if (typeof l.reactionDelay !== 'number' || !Number.isInteger(l.reactionDelay) || l.reactionDelay < 0) fail(`${at}.reactionDelay`, 'an integer >= 0', l.reactionDelay);
+  // A level keeps one observation per decision of delay: the bound keeps a ladder from asking for more memory than a game has.
+  if (typeof l.reactionDelay !== 'number' || !Number.isInteger(l.reactionDelay) || l.reactionDelay < 0 || l.reactionDelay > MAX_REACTION_DELAY) fail(`${at}.reactionDelay`, `an integer from 0 to ${MAX_REACTION_DELAY}`, l.reactionDelay);
   if (typeof l.actionNoise !== 'number' || !(l.actionNoise >= 0 && l.actionNoise <= 1)) fail(`${at}.actionNoise`, 'a probability in [0, 1]', l.actionNoise);
   if (l.skill !== undefined && (typeof l.skill !== 'number' || !(l.skill >= 0 && l.skill <= 1))) fail(`${at}.skill`, 'a number in [0, 1]', l.skill);
   if (l.weaker !== undefined && (typeof l.weaker !== 'string' || l.weaker === '')) fail(`${at}.weaker`, 'a policy file path', l.weaker);

@@ -214,10 +214,18 @@ function fromBase64(text: string): Uint8Array | null {
 
 function bytes(value: unknown, length: number, field: string, what: string | false, fail: Fail): Uint8Array {
   if (typeof value !== 'string') return fail(field, DEV && want(`a base64 string of ${what}`, value));
+  // Checked before decoding: a huge string is refused by its length, not after a decode of it.
+  const most = 4 * Math.ceil(length / 3);
+  if (value.length > most) return fail(field, DEV && want(`${length} bytes (${what})`, new Found(`${base64Bytes(value)} bytes (${value.length} base64 characters, more than the ${most} of ${length} bytes: refused before decoding)`)));
   const b = fromBase64(value);
   if (b === null) return fail(field, DEV && want(`valid base64 of ${what}`, new Found(`${value.length} characters that are not base64`)));
   if (b.length !== length) fail(field, DEV && want(`${length} bytes (${what})`, new Found(`${b.length} bytes`)));
   return b;
+}
+
+/** The bytes a base64 string says it holds, from its length and padding alone. */
+function base64Bytes(text: string): number {
+  return Math.floor((text.length * 3) / 4) - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
 }
 
 /**

@@ -43,3 +43,33 @@ export function readDemos(pathOrFolder: string): ReadDemos {
   const demo = mergeDemos(demos, paths);
   return { demo, files: demos.map((d, i) => ({ path: paths[i]!, agent: d.agent, episodes: d.episodes.length, steps: d.rewards.length })) };
 }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Demos to learn from (imitation, BC beside PPO): read as `readDemos` reads them, then refused,
+ * naming the path, if they hold no decision or observations whose spread a policy file's float32
+ * normalisation cannot hold (a variance beyond float32), which would train and then fail at export.
+ */
+export function readDemosToLearn(pathOrFolder: string): ReadDemos {
+  const read = readDemos(pathOrFolder);
+  const { demo } = read;
+  const steps = demo.rewards.length;
+  if (steps === 0) throw new DemoFileError(`${pathOrFolder}: steps: 0 decisions in ${read.files.length} file(s), nothing to learn from`);
+  const size = demo.observations.length / steps;
+  for (let k = 0; k < size; k++) {
+    let sum = 0;
+    let squares = 0;
+    for (let s = 0; s < steps; s++) {
+      const v = demo.observations[s * size + k]!;
+      sum += v;
+      squares += v * v;
+    }
+    const mean = sum / steps;
+    const variance = squares / steps - mean * mean;
+    if (!(Number.isFinite(variance) && Math.abs(variance) <= FLOAT32_MAX)) {
+      throw new DemoFileError(`${pathOrFolder}: observations: element ${k} spreads too far for a policy file's float32 normalisation (variance ${variance}): record values of a smaller scale`);
+    }
+  }
+  return read;
+}

@@ -6,17 +6,17 @@
  * A run folder gains `students/{name}-{dtype}.json` and `report/` (Markdown, JSON, SVG); each
  * later evaluation writes the next of `report-2/`, `report-3/`, ..., so none overwrites another.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  ONNX_LAYOUTS, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
+  CHECKSUMS_FILE, ONNX_LAYOUTS, checkpointProblem, checksumProblem, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
   type CheckpointFiles, type EvaluationReport, type NamedStudent, type OnnxLayout,
 } from '../train/index.js';
-import type { PolicyFile } from '../policy/index.js';
+import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { distillConfigOf, type RunConfig } from '../config/run-config.js';
 import { makeGameEnv } from '../config/env-module.js';
 import { ConfigError, EXIT } from '../config/errors.js';
-import { copyFileAtomic, writeFileAtomic } from './files.js';
+import { makeDir, writeFileAtomic } from './files.js';
 import { runTrain } from './train.js';
 
 type Log = (line: string) => void;
@@ -26,7 +26,7 @@ const TEACHER_FILES = ['model.json', 'weights.bin', 'run.json'];
 
 function readTeacher(runDir: string): CheckpointFiles {
   const dir = join(runDir, 'teacher');
-  if (!existsSync(dir)) throw new Error(`${dir}: no such folder (has the teacher been trained? run 'phaser-distill train' first)`);
+  if (!existsSync(dir)) throw new ConfigError(`--run: ${dir}: no such folder (has the teacher been trained? run 'phaser-distill train' first)`);
   return Object.fromEntries(TEACHER_FILES.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
 }
 
@@ -122,15 +122,16 @@ export async function runAll(configPath: string, options: { exportResults?: bool
   return { exitCode: trained.exitCode, runDir: trained.runDir, report };
 }
 
-/** Copies a run's student (or its teacher folder) to where a game loads it from. */
+/** Copies a run's student (or its teacher folder) to where a game loads it from, checked first; a refusal is a ConfigError and leaves nothing behind. */
 export function runExport(runDir: string, what: { student: string } | { teacher: true }, out: string, log: Log = console.log): number {
+  checkRunDir(runDir);
   if ('student' in what) {
-    const from = studentPath(runDir, what.student);
-    mkdirSync(dirname(out), { recursive: true });
-    copyFileAtomic(from, out);
+    const { bytes } = readStudent(runDir, what.student);
+    writeOut(out, [['', bytes]]);
   } else {
-    mkdirSync(out, { recursive: true });
-    for (const f of TEACHER_FILES) copyFileAtomic(join(runDir, 'teacher', f), join(out, f));
+    const files = readTeacherChecked(runDir);
+    if (existsSync(out) && !statSync(out).isDirectory()) throw new ConfigError(`--out: ${out}: a file is there, and a teacher is a folder (${TEACHER_FILES.join(', ')})`);
+    writeOut(out, TEACHER_FILES.map((f) => [f, files[f]!]));
   }
   log(`exported to ${out}`);
   return EXIT.ok;
@@ -139,24 +140,120 @@ export function runExport(runDir: string, what: { student: string } | { teacher:
 /** Writes a run's student or teacher as one ONNX file in `layout` (see src/distill/onnx.ts). */
 export async function runOnnxExport(runDir: string, what: { student: string } | { teacher: true }, layout: string, out: string, log: Log = console.log): Promise<number> {
   if (!(ONNX_LAYOUTS as readonly string[]).includes(layout)) throw new ConfigError(`--layout: '${layout}' is not a layout (${ONNX_LAYOUTS.join(', ')})`);
+  checkRunDir(runDir);
   let file: PolicyFile;
   let name: string;
+  let source: string;
   if ('student' in what) {
-    const path = studentPath(runDir, what.student);
-    file = JSON.parse(readFileSync(path, 'utf8')) as PolicyFile;
+    ({ file, path: source } = readStudent(runDir, what.student));
     name = what.student;
   } else {
+    const files = readTeacherChecked(runDir);
+    source = join(runDir, 'teacher');
     await initBackend('cpu');
-    const teacher = await loadTeacher(readTeacher(runDir));
-    file = teacher.policyFile();
-    teacher.dispose();
+    try {
+      const teacher = await loadTeacher(files);
+      file = teacher.policyFile();
+      teacher.dispose();
+    } catch (e) {
+      throw new ConfigError(`--teacher: ${source}: not a teacher this version can load (${(e as Error).message})`);
+    }
     name = 'teacher';
   }
-  const bytes = await policyToOnnx(file, layout as OnnxLayout, name);
-  mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileAtomic(out, bytes);
+  let bytes: Uint8Array;
+  try {
+    bytes = await policyToOnnx(file, layout as OnnxLayout, name);
+  } catch (e) {
+    throw new ConfigError(`--onnx: ${source}: cannot be written as ONNX (${(e as Error).message})`);
+  }
+  writeOut(out, [['', bytes]]);
   log(`exported ${name} to ${out} (ONNX, ${layout} layout, ${bytes.length} bytes)`);
   return EXIT.ok;
+}
+
+function checkRunDir(runDir: string): void {
+  let folder = false;
+  try {
+    folder = statSync(runDir).isDirectory();
+  } catch {
+    // Named below.
+  }
+  if (!folder) throw new ConfigError(`--run: ${runDir}: no such run folder`);
+}
+
+/** The run's student `name` ({name}-{dtype}), read and checked as a game's loader checks it. */
+function readStudent(runDir: string, name: string): { path: string; bytes: Uint8Array; file: PolicyFile } {
+  // A name, not a path: '--student ../../x' must not reach outside the run's students.
+  if (!/^[\w][\w.-]*$/.test(name)) throw new ConfigError(`--student: '${name}' is not a student's name (letters, digits, '.', '-' and '_', as {name}-{dtype})`);
+  const path = studentPath(runDir, name);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new ConfigError(`--student: ${path}: cannot be read (${fault(e)})`);
+  }
+  try {
+    return { path, bytes, file: decodePolicyFile(new TextDecoder().decode(bytes), path).file };
+  } catch (e) {
+    throw new ConfigError(`--student: ${(e as Error).message} (not a student policy file this version loads)`);
+  }
+}
+
+/** The run's teacher files, each present and readable, weights as long as their specs and finite. */
+function readTeacherChecked(runDir: string): CheckpointFiles {
+  const dir = join(runDir, 'teacher');
+  const files: CheckpointFiles = {};
+  for (const f of TEACHER_FILES) {
+    try {
+      files[f] = new Uint8Array(readFileSync(join(dir, f)));
+    } catch (e) {
+      throw new ConfigError(`--teacher: ${join(dir, f)}: cannot be read (${fault(e)})${existsSync(dir) ? '' : ": has the teacher been trained? run 'phaser-distill train' first"}`);
+    }
+  }
+  // The checkpoint's checksums came with the teacher's folder: they catch a file changed since.
+  const sums = join(dir, CHECKSUMS_FILE);
+  if (existsSync(sums)) files[CHECKSUMS_FILE] = new Uint8Array(readFileSync(sums));
+  const problem = checkpointProblem(files, 'teacher') ?? checksumProblem(files, TEACHER_FILES);
+  delete files[CHECKSUMS_FILE];
+  if (problem) throw new ConfigError(`--teacher: ${dir}: ${problem}`);
+  return files;
+}
+
+/**
+ * Writes `out` (parts [['', bytes]]: the file `out`; else files in the folder `out`): each to a
+ * temporary file beside it, then all renamed into place. A write that fails removes its temporary
+ * files and the folders it made, and is a ConfigError naming --out and the fault.
+ */
+function writeOut(out: string, parts: [string, Uint8Array][]): void {
+  const single = parts.length === 1 && parts[0]![0] === '';
+  if (single && existsSync(out) && statSync(out).isDirectory()) throw new ConfigError(`--out: ${out}: a folder is there, and this export is one file`);
+  const made: (string | undefined)[] = [];
+  const tmps: string[] = [];
+  try {
+    made.push(makeDir(single ? dirname(resolve(out)) : out));
+    const targets = parts.map(([name]) => (single ? out : join(out, name)));
+    parts.forEach(([, bytes], i) => {
+      const tmp = `${targets[i]}.tmp-${process.pid}`;
+      tmps.push(tmp);
+      writeFileSync(tmp, bytes);
+    });
+    tmps.forEach((tmp, i) => renameSync(tmp, targets[i]!));
+  } catch (e) {
+    for (const path of [...tmps, ...made]) {
+      try {
+        if (path) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // Never written (its folder is not one): nothing to remove.
+      }
+    }
+    throw new ConfigError(`--out: ${out}: cannot be written (${fault(e)})`);
+  }
+}
+
+/** A file system error as its code and what it means ('EACCES: permission denied'), without a stack. */
+function fault(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')}` : String(err.message ?? e);
 }
 
 /** The run's student file `name` ({name}-{dtype}); a ConfigError listing the run's students if there is none. */

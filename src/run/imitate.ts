@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { checkDemoSpaces } from '../demo/index.js';
 import { evaluateImitation, imitate, imitationMarkdown, initBackend, type ImitationReport, type NamedStudent } from '../train/index.js';
 import { imitationConfigOf, loadRunConfig } from '../config/run-config.js';
-import { readDemos } from './demos.js';
+import { readDemosToLearn } from './demos.js';
 import { ConfigError } from '../config/errors.js';
 import { makeGameEnv } from '../config/env-module.js';
 import { newRunDir, writeFileAtomic, writeJson } from './files.js';
@@ -30,7 +30,7 @@ export async function runImitate(configPath: string, demosPath: string | undefin
   if (!section) throw new ConfigError(`${configPath}: the config has no 'imitate' section: list the students to clone (imitate: { students: [{ name: bc16, hidden: [16] }] })`);
   const path = demosPath ?? (section.demos ? resolve(config.baseDir, section.demos) : undefined);
   if (!path) throw new ConfigError(`${configPath}: config.imitate.demos: no demonstrations given: set it (a .demo file or a folder, relative to the config) or pass --demos <file or folder>`);
-  const { demo, files } = readDemos(path);
+  const { demo, files } = readDemosToLearn(path);
   log(`demos: ${files.length} file(s), ${demo.episodes.length} episodes, ${demo.rewards.length} decisions of agent '${demo.agent}'`);
   await initBackend(config.backend);
   const env = await makeGameEnv(config.envPath, config.eval.numEnvs);

@@ -56,7 +56,14 @@ export function startSelfPlay(env: VectorEnv, config: RunConfig, trainer: () => 
     restore: (files) => {
       const bytes = files[SELF_PLAY_FILE];
       if (!bytes) throw new Error(`${SELF_PLAY_FILE} is missing: the checkpoint was saved without self-play`);
-      wrapped.setState(JSON.parse(new TextDecoder().decode(bytes)) as SelfPlayState);
+      let state: unknown;
+      try {
+        state = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (e) {
+        throw new Error(`${SELF_PLAY_FILE}: not JSON (${(e as Error).message})`);
+      }
+      // Checked whole (checkSelfPlayState): a damaged one is passed over for the older checkpoint.
+      wrapped.setState(state as SelfPlayState);
     },
     metrics: () => ({ 'self-play/elo': wrapped.elo, 'self-play/games': wrapped.games }),
     describe: () => {

@@ -6,23 +6,23 @@
  * written after it, and any row a kill or a full disk cut short; a loss or a weight that turns NaN
  * stops the run with nothing saved after it, and so does a rollout worker that fails (numWorkers > 1).
  */
-import { cpSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type CheckpointFiles, type TrainingEpisode,
 } from '../train/index.js';
 import type { VectorEnv } from '../env/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
-import { readDemos } from './demos.js';
-import { EXIT, RunFailed } from '../config/errors.js';
+import { readDemosToLearn } from './demos.js';
+import { ConfigError, EXIT, RunFailed } from '../config/errors.js';
 import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeGameEnv } from '../config/env-module.js';
 import { Progress } from './progress.js';
 import { RolloutWorkerFailed, WorkerVectorEnv } from '../parallel/worker-vector-env.js';
 import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play.js';
-import { appendJsonl, filterLines, newRunDir, readJson, readJsonl, writeFileAtomic, writeJson } from './files.js';
+import { appendJsonl, filterLines, newRunDir, readJsonl, writeFileAtomic, writeJson } from './files.js';
 
 /** Losses that are finite in every healthy update; one that is not means the weights are lost. */
 const FINITE_LOSSES = ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl'] as const;
@@ -46,21 +46,69 @@ export interface TrainOptions {
   log?: (line: string) => void;
 }
 
-/** Starts a new run from a config file, or resumes the run in `resumeDir`. */
+/** File system faults that are the machine's, not the program's: said in a line, with the way back (resume). */
+const DISK_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFILE']);
+
+/**
+ * Starts a new run from a config file, or resumes the run in `resumeDir`. A full disk (or another
+ * fault of the machine's file system) is a RunFailed naming the file and the fault; the run's last
+ * checkpoint stands and a resume goes on from it.
+ */
 export async function runTrain(source: { config: string } | { resumeDir: string }, options: TrainOptions = {}): Promise<TrainOutcome> {
+  try {
+    return await trainRun(source, options);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!err?.code || !DISK_FAULTS.has(err.code)) throw e;
+    const where = 'resumeDir' in source ? ` Resume with: phaser-distill train --resume ${source.resumeDir}` : ' Resume the run folder it made with phaser-distill train --resume <run folder>.';
+    throw new RunFailed(`${err.path ?? 'a run file'}: ${err.code} (${err.syscall ?? 'write'}): ${err.code === 'ENOSPC' || err.code === 'EDQUOT' ? 'the disk is full' : 'the file system refused a write'}; the run stopped, and its last checkpoint stands.${where}`);
+  }
+}
+
+/**
+ * The saved config of a run folder being resumed, checked: a damaged config.json is a ConfigError
+ * naming it. Its env module is shown, and is code that resuming runs: one inside the run folder is
+ * refused, and a folder made elsewhere (its `runDir` is not where it is now: someone sent it, or it
+ * was moved) resumes only once its module is confirmed by setting `runDir` to the folder's path.
+ */
+function resumedConfig(runDir: string, log: (line: string) => void): RunConfig {
+  const path = join(runDir, 'config.json');
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(code === 'ENOENT' || code === 'ENOTDIR' ? `--resume: ${runDir}: not a run folder (no config.json)` : `${path}: not the run's config (${code ?? `not JSON: ${(e as Error).message}`}); the run's config is damaged`);
+  }
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) throw new ConfigError(`${path}: expected the run's config (an object)`);
+  const { envPath, baseDir, runDir: madeAt, ...rest } = saved as Record<string, unknown>;
+  if (typeof envPath !== 'string' || !isAbsolute(envPath)) throw new ConfigError(`${path}: envPath: expected the absolute path of the game's env module, got ${JSON.stringify(envPath)}`);
+  if (typeof baseDir !== 'string' || !isAbsolute(baseDir)) throw new ConfigError(`${path}: baseDir: expected the absolute path of the config's folder, got ${JSON.stringify(baseDir)}`);
+  const config = { ...parseRunConfig(rest, path, baseDir), envPath };
+  const here = realpathSync(runDir);
+  const module = existsSync(envPath) ? realpathSync(envPath) : envPath;
+  const rel = relative(here, module);
+  if (!rel.startsWith('..') && !isAbsolute(rel)) throw new ConfigError(`${path}: envPath: ${envPath} lies inside the run folder: resuming runs the game's env module, never code that came with a run folder`);
+  if (madeAt !== undefined && madeAt !== here) {
+    throw new ConfigError(`${path}: runDir: this run folder was made at ${String(madeAt)} and is now at ${here}. Resuming it runs the env module its config.json names, ${envPath}. If you trust that module, confirm it: set "runDir" in ${path} to "${here}", and resume again.`);
+  }
+  log(`env module: ${envPath} (from ${path})`);
+  return config;
+}
+
+async function trainRun(source: { config: string } | { resumeDir: string }, options: TrainOptions = {}): Promise<TrainOutcome> {
   const log = options.log ?? ((l: string) => console.log(l));
   let config: RunConfig;
   if ('config' in source) {
     config = loadRunConfig(source.config);
   } else {
-    const { envPath, baseDir, ...saved } = readJson<RunConfig>(join(source.resumeDir, 'config.json'));
-    config = { ...parseRunConfig(saved, join(source.resumeDir, 'config.json'), baseDir), envPath };
+    config = resumedConfig(source.resumeDir, log);
   }
 
   const backend = await initBackend(config.backend);
   const ppo = ppoConfigOf(config);
   // numWorkers > 1: the envs are stepped in shares by worker threads and this one (parallel rollouts).
-  const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers) : await makeGameEnv(config.envPath, ppo.numEnvs);
+  const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeGameEnv(config.envPath, ppo.numEnvs);
   // With self-play the opponent seat is played from a pool of the learner's snapshots.
   let selfPlay: RunSelfPlay | null = null;
   try {
@@ -71,7 +119,7 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   }
   const env: VectorEnv = selfPlay?.env ?? gameEnv;
   // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
-  const demo = ppo.bc ? readDemos(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
+  const demo = ppo.bc ? readDemosToLearn(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
   const trainer: PpoTrainer = new PpoTrainer(env, ppo, { demo });
   /** What a checkpoint restores: the trainer, and self-play's pool and ratings. */
   const restore = async (files: CheckpointFiles) => {
@@ -80,7 +128,8 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   };
   // The run folder is made once the game and the trainer have started: a run that cannot start leaves nothing behind.
   const runDir = 'config' in source ? newRunDir(config) : source.resumeDir;
-  if ('config' in source) writeJson(join(runDir, 'config.json'), config);
+  // Where the folder was made: a resume from anywhere else asks for its env module to be confirmed.
+  if ('config' in source) writeJson(join(runDir, 'config.json'), { ...config, runDir: realpathSync(runDir) });
   const ckptDir = join(runDir, 'checkpoints');
   const episodesPath = join(runDir, 'episodes.jsonl');
 
@@ -172,6 +221,8 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   } catch (e) {
     if (!(e instanceof RolloutWorkerFailed)) throw e;
     workerFailed = e.message;
+    // A signal sent while a stuck worker held this thread up lands now, and is said.
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     progress.finish();
@@ -187,10 +238,10 @@ export async function runTrain(source: { config: string } | { resumeDir: string 
   // Assigned in callbacks, which the compiler's narrowing does not follow.
   const lastGood = last as { path: string } | null;
   if (workerFailed) {
-    log(`${workerFailed}\nthe run stopped at step ${trainer.globalStep}; its last checkpoint is ${lastGood ? lastGood.path : 'the one it started from, if any'}. Fix what failed and resume (phaser-distill train --resume ${runDir}).`);
+    log(`${workerFailed}\nthe run stopped at step ${trainer.globalStep}${stoppedBy ? ` (and ${stoppedBy} came meanwhile)` : ''}; its last checkpoint is ${lastGood ? lastGood.path : 'the one it started from, if any'}. Fix what failed and resume (phaser-distill train --resume ${runDir}).`);
     trainer.dispose();
     env.close();
-    return { exitCode: EXIT.targetMissed, runDir, config, curve, interrupted: true };
+    return { exitCode: stoppedBy ? 128 + os.constants.signals[stoppedBy as Signal] : EXIT.targetMissed, runDir, config, curve, interrupted: true };
   }
   if (diverged || !saved) {
     log(`training diverged: ${diverged}. Nothing from that point on was saved; the last good checkpoint is ${lastGood ? lastGood.path : 'the one the run started from, if any'}. Lower train.ppo.learningRate and resume (phaser-distill train --resume ${runDir}) or start again.`);

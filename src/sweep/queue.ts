@@ -19,6 +19,8 @@ import { runSweepJob, stagesLeft, type SweepJob, type SweepRunResult } from './r
 export const QUEUE_NAME = 'phaser-distill-sweeps';
 /** Times a job may go back to the queue because its worker died, before it counts as failed. */
 export const MAX_STALLS = 3;
+/** Times a run's job may vanish from the queue (Redis lost its data) and be put back from its run folder. */
+export const MAX_REPLANS = 3;
 /** Attempts of a job whose run fails (a crash, a kill of the run alone, exit 1 without finishing): the second resumes from the checkpoint. */
 export const ATTEMPTS = 2;
 
@@ -71,6 +73,9 @@ export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: 
   queue.on('error', onceErrors(log, `queue ${url}`));
   try {
     await reachRedis(queue, url);
+    const add = (job: SweepJob) => queue.add('run', job, { jobId: `${job.sweep}-${job.index}`, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+    /** Times each run's job was found gone and put back. */
+    const replans = new Map<number, number>();
     const ids = new Map<string, number>();
     for (const job of jobs) {
       const jobId = `${job.sweep}-${job.index}`;
@@ -85,7 +90,7 @@ export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: 
       }
       if (existing && state === 'completed') await existing.remove();
       else if (existing) continue;
-      await queue.add('run', job, { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+      await add(job);
     }
     log(`${jobs.length} run${jobs.length === 1 ? '' : 's'} on the queue ${QUEUE_NAME} at ${url}; waiting for workers (phaser-distill worker --queue ${url})`);
     // What each job looked like at the last look: a stall or a failed attempt shows in its counters
@@ -96,6 +101,25 @@ export async function runOnQueue(url: string, jobs: SweepJob[], options: { log: 
       for (const [jobId, index] of ids) {
         if (done.has(index)) continue;
         const job = await queue.getJob(jobId);
+        if (!job) {
+          // Gone from the queue: Redis lost its data (a flush, a restart with nothing saved). The
+          // run folders are the runs' state: the plan is made again from this run's folder.
+          const data = jobs.find((j) => j.index === index)!;
+          const times = replans.get(index) ?? 0;
+          seen.delete(jobId);
+          if (stagesLeft(data).length === 0) {
+            done.set(index, { index, state: 'completed', reason: null });
+            log(`run ${index}: its job is gone from the queue (did Redis lose its data?); its run folder is finished`);
+          } else if (times < MAX_REPLANS) {
+            replans.set(index, times + 1);
+            await add(data);
+            log(`run ${index}: its job is gone from the queue (did Redis lose its data?); put back from its run folder, it resumes from its checkpoint`);
+          } else {
+            done.set(index, { index, state: 'unknown', reason: `its job vanished from the queue ${times + 1} times` });
+            log(`run ${index}: failed: its job vanished from the queue ${times + 1} times`);
+          }
+          continue;
+        }
         const now = { state: job ? await job.getState() : 'unknown', stalls: job?.stalledCounter ?? 0, fails: job?.attemptsMade ?? 0, by: job?.processedBy };
         const before = seen.get(jobId);
         seen.set(jobId, now);

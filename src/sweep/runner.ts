@@ -168,7 +168,11 @@ async function attempt(job: SweepJob, configPath: string, bin: string, log: (lin
     const row: AttemptRow = { attempt: n, stage, args, host: hostname(), started: Date.now() };
     const { code, signal: killedBy, pid } = await runChild(bin, args, logPath, signal, (p) => appendJsonlRow(job.slot, { ...row, pid: p }));
     appendJsonlRow(job.slot, { ...row, pid, ended: Date.now(), exit: code, signal: killedBy });
-    if (signal?.aborted) return fail('interrupted', `stopped (${String(signal.reason ?? 'stop')}) during ${stage}${stage === 'train' ? ', with a checkpoint' : ''}`);
+    if (signal?.aborted) {
+      // A lost lock kills the command at once (another worker may have the run): no checkpoint is made then.
+      const how = signal.reason === 'lost' ? ', killed at once (SIGKILL) as another worker may hold the run; it resumes from its last checkpoint' : stage === 'train' ? ', with a checkpoint' : '';
+      return fail('interrupted', `stopped (${String(signal.reason ?? 'stop')}) during ${stage}${how}`);
+    }
     if (code === 2) return fail('config', `${args.join(' ')} exited 2 (a config error): see ${logPath}`);
     const finishedTraining = stage === 'train' && code === 1 && findRunDir(job.slot) !== null && existsSync(join(findRunDir(job.slot)!, 'summary.json'));
     if (code !== 0 && !finishedTraining) return fail('failed', `${args[0]} ${killedBy ? `was killed by ${killedBy}` : `exited ${code}`}: see ${logPath}`);

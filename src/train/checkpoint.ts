@@ -28,7 +28,12 @@ export interface RunRecord {
   state: PpoState;
   logStd: number[] | null;
   optimizer: tf.io.WeightsManifestEntry[];
+  /** Set by checkpoints that are saved with `checksums.json`: one read without it is damaged. */
+  checksummed?: boolean;
 }
+
+/** The file a saved checkpoint keeps the CRC-32 of each of its other files in. */
+export const CHECKSUMS_FILE = 'checksums.json';
 
 const text = new TextEncoder();
 const untext = new TextDecoder();
@@ -78,6 +83,7 @@ export async function serializeCheckpoint(trainer: PpoTrainer): Promise<Checkpoi
     state: trainer.getState(),
     logStd: trainer.net.logStd ? Array.from(trainer.net.logStd.dataSync()) : null,
     optimizer: encoded.specs,
+    checksummed: true,
   };
   files['optimizer.bin'] = new Uint8Array(encoded.data as ArrayBuffer);
   files['run.json'] = text.encode(JSON.stringify(record, null, 2));
@@ -124,7 +130,19 @@ export async function saveCheckpointDir(dir: string, files: CheckpointFiles, ste
   const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp);
-  for (const [file, data] of Object.entries(files)) await fs.writeFile(path.join(tmp, file), data);
+  const sums: Record<string, string> = {};
+  // A failed write (ENOSPC: a full disk) names its file: the error of a write(2) names none.
+  const write = (file: string, data: string | Uint8Array) => fs.writeFile(path.join(tmp, file), data).catch((e: NodeJS.ErrnoException) => {
+    e.path ??= path.join(tmp, file);
+    throw e;
+  });
+  for (const [file, data] of Object.entries(files)) {
+    if (file === CHECKSUMS_FILE) continue;
+    await write(file, data);
+    sums[file] = crc32Hex(data);
+  }
+  // Last, so a folder with checksums holds every file they name.
+  await write(CHECKSUMS_FILE, JSON.stringify({ crc32: sums }, null, 2));
   const final = path.join(dir, name);
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);
@@ -139,7 +157,7 @@ export async function saveCheckpointDir(dir: string, files: CheckpointFiles, ste
  * What is wrong with a checkpoint, or null: every file present and readable, each weight file as
  * long as its specs say, every float weight finite (a NaN checkpoint would resume and play NaN).
  */
-export function checkpointProblem(files: CheckpointFiles): string | null {
+export function checkpointProblem(files: CheckpointFiles, what: 'checkpoint' | 'teacher' = 'checkpoint'): string | null {
   try {
     const record = readRunRecord(files);
     let modelJson: { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
@@ -149,12 +167,64 @@ export function checkpointProblem(files: CheckpointFiles): string | null {
       throw new Error(`model.json: ${(e as Error).message}`);
     }
     checkWeights('weights.bin', requireFile(files, 'weights.bin'), modelJson.weightsManifest.flatMap((g) => g.weights));
-    checkWeights('optimizer.bin', requireFile(files, 'optimizer.bin'), record.optimizer);
+    // A teacher (a run's `teacher/`, an export) keeps no optimizer state.
+    if (what === 'checkpoint') checkWeights('optimizer.bin', requireFile(files, 'optimizer.bin'), record.optimizer);
     if (record.logStd && !record.logStd.every(Number.isFinite)) throw new Error('run.json: logStd holds a non-finite value');
     return null;
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/**
+ * What is wrong with a saved checkpoint's files against its `checksums.json`, or null: a file whose
+ * CRC-32 is not the one written (a zero-filled or rewritten weights.bin is finite and the right
+ * length, and only this catches it), a file it lists that is missing, or no checksums.json where
+ * run.json says the checkpoint was saved with one. `only`: check these files alone (a teacher's).
+ * A checkpoint saved before checksums has none to check.
+ */
+export function checksumProblem(files: CheckpointFiles, only?: readonly string[]): string | null {
+  const raw = files[CHECKSUMS_FILE];
+  if (!raw) {
+    // A teacher's folder may have been copied without them.
+    if (only) return null;
+    try {
+      return readRunRecord(files).checksummed ? `${CHECKSUMS_FILE} is missing (run.json says the checkpoint was saved with it)` : null;
+    } catch {
+      return null;
+    }
+  }
+  let sums: Record<string, unknown>;
+  try {
+    sums = (JSON.parse(untext.decode(raw)) as { crc32: Record<string, unknown> }).crc32;
+    if (typeof sums !== 'object' || sums === null) throw new Error('no crc32 object');
+  } catch (e) {
+    return `${CHECKSUMS_FILE}: not readable (${(e as Error).message})`;
+  }
+  for (const name of only ?? Object.keys(sums)) {
+    const data = files[name];
+    if (!data) return `${name} is missing (${CHECKSUMS_FILE} lists it)`;
+    const sum = crc32Hex(data);
+    if (sums[name] !== sum) return `${name}: CRC-32 ${sum}, where ${CHECKSUMS_FILE} says ${JSON.stringify(sums[name])}: the file changed after it was written`;
+  }
+  return null;
+}
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (the polynomial of zip and PNG) as 8 hex digits. */
+export function crc32Hex(bytes: Uint8Array): string {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return ((crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
@@ -228,7 +298,7 @@ export async function loadGoodCheckpoint(dir: string, restore: (files: Checkpoin
       skipped.push({ name, why: (e as Error).message });
       continue;
     }
-    const why = checkpointProblem(files);
+    const why = checkpointProblem(files) ?? checksumProblem(files);
     if (why) {
       skipped.push({ name, why });
       continue;

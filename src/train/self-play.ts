@@ -17,7 +17,7 @@
  * plain TypeScript (the student runtime), sampling as the learner did.
  */
 import { Rng, rngState, setRngState, type OpponentPolicy, type VectorEnv, type VectorStepResult } from '../env/index.js';
-import { loadStudentPolicy, type PolicyFile } from '../policy/index.js';
+import { decodePolicyFile, loadStudentPolicy, type PolicyFile } from '../policy/index.js';
 import { ELO_K, INITIAL_ELO, eloChange, scoreOfReturn } from './elo.js';
 
 /** An opponent that stays in the pool: the game's own (`'scripted'`) or a frozen policy. */
@@ -197,7 +197,9 @@ export class SelfPlayEnv implements VectorEnv {
   }
 
   /** Puts the pool, ratings and counters back as a checkpoint left them; the envs start fresh episodes against `current`. */
-  setState(state: SelfPlayState): void {
+  setState(raw: SelfPlayState): void {
+    // Checked whole before anything is set: a damaged state leaves the env as it was.
+    const state = checkSelfPlayState(raw, this.config, this.env);
     this.elo = state.elo;
     this.steps = state.steps;
     this.nextSave = state.nextSave;
@@ -280,4 +282,62 @@ export function checkSelfPlayConfig(c: SelfPlayConfig): void {
     if (names.has(o.name)) throw new Error(`self-play: two opponents are named '${o.name}'`);
     names.add(o.name);
   }
+}
+
+/** Ratings beyond this are not Elo (a K of 16 moves one by at most 16 a game). */
+const ELO_LIMIT = 1e6;
+
+/**
+ * A saved self-play state checked field by field, as a checkpoint's weights are: numbers finite and
+ * in range, counts whole and not negative, every snapshot a valid policy file of the game's spaces.
+ * The error names the field; a resume then falls back to the older checkpoint.
+ */
+export function checkSelfPlayState(raw: unknown, config: SelfPlayConfig, env: Pick<VectorEnv, 'observationSpace' | 'actionSpace'>): SelfPlayState {
+  const fail = (field: string, why: string, got?: unknown): never => {
+    const shown = got === undefined ? '' : `, got ${String(JSON.stringify(got)).slice(0, 80)}`;
+    throw new Error(`self-play state (selfplay.json): ${field}: ${why}${shown}`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(raw)) return fail('(document)', 'expected an object', raw);
+  const elo = (v: unknown, field: string) => (typeof v === 'number' && Math.abs(v) <= ELO_LIMIT) || fail(field, `expected a rating within +-${ELO_LIMIT}`, v);
+  const count = (v: unknown, field: string) => (Number.isSafeInteger(v) && (v as number) >= 0) || fail(field, 'expected a whole number >= 0', v);
+  elo(raw.elo, 'elo');
+  for (const key of ['steps', 'nextSave', 'nextSwap', 'games'] as const) count(raw[key], key);
+  if (typeof raw.current !== 'string') fail('current', "expected an opponent's name", raw.current);
+  const rng = raw.rng;
+  if (!Array.isArray(rng) || rng.length !== 5) return fail('rng', 'expected 5 numbers', rng);
+  rng.slice(0, 4).forEach((v, i) => (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || fail(`rng[${i}]`, 'expected a 32-bit whole number', v));
+  // The cached normal is NaN (JSON null) or a finite number.
+  if (!(rng[4] === null || (typeof rng[4] === 'number' && Number.isFinite(rng[4])))) fail('rng[4]', 'expected null or a finite number', rng[4]);
+  if (!Array.isArray(raw.snapshots) || raw.snapshots.length > config.window) return fail('snapshots', `expected an array of at most ${config.window} snapshots (the window)`, Array.isArray(raw.snapshots) ? `${raw.snapshots.length} snapshots` : raw.snapshots);
+  const shape = JSON.stringify(env.observationSpace.shape);
+  const action = JSON.stringify(env.actionSpace);
+  (raw.snapshots as unknown[]).forEach((s, i) => {
+    const at = `snapshots[${i}]`;
+    if (!isObject(s)) return fail(at, 'expected a snapshot object', s);
+    count(s.step, `${at}.step`);
+    if (s.name !== `snapshot@${s.step as number}`) fail(`${at}.name`, `expected 'snapshot@${s.step as number}'`, s.name);
+    let file: PolicyFile;
+    try {
+      file = decodePolicyFile(s.file, `${at}.file`).file;
+    } catch (e) {
+      return fail(`${at}.file`, `not a policy file (${(e as Error).message})`);
+    }
+    if (JSON.stringify(file.observationSpace.shape) !== shape || JSON.stringify(file.actionSpace) !== action) fail(`${at}.file`, "plays other spaces than the game's");
+  });
+  if (!Array.isArray(raw.ratings)) return fail('ratings', 'expected an array', raw.ratings);
+  const names = new Set<string>();
+  let played = 0;
+  (raw.ratings as unknown[]).forEach((r, i) => {
+    const at = `ratings[${i}]`;
+    if (!isObject(r)) return fail(at, 'expected a rating object', r);
+    if (typeof r.name !== 'string' || r.name === '' || names.has(r.name)) fail(`${at}.name`, 'expected a name no other rating has', r.name);
+    names.add(r.name as string);
+    elo(r.elo, `${at}.elo`);
+    for (const key of ['won', 'lost', 'drawn'] as const) count(r[key], `${at}.${key}`);
+    played += (r.won as number) + (r.lost as number) + (r.drawn as number);
+  });
+  // Ratings of snapshots that left the pool are dropped, so the pool holds at most the games played.
+  if (played > (raw.games as number)) fail('games', `expected at least the ${played} games the ratings hold`, raw.games);
+  return raw as unknown as SelfPlayState;
 }

@@ -117,24 +117,20 @@ describe('the demo site', () => {
   it('Pong: you play the right paddle with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/pong/index.html?opponent=human');
     await ready(page, 'pong');
-    const rightY = () => page.evaluate(() => (window as unknown as { pong: { scene(): { right: { y: number } } } }).pong.scene().right.y);
-    const frame = () => page.evaluate(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames);
+    type Live = { pong: { advance(steps: number): void; scene(): { frames: number; right: { y: number }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; scene: { restart(): void } } } };
+    const rightY = () => page.evaluate(() => (window as unknown as Live).pong.scene().right.y);
     // A fresh match, so no match ends (and restarts the scene, dropping the held key) meanwhile.
-    await page.evaluate(() => (window as unknown as { pong: { scene(): { scene: { restart(): void } } } }).pong.scene().scene.restart());
-    await page.waitForFunction(() => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= 2);
+    await page.evaluate(() => (window as unknown as Live).pong.scene().scene.restart());
+    await page.waitForFunction(() => (window as unknown as Live).pong.scene().frames >= 2);
     const start = await rightY();
-    // A held key repeats its keydown, as a keyboard does (Playwright's down() sends one).
+    // Held, and seen by the scene's keyboard (ArrowUp is key code 38) before the game moves on:
+    // then twenty simulation steps at 360 px/s move the paddle 120 px, or to the wall, in game time.
     await page.keyboard.down('ArrowUp');
-    const repeat = setInterval(() => void page.keyboard.down('ArrowUp').catch(() => undefined), 25);
-    try {
-      // Twenty frames at 360 px/s move the paddle 120 px, or to the wall.
-      const until = (await frame()) + 20;
-      await page.waitForFunction((f) => (window as unknown as { pong: { scene(): { frames: number } } }).pong.scene().frames >= f, until);
-    } finally {
-      clearInterval(repeat);
-    }
+    await page.waitForFunction(() => (window as unknown as Live).pong.scene().input.keyboard.keys[38]?.isDown === true, undefined, { timeout: 60_000 });
+    await page.evaluate(() => (window as unknown as Live).pong.advance(20));
+    const moved = await rightY();
     await page.keyboard.up('ArrowUp');
-    expect(await rightY()).toBeLessThan(Math.min(start - 40, 100));
+    expect(moved).toBeLessThan(Math.min(start - 40, 100));
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -229,7 +225,10 @@ describe('the demo site', () => {
   it('Racer: you drive the yellow car with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/racer/index.html');
     await ready(page, 'racer');
-    type Live = { racer: { newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
+    type Live = { racer: { newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
+    const CODES: Record<string, number> = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
+    /** Until the scene's keyboard has seen `key` go down (or up): a loaded machine may take a while to deliver it. */
+    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).racer.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
     const player = () => page.evaluate(() => {
       const r = (window as unknown as Live).racer.scene().racers.find((c) => c.name === 'player')!;
       return { ...r.car, crashes: r.crashes };
@@ -240,8 +239,10 @@ describe('the demo site', () => {
      */
     const hold = async (key: string, n: number) => {
       await page.keyboard.down(key);
+      await seen(key, true);
       await page.evaluate((steps) => (window as unknown as Live).racer.advance(steps), n);
       await page.keyboard.up(key);
+      await seen(key, false);
     };
     // A fresh race on a track whose start the moves below fit (no wall in the way).
     await page.evaluate(() => (window as unknown as Live).racer.newRace(11));
@@ -337,18 +338,35 @@ describe('the demo site', () => {
   it('Lander: you fly it with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/lander/index.html?driver=human');
     await ready(page, 'lander');
-    type Live = { lander: { restart(seed: number): void; advance(steps: number): void; state(): number[]; scene(): { steps: number; throttle: Float32Array } } };
+    type Live = { lander: { game: { loop: { sleep(): void; wake(): void } }; restart(seed: number): void; advance(steps: number): void; state(): number[]; scene(): { steps: number; throttle: Float32Array; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } } } };
     const state = () => page.evaluate(() => {
       const l = (window as unknown as Live).lander;
       return { s: l.state(), throttle: Array.from(l.scene().throttle), steps: l.scene().steps };
     });
-    /** Holds `key` (a real key press) over `n` simulation steps run at once in the page: game time. */
+    const CODES: Record<string, number> = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39 };
+    /** Advances one simulation step at a time until the scene's keyboard has `key` down (or up): the page saw the key. */
+    const seen = (key: string, down: boolean) => page.evaluate(([code, d]) => {
+      const l = (window as unknown as Live).lander;
+      for (let k = 0; k < 60; k++) {
+        if (Boolean(l.scene().input.keyboard.keys[code as number]?.isDown) === d) return k;
+        l.advance(1);
+      }
+      throw new Error(`the page did not see key ${code} ${d ? 'down' : 'up'} in 60 steps`);
+    }, [CODES[key]!, down] as const);
+    /**
+     * Holds `key` (a real key press) over `n` simulation steps run at once in the page: game time.
+     * The page's own loop sleeps meanwhile (advance keeps it so), so nothing but these steps moves
+     * the game, and they run only once the page has seen the key.
+     */
     const hold = async (key: string, n: number) => {
       await page.keyboard.down(key);
+      await seen(key, true);
+      const before = await state();
       await page.evaluate((steps) => (window as unknown as Live).lander.advance(steps), n);
       const during = await state();
       await page.keyboard.up(key);
-      return during;
+      await seen(key, false);
+      return { before, during };
     };
     const coast = async (n: number) => {
       await page.evaluate((steps) => (window as unknown as Live).lander.advance(steps), n);
@@ -357,25 +375,25 @@ describe('the demo site', () => {
     // A fresh flight: the lander falls with no key held (observation 3 is the vertical speed).
     await page.evaluate(() => (window as unknown as Live).lander.restart(5));
     await page.waitForFunction(() => (window as unknown as Live).lander.scene().steps >= 2);
+    // From here the game moves by advance(steps) alone.
+    await page.evaluate(() => (window as unknown as Live).lander.game.loop.sleep());
     const before = await coast(10);
     // Both engines off: main -1 (it fires only above 0), lateral 0 (it fires only beyond +-0.5).
     expect(before.throttle).toEqual([-1, 0]);
     const falling = (await coast(10)).s[3]! - before.s[3]!;
     expect(falling).toBeLessThan(0);
     // Up fires the main engine at full throttle: the lander now climbs against gravity.
-    const start = await state();
     const up = await hold('ArrowUp', 15);
-    expect(up.throttle[0]).toBe(1);
-    expect(up.s[3]! - start.s[3]!).toBeGreaterThan(0);
+    expect(up.during.throttle[0]).toBe(1);
+    expect(up.during.s[3]! - up.before.s[3]!).toBeGreaterThan(0);
     // Right fires the side engine that pushes it right, Left the one that pushes it left (observation 2: horizontal speed).
-    const r0 = await state();
     const right = await hold('ArrowRight', 15);
-    expect(right.throttle[1]).toBe(1);
-    expect(right.s[2]! - r0.s[2]!).toBeGreaterThan(0);
-    const l0 = await state();
+    expect(right.during.throttle[1]).toBe(1);
+    expect(right.during.s[2]! - right.before.s[2]!).toBeGreaterThan(0);
     const left = await hold('ArrowLeft', 15);
-    expect(left.throttle[1]).toBe(-1);
-    expect(left.s[2]! - l0.s[2]!).toBeLessThan(0);
+    expect(left.during.throttle[1]).toBe(-1);
+    expect(left.during.s[2]! - left.before.s[2]!).toBeLessThan(0);
+    await page.evaluate(() => (window as unknown as Live).lander.game.loop.wake());
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -431,46 +449,45 @@ describe('the demo site', () => {
     const { page, errors } = await openPage(h, 'games/balance/index.html');
     await ready(page, 'balance');
     await page.check('#takeover');
-    /** The pushes applied on the next `n` frames, read in the page as they happen. */
-    const pushes = (n: number) =>
-      page.evaluate((count) => {
-        const scene = (window as unknown as { balance: { scene(): { steps: number; push: number } } }).balance.scene();
-        const seen: number[] = [];
-        let last = scene.steps;
+    type Live = { balance: { advance(steps: number): void; scene(): { steps: number; push: number; ai: { episodeSeed: number }; scene: { restart(): void }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } } } };
+    const CODES: Record<string, number> = { ArrowLeft: 37, ArrowRight: 39 };
+    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).balance.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
+    /**
+     * The push of each of `n` simulation steps run through the page's advance(1) (game time), run
+     * in the same task as the frame in which the scene's keyboard first has `key` down: no step of
+     * the page's own loop (the pole falls if pushed long) comes between the key and the pushes read.
+     */
+    const pushesOnceSeen = (key: string, n: number) =>
+      page.evaluate(([code, count]) => {
+        const live = (window as unknown as Live).balance;
         return new Promise<number[]>((resolve) => {
           const look = () => {
-            // A restart (the pole fell) resets the push: only count plain steps.
-            if (scene.steps === last + 1) seen.push(scene.push);
-            last = scene.steps;
-            if (seen.length >= count) resolve(seen);
-            else requestAnimationFrame(look);
+            if (!live.scene().input.keyboard.keys[code]?.isDown) return void requestAnimationFrame(look);
+            resolve(Array.from({ length: count }, () => {
+              live.advance(1);
+              return live.scene().push;
+            }));
           };
           look();
         });
-      }, n);
-    // Held arrows push one way every frame; the AI and an idle player alternate. Each from a
-    // fresh episode, for a few pushes only: held longer, the pole falls.
+      }, [CODES[key]!, n] as const);
+    // Held arrows push one way every step. Each from a fresh episode, for a few pushes only: held
+    // longer, the pole falls.
     for (const [key, push] of [['ArrowRight', 1], ['ArrowLeft', 0]] as const) {
       // The restart takes effect on a later frame: wait until the new episode (a new seed) has
       // stepped, so that no restart (which forgets held keys) falls inside the pushes read below.
-      type Live = { balance: { scene(): { steps: number; ai: { episodeSeed: number }; scene: { restart(): void } } } };
       const seed = await page.evaluate(() => (window as unknown as Live).balance.scene().ai.episodeSeed);
       await page.evaluate(() => (window as unknown as Live).balance.scene().scene.restart());
       await page.waitForFunction((old) => {
         const scene = (window as unknown as Live).balance.scene();
         return scene.ai.episodeSeed !== old && scene.steps >= 1;
       }, seed);
-      await pushes(1);
-      // A held key repeats its keydown, as a keyboard does (Playwright's down() sends one).
+      // Held, and seen by the scene's keyboard, before the game is advanced.
+      const read = pushesOnceSeen(key, 3);
       await page.keyboard.down(key);
-      const repeat = setInterval(() => void page.keyboard.down(key).catch(() => undefined), 25);
-      try {
-        await pushes(2);
-        expect(await pushes(3), key).toEqual([push, push, push]);
-      } finally {
-        clearInterval(repeat);
-      }
+      expect(await read, key).toEqual([push, push, push]);
       await page.keyboard.up(key);
+      await seen(key, false);
     }
     expect(errors).toEqual([]);
     await page.close();

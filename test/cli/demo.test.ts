@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readDemos } from '../../src/run/demos.js';
+import { readDemos, readDemosToLearn } from '../../src/run/demos.js';
 import { box, discrete } from '../../src/env/index.js';
-import { encodeDemo, type Demo } from '../../src/demo/index.js';
+import { DemoFileError, encodeDemo, type Demo } from '../../src/demo/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -126,5 +126,26 @@ describe('phaser-distill demo', () => {
     r = await run('demo');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/phaser-distill demo <file or folder>/);
+  });
+
+  it('reads a recording of 200,000 episodes (no spread of them into Math.min)', async () => {
+    const path = write(join(dir, 'many', 'many.demo'), { ...demo('paddle', Array.from({ length: 200_000 }, () => 1), 0.5, 1), meta: undefined });
+    const r = await run('demo', path);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^agent 'paddle': 1 file, 200000 episodes, 200000 steps, mean return 0\.500 \(min 0\.5, max 0\.5\)/);
+  });
+
+  it('refuses demos that hold nothing to learn from, or observations too spread for a policy file, naming the path', () => {
+    const empty = write(join(dir, 'learn', 'empty.demo'), demo('paddle', [], 1));
+    expect(readDemos(empty).demo.rewards.length).toBe(0);
+    expect(() => readDemosToLearn(empty)).toThrow(DemoFileError);
+    expect(() => readDemosToLearn(empty)).toThrow(new RegExp(`^${empty.replace(/[.\\]/g, '\\$&')}: steps: 0 decisions in 1 file\\(s\\), nothing to learn from`));
+    const wide = demo('paddle', [4], 1);
+    wide.observationSpace = box([3], -Infinity, Infinity);
+    wide.observations[4] = 3e38;
+    const spread = write(join(dir, 'learn2', 'spread.demo'), wide);
+    expect(() => readDemosToLearn(spread)).toThrow(/spread\.demo: observations: element 1 spreads too far for a policy file's float32 normalisation/);
+    expect(readDemosToLearn(write(join(dir, 'learn3', 'ok.demo'), demo('paddle', [4], 1))).demo.rewards.length).toBe(4);
   });
 });

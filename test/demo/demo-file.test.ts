@@ -12,7 +12,8 @@ function makeDemo(actionSpace: Space, lengths: number[], seed = 1, observationSp
   const rng = new Rng(seed);
   const steps = lengths.reduce((a, b) => a + b, 0);
   const obsSize = observationSpace.shape.reduce((a, b) => a * b, 1);
-  const observations = Float32Array.from({ length: steps * obsSize }, () => rng.uniform(-2, 1));
+  // Within the box (a file's observations are held to it): [-2, 1] where the box allows.
+  const observations = Float32Array.from({ length: steps * obsSize }, (_, i) => rng.uniform(Math.max(-2, observationSpace.low[i % obsSize]!), Math.min(1, observationSpace.high[i % obsSize]!)));
   const actSize = actionSpace.type === 'discrete' ? 1 : actionSpace.type === 'multi-discrete' ? actionSpace.nvec.length : actionSpace.shape.reduce((a, b) => a * b, 1);
   const action = (i: number) => (actionSpace.type === 'discrete' ? rng.int(actionSpace.n) : actionSpace.type === 'multi-discrete' ? rng.int(actionSpace.nvec[i % actSize]!) : rng.uniform(-1, 1));
   const actions = actionSpace.type === 'box' ? Float32Array.from({ length: steps * actSize }, (_, i) => action(i)) : Int32Array.from({ length: steps * actSize }, (_, i) => action(i));
@@ -178,5 +179,26 @@ describe('demos and agents', () => {
     expect(() => mergeDemos([a, b, wider], ['a.demo', 'b.demo', 'c.demo'])).toThrow(/^c\.demo: cannot be merged with a\.demo, it is from another agent: observation shape \[10\] in c\.demo, \[8\] in a\.demo$/);
     expect(() => mergeDemos([a, { ...b, decisionPeriod: 1 }], ['a.demo', 'b.demo'])).toThrow(/decision period 1 in b\.demo, 4 in a\.demo$/);
     expect(() => mergeDemos([])).toThrow(DemoFileError);
+  });
+
+  it('holds observations to the file\'s own box, and refuses numbers beyond its limits, naming the field', () => {
+    const demo = makeDemo(discrete(3), [3, 2]);
+    const bytes = encodeDemo(demo);
+    // observations start after 5 float64 rewards; element 1 of step 2 is observation 7, whose box is [-2, 2].
+    const at = 5 * 8 + 7 * 4;
+    for (const v of [2.5, -3, 3e38, -3.4e38]) {
+      const bad = withBody(bytes, at, (view, o) => view.setFloat32(o, v, true));
+      expect(() => decodeDemo(bad, 'out.demo'), String(v)).toThrow(/^out\.demo: observations\[7\]: expected a value within the file's observationSpace, \[-2, 2\] \(step 2, element 1\)/);
+    }
+    // At the bound it is inside: a bound of 0.1 holds the float32 0.1 recorded at it.
+    const edge = makeDemo(discrete(3), [2], 1, box([3], -0.1, 0.1));
+    edge.observations.fill(0.1);
+    expect(decodeDemo(encodeDemo(edge)).observations[0]).toBe(Math.fround(0.1));
+    expect(() => decodeDemo(withHeader(bytes, (h) => (h.decisionPeriod = 1e300)), 'big.demo')).toThrow(/^big\.demo: decisionPeriod: expected an integer from 1 to 65536/);
+    expect(() => decodeDemo(withHeader(bytes, (h) => (h.steps = 1e300)), 'big.demo')).toThrow(/^big\.demo: steps: expected an integer from 0 to 2147483647/);
+    expect(() => decodeDemo(withHeader(bytes, (h) => (h.episodes[0].length = 1e300)), 'big.demo')).toThrow(/^big\.demo: episodes\[0\]\.length: expected at most the file's 5 steps/);
+    const huge = bytes.slice();
+    new DataView(huge.buffer).setUint32(12, 2 ** 31, true);
+    expect(() => decodeDemo(huge, 'big.demo')).toThrow(/^big\.demo: headerLength: expected at most 67108864 bytes/);
   });
 });

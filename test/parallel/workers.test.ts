@@ -3,7 +3,7 @@
  * of workers, on Balance (bare simulations) and Pong (headless scenes, a game per worker); a worker
  * that fails stops the run with its error and its last checkpoint; bad numWorkers are refused.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -160,6 +160,46 @@ describe('train.ppo.numWorkers on the command line', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(EXIT.targetMissed);
     // The main thread's share fails first, as do both threads': the first is reported.
     expect(run.stdout + run.stderr).toMatch(/worker 0 \(envs 0\.\.1\) failed: Error: every cart fell/);
+  });
+
+  it('names a worker stuck in an endless loop, and one out of memory, and stops the run with its last checkpoint (the watchdog; in child processes)', () => {
+    // Worker 1 (envs 2..3) hangs, or fills its heap, at its envs' 301st step (iteration 5 of 64 steps); train.workerStepLimit is 2 s.
+    const faults: [string, string, RegExp][] = [
+      ['hangs', 'for (;;) {}', /worker 1 \(envs 2\.\.3\) failed: no answer to a step within 2 s \(train\.workerStepLimit\): its env is stuck/],
+      ['oom', 'const a: number[][] = []; for (;;) a.push(new Array(1e5).fill(Math.random()));', /worker 1 \(envs 2\.\.3\) failed: no answer to a step within 2 s .*\(out of memory\?\)/],
+    ];
+    for (const [name, misstep, message] of faults) {
+      const env = misbehaving(name, misstep);
+      const path = config(name, env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2', '  checkpointEvery: 2\n  workerStepLimit: 2\n');
+      // A small heap for the process, so its workers' (limited to the same) fills in a moment.
+      const run = spawnSync(process.execPath, ['--max-old-space-size=256', resolve('bin/phaser-distill.mjs'), 'train', path], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+      const out = `${run.stdout}\n${run.stderr}`;
+      expect(run.signal, out).toBeNull();
+      expect(run.status, out).toBe(EXIT.targetMissed);
+      expect(out).toMatch(message);
+      expect(out).toMatch(/its last checkpoint is .*step-000001024\. Fix what failed and resume/);
+    }
+  });
+
+  it('ends a run whose worker is stuck with a checkpoint and exit 143 when SIGTERM comes (in a child process)', async () => {
+    const marker = join(dir, 'stuck.marker');
+    const env = misbehaving('stuck', `mark(${JSON.stringify(marker)}, 'x'); for (;;) {}`, "import { writeFileSync as mark } from 'node:fs';");
+    const path = config('stuck', env, 'totalTimesteps: 4096, numEnvs: 4, numSteps: 64, numWorkers: 2', '  checkpointEvery: 2\n  workerStepLimit: 20\n');
+    const child = spawn(process.execPath, [resolve('bin/phaser-distill.mjs'), 'train', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const ended = new Promise<{ code: number | null; signal: string | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    while (!existsSync(marker)) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    // Within the step limit (20 s) and its wind-down: the test's own bound, not a measurement.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const { code, signal } = await ended;
+    clearTimeout(killer);
+    expect(signal, out).toBeNull();
+    expect(code, out).toBe(143);
+    expect(out).toMatch(/worker 1 \(envs 2\.\.3\) failed: no answer to a step within 20 s/);
+    expect(out).toMatch(/\(and SIGTERM came meanwhile\); its last checkpoint is .*step-000001024/);
   });
 
   it('refuses to start when a worker cannot make its envs, with its error, and leaves no run folder', async () => {

@@ -76,4 +76,19 @@ describe('difficulty ladder in a real scene', () => {
     const blended = { ...ladder, version: 2, levels: [{ ...ladder.levels[0]!, skill: 0.5, weaker: 'left' }] };
     expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', blended, { right: new Right() })).toThrow(/level 'sleepy' blends in policy 'left', which was not given/);
   });
+
+  it("refuses a level whose policy is named after what every object inherits ('constructor', 'toString', '__proto__')", async () => {
+    const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
+    hosts.push(host);
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const inherited = { ...ladder, levels: [{ ...ladder.levels[1]!, policy: name }] };
+      expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', inherited, { right: new Right() })).toThrow(new RegExp(`level 'sharp' plays policy '${name}', which was not given`));
+      const weaker = { ...ladder, version: 2, levels: [{ ...ladder.levels[1]!, skill: 0.5, weaker: name }] };
+      expect(() => new Difficulty(host.scenes[0]!.ai, 'walker', weaker, { right: new Right() })).toThrow(/blends in policy/);
+    }
+    // Given as the policies' own key, such a name plays.
+    const own = { ...ladder, levels: [{ ...ladder.levels[1]!, policy: 'constructor' }] };
+    const difficulty = new Difficulty(host.scenes[0]!.ai, 'walker', own, Object.fromEntries([['constructor', new Right()]]));
+    expect(difficulty.act(new Float32Array(2))).toBe(2);
+  });
 });

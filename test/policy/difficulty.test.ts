@@ -78,6 +78,9 @@ describe('LevelPolicy', () => {
   it('rejects bad knobs', () => {
     expect(() => new LevelPolicy(new Echo(), { ...knobs, actionNoise: 2 }, space)).toThrow(/actionNoise: expected a probability/);
     expect(() => new LevelPolicy(new Echo(), { ...knobs, reactionDelay: 1.5 }, space)).toThrow(/reactionDelay: expected an integer/);
+    // A whole number too large to keep that many observations for (it crashed at the first decision).
+    expect(() => new LevelPolicy(new Echo(), { ...knobs, reactionDelay: 1e300 }, space)).toThrow(/reactionDelay: expected an integer from 0 to 3600, got 1e\+300/);
+    expect(new LevelPolicy(new Echo(), { ...knobs, reactionDelay: 3600 }, space).knobs.reactionDelay).toBe(3600);
   });
 });
 

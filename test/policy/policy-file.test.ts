@@ -99,6 +99,18 @@ describe('policy file loader', () => {
 
   // A production build of a game (NODE_ENV=production, as Vite sets it) refuses every file a
   // development build refuses, naming the field; only the explanation is left out.
+  it('refuses a weights field longer than its layer by its length, before decoding it', () => {
+    const doc = mutate(valid(), (d) => (d.layers[0]!.weights = 'A'.repeat(8_000_000)));
+    const ok = valid();
+    const atob = vi.spyOn(globalThis, 'atob');
+    expect(() => decodePolicyFile(doc, 'big.json')).toThrow(/^big\.json: layers\[0\]\.weights: expected 128 bytes \(8x4 float32 weights\), got 6000000 bytes \(8000000 base64 characters, more than the 172 of 128 bytes: refused before decoding\)/);
+    expect(atob).not.toHaveBeenCalled();
+    // A field of the right length still decodes.
+    expect(decodePolicyFile(ok, 'ok.json').layers[0]!.weights).toHaveLength(32);
+    expect(atob).toHaveBeenCalled();
+    atob.mockRestore();
+  });
+
   it('refuses the same broken files in a production build, naming the field', async () => {
     const prod = await productionModules();
     for (const [name, make, , field] of cases) {

@@ -13,6 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configFuzzStats } from '../../bench/reliability/config-fuzz.js';
 import { killTrials } from '../../bench/reliability/kills.js';
 import { policyFuzzStats } from '../../bench/reliability/policy-fuzz.js';
+import { demoFuzzStats } from '../../bench/reliability/demo-fuzz.js';
+import { exportFuzzStats } from '../../bench/reliability/export-fuzz.js';
+import { ladderFuzzStats } from '../../bench/reliability/ladder-fuzz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-reliability-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,5 +49,32 @@ describe('reliability', () => {
     expect(s.configs).toBe(200);
     expect(s.config_stack_traces).toBe(0);
     expect(s.config_errors).toBeGreaterThan(100);
+  });
+
+  it('reads 300 fuzzed demo files (and one of 150,000 episodes) with no crash and no bad accept', () => {
+    const s = demoFuzzStats(300, 2);
+    expect(s.examples).toEqual([]);
+    expect(s.demo_files).toBe(300);
+    expect([s.demo_crashes, s.demo_bad_accepts]).toEqual([0, 0]);
+    expect(s.demo_refused).toBeGreaterThan(200);
+    expect(s.demo_accepted).toBeGreaterThan(0);
+  });
+
+  it('refuses 50 bad exports with exit 2, no stack trace and nothing left behind', async () => {
+    const s = await exportFuzzStats(50, 2);
+    expect(s.examples).toEqual([]);
+    expect(s.export_cases).toBe(50);
+    expect([s.export_stack_traces, s.export_bad_accepts, s.export_leftovers]).toEqual([0, 0, 0]);
+    expect(s.export_refused).toBeGreaterThan(30);
+    expect(s.export_ok).toBeGreaterThan(1);
+  });
+
+  it('plays 200 fuzzed ladder files at every level, or refuses them, with no crash', () => {
+    const s = ladderFuzzStats(200, 2);
+    expect(s.examples).toEqual([]);
+    expect(s.ladder_files).toBe(200);
+    expect(s.ladder_crashes).toBe(0);
+    expect(s.ladder_accepted).toBeGreaterThan(0);
+    expect(s.ladder_refused).toBeGreaterThan(100);
   });
 });

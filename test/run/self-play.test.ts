@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/run-config.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { runTrain } from '../../src/run/train.js';
-import { loadCheckpointDir, type SelfPlayState } from '../../src/train/index.js';
+import { checkSelfPlayState, defaultSelfPlayConfig, loadCheckpointDir, type SelfPlayState } from '../../src/train/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-selfplay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +60,56 @@ describe('train with self-play', () => {
     const svg = readFileSync(join(first.runDir, 'curve.svg'), 'utf8');
     expect(svg).toContain('learner Elo (self-play)');
     expect(svg.match(/<polyline/g)).toHaveLength(2);
+  });
+
+  it('checks a saved self-play state like weights: 12 damages each refused naming the field; a damaged latest falls back to the older checkpoint', async () => {
+    const cfg = config('damaged', { saveSteps: 512, swapSteps: 256, window: 3, opponents: [{ name: 'scripted', policy: 'scripted' }] });
+    const first = await runTrain({ config: cfg }, { maxIterations: 2, log: () => undefined });
+    const ckpt = join(first.runDir, 'checkpoints');
+    const latest = readFileSync(join(ckpt, 'latest'), 'utf8').trim();
+    const text = readFileSync(join(ckpt, latest, 'selfplay.json'), 'utf8');
+    const good = JSON.parse(text) as SelfPlayState;
+    const saved = JSON.parse(readFileSync(join(first.runDir, 'config.json'), 'utf8')) as { train: { selfPlay: { window: number } } };
+    const spConfig = { ...defaultSelfPlayConfig, window: saved.train.selfPlay.window };
+    const env = { observationSpace: good.snapshots[0]!.file.observationSpace, actionSpace: good.snapshots[0]!.file.actionSpace };
+    expect(checkSelfPlayState(good, spConfig, env)).toBe(good);
+    const damages: [string, (s: any) => void, RegExp][] = [
+      ['a non-number Elo', (s) => (s.elo = '1200'), /^self-play state \(selfplay\.json\): elo: /],
+      ['a 1e308 rating', (s) => (s.ratings[0].elo = 1e308), /ratings\[0\]\.elo: expected a rating within/],
+      ['a negative game count', (s) => (s.games = -3), /games: expected a whole number >= 0/],
+      ['negative wins', (s) => (s.ratings[0].won = -1), /ratings\[0\]\.won/],
+      ['more games rated than played', (s) => (s.ratings[0].lost = s.games + 5), /games: expected at least/],
+      ['a broken snapshot policy', (s) => (s.snapshots[0].file.layers[0].weights = 'AAAA'), /snapshots\[0\]\.file: not a policy file .*weights/],
+      ['a snapshot that is not a policy', (s) => (s.snapshots[0].file = 'x'), /snapshots\[0\]\.file: not a policy file/],
+      ['a snapshot of other spaces', (s) => (s.snapshots[0].file.actionSpace = { type: 'discrete', n: 7 }), /snapshots\[0\]\.file/],
+      ['a renamed snapshot', (s) => (s.snapshots[0].name = 'snapshot@99'), /snapshots\[0\]\.name/],
+      ['a generator state cut short', (s) => s.rng.pop(), /rng: expected 5 numbers/],
+      ['a fractional step count', (s) => (s.steps = 1.5), /steps: expected a whole number/],
+      ['a missing ratings list', (s) => delete s.ratings, /ratings: expected an array/],
+      ['duplicate ratings', (s) => s.ratings.push({ ...s.ratings[0] }), /ratings\[\d+\]\.name/],
+      ['too many snapshots', (s) => s.snapshots.push(...s.snapshots, ...s.snapshots, ...s.snapshots), /snapshots: expected an array of at most 3/],
+    ];
+    expect(() => checkSelfPlayState(good, spConfig, { ...env, actionSpace: { type: 'discrete', n: 7 } })).toThrow(/snapshots\[0\]\.file: plays other spaces than the game's/);
+    for (const [what, damage, message] of damages) {
+      const state = JSON.parse(text) as SelfPlayState;
+      damage(state);
+      expect(() => checkSelfPlayState(state, spConfig, env), what).toThrow(message);
+    }
+
+    // Damaged on disk, the latest checkpoint is passed over for the older one, with the reason logged.
+    const broken = JSON.parse(text) as SelfPlayState;
+    broken.snapshots[0]!.file.layers[0]!.weights = 'AAAA';
+    writeFileSync(join(ckpt, latest, 'selfplay.json'), JSON.stringify(broken));
+    const lines: string[] = [];
+    const resumed = await runTrain({ resumeDir: first.runDir }, { maxIterations: 1, log: (l) => lines.push(l) });
+    expect(resumed.interrupted).toBe(true);
+    expect(lines.find((l) => l.startsWith(`skipped checkpoint ${latest}`))).toMatch(/snapshots\[0\]\.file: not a policy file/);
+    expect(lines.find((l) => l.startsWith('resuming from '))).toMatch(/step-0+512/);
+    // The damaged one is kept aside, not deleted.
+    expect(readdirSync(ckpt)).toContain(`${latest}.damaged`);
+    // A non-number Elo in every checkpoint: no stack trace, a RunFailed naming each reason.
+    for (const f of readdirSync(ckpt).filter((f) => /^step-\d+$/.test(f))) writeFileSync(join(ckpt, f, 'selfplay.json'), JSON.stringify({ ...good, elo: 'high' }));
+    await expect(runTrain({ resumeDir: first.runDir }, { maxIterations: 1, log: () => undefined })).rejects.toThrow(/no checkpoint to resume from .*elo: expected a rating/);
   });
 
   it('refuses self-play on a game with no opponent, leaving no run folder', async () => {

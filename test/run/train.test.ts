@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { loadRunConfig, ppoConfigOf } from '../../src/config/run-config.js';
 import { ConfigError, EXIT, RunFailed } from '../../src/config/errors.js';
 import { newRunDir } from '../../src/run/files.js';
 import { runTrain } from '../../src/run/train.js';
-import { checkpointProblem, defaultPpoConfig, loadCheckpointDir, type CheckpointFiles } from '../../src/train/index.js';
+import { checkpointProblem, checksumProblem, defaultPpoConfig, loadCheckpointDir, type CheckpointFiles } from '../../src/train/index.js';
 
 /** A checkpoint folder's files. */
 function readCheckpoint(folder: string): CheckpointFiles {
@@ -194,6 +194,59 @@ describe('resuming from damaged checkpoints, and training that diverges', () => 
     await runTrain({ resumeDir: first.runDir }, { log: (l) => again.push(l), maxIterations: 1 });
     expect(again).toContain('skipped checkpoint latest: points at step-000099999, which does not exist');
     expect(again).toContain(`resuming ${first.runDir} at step 1024 (iteration 2)`);
+  });
+
+  it('catches a zero-filled weights.bin by its checksum and resumes from the checkpoint before it', async () => {
+    const first = await runTrain({ config: config('zeroed') }, { log: quiet, maxIterations: 2 });
+    const weights = join(ckpt(first.runDir, 1024), 'weights.bin');
+    writeFileSync(weights, new Uint8Array(readFileSync(weights).length));
+    // Finite and the right length: only the checksum tells.
+    const files = readCheckpoint(ckpt(first.runDir, 1024));
+    expect(checkpointProblem(files)).toBeNull();
+    expect(checksumProblem(files)).toMatch(/^weights\.bin: CRC-32 [0-9a-f]{8}, where checksums\.json says "[0-9a-f]{8}": the file changed after it was written$/);
+    delete files['checksums.json'];
+    expect(checksumProblem(files)).toBe('checksums.json is missing (run.json says the checkpoint was saved with it)');
+    const lines: string[] = [];
+    await runTrain({ resumeDir: first.runDir }, { log: (l) => lines.push(l), maxIterations: 1 });
+    expect(lines.find((l) => l.startsWith('skipped checkpoint step-000001024: weights.bin: CRC-32'))).toBeDefined();
+    expect(lines).toContain(`resuming ${first.runDir} at step 512 (iteration 1)`);
+  });
+
+  it('refuses a damaged config.json, a full disk and a moved run folder with a line naming the file, and resumes once they are fixed', async () => {
+    const first = await runTrain({ config: config('faults') }, { log: quiet, maxIterations: 1 });
+    const saved = join(first.runDir, 'config.json');
+    const whole = readFileSync(saved, 'utf8');
+    writeFileSync(saved, whole.slice(0, 40));
+    await expect(runTrain({ resumeDir: first.runDir }, { log: quiet })).rejects.toThrow(ConfigError);
+    await expect(runTrain({ resumeDir: first.runDir }, { log: quiet })).rejects.toThrow(new RegExp(`^${saved.replace(/[.\\]/g, '\\$&')}: not the run's config \\(not JSON: .*\\); the run's config is damaged$`));
+    writeFileSync(saved, whole);
+
+    // A full disk where the run writes its curve: a RunFailed naming the file and ENOSPC; resuming afterwards works.
+    const curveTmp = join(first.runDir, `curve.svg.tmp-${process.pid}`);
+    symlinkSync('/dev/full', curveTmp);
+    await expect(runTrain({ resumeDir: first.runDir }, { log: quiet, maxIterations: 1 })).rejects.toThrow(/curve\.svg\.tmp-\d+: ENOSPC \(write\): the disk is full; the run stopped, and its last checkpoint stands\. Resume with: phaser-distill train --resume /);
+    rmSync(curveTmp);
+    expect((await runTrain({ resumeDir: first.runDir }, { log: quiet, maxIterations: 1 })).interrupted).toBe(true);
+
+    // Moved (or sent): its env module is shown and must be confirmed before it runs.
+    const moved = `${first.runDir}-moved`;
+    renameSync(first.runDir, moved);
+    const message = /runDir: this run folder was made at .* and is now at .*-moved\. Resuming it runs the env module its config\.json names, .*games\/balance\/env\.ts\. If you trust that module, confirm it: set "runDir"/;
+    await expect(runTrain({ resumeDir: moved }, { log: quiet, maxIterations: 1 })).rejects.toThrow(message);
+    const confirmed = { ...(JSON.parse(whole) as Record<string, unknown>), runDir: realpathSync(moved) };
+    writeFileSync(join(moved, 'config.json'), JSON.stringify(confirmed));
+    const lines: string[] = [];
+    expect((await runTrain({ resumeDir: moved }, { log: (l) => lines.push(l), maxIterations: 1 })).interrupted).toBe(true);
+    expect(lines).toContain(`env module: ${envModule} (from ${join(moved, 'config.json')})`);
+    // An env module that came inside the run folder never runs.
+    copyFileSync(envModule, join(moved, 'env.ts'));
+    writeFileSync(join(moved, 'config.json'), JSON.stringify({ ...confirmed, envPath: join(moved, 'env.ts') }));
+    await expect(runTrain({ resumeDir: moved }, { log: quiet, maxIterations: 1 })).rejects.toThrow(/envPath: .*env\.ts lies inside the run folder/);
+  });
+
+  it('refuses a runsDir under /proc at once, and a learning rate above 1, naming the key', async () => {
+    await expect(runTrain({ config: writeConfig('proc.yaml', `game: balance\nenv: ${envModule}\nrunsDir: /proc/pd-nowhere/runs\nbackend: wasm\n`) }, { log: quiet })).rejects.toThrow(/^config\.runsDir: \/proc\/pd-nowhere\/runs: cannot be made \(ENOENT/);
+    expect(() => loadRunConfig(config('lr', envModule, ', learningRate: 1e9'))).toThrow(/config\.train\.ppo\.learningRate: .*at most 1/);
   });
 
   it('with no whole checkpoint left, stops with the reasons and no stack trace', async () => {

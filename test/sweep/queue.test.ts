@@ -53,6 +53,8 @@ function groupAlive(pid: number): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let redis: ReturnType<typeof spawn> | null = null;
+/** Every redis-server started, stopped after the file's tests. */
+const servers: ReturnType<typeof spawn>[] = [];
 
 /**
  * Starts redis-server on 127.0.0.1 on a free port, with nothing saved to disk; returns its URL.
@@ -69,6 +71,7 @@ async function startRedis(): Promise<string> {
     });
   });
   redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  servers.push(redis);
   let out = '';
   await new Promise<void>((done, fail) => {
     redis!.stdout!.on('data', (d: Buffer) => {
@@ -88,9 +91,10 @@ afterAll(async () => {
       // Gone already.
     }
   }
-  if (redis && redis.exitCode === null) {
-    const gone = new Promise((done) => redis!.on('exit', done));
-    redis.kill('SIGTERM');
+  for (const server of servers) {
+    if (server.exitCode !== null) continue;
+    const gone = new Promise((done) => server.on('exit', done));
+    server.kill('SIGTERM');
     await gone;
   }
   rmSync(dir, { recursive: true, force: true });
@@ -203,5 +207,28 @@ describe('a sweep on a BullMQ queue in Redis', () => {
       w.child.kill('SIGTERM');
       expect(await w.exited, w.output()).toBe(143);
     }
+  });
+
+  it('Redis loses its data mid-sweep (FLUSHALL): the coordinator puts the lost jobs back from the run folders and every run finishes', async () => {
+    const url = await startRedis();
+    const port = url.split(':').at(-1)!;
+    const base = join(dir, 'flush-base.yaml');
+    writeFileSync(base, `game: balance\nenv: ${resolve('games/balance/env.ts')}\nbackend: wasm\ntrain:\n  ppo: { totalTimesteps: ${12 * BATCH}, numEnvs: 4, numSteps: 128 }\n  checkpointEvery: 2\n`);
+    const out = join(dir, 'flush-out');
+    const file = join(dir, 'flush.yaml');
+    writeFileSync(file, `base: flush-base.yaml\nout: ${out}\ngrid:\n  train.ppo.learningRate: [0.001]\nseeds: [1, 2]\n`);
+    const worker = start(['worker', '--queue', url, '--lock-duration', String(LOCK_MS)], true);
+    const sweep = start(['sweep', file, '--queue', url]);
+    // Once a run has a checkpoint, Redis forgets everything.
+    const hasCheckpoint = () => existsSync(join(out, 'runs')) && readdirSync(join(out, 'runs')).some((slot) => readdirSync(join(out, 'runs', slot)).some((f) => f.startsWith('balance__') && existsSync(join(out, 'runs', slot, f, 'checkpoints', 'latest'))));
+    while (!hasCheckpoint() && sweep.child.exitCode === null) await sleep(100);
+    expect(spawnSync('redis-cli', ['-p', port, 'FLUSHALL'], { encoding: 'utf8' }).stdout.trim()).toBe('OK');
+    expect(await sweep.exited, sweep.output()).toBe(0);
+    expect(sweep.output()).toMatch(/run \d: its job is gone from the queue \(did Redis lose its data\?\); put back from its run folder, it resumes from its checkpoint/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as SweepReport;
+    expect(report.runs.map((r) => r.status)).toEqual(['finished', 'finished']);
+    for (const r of report.runs) expect(r.steps).toBe(12 * BATCH);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited, worker.output()).toBe(143);
   });
 });

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, EXIT } from '../../src/config/errors.js';
-import { runSweep } from '../../src/sweep/sweep.js';
+import { jobOf, runSweep } from '../../src/sweep/sweep.js';
+import { runSweepJob } from '../../src/sweep/runner.js';
 import { loadSweep } from '../../src/sweep/plan.js';
 import type { SweepReport } from '../../src/sweep/report.js';
 
@@ -204,5 +205,16 @@ describe('phaser-distill sweep', () => {
     expect(readFileSync(join(killed!.slot, 'attempt-2.log'), 'utf8')).toMatch(/^resuming .* at step \d+ \(iteration \d+\)$/m);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as SweepReport;
     expect(report.runs.map((r) => [r.status, r.steps, r.attempts, r.resumed])).toEqual([['finished', 16384, 2, true], ['finished', 16384, 1, false]]);
+  });
+
+  it('says a run stopped for a lost lock was killed at once, not stopped with a checkpoint', async () => {
+    base('lost-base.yaml', 8, 2);
+    const sweep = loadSweep(write('lost.yaml', `base: lost-base.yaml\nout: ${join(dir, 'lost-out')}\nseeds: [1]\n`));
+    const stopped = new AbortController();
+    stopped.abort('lost');
+    const result = await runSweepJob(jobOf(sweep, 0), { signal: stopped.signal, log: () => undefined });
+    expect(result.status).toBe('interrupted');
+    expect(result.message).toBe('stopped (lost) during train, killed at once (SIGKILL) as another worker may hold the run; it resumes from its last checkpoint');
+    expect(result.message).not.toContain('with a checkpoint');
   });
 });

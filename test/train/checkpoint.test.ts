@@ -27,7 +27,7 @@ describe('checkpoints', () => {
     a.iterate();
     a.iterate();
     const path = await saveCheckpointDir(join(dir, 'rt'), await serializeCheckpoint(a), a.globalStep);
-    expect(readdirSync(path).sort()).toEqual(['model.json', 'optimizer.bin', 'run.json', 'weights.bin']);
+    expect(readdirSync(path).sort()).toEqual(['checksums.json', 'model.json', 'optimizer.bin', 'run.json', 'weights.bin']);
     expect(JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')).format).toBe('layers-model');
 
     const b = balance({ ...config, seed: 99 }); // different initial weights and generator
