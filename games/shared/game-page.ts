@@ -45,6 +45,22 @@ export function whenReady(game: Phaser.Game): Promise<void> {
 }
 
 /**
+ * The game's scene `key` once it exists with its plugin (`this.ai`): after the game is ready, and if
+ * the scene manager has not made it yet (a fresh page on a loaded machine once found none there),
+ * after the game's next steps. Fails after 600 steps without it.
+ */
+export async function sceneOf(game: Phaser.Game, key: string): Promise<Phaser.Scene> {
+  await whenReady(game);
+  for (let step = 0; ; step++) {
+    const scene = game.scene.getScene(key);
+    // The plugin makes `ai` the scene's own property when the scene boots.
+    if (scene && Object.prototype.hasOwnProperty.call(scene, 'ai')) return scene;
+    if (step >= 600) throw new Error(`the game has no scene '${key}' with the phaser-distill plugin after ${step} steps`);
+    await new Promise((resolve) => game.events.once(Phaser.Core.Events.POST_STEP, resolve));
+  }
+}
+
+/**
  * Plays match k of the scene with seed `seed + k` from now on (restarting the current match), so
  * two games given the same seed serve the same balls.
  */

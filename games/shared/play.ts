@@ -6,7 +6,7 @@
 import type Phaser from 'phaser';
 import { EPISODE_END, saliency, Difficulty, type EpisodeEndEvent, type LadderLevel } from 'phaser-distill';
 import { loadLadder, type LoadedLadder } from './assets.js';
-import { fastForward, frameStats, whenReady, everyFrame, type GameDef, type Page } from './game-page.js';
+import { fastForward, frameStats, sceneOf, everyFrame, type GameDef, type Page } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface PlaySetup {
@@ -36,8 +36,7 @@ export async function startPlay(def: GameDef, page: Pick<Page, '$' | 'params'>):
   const game = def.create(host.querySelector<HTMLElement>('.canvas')!);
   const overlay = new DecisionOverlay(host.querySelector<HTMLElement>('.panels')!, `${def.title} AI`, def);
   host.querySelector<HTMLElement>('.panels')!.insertAdjacentHTML('beforeend', OVERLAY_HELP);
-  await whenReady(game);
-  const scene = game.scene.getScene(def.sceneKey)!;
+  const scene = await sceneOf(game, def.sceneKey);
   // What the level does, in a player's words, beside its selector.
   let info = document.getElementById('level-info');
   if (!info) {

@@ -6,7 +6,7 @@
 import type Phaser from 'phaser';
 import { saliency, type StudentPolicy } from 'phaser-distill';
 import { loadLadderFile, loadStudent, studentFiles } from './assets.js';
-import { everyFrame, frameStats, seedMatches, whenReady, type GameDef, type Page } from './game-page.js';
+import { everyFrame, frameStats, sceneOf, seedMatches, type GameDef, type Page } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface WatchSetup {
@@ -35,9 +35,7 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
   const teacherOverlay = new DecisionOverlay(side('teacher').querySelector<HTMLElement>('.panels')!, 'teacher (TensorFlow.js)', def);
   const studentOverlay = new DecisionOverlay(side('student').querySelector<HTMLElement>('.panels')!, 'student (plain runtime)', def);
   teacherOverlay.explainer = { probabilities: (o) => driver.probabilities(o), saliency: (o) => driver.saliency(o) };
-  await Promise.all([whenReady(teacherGame), whenReady(studentGame)]);
-  const teacherScene = teacherGame.scene.getScene(def.sceneKey)!;
-  const studentScene = studentGame.scene.getScene(def.sceneKey)!;
+  const [teacherScene, studentScene] = await Promise.all([sceneOf(teacherGame, def.sceneKey), sceneOf(studentGame, def.sceneKey)]);
   teacherScene.ai.use(def.agent, teacherOverlay.tap(driver));
 
   let student: StudentPolicy;
