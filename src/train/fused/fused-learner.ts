@@ -1,0 +1,365 @@
+/**
+ * The fused learner: PPO's minibatch update for the MLP actor-critics NetworkConfig describes,
+ * written out over typed arrays. Per minibatch: both stacks forward (one gemm per layer), the loss
+ * and its gradient with respect to the policy outputs, the value and the log std in one pass over
+ * the samples, both stacks backward, global-norm clipping and Adam. No TensorFlow.js, no per-op
+ * dispatch, no allocation after the first minibatch of each size.
+ *
+ * It computes what tfjs-learner.ts computes with TensorFlow.js ops (the reference it is tested
+ * against): the clipped surrogate (tf.maximum passes the gradient to its first argument on a tie,
+ * clipByValue passes it inside its closed interval), the clipped value loss, the entropy bonus,
+ * categorical log-probabilities over the allowed choices of each branch (masked choices have
+ * probability 0 and no gradient), the Gaussian with a state-independent log std, and the BC loss
+ * (cross-entropy to the recorded choice, or the squared error to the recorded box action) through
+ * the actor. Sums run in float64; weights and Adam's moments are float32, as tfjs keeps them.
+ */
+import type { BcBatch, Learner, LossSettings, Minibatch, NamedArray, UpdateStats } from '../learner.js';
+import type { Activation } from '../networks.js';
+import { FusedAdam } from './adam.js';
+import { DenseStack, type StackBuffers } from './dense-stack.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** What the fused learner needs to know of the network (ActorCritic's layout). */
+export interface FusedShape {
+  obsSize: number;
+  /** Policy outputs: every branch's logits end to end, or box means. */
+  outputs: number;
+  actorHidden: readonly number[];
+  criticHidden: readonly number[];
+  activation: Activation;
+  /** Branch sizes of a discrete or multi-discrete space; null for a box (then a log std param follows the critic). */
+  branches: readonly number[] | null;
+}
+
+/** Workspaces of one batch size: both stacks' buffers and the per-sample terms of the loss. */
+interface Work {
+  actor: StackBuffers;
+  critic: StackBuffers;
+  /** dL/dlogp per sample. */
+  dLogp: Float64Array;
+  /** Per branch and sample: log-sum-exp of the allowed logits and the branch's entropy. */
+  lse: Float64Array;
+  ent: Float64Array;
+}
+
+export class FusedLearner implements Learner {
+  readonly engine = 'fused' as const;
+  private readonly actor: DenseStack;
+  private readonly critic: DenseStack;
+  /** float32 masters, in ActorCritic.params' order and shapes. */
+  private readonly params: Float32Array[];
+  /** float64 copies the kernels read. */
+  private readonly w64: Float64Array[];
+  private readonly grads: Float64Array[];
+  private readonly adam: FusedAdam;
+  private pretrainAdam: FusedAdam | null = null;
+  private readonly logStdAt: number;
+  private readonly work = new Map<number, Work>();
+  private readonly stats = new Float32Array(7);
+
+  /** @param initial weights in ActorCritic.params' order  @param names their names (for the optimizer state's names) */
+  constructor(readonly shape: FusedShape, private readonly loss: LossSettings, initial: readonly Float32Array[], private readonly names: readonly string[]) {
+    const { obsSize, outputs, activation } = shape;
+    this.actor = new DenseStack([obsSize, ...shape.actorHidden, outputs], activation, 0);
+    this.critic = new DenseStack([obsSize, ...shape.criticHidden, 1], activation, 2 * this.actor.layers);
+    this.logStdAt = shape.branches ? -1 : 2 * (this.actor.layers + this.critic.layers);
+    const shapes = this.shapes();
+    if (initial.length !== shapes.length) throw new Error(`FusedLearner: ${initial.length} weight arrays for a network of ${shapes.length}`);
+    this.params = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+    this.w64 = this.params.map((p) => new Float64Array(p.length));
+    this.grads = this.params.map((p) => new Float64Array(p.length));
+    this.setWeights(initial);
+    this.adam = new FusedAdam(shapes, names, 0.9, 0.999, 1e-5);
+  }
+
+  /** Param shapes in ActorCritic.params' order: [in, out] and [out] per layer, actor then critic, then [outputs] for a log std. */
+  private shapes(): number[][] {
+    const layerShapes = (s: DenseStack) => s.sizes.slice(1).flatMap((out, l) => [[s.sizes[l]!, out], [out]]);
+    return [...layerShapes(this.actor), ...layerShapes(this.critic), ...(this.shape.branches ? [] : [[this.shape.outputs]])];
+  }
+
+  getWeights(): Float32Array[] {
+    return this.params;
+  }
+
+  setWeights(weights: readonly Float32Array[]): void {
+    weights.forEach((w, k) => {
+      if (w.length !== this.params[k]!.length) throw new Error(`FusedLearner: weight ${k} has ${w.length} values, expected ${this.params[k]!.length}`);
+      this.params[k]!.set(w);
+    });
+    this.refresh();
+  }
+
+  async optimizerWeights(): Promise<NamedArray[]> {
+    return this.adam.weights();
+  }
+
+  async setOptimizerWeights(weights: readonly NamedArray[]): Promise<void> {
+    this.adam.setWeights(weights);
+  }
+
+  update(mb: Minibatch, bc: BcBatch | null, bcStrength: number, learningRate: number): UpdateStats {
+    for (const g of this.grads) g.fill(0);
+    this.ppoGradients(mb);
+    this.stats[6] = bc && bcStrength > 0 ? this.bcGradients(bc, bcStrength) : 0;
+    this.clipAndStep(this.adam, learningRate, this.params.length);
+    return this.stats;
+  }
+
+  pretrainStep(batch: BcBatch, learningRate: number): void {
+    // tf.train.adam(lr) as pre-training makes it: the backend's epsilon (1e-7 on cpu and wasm), no clipping.
+    const count = 2 * this.actor.layers;
+    this.pretrainAdam ??= new FusedAdam(this.shapes().slice(0, count), this.names.slice(0, count), 0.9, 0.999, 1e-7);
+    for (const g of this.grads) g.fill(0);
+    this.bcGradients(batch, 1);
+    this.pretrainAdam.step(this.params, this.grads, 1, learningRate, count);
+    this.refresh();
+  }
+
+  endPretrain(): void {
+    this.pretrainAdam = null;
+  }
+
+  dispose(): void {
+    this.work.clear();
+  }
+
+  /** The gradients of the last update (before clipping), in the params' order: for tests. */
+  lastGradients(): readonly Float64Array[] {
+    return this.grads;
+  }
+
+  private refresh(): void {
+    for (let k = 0; k < this.params.length; k++) this.w64[k]!.set(this.params[k]!);
+  }
+
+  private workFor(n: number): Work {
+    let w = this.work.get(n);
+    if (!w) {
+      const branchCount = this.shape.branches?.length ?? 0;
+      w = { actor: this.actor.buffers(n), critic: this.critic.buffers(n), dLogp: new Float64Array(n), lse: new Float64Array(branchCount * n), ent: new Float64Array(branchCount * n) };
+      this.work.set(n, w);
+    }
+    return w;
+  }
+
+  /** Writes observations [n, D] into a stack's input, feature-major [D, n]. */
+  private input(obs: Float32Array, n: number, x: Float64Array): void {
+    const D = this.shape.obsSize;
+    for (let j = 0; j < n; j++) for (let i = 0; i < D; i++) x[i * n + j] = obs[j * D + i]!;
+  }
+
+  /** Forward both stacks, the PPO loss and its gradients into this.grads; fills stats[0..5]. */
+  private ppoGradients(mb: Minibatch): void {
+    const n = mb.size;
+    const w = this.workFor(n);
+    const { clipCoef, clipVloss, entCoef, vfCoef } = this.loss;
+    this.input(mb.obs, n, w.actor.acts[0]!);
+    w.critic.acts[0]!.set(w.actor.acts[0]!);
+    this.actor.forward(this.w64, w.actor);
+    this.critic.forward(this.w64, w.critic);
+    const out = w.actor.acts[this.actor.layers]!;
+    const dOut = w.actor.deltas[this.actor.layers]!;
+    const logp = w.dLogp; // holds log pi(a) until it becomes dL/dlogp
+
+    const entropy = this.shape.branches ? this.categorical(mb, out, logp, w) : this.gaussian(mb, out, logp);
+    // Clipped surrogate: its gradient with respect to each log pi(a), and the ratio's statistics.
+    let pg = 0, oldKl = 0, kl = 0, clipped = 0;
+    for (let j = 0; j < n; j++) {
+      const logRatio = logp[j]! - mb.logp[j]!;
+      const ratio = Math.exp(logRatio);
+      const a = -mb.adv[j]!;
+      const inside = ratio >= 1 - clipCoef && ratio <= 1 + clipCoef;
+      const unclipped = a * ratio;
+      const clippedTerm = a * Math.min(1 + clipCoef, Math.max(1 - clipCoef, ratio));
+      pg += unclipped >= clippedTerm ? unclipped : clippedTerm;
+      logp[j] = (unclipped >= clippedTerm || inside ? a * ratio : 0) / n;
+      oldKl -= logRatio;
+      kl += ratio - 1 - logRatio;
+      if (Math.abs(ratio - 1) > clipCoef) clipped += 1;
+    }
+    if (this.shape.branches) this.categoricalGradient(mb, out, dOut, w, entCoef);
+    else this.gaussianGradient(mb, out, dOut, logp, entCoef);
+
+    // Value loss, clipped around the rollout's values like the policy's.
+    const value = w.critic.acts[this.critic.layers]!;
+    const dValue = w.critic.deltas[this.critic.layers]!;
+    let vSum = 0;
+    for (let j = 0; j < n; j++) {
+      const v = value[j]!;
+      const ret = mb.ret[j]!;
+      const err = (v - ret) * (v - ret);
+      let grad = 2 * (v - ret);
+      let term = err;
+      if (clipVloss) {
+        const old = mb.val[j]!;
+        const d = v - old;
+        const vc = old + Math.min(clipCoef, Math.max(-clipCoef, d));
+        const errClipped = (vc - ret) * (vc - ret);
+        if (err < errClipped) {
+          term = errClipped;
+          grad = d >= -clipCoef && d <= clipCoef ? 2 * (vc - ret) : 0;
+        }
+      }
+      vSum += term;
+      dValue[j] = (vfCoef * 0.5 * grad) / n;
+    }
+    this.actor.backward(this.w64, w.actor, this.grads);
+    this.critic.backward(this.w64, w.critic, this.grads);
+    const s = this.stats;
+    s[0] = pg / n;
+    s[1] = (0.5 * vSum) / n;
+    s[2] = entropy;
+    s[3] = oldKl / n;
+    s[4] = kl / n;
+    s[5] = clipped / n;
+  }
+
+  /** log pi(a) of each sample into logp, each branch's log-sum-exp and entropy into w; returns the mean entropy. */
+  private categorical(mb: Minibatch, out: Float64Array, logp: Float64Array, w: Work): number {
+    const n = mb.size;
+    const branches = this.shape.branches!;
+    const P = this.shape.outputs;
+    const mask = mb.masked ? mb.mask : null;
+    let entropySum = 0;
+    for (let j = 0; j < n; j++) {
+      let lp = 0;
+      for (let b = 0, o = 0; b < branches.length; o += branches[b]!, b++) {
+        const k = branches[b]!;
+        let max = -Infinity;
+        for (let c = 0; c < k; c++) if (!mask || mask[j * P + o + c]) max = Math.max(max, out[(o + c) * n + j]!);
+        let total = 0;
+        for (let c = 0; c < k; c++) if (!mask || mask[j * P + o + c]) total += Math.exp(out[(o + c) * n + j]! - max);
+        const lse = max + Math.log(total);
+        let ent = 0;
+        for (let c = 0; c < k; c++) {
+          if (mask && !mask[j * P + o + c]) continue;
+          const l = out[(o + c) * n + j]! - lse;
+          ent -= Math.exp(l) * l;
+        }
+        lp += out[(o + mb.choices[j * branches.length + b]!) * n + j]! - lse;
+        w.lse[b * n + j] = lse;
+        w.ent[b * n + j] = ent;
+        entropySum += ent;
+      }
+      logp[j] = lp;
+    }
+    return entropySum / n;
+  }
+
+  /** dL/dlogits: dlogp (in w.dLogp) times (onehot - p), plus the entropy bonus's p (log p + H), masked choices 0. */
+  private categoricalGradient(mb: Minibatch, out: Float64Array, dOut: Float64Array, w: Work, entCoef: number): void {
+    const n = mb.size;
+    const branches = this.shape.branches!;
+    const P = this.shape.outputs;
+    const mask = mb.masked ? mb.mask : null;
+    const entScale = entCoef / n;
+    for (let j = 0; j < n; j++) {
+      const g = w.dLogp[j]!;
+      for (let b = 0, o = 0; b < branches.length; o += branches[b]!, b++) {
+        const lse = w.lse[b * n + j]!;
+        const ent = w.ent[b * n + j]!;
+        const chosen = mb.choices[j * branches.length + b]!;
+        for (let c = 0; c < branches[b]!; c++) {
+          const at = (o + c) * n + j;
+          if (mask && !mask[j * P + o + c]) {
+            dOut[at] = 0;
+            continue;
+          }
+          const l = out[at]! - lse;
+          const p = Math.exp(l);
+          dOut[at] = g * ((c === chosen ? 1 : 0) - p) + entScale * p * (l + ent);
+        }
+      }
+    }
+  }
+
+  /** log N(a; mean, exp(logStd)) of each sample into logp; returns the (state-independent) entropy. */
+  private gaussian(mb: Minibatch, out: Float64Array, logp: Float64Array): number {
+    const n = mb.size;
+    const P = this.shape.outputs;
+    const logStd = this.w64[this.logStdAt]!;
+    for (let j = 0; j < n; j++) {
+      let lp = 0;
+      for (let d = 0; d < P; d++) {
+        const z = (mb.act[j * P + d]! - out[d * n + j]!) / Math.exp(logStd[d]!);
+        lp += -0.5 * z * z - logStd[d]! - 0.5 * LOG_2PI;
+      }
+      logp[j] = lp;
+    }
+    let entropy = 0;
+    for (let d = 0; d < P; d++) entropy += logStd[d]! + 0.5 + 0.5 * LOG_2PI;
+    return entropy;
+  }
+
+  /** dL/dmean = dlogp z / sigma; dL/dlogStd = sum of dlogp (z^2 - 1), minus entCoef (the entropy's slope). */
+  private gaussianGradient(mb: Minibatch, out: Float64Array, dOut: Float64Array, dLogp: Float64Array, entCoef: number): void {
+    const n = mb.size;
+    const P = this.shape.outputs;
+    const logStd = this.w64[this.logStdAt]!;
+    const dLogStd = this.grads[this.logStdAt]!;
+    for (let d = 0; d < P; d++) {
+      const sigma = Math.exp(logStd[d]!);
+      let ds = -entCoef;
+      for (let j = 0; j < n; j++) {
+        const z = (mb.act[j * P + d]! - out[d * n + j]!) / sigma;
+        const g = dLogp[j]!;
+        dOut[d * n + j] = (g * z) / sigma;
+        ds += g * (z * z - 1);
+      }
+      dLogStd[d] = dLogStd[d]! + ds;
+    }
+  }
+
+  /** Adds strength x the BC loss's gradient through the actor into this.grads; returns the BC loss. */
+  private bcGradients(bc: BcBatch, strength: number): number {
+    const n = bc.n;
+    const w = this.workFor(n);
+    this.input(bc.obs, n, w.actor.acts[0]!);
+    this.actor.forward(this.w64, w.actor);
+    const out = w.actor.acts[this.actor.layers]!;
+    const dOut = w.actor.deltas[this.actor.layers]!;
+    const P = this.shape.outputs;
+    const branches = this.shape.branches;
+    let loss = 0;
+    if (branches) {
+      for (let j = 0; j < n; j++) {
+        for (let b = 0, o = 0; b < branches.length; o += branches[b]!, b++) {
+          const k = branches[b]!;
+          const chosen = bc.actions[j * branches.length + b]!;
+          let max = -Infinity;
+          for (let c = 0; c < k; c++) max = Math.max(max, out[(o + c) * n + j]!);
+          let total = 0;
+          for (let c = 0; c < k; c++) total += Math.exp(out[(o + c) * n + j]! - max);
+          const lse = max + Math.log(total);
+          // A branch of one choice is always right: no loss, no gradient.
+          if (k > 1) loss -= out[(o + chosen) * n + j]! - lse;
+          for (let c = 0; c < k; c++) {
+            const at = (o + c) * n + j;
+            dOut[at] = k > 1 ? (strength * (Math.exp(out[at]! - lse) - (c === chosen ? 1 : 0))) / n : 0;
+          }
+        }
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        for (let d = 0; d < P; d++) {
+          const e = out[d * n + j]! - bc.actions[j * P + d]!;
+          loss += e * e;
+          dOut[d * n + j] = (strength * 2 * e) / n;
+        }
+      }
+    }
+    this.actor.backward(this.w64, w.actor, this.grads);
+    return loss / n;
+  }
+
+  /** Global-norm clipping over every gradient, then one Adam step of the first `count` params. */
+  private clipAndStep(adam: FusedAdam, lr: number, count: number): void {
+    let sq = 0;
+    for (const g of this.grads) for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+    const scale = Math.min(1, this.loss.maxGradNorm / (Math.sqrt(sq) + 1e-6));
+    adam.step(this.params, this.grads, scale, lr, count);
+    this.refresh();
+  }
+}
