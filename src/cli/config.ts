@@ -64,6 +64,8 @@ const ppoSchema = z
     normalizeReward: z.boolean(),
     network: networkSchema,
     bc: bcSchema.nullable(),
+    /** What computes the updates: 'fused' (plain loops, small MLPs on a CPU), 'tfjs', or 'auto' (the default) to choose by network size and backend. */
+    engine: z.enum(['auto', 'fused', 'tfjs']).default('auto'),
   })
   .partial()
   .strict();
