@@ -35,7 +35,7 @@ export class FusedAdam {
   }
 
   /** params[k] -= lr * mhat / (sqrt(vhat) + eps) with gradient grads[k] * scale, for k < count. */
-  step(params: Float32Array[], grads: Float64Array[], scale: number, lr: number, count = params.length): void {
+  step(params: Float32Array[], grads: Float32Array[], scale: number, lr: number, count = params.length): void {
     const b1 = this.beta1;
     const b2 = this.beta2;
     const c1 = this.oneMinusBeta1;

@@ -11,12 +11,15 @@
  * categorical log-probabilities over the allowed choices of each branch (masked choices have
  * probability 0 and no gradient), the Gaussian with a state-independent log std, and the BC loss
  * (cross-entropy to the recorded choice, or the squared error to the recorded box action) through
- * the actor. Sums run in float64; weights and Adam's moments are float32, as tfjs keeps them.
+ * the actor. The matrix products run in WebAssembly SIMD (simd.ts) over one memory (heap.ts)
+ * in float32, as tfjs computes; the per-sample loss terms and Adam run in plain TypeScript.
  */
 import type { BcBatch, Learner, LossSettings, Minibatch, NamedArray, UpdateStats } from '../learner.js';
 import type { Activation } from '../networks.js';
 import { FusedAdam } from './adam.js';
 import { DenseStack, type StackBuffers } from './dense-stack.js';
+import { Heap, type Slot } from './heap.js';
+import { scalarKernels, simdKernels, type SimdKernels } from './simd.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -36,6 +39,9 @@ export interface FusedShape {
 interface Work {
   actor: StackBuffers;
   critic: StackBuffers;
+  n: number;
+  /** Row length of the feature-major buffers (n padded to a multiple of 8). */
+  ld: number;
   /** dL/dlogp per sample. */
   dLogp: Float64Array;
   /** Per branch and sample: log-sum-exp of the allowed logits and the branch's entropy. */
@@ -47,28 +53,31 @@ export class FusedLearner implements Learner {
   readonly engine = 'fused' as const;
   private readonly actor: DenseStack;
   private readonly critic: DenseStack;
-  /** float32 masters, in ActorCritic.params' order and shapes. */
-  private readonly params: Float32Array[];
-  /** float64 copies the kernels read. */
-  private readonly w64: Float64Array[];
-  private readonly grads: Float64Array[];
+  private readonly heap = new Heap();
+  private readonly kernels: SimdKernels;
+  /** The weights (float32), in ActorCritic.params' order and shapes, and their gradients. */
+  private readonly params: Slot[];
+  private readonly grads: Slot[];
   private readonly adam: FusedAdam;
   private pretrainAdam: FusedAdam | null = null;
   private readonly logStdAt: number;
   private readonly work = new Map<number, Work>();
   private readonly stats = new Float32Array(7);
 
-  /** @param initial weights in ActorCritic.params' order  @param names their names (for the optimizer state's names) */
-  constructor(readonly shape: FusedShape, private readonly loss: LossSettings, initial: readonly Float32Array[], private readonly names: readonly string[]) {
+  /**
+   * @param initial weights in ActorCritic.params' order  @param names their names (for the optimizer state's names)
+   * @param kernels 'simd' (WebAssembly SIMD where it runs, else plain loops) or 'scalar' (plain loops: for tests)
+   */
+  constructor(readonly shape: FusedShape, private readonly loss: LossSettings, initial: readonly Float32Array[], private readonly names: readonly string[], kernels: 'simd' | 'scalar' = 'simd') {
     const { obsSize, outputs, activation } = shape;
     this.actor = new DenseStack([obsSize, ...shape.actorHidden, outputs], activation, 0);
     this.critic = new DenseStack([obsSize, ...shape.criticHidden, 1], activation, 2 * this.actor.layers);
     this.logStdAt = shape.branches ? -1 : 2 * (this.actor.layers + this.critic.layers);
     const shapes = this.shapes();
     if (initial.length !== shapes.length) throw new Error(`FusedLearner: ${initial.length} weight arrays for a network of ${shapes.length}`);
-    this.params = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
-    this.w64 = this.params.map((p) => new Float64Array(p.length));
-    this.grads = this.params.map((p) => new Float64Array(p.length));
+    this.params = shapes.map((s) => this.heap.alloc(s.reduce((a, b) => a * b, 1)));
+    this.grads = shapes.map((s) => this.heap.alloc(s.reduce((a, b) => a * b, 1)));
+    this.kernels = (kernels === 'simd' ? simdKernels(this.heap.memory) : null) ?? scalarKernels(() => this.heap.all);
     this.setWeights(initial);
     this.adam = new FusedAdam(shapes, names, 0.9, 0.999, 1e-5);
   }
@@ -80,15 +89,14 @@ export class FusedLearner implements Learner {
   }
 
   getWeights(): Float32Array[] {
-    return this.params;
+    return this.params.map((p) => p.f);
   }
 
   setWeights(weights: readonly Float32Array[]): void {
     weights.forEach((w, k) => {
       if (w.length !== this.params[k]!.length) throw new Error(`FusedLearner: weight ${k} has ${w.length} values, expected ${this.params[k]!.length}`);
-      this.params[k]!.set(w);
+      this.params[k]!.f.set(w);
     });
-    this.refresh();
   }
 
   async optimizerWeights(): Promise<NamedArray[]> {
@@ -100,9 +108,12 @@ export class FusedLearner implements Learner {
   }
 
   update(mb: Minibatch, bc: BcBatch | null, bcStrength: number, learningRate: number): UpdateStats {
-    for (const g of this.grads) g.fill(0);
-    this.ppoGradients(mb);
-    this.stats[6] = bc && bcStrength > 0 ? this.bcGradients(bc, bcStrength) : 0;
+    // Both batch sizes' buffers first: making them may grow the memory and remake every view.
+    const work = this.workFor(mb.size);
+    const bcWork = bc && bcStrength > 0 ? this.workFor(bc.n) : null;
+    for (const g of this.grads) g.f.fill(0);
+    this.ppoGradients(mb, work);
+    this.stats[6] = bcWork ? this.bcGradients(bc!, bcStrength, bcWork) : 0;
     this.clipAndStep(this.adam, learningRate, this.params.length);
     return this.stats;
   }
@@ -111,10 +122,10 @@ export class FusedLearner implements Learner {
     // tf.train.adam(lr) as pre-training makes it: the backend's epsilon (1e-7 on cpu and wasm), no clipping.
     const count = 2 * this.actor.layers;
     this.pretrainAdam ??= new FusedAdam(this.shapes().slice(0, count), this.names.slice(0, count), 0.9, 0.999, 1e-7);
-    for (const g of this.grads) g.fill(0);
-    this.bcGradients(batch, 1);
-    this.pretrainAdam.step(this.params, this.grads, 1, learningRate, count);
-    this.refresh();
+    const work = this.workFor(batch.n);
+    for (const g of this.grads) g.f.fill(0);
+    this.bcGradients(batch, 1, work);
+    this.pretrainAdam.step(this.params.map((p) => p.f), this.grads.map((g) => g.f), 1, learningRate, count);
   }
 
   endPretrain(): void {
@@ -126,44 +137,40 @@ export class FusedLearner implements Learner {
   }
 
   /** The gradients of the last update (before clipping), in the params' order: for tests. */
-  lastGradients(): readonly Float64Array[] {
-    return this.grads;
-  }
-
-  private refresh(): void {
-    for (let k = 0; k < this.params.length; k++) this.w64[k]!.set(this.params[k]!);
+  lastGradients(): readonly Float32Array[] {
+    return this.grads.map((g) => g.f);
   }
 
   private workFor(n: number): Work {
     let w = this.work.get(n);
     if (!w) {
       const branchCount = this.shape.branches?.length ?? 0;
-      w = { actor: this.actor.buffers(n), critic: this.critic.buffers(n), dLogp: new Float64Array(n), lse: new Float64Array(branchCount * n), ent: new Float64Array(branchCount * n) };
+      const actor = this.actor.buffers(this.heap, n);
+      w = { n, ld: actor.ld, actor, critic: this.critic.buffers(this.heap, n), dLogp: new Float64Array(n), lse: new Float64Array(branchCount * actor.ld), ent: new Float64Array(branchCount * actor.ld) };
       this.work.set(n, w);
     }
     return w;
   }
 
-  /** Writes observations [n, D] into a stack's input, feature-major [D, n]. */
-  private input(obs: Float32Array, n: number, x: Float64Array): void {
+  /** Writes observations [n, D] into a stack's input, feature-major [D, ld]. */
+  private input(obs: Float32Array, n: number, ld: number, x: Float32Array): void {
     const D = this.shape.obsSize;
-    for (let j = 0; j < n; j++) for (let i = 0; i < D; i++) x[i * n + j] = obs[j * D + i]!;
+    for (let j = 0; j < n; j++) for (let i = 0; i < D; i++) x[i * ld + j] = obs[j * D + i]!;
   }
 
   /** Forward both stacks, the PPO loss and its gradients into this.grads; fills stats[0..5]. */
-  private ppoGradients(mb: Minibatch): void {
+  private ppoGradients(mb: Minibatch, w: Work): void {
     const n = mb.size;
-    const w = this.workFor(n);
     const { clipCoef, clipVloss, entCoef, vfCoef } = this.loss;
-    this.input(mb.obs, n, w.actor.acts[0]!);
-    w.critic.acts[0]!.set(w.actor.acts[0]!);
-    this.actor.forward(this.w64, w.actor);
-    this.critic.forward(this.w64, w.critic);
-    const out = w.actor.acts[this.actor.layers]!;
-    const dOut = w.actor.deltas[this.actor.layers]!;
+    this.input(mb.obs, n, w.ld, w.actor.acts[0]!.f);
+    w.critic.acts[0]!.f.set(w.actor.acts[0]!.f);
+    this.actor.forward(this.kernels, this.params, w.actor);
+    this.critic.forward(this.kernels, this.params, w.critic);
+    const out = w.actor.acts[this.actor.layers]!.f;
+    const dOut = w.actor.deltas[this.actor.layers]!.f;
     const logp = w.dLogp; // holds log pi(a) until it becomes dL/dlogp
 
-    const entropy = this.shape.branches ? this.categorical(mb, out, logp, w) : this.gaussian(mb, out, logp);
+    const entropy = this.shape.branches ? this.categorical(mb, out, logp, w) : this.gaussian(mb, out, logp, w.ld);
     // Clipped surrogate: its gradient with respect to each log pi(a), and the ratio's statistics.
     let pg = 0, oldKl = 0, kl = 0, clipped = 0;
     for (let j = 0; j < n; j++) {
@@ -180,11 +187,11 @@ export class FusedLearner implements Learner {
       if (Math.abs(ratio - 1) > clipCoef) clipped += 1;
     }
     if (this.shape.branches) this.categoricalGradient(mb, out, dOut, w, entCoef);
-    else this.gaussianGradient(mb, out, dOut, logp, entCoef);
+    else this.gaussianGradient(mb, out, dOut, logp, entCoef, w.ld);
 
     // Value loss, clipped around the rollout's values like the policy's.
-    const value = w.critic.acts[this.critic.layers]!;
-    const dValue = w.critic.deltas[this.critic.layers]!;
+    const value = w.critic.acts[this.critic.layers]!.f;
+    const dValue = w.critic.deltas[this.critic.layers]!.f;
     let vSum = 0;
     for (let j = 0; j < n; j++) {
       const v = value[j]!;
@@ -205,8 +212,8 @@ export class FusedLearner implements Learner {
       vSum += term;
       dValue[j] = (vfCoef * 0.5 * grad) / n;
     }
-    this.actor.backward(this.w64, w.actor, this.grads);
-    this.critic.backward(this.w64, w.critic, this.grads);
+    this.actor.backward(this.kernels, this.params, w.actor, this.grads);
+    this.critic.backward(this.kernels, this.params, w.critic, this.grads);
     const s = this.stats;
     s[0] = pg / n;
     s[1] = (0.5 * vSum) / n;
@@ -217,8 +224,9 @@ export class FusedLearner implements Learner {
   }
 
   /** log pi(a) of each sample into logp, each branch's log-sum-exp and entropy into w; returns the mean entropy. */
-  private categorical(mb: Minibatch, out: Float64Array, logp: Float64Array, w: Work): number {
+  private categorical(mb: Minibatch, out: Float32Array, logp: Float64Array, w: Work): number {
     const n = mb.size;
+    const ld = w.ld;
     const branches = this.shape.branches!;
     const P = this.shape.outputs;
     const mask = mb.masked ? mb.mask : null;
@@ -228,19 +236,19 @@ export class FusedLearner implements Learner {
       for (let b = 0, o = 0; b < branches.length; o += branches[b]!, b++) {
         const k = branches[b]!;
         let max = -Infinity;
-        for (let c = 0; c < k; c++) if (!mask || mask[j * P + o + c]) max = Math.max(max, out[(o + c) * n + j]!);
+        for (let c = 0; c < k; c++) if (!mask || mask[j * P + o + c]) max = Math.max(max, out[(o + c) * ld + j]!);
         let total = 0;
-        for (let c = 0; c < k; c++) if (!mask || mask[j * P + o + c]) total += Math.exp(out[(o + c) * n + j]! - max);
+        for (let c = 0; c < k; c++) if (!mask || mask[j * P + o + c]) total += Math.exp(out[(o + c) * ld + j]! - max);
         const lse = max + Math.log(total);
         let ent = 0;
         for (let c = 0; c < k; c++) {
           if (mask && !mask[j * P + o + c]) continue;
-          const l = out[(o + c) * n + j]! - lse;
+          const l = out[(o + c) * ld + j]! - lse;
           ent -= Math.exp(l) * l;
         }
-        lp += out[(o + mb.choices[j * branches.length + b]!) * n + j]! - lse;
-        w.lse[b * n + j] = lse;
-        w.ent[b * n + j] = ent;
+        lp += out[(o + mb.choices[j * branches.length + b]!) * ld + j]! - lse;
+        w.lse[b * ld + j] = lse;
+        w.ent[b * ld + j] = ent;
         entropySum += ent;
       }
       logp[j] = lp;
@@ -249,8 +257,9 @@ export class FusedLearner implements Learner {
   }
 
   /** dL/dlogits: dlogp (in w.dLogp) times (onehot - p), plus the entropy bonus's p (log p + H), masked choices 0. */
-  private categoricalGradient(mb: Minibatch, out: Float64Array, dOut: Float64Array, w: Work, entCoef: number): void {
+  private categoricalGradient(mb: Minibatch, out: Float32Array, dOut: Float32Array, w: Work, entCoef: number): void {
     const n = mb.size;
+    const ld = w.ld;
     const branches = this.shape.branches!;
     const P = this.shape.outputs;
     const mask = mb.masked ? mb.mask : null;
@@ -258,11 +267,11 @@ export class FusedLearner implements Learner {
     for (let j = 0; j < n; j++) {
       const g = w.dLogp[j]!;
       for (let b = 0, o = 0; b < branches.length; o += branches[b]!, b++) {
-        const lse = w.lse[b * n + j]!;
-        const ent = w.ent[b * n + j]!;
+        const lse = w.lse[b * ld + j]!;
+        const ent = w.ent[b * ld + j]!;
         const chosen = mb.choices[j * branches.length + b]!;
         for (let c = 0; c < branches[b]!; c++) {
-          const at = (o + c) * n + j;
+          const at = (o + c) * ld + j;
           if (mask && !mask[j * P + o + c]) {
             dOut[at] = 0;
             continue;
@@ -276,14 +285,14 @@ export class FusedLearner implements Learner {
   }
 
   /** log N(a; mean, exp(logStd)) of each sample into logp; returns the (state-independent) entropy. */
-  private gaussian(mb: Minibatch, out: Float64Array, logp: Float64Array): number {
+  private gaussian(mb: Minibatch, out: Float32Array, logp: Float64Array, ld: number): number {
     const n = mb.size;
     const P = this.shape.outputs;
-    const logStd = this.w64[this.logStdAt]!;
+    const logStd = this.params[this.logStdAt]!.f;
     for (let j = 0; j < n; j++) {
       let lp = 0;
       for (let d = 0; d < P; d++) {
-        const z = (mb.act[j * P + d]! - out[d * n + j]!) / Math.exp(logStd[d]!);
+        const z = (mb.act[j * P + d]! - out[d * ld + j]!) / Math.exp(logStd[d]!);
         lp += -0.5 * z * z - logStd[d]! - 0.5 * LOG_2PI;
       }
       logp[j] = lp;
@@ -294,18 +303,18 @@ export class FusedLearner implements Learner {
   }
 
   /** dL/dmean = dlogp z / sigma; dL/dlogStd = sum of dlogp (z^2 - 1), minus entCoef (the entropy's slope). */
-  private gaussianGradient(mb: Minibatch, out: Float64Array, dOut: Float64Array, dLogp: Float64Array, entCoef: number): void {
+  private gaussianGradient(mb: Minibatch, out: Float32Array, dOut: Float32Array, dLogp: Float64Array, entCoef: number, ld: number): void {
     const n = mb.size;
     const P = this.shape.outputs;
-    const logStd = this.w64[this.logStdAt]!;
-    const dLogStd = this.grads[this.logStdAt]!;
+    const logStd = this.params[this.logStdAt]!.f;
+    const dLogStd = this.grads[this.logStdAt]!.f;
     for (let d = 0; d < P; d++) {
       const sigma = Math.exp(logStd[d]!);
       let ds = -entCoef;
       for (let j = 0; j < n; j++) {
-        const z = (mb.act[j * P + d]! - out[d * n + j]!) / sigma;
+        const z = (mb.act[j * P + d]! - out[d * ld + j]!) / sigma;
         const g = dLogp[j]!;
-        dOut[d * n + j] = (g * z) / sigma;
+        dOut[d * ld + j] = (g * z) / sigma;
         ds += g * (z * z - 1);
       }
       dLogStd[d] = dLogStd[d]! + ds;
@@ -313,13 +322,13 @@ export class FusedLearner implements Learner {
   }
 
   /** Adds strength x the BC loss's gradient through the actor into this.grads; returns the BC loss. */
-  private bcGradients(bc: BcBatch, strength: number): number {
+  private bcGradients(bc: BcBatch, strength: number, w: Work): number {
     const n = bc.n;
-    const w = this.workFor(n);
-    this.input(bc.obs, n, w.actor.acts[0]!);
-    this.actor.forward(this.w64, w.actor);
-    const out = w.actor.acts[this.actor.layers]!;
-    const dOut = w.actor.deltas[this.actor.layers]!;
+    const ld = w.ld;
+    this.input(bc.obs, n, ld, w.actor.acts[0]!.f);
+    this.actor.forward(this.kernels, this.params, w.actor);
+    const out = w.actor.acts[this.actor.layers]!.f;
+    const dOut = w.actor.deltas[this.actor.layers]!.f;
     const P = this.shape.outputs;
     const branches = this.shape.branches;
     let loss = 0;
@@ -329,14 +338,14 @@ export class FusedLearner implements Learner {
           const k = branches[b]!;
           const chosen = bc.actions[j * branches.length + b]!;
           let max = -Infinity;
-          for (let c = 0; c < k; c++) max = Math.max(max, out[(o + c) * n + j]!);
+          for (let c = 0; c < k; c++) max = Math.max(max, out[(o + c) * ld + j]!);
           let total = 0;
-          for (let c = 0; c < k; c++) total += Math.exp(out[(o + c) * n + j]! - max);
+          for (let c = 0; c < k; c++) total += Math.exp(out[(o + c) * ld + j]! - max);
           const lse = max + Math.log(total);
           // A branch of one choice is always right: no loss, no gradient.
-          if (k > 1) loss -= out[(o + chosen) * n + j]! - lse;
+          if (k > 1) loss -= out[(o + chosen) * ld + j]! - lse;
           for (let c = 0; c < k; c++) {
-            const at = (o + c) * n + j;
+            const at = (o + c) * ld + j;
             dOut[at] = k > 1 ? (strength * (Math.exp(out[at]! - lse) - (c === chosen ? 1 : 0))) / n : 0;
           }
         }
@@ -344,22 +353,21 @@ export class FusedLearner implements Learner {
     } else {
       for (let j = 0; j < n; j++) {
         for (let d = 0; d < P; d++) {
-          const e = out[d * n + j]! - bc.actions[j * P + d]!;
+          const e = out[d * ld + j]! - bc.actions[j * P + d]!;
           loss += e * e;
-          dOut[d * n + j] = (strength * 2 * e) / n;
+          dOut[d * ld + j] = (strength * 2 * e) / n;
         }
       }
     }
-    this.actor.backward(this.w64, w.actor, this.grads);
+    this.actor.backward(this.kernels, this.params, w.actor, this.grads);
     return loss / n;
   }
 
   /** Global-norm clipping over every gradient, then one Adam step of the first `count` params. */
   private clipAndStep(adam: FusedAdam, lr: number, count: number): void {
     let sq = 0;
-    for (const g of this.grads) for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+    for (const { f: g } of this.grads) for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
     const scale = Math.min(1, this.loss.maxGradNorm / (Math.sqrt(sq) + 1e-6));
-    adam.step(this.params, this.grads, scale, lr, count);
-    this.refresh();
+    adam.step(this.params.map((p) => p.f), this.grads.map((g) => g.f), scale, lr, count);
   }
 }

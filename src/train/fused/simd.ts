@@ -1,0 +1,242 @@
+/**
+ * The fused learner's two matrix kernels as WebAssembly with 128-bit SIMD (four float32 lanes),
+ * assembled here from a few opcodes at load time: no toolchain, no binary in the repository, and
+ * the code below is the source. V8's scalar JavaScript peaks near 2-3 GFLOP/s on these products
+ * (a multiply-add per number, bounds-checked loads); f32x4 lanes do four per instruction, which
+ * is where bench:learner's speed comes from. Float32 is what TensorFlow.js computes in too.
+ *
+ * Operands live in one WebAssembly.Memory (pointers are byte offsets, strides are in floats):
+ * - rows(c, a, sam, sak, b, M, N, K, acc): C[m, n] (=|+=) sum_k A(m, k) B[k, n], with
+ *   A(m, k) = a[m sam + k sak], B and C row-major with N columns; N a multiple of 8 (the caller
+ *   pads batch rows), each step of k one broadcast of A(m, k) times eight columns of B;
+ * - dots(c, scm, a, b, M, N, K): C[m scm + n] += sum_k a[m K + k] b[n K + k], K a multiple of 8:
+ *   dot products of contiguous rows (a weight gradient, a sum over the padded batch).
+ */
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+/** Unsigned and signed LEB128. */
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => vec([...s].map((ch) => [ch.charCodeAt(0)]));
+
+/** The instructions the kernels use. */
+const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (n: number) => [0x41, ...sleb(n)],
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  ltU: [0x49],
+  ne: [0x47],
+  eqz: [0x45],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  else: [0x05],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  f32load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f32store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+  f32add: [0x92],
+  f32zero: [0x43, 0, 0, 0, 0],
+  vload: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  vstore: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  splat: [0xfd, ...uleb(0x13)],
+  lane: (i: number) => [0xfd, ...uleb(0x1f), i],
+  vadd: [0xfd, ...uleb(0xe4)],
+  vmul: [0xfd, ...uleb(0xe6)],
+};
+
+/** `local += step` for i32 locals. */
+const bump = (local: number, step: number[]) => [...op.get(local), ...step, ...op.add, ...op.set(local)];
+
+function rowsBody(): number[] {
+  // params: 0 c, 1 a, 2 sam, 3 sak, 4 b, 5 M, 6 N, 7 K, 8 acc
+  // locals: 9 rowBytes (N * 4), 10 aRow, 11 cRow, 12 nb, 13 pa, 14 pb, 15 k, 16 m, 17 sam4, 18 sak4, 19 v0, 20 v1, 21 x
+  const [c, a, sam, sak, b, M, , K, acc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [rowBytes, aRow, cRow, nb, pa, pb, k, m, sam4, sak4, v0, v1, x] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  return [
+    ...op.get(6), ...op.i32(2), ...op.shl, ...op.set(rowBytes),
+    ...op.get(sam), ...op.i32(2), ...op.shl, ...op.set(sam4),
+    ...op.get(sak), ...op.i32(2), ...op.shl, ...op.set(sak4),
+    ...op.get(a), ...op.set(aRow),
+    ...op.get(c), ...op.set(cRow),
+    ...op.i32(0), ...op.set(m),
+    ...op.loop, // over m
+    ...op.i32(0), ...op.set(nb),
+    ...op.loop, // over 8-column blocks
+    ...op.get(acc), ...op.if,
+    ...op.get(cRow), ...op.get(nb), ...op.add, ...op.vload(0), ...op.set(v0),
+    ...op.get(cRow), ...op.get(nb), ...op.add, ...op.vload(16), ...op.set(v1),
+    ...op.else,
+    ...op.f32zero, ...op.splat, ...op.tee(v0), ...op.set(v1),
+    ...op.end,
+    ...op.get(aRow), ...op.set(pa),
+    ...op.get(b), ...op.get(nb), ...op.add, ...op.set(pb),
+    ...op.get(K), ...op.set(k),
+    ...op.loop, // over k
+    // v0 += splat(A(m, k)) * B[k, nb..nb+4); v1 likewise for the next four columns
+    ...op.get(pa), ...op.f32load(), ...op.splat, ...op.tee(x),
+    ...op.get(pb), ...op.vload(0), ...op.vmul, ...op.get(v0), ...op.vadd, ...op.set(v0),
+    ...op.get(x),
+    ...op.get(pb), ...op.vload(16), ...op.vmul, ...op.get(v1), ...op.vadd, ...op.set(v1),
+    ...bump(pa, op.get(sak4)),
+    ...bump(pb, op.get(rowBytes)),
+    ...op.get(k), ...op.i32(-1), ...op.add, ...op.tee(k), ...op.brIf(0),
+    ...op.end,
+    ...op.get(cRow), ...op.get(nb), ...op.add, ...op.get(v0), ...op.vstore(0),
+    ...op.get(cRow), ...op.get(nb), ...op.add, ...op.get(v1), ...op.vstore(16),
+    ...bump(nb, op.i32(32)),
+    ...op.get(nb), ...op.get(rowBytes), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    ...bump(aRow, op.get(sam4)),
+    ...bump(cRow, op.get(rowBytes)),
+    ...bump(m, op.i32(1)),
+    ...op.get(m), ...op.get(M), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+  ];
+}
+
+function dotsBody(): number[] {
+  // params: 0 c, 1 scm, 2 a, 3 b, 4 M, 5 N, 6 K
+  // locals: 7 rowBytes (K * 4), 8 aRow, 9 cRow, 10 bRow, 11 pa, 12 pb, 13 end, 14 m, 15 n, 16 v0, 17 v1
+  const [c, scm, a, b, M, N, K] = [0, 1, 2, 3, 4, 5, 6];
+  const [rowBytes, aRow, cRow, bRow, pa, pb, end, m, n, v0, v1] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  return [
+    ...op.get(K), ...op.i32(2), ...op.shl, ...op.set(rowBytes),
+    ...op.get(a), ...op.set(aRow),
+    ...op.get(c), ...op.set(cRow),
+    ...op.i32(0), ...op.set(m),
+    ...op.loop, // over m
+    ...op.get(b), ...op.set(bRow),
+    ...op.i32(0), ...op.set(n),
+    ...op.loop, // over n
+    ...op.f32zero, ...op.splat, ...op.tee(v0), ...op.set(v1),
+    ...op.get(aRow), ...op.set(pa),
+    ...op.get(bRow), ...op.set(pb),
+    ...op.get(aRow), ...op.get(rowBytes), ...op.add, ...op.set(end),
+    ...op.loop, // over k, eight at a time
+    ...op.get(pa), ...op.vload(0), ...op.get(pb), ...op.vload(0), ...op.vmul, ...op.get(v0), ...op.vadd, ...op.set(v0),
+    ...op.get(pa), ...op.vload(16), ...op.get(pb), ...op.vload(16), ...op.vmul, ...op.get(v1), ...op.vadd, ...op.set(v1),
+    ...bump(pa, op.i32(32)),
+    ...bump(pb, op.i32(32)),
+    ...op.get(pa), ...op.get(end), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    // C[m, n] += the eight partial sums
+    ...op.get(cRow), ...op.get(n), ...op.i32(2), ...op.shl, ...op.add, // address, kept for the store
+    ...op.get(cRow), ...op.get(n), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load(),
+    ...op.get(v0), ...op.get(v1), ...op.vadd, ...op.tee(v0), ...op.lane(0), ...op.f32add,
+    ...op.get(v0), ...op.lane(1), ...op.f32add,
+    ...op.get(v0), ...op.lane(2), ...op.f32add,
+    ...op.get(v0), ...op.lane(3), ...op.f32add,
+    ...op.f32store(),
+    ...bump(bRow, op.get(rowBytes)),
+    ...bump(n, op.i32(1)),
+    ...op.get(n), ...op.get(N), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    ...bump(aRow, op.get(rowBytes)),
+    ...bump(cRow, [...op.get(scm), ...op.i32(2), ...op.shl]),
+    ...bump(m, op.i32(1)),
+    ...op.get(m), ...op.get(M), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+  ];
+}
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const types = vec([
+    [0x60, ...vec(Array.from({ length: 9 }, () => [I32])), ...vec([])],
+    [0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])],
+  ]);
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
+  const functions = vec([[0], [1]]);
+  const exports = vec([[...name('rows'), 0x00, 0], [...name('dots'), 0x00, 1]]);
+  const code = (locals: number[][], body: number[]) => {
+    const fn = [...vec(locals), ...body, ...op.end];
+    return [...uleb(fn.length), ...fn];
+  };
+  const codes = vec([
+    code([[10, I32], [3, V128]], rowsBody()),
+    code([[9, I32], [2, V128]], dotsBody()),
+  ]);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types), ...section(2, imports), ...section(3, functions), ...section(7, exports), ...section(10, codes),
+  ]);
+}
+
+export interface SimdKernels {
+  rows(c: number, a: number, sam: number, sak: number, b: number, M: number, N: number, K: number, acc: number): void;
+  dots(c: number, scm: number, a: number, b: number, M: number, N: number, K: number): void;
+}
+
+/**
+ * The same kernels in plain JavaScript over the memory's current Float32Array (`heap()`), for
+ * where WebAssembly SIMD is missing, and as a second implementation the tests hold against it.
+ */
+export function scalarKernels(heap: () => Float32Array): SimdKernels {
+  return {
+    rows(c, a, sam, sak, b, M, N, K, acc) {
+      const f = heap();
+      c >>= 2;
+      a >>= 2;
+      b >>= 2;
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          let s = acc ? f[c + m * N + n]! : 0;
+          for (let k = 0; k < K; k++) s += f[a + m * sam + k * sak]! * f[b + k * N + n]!;
+          f[c + m * N + n] = s;
+        }
+      }
+    },
+    dots(c, scm, a, b, M, N, K) {
+      const f = heap();
+      c >>= 2;
+      a >>= 2;
+      b >>= 2;
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          let s = 0;
+          for (let k = 0; k < K; k++) s += f[a + m * K + k]! * f[b + n * K + k]!;
+          f[c + m * scm + n] = f[c + m * scm + n]! + s;
+        }
+      }
+    },
+  };
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The kernels over `memory`, or null where WebAssembly SIMD is not available. */
+export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes()) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+}
