@@ -199,27 +199,22 @@ export function scalarKernels(heap: () => Float32Array): SimdKernels {
   return {
     rows(c, a, sam, sak, b, M, N, K, acc) {
       const f = heap();
-      c >>= 2;
-      a >>= 2;
-      b >>= 2;
+      const [C, A, B] = [c >> 2, a >> 2, b >> 2];
       for (let m = 0; m < M; m++) {
         for (let n = 0; n < N; n++) {
-          let s = acc ? f[c + m * N + n]! : 0;
-          for (let k = 0; k < K; k++) s += f[a + m * sam + k * sak]! * f[b + k * N + n]!;
-          f[c + m * N + n] = s;
+          let s = acc ? f[C + m * N + n]! : 0;
+          for (let k = 0; k < K; k++) s += f[A + m * sam + k * sak]! * f[B + k * N + n]!;
+          f[C + m * N + n] = s;
         }
       }
     },
     dots(c, scm, a, b, M, N, K) {
       const f = heap();
-      c >>= 2;
-      a >>= 2;
-      b >>= 2;
-      for (let m = 0; m < M; m++) {
-        for (let n = 0; n < N; n++) {
-          let s = 0;
-          for (let k = 0; k < K; k++) s += f[a + m * K + k]! * f[b + n * K + k]!;
-          f[c + m * scm + n] = f[c + m * scm + n]! + s;
+      for (let m = 0, am = a >> 2; m < M; m++, am += K) {
+        for (let n = 0, bn = b >> 2, at = (c >> 2) + m * scm; n < N; n++, bn += K, at++) {
+          let s = f[at]!;
+          for (let k = 0; k < K; k++) s += f[am + k]! * f[bn + k]!;
+          f[at] = s;
         }
       }
     },
