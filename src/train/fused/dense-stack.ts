@@ -9,10 +9,9 @@
  * and every gradient there stays 0 (the loss writes only real samples), so they add nothing to
  * the weight gradients, which sum over all ld columns.
  */
-import { tanh } from '../../policy/mlp.js';
 import type { Activation } from '../networks.js';
 import type { Heap, Slot } from './heap.js';
-import type { SimdKernels } from './simd.js';
+import { LINEAR, RELU, TANH, type SimdKernels } from './simd.js';
 
 /** Per-batch-size buffers of one stack: outputs of each layer (acts[0] is the input) and their gradients. */
 export interface StackBuffers {
@@ -40,23 +39,14 @@ export class DenseStack {
 
   /** Runs the stack on buf.acts[0]; the last layer's (linear) outputs land in buf.acts[layers]. */
   forward(k: SimdKernels, w: readonly Slot[], buf: StackBuffers): void {
-    const { n, ld, acts } = buf;
-    const relu = this.activation === 'relu';
+    const { ld, acts } = buf;
+    const kind = this.activation === 'relu' ? RELU : TANH;
     for (let l = 0; l < this.layers; l++) {
       const inputs = this.sizes[l]!;
       const outputs = this.sizes[l + 1]!;
       // z[o, j] = sum_i W[i, o] x[i, j]
       k.rows(acts[l + 1]!.off, w[this.first + 2 * l]!.off, 1, outputs, acts[l]!.off, outputs, ld, inputs, 0);
-      const z = acts[l + 1]!.f;
-      const b = w[this.first + 2 * l + 1]!.f;
-      const hidden = l + 1 < this.layers;
-      for (let o = 0; o < outputs; o++) {
-        const bo = b[o]!;
-        const row = o * ld;
-        if (!hidden) for (let j = 0; j < n; j++) z[row + j] = z[row + j]! + bo;
-        else if (relu) for (let j = 0; j < n; j++) z[row + j] = Math.max(0, z[row + j]! + bo);
-        else for (let j = 0; j < n; j++) z[row + j] = tanh(z[row + j]! + bo);
-      }
+      k.act(acts[l + 1]!.off, w[this.first + 2 * l + 1]!.off, outputs, ld, l + 1 < this.layers ? kind : LINEAR);
     }
   }
 
@@ -66,7 +56,7 @@ export class DenseStack {
    */
   backward(k: SimdKernels, w: readonly Slot[], buf: StackBuffers, grads: readonly Slot[]): void {
     const { n, ld, acts, deltas } = buf;
-    const relu = this.activation === 'relu';
+    const kind = this.activation === 'relu' ? RELU : TANH;
     for (let l = this.layers - 1; l >= 0; l--) {
       const inputs = this.sizes[l]!;
       const outputs = this.sizes[l + 1]!;
@@ -83,14 +73,7 @@ export class DenseStack {
       if (l === 0) break;
       // dh[i, j] = sum_o W[i, o] dz[o, j], then through the activation of layer l's output
       k.rows(deltas[l]!.off, w[this.first + 2 * l]!.off, outputs, 1, dz.off, inputs, ld, outputs, 0);
-      const dh = deltas[l]!.f;
-      const h = acts[l]!.f;
-      for (let i = 0; i < inputs; i++) {
-        for (let j = 0, row = i * ld; j < n; j++) {
-          const x = row + j;
-          dh[x] = relu ? (h[x]! > 0 ? dh[x]! : 0) : dh[x]! * (1 - h[x]! * h[x]!);
-        }
-      }
+      k.dact(deltas[l]!.off, acts[l]!.off, inputs * ld, kind);
     }
   }
 }
