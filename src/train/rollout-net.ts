@@ -56,11 +56,13 @@ export class RolloutNet {
     if (n > this.maxRows) throw new Error(`RolloutNet: ${n} rows, more than the ${this.maxRows} it was made for`);
     const D = this.actor.input.length;
     const P = this.actor.output.length;
+    const xa = this.actor.input;
+    const xc = this.critic.input;
+    // Element loops rather than subarray views: no allocation per env and step.
     for (let i = 0; i < n; i++) {
-      const x = obs.subarray(i * D, (i + 1) * D);
-      this.actor.input.set(x);
-      this.policy.set(this.actor.run(), i * P);
-      this.critic.input.set(x);
+      for (let d = 0; d < D; d++) xa[d] = xc[d] = obs[i * D + d]!;
+      const out = this.actor.run();
+      for (let p = 0; p < P; p++) this.policy[i * P + p] = out[p]!;
       this.value[i] = this.critic.run()[0]!;
     }
     return { policy: this.policy.subarray(0, n * P), value: this.value.subarray(0, n) };
