@@ -64,7 +64,7 @@ const ppoSchema = z
     normalizeReward: z.boolean(),
     network: networkSchema,
     bc: bcSchema.nullable(),
-    /** What computes the updates: 'fused' (plain loops, small MLPs on a CPU), 'tfjs', or 'auto' (the default) to choose by network size and backend. */
+    /** What computes the updates: 'fused' (a few loops and WebAssembly SIMD: MLPs on a CPU backend), 'tfjs', or 'auto' (the default: fused on cpu and wasm up to FUSED_MAX_UNITS wide). */
     engine: z.enum(['auto', 'fused', 'tfjs']).default('auto'),
   })
   .partial()

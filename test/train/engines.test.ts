@@ -20,9 +20,10 @@ const without = ({ 'charts/SPS': _wallClock, ...rest }: PpoMetrics) => rest;
 describe('engines', () => {
   it("'auto' picks fused for small networks on a CPU backend, tfjs for wide ones; an explicit engine is kept", () => {
     expect(chooseEngine('auto', defaultPpoConfig.network)).toBe('fused');
-    expect(chooseEngine('auto', { actorHidden: [64, 512], criticHidden: [64] })).toBe('tfjs');
+    expect(chooseEngine('auto', { actorHidden: [64, 2048], criticHidden: [64] })).toBe('tfjs');
+    expect(chooseEngine('auto', { actorHidden: [1024], criticHidden: [64] })).toBe('fused');
     expect(chooseEngine('tfjs', defaultPpoConfig.network)).toBe('tfjs');
-    expect(chooseEngine('fused', { actorHidden: [1024], criticHidden: [1024] })).toBe('fused');
+    expect(chooseEngine('fused', { actorHidden: [4096], criticHidden: [4096] })).toBe('fused');
     const t = balance({ ...config, engine: 'auto' });
     expect(t.learner.engine).toBe('fused');
     t.dispose();
