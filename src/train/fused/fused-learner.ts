@@ -13,7 +13,7 @@
  * probability 0 and no gradient), the Gaussian with a state-independent log std, and the BC loss
  * (cross-entropy to the recorded choice, or the squared error to the recorded box action) through
  * the actor. The matrix products and activations run in WebAssembly SIMD (simd.ts) over one
- * memory (heap.ts) in float32, as tfjs computes: V8's scalar loops reached about 2 GFLOP/s on
+ * memory (heap.ts) in float32, as tfjs computes: V8's scalar loops reached 2-3 GFLOP/s on
  * them, the f32x4 kernels 8-13 (measured on 64x64 products of 64 samples). The per-sample loss
  * terms and Adam run in plain TypeScript.
  */
