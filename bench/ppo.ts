@@ -11,7 +11,10 @@
  *   figures. The training episodes, which sample their thrusts, are reported beside it.
  * For each seed: that step, its CPU-seconds and wall seconds, the mean of the last 100 training
  * episodes at the end, the mean return of 100 greedy episodes on fresh seeds after training, and
- * steps per second. The last line is one JSON object keyed by game.
+ * steps per second. Each seed runs on each learning engine (`--engines`, default fused,tfjs; the
+ * order alternates by seed), so the per-engine columns are measured side by side in one run: the
+ * same seeds and configs, CPU-seconds to the threshold per engine. The last line is one JSON
+ * object keyed by game, then by engine.
  *
  * References, on the same 2-core machine or from the references' own benchmarks:
  * - CleanRL ppo.py (PyTorch, one thread, defaults) on CartPole-v1: 475 first reached after 107k,
@@ -20,8 +23,9 @@
  *   (about -890 at 205k here); rl-baselines3-zoo's tuned PPO with gSDE -172 +- 104 at 100k.
  * - LunarLanderContinuous-v2: rl-baselines3-zoo's tuned PPO scores 271 +- 32 at 1M steps.
  *
- *   npm run bench:ppo [-- balance|swing|lander]     (npm run bench:lander is the Lander alone)
+ *   npm run bench:ppo [-- balance|swing|lander] [--engines fused,tfjs]     (npm run bench:lander is the Lander alone)
  */
+import { parseArgs } from 'node:util';
 import { SyncVectorEnv, type Env, type VectorEnv } from 'phaser-distill';
 import { PpoTrainer, defaultPpoConfig, derivePpo, initBackend, playTeacher, teacherFromTrainer, type PpoConfig } from 'phaser-distill/train';
 import { BalanceEnv } from '../games/balance/balance.js';
@@ -81,8 +85,8 @@ function greedyMean(trainer: PpoTrainer, env: VectorEnv): number {
   return returns.reduce((a, b) => a + b, 0) / returns.length;
 }
 
-async function runSeed(game: Game, seed: number): Promise<SeedResult> {
-  const config = { ...game.config, seed };
+async function runSeed(game: Game, seed: number, engine: Engine): Promise<SeedResult> {
+  const config = { ...game.config, seed, engine };
   const makeEnv = () => new SyncVectorEnv(Array.from({ length: config.numEnvs }, game.make));
   const env = makeEnv();
   const evalEnv = game.evaluateEvery ? makeEnv() : env;
@@ -94,6 +98,7 @@ async function runSeed(game: Game, seed: number): Promise<SeedResult> {
   const trainingCpu = () => cpuSeconds(cpu0) - evalCpu;
   const trainingWall = () => (performance.now() - wall0) / 1000 - evalWall;
   const trainer = new PpoTrainer(env, config);
+  if (trainer.learner.engine !== engine) throw new Error(`bench:ppo: asked for the ${engine} engine, got ${trainer.learner.engine}`);
   const returns: number[] = [];
   const evaluations: [number, number][] = [];
   let sum = 0;
@@ -146,29 +151,50 @@ const median = (xs: number[]) => {
   return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const only = process.argv[2];
+type Engine = 'fused' | 'tfjs';
+const args = parseArgs({ allowPositionals: true, options: { engines: { type: 'string', default: 'fused,tfjs' } } });
+const only = args.positionals[0];
 if (only && !GAMES.some((g) => g.name === only)) throw new Error(`bench:ppo: no game '${only}' (games: ${GAMES.map((g) => g.name).join(', ')})`);
+const ENGINES = args.values.engines.split(',') as Engine[];
+for (const e of ENGINES) if (e !== 'fused' && e !== 'tfjs') throw new Error(`bench:ppo: --engines takes fused and tfjs, not '${e}'`);
 const backend = await initBackend('auto');
-const summary: Record<string, unknown> = { bench: 'ppo', backend, seeds: SEEDS };
+const summary: Record<string, unknown> = { bench: 'ppo', backend, seeds: SEEDS, engines: ENGINES };
 for (const game of GAMES.filter((g) => !only || g.name === only)) {
   const d = derivePpo(game.config);
   const c = game.config;
   const criterion = game.evaluateEvery ? `the mean of ${EVAL_EPISODES} greedy episodes, every ${game.evaluateEvery} iterations,` : `the mean of ${game.window} training episodes`;
   console.log(`\nPPO on ${game.name}, backend ${backend}, ${c.numEnvs} envs x ${c.numSteps} steps, ${d.numIterations} iterations (${c.totalTimesteps} steps) per seed; solved: ${criterion} reaches ${game.threshold}`);
-  console.log('seed  steps_to_threshold  cpu_s_to_threshold  wall_s_to_threshold  final_mean_100  eval_mean_100  steps/s');
-  const results: SeedResult[] = [];
-  for (const seed of SEEDS) {
-    const r = await runSeed(game, seed);
-    results.push(r);
-    const cell = (v: number | null, w: number) => String(v ?? 'never').padStart(w);
-    console.log(`${String(seed).padStart(4)}  ${cell(r.steps_to_threshold, 18)}  ${cell(r.cpu_s_to_threshold, 18)}  ${cell(r.wall_s_to_threshold, 19)}  ${cell(r.final_mean_100, 14)}  ${cell(r.eval_mean_100, 13)}  ${cell(r.sps, 7)}`);
+  console.log('seed  engine  steps_to_threshold  cpu_s_to_threshold  wall_s_to_threshold  final_mean_100  eval_mean_100  steps/s');
+  const resultsOf = Object.fromEntries(ENGINES.map((e) => [e, [] as SeedResult[]])) as Record<Engine, SeedResult[]>;
+  for (const [i, seed] of SEEDS.entries()) {
+    for (const engine of i % 2 === 0 ? ENGINES : [...ENGINES].reverse()) {
+      const r = await runSeed(game, seed, engine);
+      resultsOf[engine].push(r);
+      const cell = (v: number | null, w: number) => String(v ?? 'never').padStart(w);
+      console.log(`${String(seed).padStart(4)}  ${engine.padStart(6)}  ${cell(r.steps_to_threshold, 18)}  ${cell(r.cpu_s_to_threshold, 18)}  ${cell(r.wall_s_to_threshold, 19)}  ${cell(r.final_mean_100, 14)}  ${cell(r.eval_mean_100, 13)}  ${cell(r.sps, 7)}`);
+    }
   }
-  const solved = results.filter((r) => r.steps_to_threshold !== null);
+  const perEngine: Record<string, unknown> = {};
+  for (const engine of ENGINES) {
+    const results = resultsOf[engine];
+    perEngine[engine] = engineSummary(game, results);
+  }
+  const median_cpu = ENGINES.map((e) => `${e} ${(perEngine[e] as { median_cpu_s_to_threshold: number | null }).median_cpu_s_to_threshold ?? 'never'}`).join(', ');
+  console.log(`median CPU-seconds to ${game.threshold}: ${median_cpu}`);
   summary[game.name] = {
     criterion: game.evaluateEvery ? 'greedy_evaluation' : 'training_episodes',
     window: game.window,
     threshold: game.threshold,
     total_steps: c.totalTimesteps,
+    ...perEngine,
+  };
+}
+console.log(JSON.stringify(summary));
+
+/** One engine's figures over the seeds. */
+function engineSummary(game: Game, results: SeedResult[]): Record<string, unknown> {
+  const solved = results.filter((r) => r.steps_to_threshold !== null);
+  return {
     seeds_solved: solved.length,
     median_steps_to_threshold: median(solved.map((r) => r.steps_to_threshold!)),
     ...(game.evaluateEvery ? { seeds_solved_by_training_episodes: results.filter((r) => r.training_steps_to_threshold !== null).length } : {}),
@@ -180,4 +206,3 @@ for (const game of GAMES.filter((g) => !only || g.name === only)) {
     per_seed: results,
   };
 }
-console.log(JSON.stringify(summary));

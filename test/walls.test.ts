@@ -1,7 +1,8 @@
 /**
  * The walls of DESIGN.md, checked on the import graph (static imports, followed transitively):
  * src/env, src/policy, src/sensors and src/demo reach neither TensorFlow.js nor Phaser; nothing in src/ reaches Phaser;
- * plugin/ never reaches TensorFlow.js (on-demand imports count); neither reaches planck (the
+ * plugin/ never reaches TensorFlow.js (on-demand imports count), nor does the fused learner
+ * (src/train/fused, with the rollout forward and the Learner seam); neither reaches planck (the
  * Lander's physics); no static import cycle exists in src/ or plugin/; and the rooms of src/ form
  * layers (ROOMS below), each importing only rooms of its own layer or below, so the command line
  * sits on the run pipeline, the pipeline on the learners, and nothing reaches back up.
@@ -47,8 +48,13 @@ const loads = new Map(files.map((f) => [f, [...graph.get(f)!, ...dynamicImportsO
 
 /** Every module (local file or package) reachable from the files under `dir`, loaded at once or on demand. */
 function reachable(dir: string): Set<string> {
+  return reachableFrom(files.filter((f) => f.startsWith(dir + '/')));
+}
+
+/** Every module reachable from the given files, themselves included. */
+function reachableFrom(start: string[]): Set<string> {
   const seen = new Set<string>();
-  const stack = files.filter((f) => f.startsWith(dir + '/'));
+  const stack = [...start];
   while (stack.length) {
     const f = stack.pop()!;
     if (seen.has(f)) continue;
@@ -98,6 +104,13 @@ describe('import walls', () => {
 
   it('nothing in src/ reaches Phaser or plugin/', () => {
     expect([...reachable('src')].filter((m) => phaser(m) || m.startsWith('plugin/'))).toEqual([]);
+  });
+
+  it('the fused learner (src/train/fused) and the rollout forward reach no TensorFlow.js', () => {
+    expect(files.filter((f) => f.startsWith('src/train/fused/')).length).toBeGreaterThan(2);
+    const seen = reachableFrom([...files.filter((f) => f.startsWith('src/train/fused/')), 'src/train/rollout-net.ts', 'src/train/learner.ts']);
+    expect(seen.has('src/policy/mlp.ts')).toBe(true);
+    expect([...seen].filter(tfjs)).toEqual([]);
   });
 
   it('plugin/ never reaches TensorFlow.js', () => {

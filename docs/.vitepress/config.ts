@@ -28,7 +28,7 @@ export default defineConfig({
           { text: 'Imitation and self-play', link: '/guide/imitation-and-self-play' },
           { text: 'Difficulty', link: '/guide/difficulty' },
           { text: 'ONNX', link: '/guide/onnx' },
-          { text: 'Parallel rollouts and sweeps', link: '/guide/sweeps' },
+          { text: 'Learning engines, parallel rollouts and sweeps', link: '/guide/sweeps' },
           { text: 'The command line', link: '/guide/cli' },
           { text: 'My game does not learn', link: '/guide/not-learning' },
         ],

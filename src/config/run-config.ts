@@ -65,6 +65,8 @@ const ppoSchema = z
     normalizeReward: z.boolean(),
     network: networkSchema,
     bc: bcSchema.nullable(),
+    /** What computes the updates: 'fused' (a few loops and WebAssembly SIMD: MLPs on a CPU backend), 'tfjs', or 'auto' (the default: fused on cpu and wasm up to FUSED_MAX_UNITS wide). */
+    engine: z.enum(['auto', 'fused', 'tfjs']).default('auto'),
   })
   .partial()
   .strict();

@@ -71,10 +71,10 @@ export async function serializeCheckpoint(trainer: PpoTrainer): Promise<Checkpoi
   const model = trainer.net.toLayersModel();
   const files = await modelToFiles(model);
   model.dispose();
-  const optimizerWeights = await trainer.optimizer.getWeights();
+  // Adam's state in tf.train.adam's layout, whichever engine learns.
+  const optimizerWeights = (await trainer.learner.optimizerWeights()).map((w) => ({ name: w.name, tensor: tf.tensor(w.data, w.shape, w.dtype) }));
   const encoded = await tf.io.encodeWeights(optimizerWeights);
-  // getWeights makes a new scalar for the step count ('iter'); the rest are the optimizer's own variables.
-  optimizerWeights[0]?.tensor.dispose();
+  for (const w of optimizerWeights) w.tensor.dispose();
   const record: RunRecord = {
     version: CHECKPOINT_VERSION,
     config: trainer.config,
@@ -110,9 +110,12 @@ export async function restoreCheckpoint(trainer: PpoTrainer, files: CheckpointFi
     trainer.net.logStd.assign(logStd);
     logStd.dispose();
   }
+  trainer.netChanged();
   const named = tf.io.decodeWeights(toArrayBuffer(requireFile(files, 'optimizer.bin')), record.optimizer);
-  await trainer.loadOptimizerWeights(record.optimizer.map((s) => ({ name: s.name, tensor: named[s.name]! })));
-  // The optimizer's new variables share these tensors' data, which stays alive while they do.
+  await trainer.learner.setOptimizerWeights(record.optimizer.map((s) => {
+    const t = named[s.name]!;
+    return { name: s.name, shape: [...t.shape], dtype: t.dtype === 'int32' ? 'int32' : 'float32', data: t.dataSync() as Float32Array | Int32Array };
+  }));
   for (const t of Object.values(named)) t.dispose();
   trainer.setState(record.state);
 }

@@ -98,6 +98,21 @@ export class ActorCritic {
     return [...this.actor.params, ...this.critic.params, ...(this.logStd ? [this.logStd] : [])];
   }
 
+  /** Every param's values, in `params`' order (copies). */
+  getWeights(): Float32Array[] {
+    return this.params.map((p) => (p.dataSync() as Float32Array).slice());
+  }
+
+  /** Assigns every param from `weights`, in `params`' order and shapes. */
+  setWeights(weights: readonly Float32Array[]): void {
+    const params = this.params;
+    if (weights.length !== params.length) throw new Error(`ActorCritic.setWeights: ${weights.length} arrays for ${params.length} params`);
+    params.forEach((p, k) => {
+      if (weights[k]!.length !== p.size) throw new Error(`ActorCritic.setWeights: weight ${k} has ${weights[k]!.length} values, expected ${p.size} (shape [${p.shape}])`);
+      tf.tidy(() => p.assign(tf.tensor(weights[k]!, p.shape)));
+    });
+  }
+
   /**
    * One batched forward of both heads on `n` observations laid end to end (already normalised).
    * @returns policy [n * P] (logits or Gaussian means) and value [n]

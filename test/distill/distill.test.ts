@@ -18,7 +18,9 @@ let balance: { trainer: PpoTrainer; teacher: Teacher; best: number };
 
 beforeAll(async () => {
   await initBackend('wasm');
-  balance = await trainTeacher(() => new BalanceEnv(), { totalTimesteps: 100_000, seed: 3 }, 10, 475);
+  // Until 20 episodes in a row average 475: stopped at the first 10 that did, the fused engine's run
+  // of this seed played a greedy mean of 361, too shaky a teacher for the tests below.
+  balance = await trainTeacher(() => new BalanceEnv(), { totalTimesteps: 100_000, seed: 3 }, 20, 475);
 });
 afterAll(() => balance.trainer.dispose());
 

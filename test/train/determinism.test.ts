@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 function run(seed: number): Omit<PpoMetrics, 'charts/SPS'>[] {
-  const config = { ...defaultPpoConfig, numEnvs: 4, numSteps: 32, totalTimesteps: 4 * 32 * 4, seed };
+  const config = { ...defaultPpoConfig, numEnvs: 4, numSteps: 32, totalTimesteps: 4 * 32 * 4, seed, engine: 'tfjs' as const };
   const t = new PpoTrainer(new SyncVectorEnv(Array.from({ length: 4 }, () => new BalanceEnv())), config);
   const out: Omit<PpoMetrics, 'charts/SPS'>[] = [];
   while (!t.done) {
@@ -20,7 +20,7 @@ function run(seed: number): Omit<PpoMetrics, 'charts/SPS'>[] {
 }
 
 describe('determinism', () => {
-  it('gives identical metrics for the same seed on the cpu backend, and different ones for another seed', () => {
+  it('gives identical metrics for the same seed on the cpu backend (tfjs engine; engines.test.ts has the fused one), and different ones for another seed', () => {
     const a = run(11);
     expect(run(11)).toEqual(a);
     expect(run(12)).not.toEqual(a);

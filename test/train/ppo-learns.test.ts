@@ -68,10 +68,12 @@ describe('PPO learns', () => {
     expect(masked.reachedAt).toBeLessThan(unmasked.reachedAt);
   });
 
-  it('a tiny discrete env (random 5, best 10)', async () => {
-    const score = await bestRollingReturn(() => new SignEnv(), { totalTimesteps: 8 * 64 * 15, learningRate: 3e-3 }, 40, 9.5);
-    expect(score).toBeGreaterThanOrEqual(9.5);
-  });
+  for (const engine of ['fused', 'tfjs'] as const) {
+    it(`a tiny discrete env (random 5, best 10), ${engine} engine`, async () => {
+      const score = await bestRollingReturn(() => new SignEnv(), { totalTimesteps: 8 * 64 * 15, learningRate: 3e-3, engine }, 40, 9.5);
+      expect(score).toBeGreaterThanOrEqual(9.5);
+    });
+  }
 
   it('a tiny continuous env (random about -10.7, best 0)', async () => {
     const network = { ...defaultPpoConfig.network, initLogStd: -0.5 };
@@ -97,8 +99,10 @@ describe('PPO learns', () => {
     expect(raw).toBeGreaterThan(1000 * scaled);
   });
 
-  it('Balance (CartPole-v1) to a mean of 475 over 10 episodes within 100k steps', async () => {
-    const score = await bestRollingReturn(() => new BalanceEnv(), { totalTimesteps: 100_000, seed: 3 }, 10, 475);
-    expect(score).toBeGreaterThanOrEqual(475);
-  });
+  for (const engine of ['fused', 'tfjs'] as const) {
+    it(`Balance (CartPole-v1) to a mean of 475 over 10 episodes within 100k steps, ${engine} engine`, async () => {
+      const score = await bestRollingReturn(() => new BalanceEnv(), { totalTimesteps: 100_000, seed: 3, engine }, 10, 475);
+      expect(score).toBeGreaterThanOrEqual(475);
+    });
+  }
 });
