@@ -463,6 +463,9 @@ describe('the demo site', () => {
         return new Promise<number[]>((resolve) => {
           const look = () => {
             if (!live.scene().input.keyboard.keys[code]?.isDown) return void requestAnimationFrame(look);
+            const s = live.scene() as unknown as { ai: { driverOf(n: string): unknown; get(n: string): { lastDone: unknown } | undefined }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } };
+            // What drove the agent and which arrows the scene saw, for the failure message.
+            (window as unknown as { dbg: unknown }).dbg = { driver: String(s.ai.driverOf('cart')), done: s.ai.get('cart')?.lastDone, left: s.input.keyboard.keys[37]?.isDown, right: s.input.keyboard.keys[39]?.isDown };
             resolve(Array.from({ length: count }, () => {
               live.advance(1);
               return live.scene().push;
@@ -485,7 +488,8 @@ describe('the demo site', () => {
       // Held, and seen by the scene's keyboard, before the game is advanced.
       const read = pushesOnceSeen(key, 3);
       await page.keyboard.down(key);
-      expect(await read, key).toEqual([push, push, push]);
+      const got = await read;
+      expect(got, `${key} ${JSON.stringify(await page.evaluate(() => (window as unknown as { dbg: unknown }).dbg))}`).toEqual([push, push, push]);
       await page.keyboard.up(key);
       await seen(key, false);
     }
