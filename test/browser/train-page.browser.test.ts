@@ -18,9 +18,14 @@ const waitPhase = (page: Page, phases: string[]) =>
 async function trainOnce(page: Page, backend: string, steps: number): Promise<State> {
   await page.selectOption('#backend', backend);
   await page.fill('#steps', String(steps));
+  const runs = (await state(page)).runs;
   await page.click('#start');
-  await page.waitForFunction(() => (window as unknown as { trainingState: State }).trainingState.phase === 'training');
-  await waitPhase(page, ['done', 'error']);
+  // This run has started (its count went up) and ended: a run of a few thousand steps on the fused
+  // engine can be over before a look at its 'training' phase.
+  await page.waitForFunction((before) => {
+    const s = (window as unknown as { trainingState: State }).trainingState;
+    return s.runs > before && (s.phase === 'done' || s.phase === 'error');
+  }, runs, { timeout: 300_000 });
   return state(page);
 }
 
