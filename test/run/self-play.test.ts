@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/run-config.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { runTrain } from '../../src/run/train.js';
-import { checkSelfPlayState, defaultSelfPlayConfig, loadCheckpointDir, type SelfPlayState } from '../../src/train/index.js';
+import { CHECKSUMS_FILE, checkSelfPlayState, crc32Hex, defaultSelfPlayConfig, loadCheckpointDir, type SelfPlayState } from '../../src/train/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-selfplay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,10 +96,21 @@ describe('train with self-play', () => {
       expect(() => checkSelfPlayState(state, spConfig, env), what).toThrow(message);
     }
 
-    // Damaged on disk, the latest checkpoint is passed over for the older one, with the reason logged.
+    // Damaged as it was written (its checksum agrees, so the state check itself must catch it), the
+    // latest checkpoint is passed over for the older one, with the reason logged.
     const broken = JSON.parse(text) as SelfPlayState;
     broken.snapshots[0]!.file.layers[0]!.weights = 'AAAA';
-    writeFileSync(join(ckpt, latest, 'selfplay.json'), JSON.stringify(broken));
+    /** Writes a checkpoint's selfplay.json, and its checksum to match: damage done before the write. */
+    const writeState = (folder: string, state: unknown) => {
+      const bytes = new TextEncoder().encode(JSON.stringify(state));
+      writeFileSync(join(ckpt, folder, 'selfplay.json'), bytes);
+      const sumsPath = join(ckpt, folder, CHECKSUMS_FILE);
+      const sums = JSON.parse(readFileSync(sumsPath, 'utf8')) as { crc32: Record<string, string> };
+      expect(sums.crc32['selfplay.json']).toBeDefined();
+      sums.crc32['selfplay.json'] = crc32Hex(bytes);
+      writeFileSync(sumsPath, JSON.stringify(sums));
+    };
+    writeState(latest, broken);
     const lines: string[] = [];
     const resumed = await runTrain({ resumeDir: first.runDir }, { maxIterations: 1, log: (l) => lines.push(l) });
     expect(resumed.interrupted).toBe(true);
@@ -108,7 +119,7 @@ describe('train with self-play', () => {
     // The damaged one is kept aside, not deleted.
     expect(readdirSync(ckpt)).toContain(`${latest}.damaged`);
     // A non-number Elo in every checkpoint: no stack trace, a RunFailed naming each reason.
-    for (const f of readdirSync(ckpt).filter((f) => /^step-\d+$/.test(f))) writeFileSync(join(ckpt, f, 'selfplay.json'), JSON.stringify({ ...good, elo: 'high' }));
+    for (const f of readdirSync(ckpt).filter((f) => /^step-\d+$/.test(f))) writeState(f, { ...good, elo: 'high' });
     await expect(runTrain({ resumeDir: first.runDir }, { maxIterations: 1, log: () => undefined })).rejects.toThrow(/no checkpoint to resume from .*elo: expected a rating/);
   });
 
