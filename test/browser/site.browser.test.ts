@@ -119,7 +119,9 @@ describe('touch controls and scores', () => {
     const ai = await page.evaluate(() => (window as unknown as { balance: Balance }).balance.record());
     expect(ai.falls).toBeGreaterThanOrEqual(1);
     expect(ai.ai).toBeGreaterThan(0);
-    // The game runs on in real time while the test reads: the line may count more, never less.
+    // The game runs on in real time while the test reads: the line may count more, never less. It is
+    // redrawn on the page's next animation frame, which a loaded machine may not have run yet.
+    await page.waitForFunction((falls) => Number(/falls (\d+)/.exec(document.getElementById('score')?.textContent ?? '')?.[1] ?? -1) >= falls, ai.falls);
     const line = (await page.textContent('#score'))!;
     const m = /^The AI: up for \d+\.\d s \| falls (\d+) \| full rounds \d+ \| your best 0\.0 s \| AI's best (\d+\.\d) s$/.exec(line);
     expect(m, line).not.toBeNull();
@@ -137,7 +139,7 @@ describe('touch controls and scores', () => {
     await page.locator('.touch-left').dispatchEvent('pointerup');
     expect(await page.isChecked('#takeover')).toBe(true);
     expect(held).toBeLessThan(before - 0.15);
-    expect(await page.textContent('#score')).toMatch(/^You: up for/);
+    await page.waitForFunction(() => /^You: up for/.test(document.getElementById('score')?.textContent ?? ''));
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -152,7 +154,9 @@ describe('touch controls and scores', () => {
     const r = await page.evaluate(() => (window as unknown as { lander: Lander }).lander.record());
     expect(r.landed + r.crashed).toBeGreaterThanOrEqual(1);
     expect(r.last).toMatch(/^the AI (landed|crashed|flew off the screen|ran out of time), score -?\d+$/);
-    expect(await page.textContent('#score')).toContain(`last flight: ${r.last} | landed ${r.landed}, crashed ${r.crashed} | your best - | AI's best ${Math.round(r.ai!)}`);
+    // The line is redrawn on the page's next animation frame: wait for it rather than read it at once.
+    const expected = `last flight: ${r.last} | landed ${r.landed}, crashed ${r.crashed} | your best - | AI's best ${Math.round(r.ai!)}`;
+    await page.waitForFunction((t) => (document.getElementById('score')?.textContent ?? '').includes(t), expected);
     expect(errors).toEqual([]);
     await page.close();
   });
