@@ -27,5 +27,6 @@ export function nullRenderer(phaser: typeof Phaser): unknown {
     height: canvas.height,
   };
   const noop = () => undefined;
-  return new Proxy(known, { get: (t, k) => (k in t ? t[k] : noop) });
+  // Not `then` (the renderer must not look like a promise to code that awaits what it is given), nor symbols.
+  return new Proxy(known, { get: (t, k) => (k in t ? t[k] : k === 'then' || typeof k === 'symbol' ? undefined : noop) });
 }
