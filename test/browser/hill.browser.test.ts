@@ -18,6 +18,7 @@ interface Hill {
   overlay(): { decisions: number; probabilities: number[]; saliency: number[] };
   measure(frames: number, seed: number): Measure;
   frameStats(): Promise<{ colours: number; width: number }>;
+  game: { loop: { sleep(): void } };
   restart(seed: number): void;
   advance(steps: number): void;
   scene(): { steps: number; throttle: number; chassis: { position: { x: number } } };
@@ -30,7 +31,7 @@ async function ready(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const w = (window as unknown as { hill?: Hill }).hill;
     return w?.ready === true || w?.error !== undefined;
-  }, undefined, { timeout: 90_000 });
+  }, undefined);
   expect(await page.evaluate(() => (window as unknown as { hill: Hill }).hill.error)).toBeUndefined();
 }
 
@@ -39,7 +40,7 @@ describe('the Hill page', () => {
     const { page, errors, requests } = await openPage(h, 'games/hill/index.html');
     expect(await hill(page)).toBe(true);
     await ready(page);
-    await page.waitForFunction(() => (window as unknown as { hill: Hill }).hill.overlay().decisions >= 10, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as { hill: Hill }).hill.overlay().decisions >= 10);
     const view = await page.evaluate(() => (window as unknown as { hill: Hill }).hill.overlay());
     expect(view.probabilities).toHaveLength(3);
     expect(view.saliency).toHaveLength(20);
@@ -68,8 +69,14 @@ describe('the Hill page', () => {
       const s = (window as unknown as { hill: Hill }).hill.scene();
       return { steps: s.steps, throttle: s.throttle, x: s.chassis.position.x };
     });
-    await page.evaluate(() => (window as unknown as { hill: Hill }).hill.restart(3));
-    await page.waitForFunction(() => (window as unknown as { hill: Hill }).hill.scene().steps >= 2);
+    // The page's own loop sleeps from here: the buggy moves only by advance() (game time).
+    await page.evaluate(() => {
+      const hill = (window as unknown as { hill: Hill }).hill;
+      hill.game.loop.sleep();
+      hill.restart(3);
+      hill.advance(2);
+    });
+    expect((await state()).steps).toBeLessThanOrEqual(2);
     // Right held over 120 simulation steps run at once in the page: throttle, and the buggy moves on.
     const start = await state();
     await page.keyboard.down('ArrowRight');
@@ -93,7 +100,7 @@ describe('the Hill page', () => {
     await page.waitForFunction(() => {
       const w = (window as unknown as { hill: Hill }).hill;
       return w.teacher!.scene().steps > 60 && w.student!.scene().steps > 60;
-    }, undefined, { timeout: 90_000 });
+    }, undefined);
     await screenshot(page, 'hill-watch');
     expect(errors).toEqual([]);
     await page.close();
