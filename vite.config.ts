@@ -33,7 +33,7 @@ export default defineConfig({
     },
     rollupOptions: {
       // Dependencies and peers stay imports, resolved in the user's project: one copy of each.
-      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', 'onnx-proto', /^tsx(\/.*)?$/, 'bullmq', 'ioredis'],
+      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', 'onnx-proto', /^tsx(\/.*)?$/, 'bullmq', 'ioredis', 'webgpu'],
     },
     target: 'es2022',
     minify: false,
