@@ -132,11 +132,16 @@ export function restartPlay(play: PlaySetup, seed: number): void {
 /**
  * A measurement in game time: restarts the match with seed `seed`, then runs `frames` simulation
  * steps at once, calling `onEnd` for each episode of `agent` that ends and `onStep` after each step.
+ * Episode k is seeded `seed + k`, so a measurement replays exactly, whatever was played before.
  */
 export function playMeasured(play: PlaySetup, agent: string, frames: number, seed: number, onEnd: (e: EpisodeEndEvent) => void, onStep: () => void = () => undefined): void {
   restartPlay(play, seed);
+  let episodes = 0;
   const listen = (e: EpisodeEndEvent) => {
-    if (e.agent === agent) onEnd(e);
+    if (e.agent !== agent) return;
+    // The scene restarts after the event, with this seed.
+    play.scene.ai.nextSeed = seed + ++episodes;
+    onEnd(e);
   };
   play.scene.sys.events.on(EPISODE_END, listen);
   try {

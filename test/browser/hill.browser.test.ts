@@ -50,13 +50,16 @@ describe('the Hill page', () => {
     await screenshot(page, 'hill-play');
     const levels = await page.evaluate(() => (window as unknown as { hill: Hill }).hill.levels);
     await page.selectOption('#level', String(levels.length - 1));
-    const strongest = await page.evaluate(() => (window as unknown as { hill: Hill }).hill.measure(6_000, 7));
+    const strongest = await page.evaluate(() => (window as unknown as { hill: Hill }).hill.measure(20_000, 7));
     await page.selectOption('#level', '0');
-    const weakest = await page.evaluate(() => (window as unknown as { hill: Hill }).hill.measure(6_000, 7));
+    const weakest = await page.evaluate(() => (window as unknown as { hill: Hill }).hill.measure(20_000, 7));
+    // Game time and seeded episodes (seed 7, 8, ...): the same measurement gives the same record.
+    expect(await page.evaluate(() => (window as unknown as { hill: Hill }).hill.measure(20_000, 7))).toEqual(weakest);
     const record = JSON.stringify({ weakest, strongest });
-    console.log(`Hill levels over 6,000 steps from seed 7: ${record}`);
-    expect(strongest.finished, record).toBeGreaterThanOrEqual(2);
-    expect(weakest.meanReturn, record).toBeLessThan(strongest.meanReturn);
+    console.log(`Hill levels over 20,000 steps from seed 7: ${record}`);
+    // Hills vary a lot (a return's std is about 11): 20,000 steps are about 20 runs of each.
+    expect(weakest.meanReturn + 3, record).toBeLessThan(strongest.meanReturn);
+    expect(strongest.flipped / strongest.episodes, record).toBeLessThan(weakest.flipped / weakest.episodes);
     expect(requests.filter((u) => /tensorflow|tfjs/i.test(u))).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
