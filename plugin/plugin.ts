@@ -68,6 +68,15 @@ export class DistillPlugin {
   /** The scene's clock, tweens and physics, which the plugin steps; null until the scene's first frame. */
   private systemsStepped: SimSystem[] | null = null;
 
+  /**
+   * What the plugin steps on simulation time, in step order, from the scene's first frame: of
+   * 'the scene clock', 'the tweens', 'Arcade physics', 'Matter physics', those the scene has. A
+   * scene whose physics is missing here moves with the display, not with the simulation.
+   */
+  get simulated(): string[] {
+    return this.systemsStepped?.map((s) => s.name) ?? [];
+  }
+
   private readonly agents = new Map<string, Agent>();
   /** The agents in declaration order, for the per-frame loops. */
   private readonly list: Agent[] = [];

@@ -37,6 +37,7 @@ async function play(frameRate: number, seed: number): Promise<Run> {
     });
     while (scene.ai.steps < STEPS) host.frame();
     expect(scene.ai.steps).toBe(STEPS);
+    expect(scene.ai.simulated).toEqual(['the scene clock', 'the tweens', 'Matter physics']);
     const flat = Float32Array.from(decisions.flat());
     return { decisions, bytes: Buffer.from(flat.buffer), drops: scene.drops, tweenLoops: scene.tweenLoops, matterMs: scene.matter.world.engine.timing.timestamp, frames: host.frames };
   } finally {
