@@ -33,6 +33,8 @@ async function expectFits(page: Page): Promise<void> {
 }
 
 /** Runs `steps` simulation steps of a play page at once (game time), keys held as they are. */
+/** Puts the page's own loop to sleep: from then on only advance() moves the game, in game time. */
+const sleepLoop = (page: Page, game: string) => page.evaluate((g) => (window as unknown as Record<string, { game: { loop: { sleep(): void } } }>)[g]!.game.loop.sleep(), game);
 const advance = (page: Page, game: string, steps: number) => page.evaluate(([g, n]) => (window as unknown as Record<string, { advance(n: number): void }>)[g as string]!.advance(n as number), [game, steps] as const);
 
 describe('the index', () => {
@@ -123,7 +125,10 @@ describe('touch controls and scores', () => {
     expect(Number(m![2])).toBeGreaterThanOrEqual(Number(ai.ai.toFixed(1)));
 
     expect(await page.isChecked('#takeover')).toBe(false);
-    // A fresh episode (a restart makes the scene's keys anew, so ◀ goes down after it), then a quarter second of game time with ◀ held.
+    // From here the page's own loop sleeps, so only advance() moves the game (no real frame of the
+    // AI's comes between the readings). A fresh episode (a restart makes the scene's keys anew, so
+    // ◀ goes down after it), then a quarter second of game time with ◀ held.
+    await sleepLoop(page, 'balance');
     await page.evaluate(() => (window as unknown as { balance: { restart(seed: number): void } }).balance.restart(5));
     await advance(page, 'balance', 2);
     const before = await velocity();
@@ -141,6 +146,8 @@ describe('touch controls and scores', () => {
   it('Lander: the score shows this flight, how the last one ended, landings, crashes and bests', async () => {
     const { page, errors } = await openPhone('games/lander/index.html?level=4');
     await ready(page, 'lander');
+    // Only advance() moves the game from here: the line read below cannot change under the test.
+    await sleepLoop(page, 'lander');
     type Lander = { record(): { landed: number; crashed: number; ai: number | null; last: string } };
     expect(await page.textContent('#score')).toMatch(/^score -?\d+ \| last flight: - \| landed 0, crashed 0 \| your best - \| AI's best -$/);
     // The top level lands within about 20 s of game time.
@@ -158,6 +165,8 @@ describe('touch controls and scores', () => {
   it('Pong: holding the on-screen ▲ moves your paddle up', async () => {
     const { page, errors } = await openPhone('games/pong/index.html?opponent=scripted');
     await ready(page, 'pong');
+    // Only advance() moves the game from here: no point ends (restarting the match) between the readings.
+    await sleepLoop(page, 'pong');
     type Pong = { scene(): { right: { y: number } } };
     const y = () => page.evaluate(() => (window as unknown as { pong: Pong }).pong.scene().right.y);
     await advance(page, 'pong', 30);
