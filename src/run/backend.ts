@@ -35,7 +35,7 @@ async function loadNodeWebgpu(): Promise<void> {
     else g.navigator = { gpu };
   }
   if (!(await g.navigator!.gpu!.requestAdapter())) {
-    throw new Error('Dawn found no WebGPU adapter on this machine (on Linux it reaches the GPU through Vulkan: install the GPU driver, or libvulkan1 and mesa-vulkan-drivers for a software one); use backend: wasm');
+    throw new Error("Dawn found no WebGPU adapter on this machine (on Linux it reaches the GPU through Vulkan: install the GPU's Vulkan driver; Debian 12's software Vulkan, lavapipe, lacks features Dawn needs); use backend: wasm");
   }
   await optional('@tensorflow/tfjs-backend-webgpu');
 }
