@@ -46,7 +46,9 @@ async function optional(name: string): Promise<unknown> {
     // Node resolves the name at run time; this file is never bundled for a browser.
     return await import(/* @vite-ignore */ name);
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') throw new Error(`WebGPU in Node needs the package '${name}', which is not installed here. Install it with:\n  ${INSTALL}`);
+    // Node says ERR_MODULE_NOT_FOUND; a bundler's module runner (vitest's, say) says it its own way.
+    const message = (e as Error).message ?? '';
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || (message.includes(`"${name}"`) && /Could not resolve|Cannot find/.test(message))) throw new Error(`WebGPU in Node needs the package '${name}', which is not installed here. Install it with:\n  ${INSTALL}`);
     throw e;
   }
 }
