@@ -1,7 +1,8 @@
 /**
  * Gather: a field of runners, every one of them an agent of one behaviour (`runner`) and every one
- * a slot of the vector env in training. Each runner chases its own pellet on an Arcade field it
- * shares with the others: it sees the way to its pellet, its velocity and the way to the nearest
+ * a slot of the vector env in training. Each runner chases its own pellet on a field it shares
+ * with the others (it turns with some inertia: its velocity moves a fifth of the way to the
+ * chosen direction each step): it sees the way to its pellet, its velocity and the way to the nearest
  * other runner, and it loses a little for bumping into one. A runner that eats its pellet, or
  * that has not in 6 s, leaves the field (`this.ai.remove`, terminated or truncated), and the
  * spawner puts a new runner (a new agent, a new episode) on the field in the same step, so the
@@ -21,6 +22,8 @@ const SPEED = 90;
 const LIFE_STEPS = 360;
 const EAT_RADIUS = 10;
 const BUMP_RADIUS = 12;
+/** The share of the way from its velocity to its aim a runner's velocity moves in a step. */
+const INERTIA = 0.2;
 /** Actions: stay, up, down, left, right. */
 const DIRS: readonly (readonly [number, number])[] = [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0]];
 
@@ -29,7 +32,12 @@ type RunnerSpec = AgentSpec<{ type: 'discrete'; n: 5 }>;
 /** One runner on the field: its body, its pellet and its count of steps. */
 export interface Runner {
   name: string;
-  body: Phaser.GameObjects.Rectangle & { body: Phaser.Physics.Arcade.Body };
+  body: Phaser.GameObjects.Rectangle;
+  /** Velocity, px/s, and the velocity the last action aims for. */
+  vx: number;
+  vy: number;
+  aimX: number;
+  aimY: number;
   pellet: Phaser.GameObjects.Arc;
   steps: number;
   /** Distance to the pellet at the last decision, for the progress reward. */
@@ -55,7 +63,6 @@ export class GatherScene extends Phaser.Scene {
     this.runners.length = 0;
     this.made = 0;
     this.eaten = 0;
-    this.physics.world.setBounds(0, 0, GATHER_WIDTH, GATHER_HEIGHT);
     for (let i = 0; i < this.count; i++) this.spawn();
   }
 
@@ -63,20 +70,24 @@ export class GatherScene extends Phaser.Scene {
   spawn(): Runner {
     const rng = this.ai.rng;
     const name = `${GATHER_BEHAVIOR}-${this.made++}`;
-    const rect = this.add.rectangle(rng.uniform(10, GATHER_WIDTH - 10), rng.uniform(10, GATHER_HEIGHT - 10), 8, 8, 0x66ccff);
-    this.physics.add.existing(rect);
-    const body = rect as Runner['body'];
-    body.body.setCollideWorldBounds(true);
+    const body = this.add.rectangle(rng.uniform(10, GATHER_WIDTH - 10), rng.uniform(10, GATHER_HEIGHT - 10), 8, 8, 0x66ccff);
     const pellet = this.add.circle(rng.uniform(10, GATHER_WIDTH - 10), rng.uniform(10, GATHER_HEIGHT - 10), 3, 0xffcc33);
-    const runner: Runner = { name, body, pellet, steps: 0, lastDistance: 0, pending: 0 };
+    const runner: Runner = { name, body, vx: 0, vy: 0, aimX: 0, aimY: 0, pellet, steps: 0, lastDistance: 0, pending: 0 };
     runner.lastDistance = distance(runner);
     this.runners.push(runner);
     this.ai.agent(name, runnerSpec(this, runner));
     return runner;
   }
 
-  override fixedUpdate(): void {
+  override fixedUpdate(_time: number, delta: number): void {
     const runners = this.runners;
+    const dt = delta / 1000;
+    for (const r of runners) {
+      r.vx += (r.aimX - r.vx) * INERTIA;
+      r.vy += (r.aimY - r.vy) * INERTIA;
+      r.body.x = Math.max(4, Math.min(GATHER_WIDTH - 4, r.body.x + r.vx * dt));
+      r.body.y = Math.max(4, Math.min(GATHER_HEIGHT - 4, r.body.y + r.vy * dt));
+    }
     // Bumps: a small cost to both runners of a pair that touch.
     for (let i = 0; i < runners.length; i++) {
       for (let j = i + 1; j < runners.length; j++) {
@@ -120,8 +131,8 @@ function runnerSpec(scene: GatherScene, r: Runner): RunnerSpec {
     observe: () => {
       obs[0] = (r.pellet.x - r.body.x) / GATHER_WIDTH;
       obs[1] = (r.pellet.y - r.body.y) / GATHER_HEIGHT;
-      obs[2] = r.body.body.velocity.x / SPEED;
-      obs[3] = r.body.body.velocity.y / SPEED;
+      obs[2] = r.vx / SPEED;
+      obs[3] = r.vy / SPEED;
       // The nearest other runner, or nothing (zeros) when it is alone.
       let best = Infinity;
       obs[4] = 0;
@@ -141,7 +152,8 @@ function runnerSpec(scene: GatherScene, r: Runner): RunnerSpec {
     },
     act: (a) => {
       const [dx, dy] = DIRS[a]!;
-      r.body.body.setVelocity(dx * SPEED, dy * SPEED);
+      r.aimX = dx * SPEED;
+      r.aimY = dy * SPEED;
     },
     // Progress toward the pellet (1 for 100 px), the pellet itself and the bumps.
     reward: () => {
@@ -170,7 +182,6 @@ export function gatherGame(agentsPerScene: number): GameDef {
     agentsPerScene,
     width: GATHER_WIDTH,
     height: GATHER_HEIGHT,
-    physics: { default: 'arcade', arcade: { gravity: { x: 0, y: 0 } } },
   });
 }
 
