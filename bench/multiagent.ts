@@ -62,7 +62,7 @@ async function ppoRate(agents: number): Promise<{ stepsPerSecond: number; meanRe
   let steps = 0;
   await trainer.train(({ episodes, metrics }) => {
     for (const e of episodes) returns.push(e.return);
-    steps = metrics.globalStep;
+    steps = metrics.global_step;
     return true;
   });
   const seconds = (performance.now() - t0) / 1000;

@@ -80,6 +80,13 @@ export interface AgentSpec<A extends ActionSpec = ActionSpec> {
 /** A policy: an observation in, an action out. Students of the policy runtime fit this shape. */
 export interface Policy {
   act(observation: Float32Array, mask?: ActionMask): Action;
+  /**
+   * Optional: decides for many agents in one call (a StudentPolicy has it). Given, the plugin
+   * gathers the observations of every agent the policy drives whose decision is due at a step and
+   * calls it once: `observations` count x the observation's size, `actions` count x the action's
+   * size (a discrete action as one number), `masks` count x choices when the agents have masks.
+   */
+  actMany?(observations: Float32Array, count: number, actions: Float32Array, masks?: Uint8Array | null): void;
 }
 
 /** What drives an agent in play: a policy, a plain function, or the player through `spec.human`. */
@@ -100,6 +107,8 @@ export class Agent {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
   readonly decisionPeriod: number;
+  /** Numbers in one action: 1 for a discrete space, one per branch, or the box's size. */
+  readonly actionSize: number;
   /** The latest observation: `stack` frames of [observe()'s numbers, each sensor's reading], oldest first. */
   readonly observation: Float32Array;
   readonly mask: Uint8Array | null;
@@ -124,6 +133,11 @@ export class Agent {
   removed = false;
   /** A vector env has made it a slot's agent (once in its life: an agent is one episode). */
   slotted = false;
+  /** Its decision at this step was made in a batch (the plugin's decideInBatches). */
+  batched = false;
+  /** Its driver, looked up once per choice of drivers (`version` says which). */
+  driverCache: Driver | undefined = undefined;
+  driverVersion = -1;
   /** The reward collected in this run of the scene, in play (a SceneEnv keeps its own count). */
   episodeReturn = 0;
   /** A production build has warned about a bad reward or done (once for the agent). */
@@ -152,6 +166,7 @@ export class Agent {
     this.actionSpace = actionSpaceOf(spec.action);
     this.decisionPeriod = spec.decisionPeriod ?? 1;
     this.behavior = spec.behavior ?? name;
+    this.actionSize = flatSize(this.actionSpace);
     this.observation = new Float32Array(flatSize(this.observationSpace));
     this.mask = spec.mask ? new Uint8Array(choiceCount(this.actionSpace)) : null;
     this.vectorAction = this.actionSpace.type === 'multi-discrete' ? new Int32Array(this.actionSpace.nvec.length) : this.actionSpace.type === 'box' ? new Float32Array(flatSize(this.actionSpace)) : null;

@@ -19,7 +19,7 @@
 import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { DEV } from '../src/env/dev.js';
-import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
+import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type Policy } from './agent.js';
 import { BOOT, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
 import type { DecisionTap, DemoRecorder } from './recorder.js';
 import { takeOverSystems, type SimSystem } from './sim-systems.js';
@@ -72,6 +72,13 @@ export class DistillPlugin {
   /** The agents in declaration order, for the per-frame loops. */
   private readonly list: Agent[] = [];
   private readonly drivers = new Map<string, Driver>();
+  /** Changes with every use() and release(): an agent's cached driver is good while it matches. */
+  private driversVersion = 0;
+  /** Drivers that decide in batches (a policy with actMany), with the agents due at this step, and scratch buffers. */
+  private readonly batches = new Map<Policy, Agent[]>();
+  private batchObs = new Float32Array(0);
+  private batchActions = new Float32Array(0);
+  private batchMasks = new Uint8Array(0);
   /** Agents whose actions come from a SceneEnv rather than a driver. */
   private readonly controlled = new Set<string>();
   /** What watches the decisions the player makes for an agent: its recorder. Outlives restarts, as drivers do. */
@@ -162,6 +169,7 @@ export class DistillPlugin {
       if (driver === 'human' && agent && !agent.spec.human) throw noHuman(name);
     }
     this.drivers.set(name, driver);
+    this.driversVersion += 1;
     // The new driver decides at the very next step, from a fresh observation; while a SceneEnv
     // trains the agent, the choice waits for the trainer to let go. A behaviour's name drives all its agents.
     for (const a of this.list) if ((a.name === name || a.behavior === name) && !this.isControlled(a)) a.newDecision();
@@ -183,6 +191,7 @@ export class DistillPlugin {
   /** Stops driving an agent: its `act` is no longer called. */
   release(name: string): void {
     this.drivers.delete(name);
+    this.driversVersion += 1;
     // Steps nobody drives cut an episode being recorded.
     this.taps.get(name)?.end(0, false, false);
   }
@@ -193,12 +202,16 @@ export class DistillPlugin {
 
   /** What drives `agent`: a driver chosen for its name, else one chosen for its behaviour. */
   private driverFor(agent: Agent): Driver | undefined {
-    return this.drivers.get(agent.name) ?? (agent.behavior === agent.name ? undefined : this.drivers.get(agent.behavior));
+    if (agent.driverVersion !== this.driversVersion) {
+      agent.driverCache = this.drivers.get(agent.name) ?? (agent.behavior === agent.name ? undefined : this.drivers.get(agent.behavior));
+      agent.driverVersion = this.driversVersion;
+    }
+    return agent.driverCache;
   }
 
   /** A SceneEnv or SceneVectorEnv takes its actions: its name or its behaviour is under control. */
   private isControlled(agent: Agent): boolean {
-    return this.controlled.has(agent.behavior) || this.controlled.has(agent.name);
+    return this.controlled.size !== 0 && (this.controlled.has(agent.behavior) || this.controlled.has(agent.name));
   }
 
   /** The agents of behaviour `behavior` declared in this run and not removed, in declaration order. */
@@ -316,6 +329,7 @@ export class DistillPlugin {
     if (DEV && this.steps === 1) this.warnUndeclaredDrivers();
     const time = this.steps * this.stepMs;
     const list = this.list;
+    if (this.batches.size !== 0 || this.driversVersion !== this.batchesVersion) this.decideInBatches();
     for (let i = 0; i < list.length; i++) this.act(list[i]!);
     const systems = this.systemsStepped!;
     for (let i = 0; i < systems.length; i++) systems[i]!.step(time, this.stepMs);
@@ -327,6 +341,57 @@ export class DistillPlugin {
       for (let i = 0; i < list.length; i++) if (!list[i]!.removed) list[k++] = list[i]!;
       list.length = k;
       this.listDirty = false;
+    }
+  }
+
+  /** The choice of drivers `batches` was made for. */
+  private batchesVersion = -1;
+
+  /**
+   * The decisions due at this step of every agent whose driver decides in batches (actMany): one
+   * call per such driver, whatever the number of agents (a crowd of a thousand is one call).
+   */
+  private decideInBatches(): void {
+    const batches = this.batches;
+    if (this.batchesVersion !== this.driversVersion) {
+      batches.clear();
+      for (const d of this.drivers.values()) if (typeof d === 'object' && typeof d.actMany === 'function') batches.set(d, []);
+      this.batchesVersion = this.driversVersion;
+      if (batches.size === 0) return;
+    }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const agent = list[i]!;
+      if (agent.removed || agent.lastDone !== false || agent.stepsInDecision !== 0 || this.isControlled(agent)) continue;
+      const driver = this.driverFor(agent);
+      if (driver === undefined || driver === 'human' || typeof driver === 'function') continue;
+      batches.get(driver)?.push(agent);
+    }
+    for (const [driver, agents] of batches) {
+      const count = agents.length;
+      if (count === 0) continue;
+      const first = agents[0]!;
+      const obsSize = first.observation.length;
+      const actSize = first.actionSize;
+      const choices = first.mask ? first.mask.length : 0;
+      if (this.batchObs.length < count * obsSize) this.batchObs = new Float32Array(count * obsSize * 2);
+      if (this.batchActions.length < count * actSize) this.batchActions = new Float32Array(count * actSize * 2);
+      if (choices && this.batchMasks.length < count * choices) this.batchMasks = new Uint8Array(count * choices * 2);
+      for (let r = 0; r < count; r++) {
+        const agent = agents[r]!;
+        if (DEV && (agent.observation.length !== obsSize || agent.actionSize !== actSize)) throw new AgentError(`agents '${first.name}' and '${agent.name}' share a driver that decides in batches but not their spaces`);
+        if (agent.stale) agent.readObservation();
+        this.batchObs.set(agent.observation, r * obsSize);
+        if (choices) this.batchMasks.set(agent.mask!, r * choices);
+      }
+      driver.actMany!(this.batchObs, count, this.batchActions, choices ? this.batchMasks : null);
+      const actions = this.batchActions;
+      for (let r = 0; r < count; r++) {
+        const agent = agents[r]!;
+        agent.setAction(agent.actionSpace.type === 'discrete' ? actions[r]! : actions.subarray(r * actSize, (r + 1) * actSize), DEV ? 'its policy (actMany)' : '');
+        agent.batched = true;
+      }
+      agents.length = 0;
     }
   }
 
@@ -348,6 +413,8 @@ export class DistillPlugin {
       const action = agent.spec.human!() as Action;
       agent.setAction(action, DEV ? 'human()' : '');
       tap?.decide(agent, action);
+    } else if (agent.batched) {
+      agent.batched = false;
     } else if (agent.stepsInDecision === 0) {
       if (agent.stale) agent.readObservation();
       const mask = agent.mask ?? undefined;
@@ -379,7 +446,7 @@ export class DistillPlugin {
       agent.ready = true;
       return;
     }
-    this.taps.get(agent.name)?.end(agent.lastReward, done, this.driverFor(agent) === 'human');
+    if (this.taps.size !== 0) this.taps.get(agent.name)?.end(agent.lastReward, done, this.driverFor(agent) === 'human');
     agent.episodeReturn += agent.lastReward;
     if (done !== false) this.endPlayedEpisode(agent, done, agent.episodeReturn);
   }

@@ -49,6 +49,9 @@ export class StudentPolicy {
   /** A box's standard normal draws for one decision. */
   private readonly noise: Float64Array | null;
   private temp: number;
+  /** `actMany`'s normalised rows and outputs, grown to the largest batch seen. */
+  private batchIn = new Float32Array(0);
+  private batchOut = new Float32Array(0);
 
   constructor(file: unknown, options: StudentPolicyOptions = {}) {
     this.source = options.source ?? 'policy file';
@@ -98,19 +101,23 @@ export class StudentPolicy {
    * means. The returned array is reused by the next call.
    */
   logits(observation: ArrayLike<number>): Float32Array {
-    const x = this.net.input;
     if (observation.length !== this.obsSize) throw new Error(`${this.source}: expected an observation of ${this.obsSize} numbers, got ${observation.length}`);
+    this.normalize(observation, 0, this.net.input, 0);
+    return this.net.run();
+  }
+
+  /** Writes the observation at `observation[at ..]`, checked and normalised, into `x[xo ..]`. */
+  private normalize(observation: ArrayLike<number>, at: number, x: Float32Array, xo: number): void {
     for (let i = 0; i < this.obsSize; i++) {
-      let v = observation[i]!;
+      let v = observation[at + i]!;
       // (NaN and +-Infinity, whose difference with themselves is not 0)
       if (v - v !== 0) throw new Error(`${this.source}: observation[${i}] is ${v}, not a finite number`);
       if (this.mean !== null) {
         v = (v - this.mean[i]!) * this.invStd![i]!;
         v = v > this.clip ? this.clip : v < -this.clip ? -this.clip : v;
       }
-      x[i] = v;
+      x[xo + i] = v;
     }
-    return this.net.run();
   }
 
   /**
@@ -128,6 +135,49 @@ export class StudentPolicy {
       offset += k;
     }
     return this.actionSpace.type === 'discrete' ? this.multi[0]! : this.multi;
+  }
+
+  /**
+   * Decides for `count` agents in one call (a crowd): their observations end to end in
+   * `observations` (count x the observation's size), their actions written to `actions` (count x
+   * one number per branch, or the box's size), masks (count x choices) if any. The same choices as
+   * `act` on each observation in turn, without a call, a check and a returned array per agent.
+   */
+  actMany(observations: Float32Array, count: number, actions: Float32Array, masks?: Uint8Array | null): void {
+    const n = this.obsSize;
+    const per = this.std !== null ? this.boxAction.length : this.branches.length;
+    const outs = this.probs.length;
+    if (observations.length < count * n || actions.length < count * per || (masks && masks.length < count * outs)) {
+      throw new Error(`${this.source}: actMany for ${count} agents needs ${count * n} observation numbers, room for ${count * per} action numbers${masks ? ` and ${count * outs} mask entries` : ''}; got ${observations.length}, ${actions.length}${masks ? `, ${masks.length}` : ''}`);
+    }
+    if (this.batchIn.length < count * n) {
+      this.batchIn = new Float32Array(count * n);
+      this.batchOut = new Float32Array(count * outs);
+    }
+    // Every row normalised as `logits` does, then the network over all rows at once.
+    const x = this.batchIn;
+    for (let r = 0; r < count; r++) this.normalize(observations, r * n, x, r * n);
+    this.net.runMany(x, count, this.batchOut);
+    const z = this.batchOut;
+    for (let r = 0; r < count; r++) {
+      const out = r * per;
+      const at = r * outs;
+      if (this.std !== null) {
+        actions.set(this.gaussian(z.subarray(at, at + outs)), out);
+        continue;
+      }
+      const mask = masks ? masks.subarray(at, at + outs) : undefined;
+      let offset = 0;
+      for (let b = 0; b < this.branches.length; b++) {
+        const k = this.branches[b]!;
+        if (this.temp === 0) {
+          actions[out + b] = mask ? bestChoice(z.subarray(at, at + outs), offset, k, mask) : bestChoice(z, at + offset, k);
+        } else {
+          actions[out + b] = this.sample(offset, k, this.softmax(z.subarray(at, at + outs), offset, k, mask, this.temp));
+        }
+        offset += k;
+      }
+    }
   }
 
   /**

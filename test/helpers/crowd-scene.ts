@@ -33,6 +33,10 @@ export class CrowdScene extends Phaser.Scene {
   readonly ants: Ant[] = [];
   /** Extra ants to declare at the start (for the refusal of a wrong count). */
   extra = 0;
+  /** Agents of a second behaviour, 'scout', that the trainer does not drive: each counts its decisions and keeps its last action. */
+  scouts = 0;
+  readonly scoutDecisions: number[] = [];
+  readonly scoutActions: number[] = [];
 
   constructor() {
     super('crowd');
@@ -41,6 +45,25 @@ export class CrowdScene extends Phaser.Scene {
   create(): void {
     this.ants.length = 0;
     for (let i = 0; i < this.count + this.extra; i++) this.spawn();
+    this.scoutDecisions.length = 0;
+    this.scoutActions.length = 0;
+    for (let k = 0; k < this.scouts; k++) {
+      this.scoutDecisions.push(0);
+      this.scoutActions.push(-1);
+      this.ai.agent(`scout-${k}`, {
+        behavior: 'scout',
+        observation: { shape: [6], low: -2, high: 2 },
+        action: { type: 'discrete', n: 5 },
+        observe: () => {
+          this.scoutDecisions[k]! += 1;
+          return [k / 10, -k / 10, 0, 0, 0, 0];
+        },
+        act: (a) => {
+          this.scoutActions[k] = a;
+        },
+        decisionPeriod: 3,
+      });
+    }
   }
 
   spawn(): Ant {

@@ -3,11 +3,12 @@
  * its own observation, reward, decisions and done; agents that leave and are replaced mid-scene;
  * real headless Phaser scenes throughout.
  */
-import { EPISODE_END, HeadlessGame, Rng, createSceneVectorEnv, type EpisodeEndEvent, type GameDef, type SceneVectorEnv } from 'phaser-distill/node';
+import { readFileSync } from 'node:fs';
+import { EPISODE_END, HeadlessGame, Rng, createSceneVectorEnv, loadStudentPolicy, type EpisodeEndEvent, type GameDef, type SceneVectorEnv } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CROWD_PERIOD, CrowdScene } from '../helpers/crowd-scene.js';
 
-function crowd(count: number, options: { respawn?: boolean; life?: (s: number) => number; extra?: number } = {}): GameDef {
+function crowd(count: number, options: { respawn?: boolean; life?: (s: number) => number; extra?: number; scouts?: number } = {}): GameDef {
   const scene = class extends CrowdScene {
     constructor() {
       super();
@@ -15,6 +16,7 @@ function crowd(count: number, options: { respawn?: boolean; life?: (s: number) =
       this.respawn = options.respawn ?? true;
       if (options.life) this.life = options.life;
       this.extra = options.extra ?? 0;
+      this.scouts = options.scouts ?? 0;
     }
   };
   return { scene, agent: 'ant', agentsPerScene: count, width: 100, height: 100 };
@@ -156,5 +158,37 @@ describe('many agents of one behaviour in one scene', () => {
     expect(scene.ants[0]!.lastAction).toBe(2);
     expect([...seen].sort()).toEqual(['0', '1', '2', '3', '4']);
     expect(scene.ants).toHaveLength(5);
+  });
+
+  it('a second behaviour plays a frozen student or a script while the first trains, its agents outside the vector env', async () => {
+    const env = await make(crowd(3, { scouts: 4 }), 2);
+    const host = env.runner as HeadlessGame;
+    // Scene 0's scouts play Gather's shipped student (frozen), scene 1's a script.
+    const student = loadStudentPolicy(JSON.parse(readFileSync('assets/policies/gather/s8-int8.json', 'utf8')));
+    let batches = 0;
+    let batched = 0;
+    const frozen = {
+      act: (o: Float32Array) => student.act(o),
+      actMany: (obs: Float32Array, count: number, actions: Float32Array) => {
+        batches += 1;
+        batched += count;
+        student.actMany(obs, count, actions);
+      },
+    };
+    host.plugin(0).use('scout', frozen);
+    host.plugin(1).use('scout', () => 3);
+    expect(env.numEnvs).toBe(6);
+    env.reset(4);
+    for (let t = 0; t < 9; t++) env.step(new Int32Array(6));
+    // 9 ant decisions of 2 steps are 18 steps: a scout decides every 3, so 6 times, each time all four of a scene in one batched call.
+    const [s0, s1] = host.scenes as CrowdScene[];
+    expect(s1!.scoutDecisions).toEqual([7, 7, 7, 7]); // the first observation and six decisions
+    expect(s1!.scoutActions).toEqual([3, 3, 3, 3]);
+    expect(batches).toBe(6);
+    expect(batched).toBe(24);
+    const expected = [0, 1, 2, 3].map((k) => student.act(Float32Array.from([k / 10, -k / 10, 0, 0, 0, 0])));
+    expect(s0!.scoutActions).toEqual(expected);
+    // The trainer's slots hold ants only.
+    for (let i = 0; i < 6; i++) expect(env.agentAt(i).behavior).toBe('ant');
   });
 });
