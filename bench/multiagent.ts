@@ -3,13 +3,14 @@
  *   (a) experiences per second of Gather (games/gather) with 1 runner a scene against 8 runners a
  *       scene, the same 16 scenes, stepped through SceneVectorEnv with uniformly random actions (one
  *       experience = one slot's decision); and the same at equal slots (128 scenes of 1 against 16
- *       of 8). The two alternate ROUNDS times after a warm-up, and the medians are kept.
+ *       of 8). The three alternate ROUNDS times (each after a warm-up), and the medians are kept.
  *   (b) PPO steps per second (wall clock) on the same two settings, 16 scenes each.
  *   (c) the crowd: one student deciding for 1,000 agents at 60 decisions a second in a real
  *       Chromium page, main-thread milliseconds a frame (p95), one batched call a frame.
  * The last line is one JSON object.
  *   npm run bench:multiagent
  */
+import { loadavg } from 'node:os';
 import { Rng, type VectorEnv } from 'phaser-distill';
 import { createSceneVectorEnv } from 'phaser-distill/node';
 import { PpoTrainer, defaultPpoConfig, initBackend } from 'phaser-distill/train';
@@ -22,7 +23,6 @@ const N_AGENTS = 8;
 const SCENES = 16;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
 
 /** Experiences (slot decisions) per second of `env` under random actions, for SECONDS. */
 function experiencesPerSecond(env: VectorEnv, seed: number): number {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   console.log(`PPO on ${SCENES} scenes (wall clock, learner included): 1 runner a scene ${ppo1.stepsPerSecond.toFixed(0)} steps/s, ${N_AGENTS} a scene ${ppoN.stepsPerSecond.toFixed(0)} (${(ppoN.stepsPerSecond / ppo1.stepsPerSecond).toFixed(2)}x)`);
 
   const crowd = await crowdFrameTimes();
-  console.log(`crowd: ${crowd.agents} agents, ${crowd.decisionsPerSecond} decisions/s each, in Chromium: ${crowd.frames} frames, main-thread ms a frame p50 ${crowd.p50.toFixed(3)}, p95 ${crowd.p95.toFixed(3)}, max ${crowd.max.toFixed(3)} (student ${crowd.student}, ${crowd.parameters} parameters)`);
+  console.log(`crowd: ${crowd.agents} agents, ${crowd.decisionsPerSecond} decisions/s each, in Chromium: ${crowd.frames} frames, main-thread ms a frame in the plugin's step p50 ${crowd.p50.toFixed(2)}, p95 ${crowd.p95.toFixed(2)}, max ${crowd.max.toFixed(1)} (of which the scene's own fixedUpdate p95 ${crowd.gameP95.toFixed(2)}); ${crowd.stepsPerFrame.toFixed(2)} steps a frame; student ${crowd.student}, ${crowd.parameters} parameters, one actMany call a step`);
 
   console.log(JSON.stringify({
     game: 'gather',
@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     crowd_decisions_per_s: crowd.decisionsPerSecond,
     crowd_ms_per_frame_p50: Number(crowd.p50.toFixed(3)),
     crowd_ms_per_frame_p95: Number(crowd.p95.toFixed(3)),
+    load_average_1min: Number(loadavg()[0]!.toFixed(1)),
     team_score: null,
     scripted_team_score: null,
     independent_team_score: null,

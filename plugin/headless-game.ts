@@ -219,7 +219,8 @@ export class HeadlessGame implements SceneRunner {
   private agentName(name: string | undefined): string {
     const chosen = name ?? this.options.game.agent;
     if (chosen !== undefined) return chosen;
-    const declared = this.plugin(0).behaviors();
+    const plugin = this.plugin(0);
+    const declared = [...new Set(plugin.names().map((n) => plugin.get(n)!.behavior))];
     if (declared.length === 1) return declared[0]!;
     throw new AgentError(`HeadlessGame: which agent? The scene declares ${declared.length ? declared.map((d) => `'${d}'`).join(', ') : 'none'}; name it in the game description (agent: '...') or when making the env`);
   }

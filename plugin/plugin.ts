@@ -221,11 +221,6 @@ export class DistillPlugin {
     return out;
   }
 
-  /** The behaviours of this run's agents, in the order of their first agent's declaration. */
-  behaviors(): string[] {
-    return [...new Set(this.list.filter((a) => !a.removed).map((a) => a.behavior))];
-  }
-
   /**
    * Removes an agent from the scene mid-run (a spawner's enemy that dies, a car that leaves): its
    * episode ends now, with `done` ('terminated' by default; 'truncated' when it is cut short

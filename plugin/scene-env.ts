@@ -53,6 +53,7 @@ class Seat {
       }
       this.agent = agent;
     }
+    agent.slotted = true;
     agent.readObservation();
     agent.ready = false;
     return agent;
@@ -281,7 +282,9 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   restartEnv(i: number, seed: number): EpisodeStart {
     const K = this.agentsPerScene;
     const c = Math.floor(i / K);
-    if (this.restartDue[c]) {
+    // A slot whose agent has not ended is being reset (a vector env's reset, or a parallel
+    // worker's first restart): its scene starts a new run, as after its agents all ended.
+    if (this.restartDue[c] || (!this.fresh[i] && this.slots[i]!.lastDone === false)) {
       this.restartDue[c] = 0;
       this.opponent?.prepare(c);
       this.runner.restart(c, seed);

@@ -51,34 +51,6 @@ export class MlpRuntime {
     this.parameterCount = decoded.reduce((n, d) => n + d.inputs * d.outputs + d.outputs, 0);
   }
 
-  /** Scratch rows for `runMany`, grown to the largest batch seen. */
-  private batchPing = new Float32Array(0);
-  private batchPong = new Float32Array(0);
-
-  /**
-   * Runs the network on `count` inputs end to end in `inputs` (each as `input` would hold it) and
-   * writes their outputs end to end into `outputs`: layer by layer over every row, the same sums
-   * in the same order as `run`, so each row's output is exactly what `run` gives.
-   */
-  runMany(inputs: Float32Array, count: number, outputs: Float32Array): void {
-    const widest = this.ping.length;
-    if (this.batchPing.length < count * widest) {
-      this.batchPing = new Float32Array(count * widest);
-      this.batchPong = new Float32Array(count * widest);
-    }
-    const last = this.layers.length - 1;
-    let x = inputs;
-    for (let l = 0; l <= last; l++) {
-      const layer = this.layers[l]!;
-      const y = l === last ? outputs : l % 2 === 0 ? this.batchPing : this.batchPong;
-      for (let r = 0; r < count; r++) {
-        if (layer.i8 !== null) denseInt8(layer.i8, layer.scales!, layer.bias, x, r * layer.inputs, layer.inputs, layer.outputs, y, r * layer.outputs, layer.activation);
-        else denseFloat32(layer.f32!, layer.bias, x, r * layer.inputs, layer.inputs, layer.outputs, y, r * layer.outputs, layer.activation);
-      }
-      x = y;
-    }
-  }
-
   /** Runs the network on `input` and returns `output` (the same array every call). */
   run(): Float32Array {
     const last = this.layers.length - 1;
@@ -86,8 +58,8 @@ export class MlpRuntime {
     for (let l = 0; l <= last; l++) {
       const layer = this.layers[l]!;
       const y = l === last ? this.output : l % 2 === 0 ? this.ping : this.pong;
-      if (layer.i8 !== null) denseInt8(layer.i8, layer.scales!, layer.bias, x, 0, layer.inputs, layer.outputs, y, 0, layer.activation);
-      else denseFloat32(layer.f32!, layer.bias, x, 0, layer.inputs, layer.outputs, y, 0, layer.activation);
+      if (layer.i8 !== null) denseInt8(layer.i8, layer.scales!, layer.bias, x, layer.inputs, layer.outputs, y, layer.activation);
+      else denseFloat32(layer.f32!, layer.bias, x, layer.inputs, layer.outputs, y, layer.activation);
       x = y;
     }
     return this.output;
@@ -99,26 +71,26 @@ export class MlpRuntime {
  * (about 3x faster on a 64-wide layer, which counts when PPO's rollouts run here). The sums are in
  * float64, so their order changes nothing a float32 output can hold.
  */
-function denseFloat32(w: Float32Array, b: Float32Array, x: Float32Array, xo: number, inputs: number, outputs: number, y: Float32Array, yo: number, activation: number): void {
+function denseFloat32(w: Float32Array, b: Float32Array, x: Float32Array, inputs: number, outputs: number, y: Float32Array, activation: number): void {
   const in4 = inputs - (inputs % 4);
   for (let o = 0, row = 0; o < outputs; o++, row += inputs) {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let i = 0; i < in4; i += 4) {
-      s0 += w[row + i]! * x[xo + i]!;
-      s1 += w[row + i + 1]! * x[xo + i + 1]!;
-      s2 += w[row + i + 2]! * x[xo + i + 2]!;
-      s3 += w[row + i + 3]! * x[xo + i + 3]!;
+      s0 += w[row + i]! * x[i]!;
+      s1 += w[row + i + 1]! * x[i + 1]!;
+      s2 += w[row + i + 2]! * x[i + 2]!;
+      s3 += w[row + i + 3]! * x[i + 3]!;
     }
-    for (let i = in4; i < inputs; i++) s0 += w[row + i]! * x[xo + i]!;
-    y[yo + o] = activate(b[o]! + (s0 + s1 + (s2 + s3)), activation);
+    for (let i = in4; i < inputs; i++) s0 += w[row + i]! * x[i]!;
+    y[o] = activate(b[o]! + (s0 + s1 + (s2 + s3)), activation);
   }
 }
 
-function denseInt8(w: Int8Array, scales: Float32Array, b: Float32Array, x: Float32Array, xo: number, inputs: number, outputs: number, y: Float32Array, yo: number, activation: number): void {
+function denseInt8(w: Int8Array, scales: Float32Array, b: Float32Array, x: Float32Array, inputs: number, outputs: number, y: Float32Array, activation: number): void {
   for (let o = 0, row = 0; o < outputs; o++, row += inputs) {
     let s = 0;
-    for (let i = 0; i < inputs; i++) s += w[row + i]! * x[xo + i]!;
-    y[yo + o] = activate(s * scales[o]! + b[o]!, activation);
+    for (let i = 0; i < inputs; i++) s += w[row + i]! * x[i]!;
+    y[o] = activate(s * scales[o]! + b[o]!, activation);
   }
 }
 

@@ -49,9 +49,6 @@ export class StudentPolicy {
   /** A box's standard normal draws for one decision. */
   private readonly noise: Float64Array | null;
   private temp: number;
-  /** `actMany`'s normalised rows and outputs, grown to the largest batch seen. */
-  private batchIn = new Float32Array(0);
-  private batchOut = new Float32Array(0);
 
   constructor(file: unknown, options: StudentPolicyOptions = {}) {
     this.source = options.source ?? 'policy file';
@@ -148,34 +145,20 @@ export class StudentPolicy {
     const per = this.std !== null ? this.boxAction.length : this.branches.length;
     const outs = this.probs.length;
     if (observations.length < count * n || actions.length < count * per || (masks && masks.length < count * outs)) {
-      throw new Error(`${this.source}: actMany for ${count} agents needs ${count * n} observation numbers, room for ${count * per} action numbers${masks ? ` and ${count * outs} mask entries` : ''}; got ${observations.length}, ${actions.length}${masks ? `, ${masks.length}` : ''}`);
+      throw new Error(DEV ? `${this.source}: actMany for ${count} agents needs ${count * n} observation numbers, room for ${count * per} action numbers${masks ? ` and ${count * outs} mask entries` : ''}; got ${observations.length}, ${actions.length}${masks ? `, ${masks.length}` : ''}` : 'actMany');
     }
-    if (this.batchIn.length < count * n) {
-      this.batchIn = new Float32Array(count * n);
-      this.batchOut = new Float32Array(count * outs);
-    }
-    // Every row normalised as `logits` does, then the network over all rows at once.
-    const x = this.batchIn;
-    for (let r = 0; r < count; r++) this.normalize(observations, r * n, x, r * n);
-    this.net.runMany(x, count, this.batchOut);
-    const z = this.batchOut;
     for (let r = 0; r < count; r++) {
+      this.normalize(observations, r * n, this.net.input, 0);
+      const z = this.net.run();
       const out = r * per;
-      const at = r * outs;
       if (this.std !== null) {
-        actions.set(this.gaussian(z.subarray(at, at + outs)), out);
+        actions.set(this.gaussian(z), out);
         continue;
       }
-      const mask = masks ? masks.subarray(at, at + outs) : undefined;
-      let offset = 0;
-      for (let b = 0; b < this.branches.length; b++) {
+      const mask = masks ? masks.subarray(r * outs, (r + 1) * outs) : undefined;
+      for (let b = 0, offset = 0; b < this.branches.length; offset += this.branches[b]!, b++) {
         const k = this.branches[b]!;
-        if (this.temp === 0) {
-          actions[out + b] = mask ? bestChoice(z.subarray(at, at + outs), offset, k, mask) : bestChoice(z, at + offset, k);
-        } else {
-          actions[out + b] = this.sample(offset, k, this.softmax(z.subarray(at, at + outs), offset, k, mask, this.temp));
-        }
-        offset += k;
+        actions[out + b] = this.temp === 0 ? bestChoice(z, offset, k, mask) : this.sample(offset, k, this.softmax(z, offset, k, mask, this.temp));
       }
     }
   }
