@@ -4,11 +4,14 @@
  * shipped student plays it far above random.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Rng, loadStudentPolicy } from 'phaser-distill';
 import { createSceneVectorEnv } from 'phaser-distill/node';
 import { PpoTrainer, defaultPpoConfig, initBackend } from 'phaser-distill/train';
 import { describe, expect, it } from 'vitest';
 import { GATHER } from '../../games/gather/scene.js';
+import { makeGameEnv } from '../../src/config/env-module.js';
+import { WorkerVectorEnv } from '../../src/parallel/worker-vector-env.js';
 
 /** Mean return of the first `episodes` episodes that end, every slot played by `decide`. */
 async function meanReturn(decide: (obs: Float32Array, actions: Float32Array) => void, episodes: number): Promise<number> {
@@ -54,5 +57,30 @@ describe('Gather: many agents of one behaviour', () => {
     const learned = await meanReturn((obs, a) => student.actMany(obs, 32, a), 200);
     expect(random).toBeLessThan(0);
     expect(learned).toBeGreaterThan(1.5);
+  });
+
+  it('steps the same on one thread and on two rollout workers (each a headless game of 2 scenes x 8 runners), runners leaving and coming', async () => {
+    const path = resolve('games/gather/env.ts');
+    const one = await makeGameEnv(path, 32);
+    const two = await WorkerVectorEnv.create(path, 32, 2);
+    try {
+      expect([...two.reset(11)]).toEqual([...one.reset(11)]);
+      const rng = new Rng(5);
+      const actions = new Float32Array(32);
+      let ended = 0;
+      for (let t = 0; t < 120; t++) {
+        for (let i = 0; i < 32; i++) actions[i] = rng.int(5);
+        const a = one.step(actions);
+        const b = two.step(actions);
+        expect([...b.observations]).toEqual([...a.observations]);
+        expect([...b.rewards]).toEqual([...a.rewards]);
+        expect(b.episodes).toEqual(a.episodes);
+        ended += a.episodes.length;
+      }
+      expect(ended).toBeGreaterThan(0);
+    } finally {
+      one.close();
+      two.close();
+    }
   });
 });
