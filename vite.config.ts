@@ -13,6 +13,10 @@ const alias = {
 
 export default defineConfig({
   resolve: { alias },
+  // The dev server pre-bundles the WebGPU backend with the rest: it is imported only when a page
+  // asks for that backend, and found that late it re-bundles the dependencies under pages already
+  // open (which then load stale copies).
+  optimizeDeps: { include: ['@tensorflow/tfjs-backend-webgpu'] },
   build: {
     outDir: 'dist',
     lib: {
@@ -29,7 +33,7 @@ export default defineConfig({
     },
     rollupOptions: {
       // Dependencies and peers stay imports, resolved in the user's project: one copy of each.
-      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', 'onnx-proto', /^tsx(\/.*)?$/, 'bullmq', 'ioredis'],
+      external: [/^phaser(\/.*)?$/, /^@tensorflow\//, /^node:/, 'jsdom', 'yaml', 'zod', 'onnx-proto', /^tsx(\/.*)?$/, 'bullmq', 'ioredis', 'webgpu'],
     },
     target: 'es2022',
     minify: false,

@@ -2,7 +2,9 @@
  * A difficulty ladder driving one agent: `new Difficulty(this.ai, 'paddle', ladder, policies)`
  * drives the agent at the ladder's first level until `setDifficulty(level)` picks another.
  * Switching takes effect at the next decision, without restarting the scene. A level's memory
- * (its reaction delay) starts afresh with every run of the scene, an episode. A game imports it
+ * (its reaction delay) starts afresh with every run of the scene, an episode, and its random
+ * draws (slips, blends, sampling) restart from the episode's seed: a seeded episode plays the same
+ * whatever was played before it. A game imports it
  * only when it plays a ladder, so a game with one student does not carry the ladder code.
  */
 import type { Action, ActionMask, Space } from '../src/env/index.js';
@@ -17,6 +19,8 @@ export interface DifficultyHost {
   release(name: string): void;
   driverOf(name: string): unknown;
   require(name: string): { readonly actionSpace: Space };
+  /** The seed of the scene's episode in play. */
+  readonly episodeSeed: number;
 }
 
 /** The policies a ladder's levels name, by the `policy` string of each level. */
@@ -27,6 +31,8 @@ export class Difficulty implements Policy {
   private index = 0;
   /** One LevelPolicy per level, made when the agent is first seen (its action space is needed). */
   private readonly levels: (LevelPolicy | null)[];
+  /** Set at a scene's start: the episode's first decision reseeds the level from the episode's seed. */
+  private episodeStarts = true;
 
   constructor(private readonly plugin: DifficultyHost, readonly agent: string, ladder: unknown, private readonly policies: LadderPolicies, private readonly seed = 0) {
     this.ladder = decodeLadderFile(ladder, `ladder for agent '${agent}'`);
@@ -71,6 +77,10 @@ export class Difficulty implements Policy {
       level = new LevelPolicy(this.policies[spec.policy]!, spec, this.plugin.require(this.agent).actionSpace, this.seed + this.index, weaker);
       this.levels[this.index] = level;
     }
+    if (this.episodeStarts) {
+      level.reset((Math.imul(this.plugin.episodeSeed ^ 0x9e3779b9, 0x85ebca6b) + this.seed + 7919 * this.index) >>> 0);
+      this.episodeStarts = false;
+    }
     return level.act(observation, mask);
   }
 
@@ -82,6 +92,7 @@ export class Difficulty implements Policy {
 
   private onSceneStart(): void {
     this.levels[this.index]?.reset();
+    this.episodeStarts = true;
   }
 }
 

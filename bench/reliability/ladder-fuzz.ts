@@ -37,6 +37,7 @@ function host(space: Space): DifficultyHost {
     release: () => void (driver = null),
     driverOf: () => driver,
     require: () => ({ actionSpace: space }),
+    episodeSeed: 0,
   };
 }
 

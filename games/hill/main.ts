@@ -4,10 +4,9 @@
  * starts that way). `?mode=watch`: teacher and student side by side on the same hills (`&seed=<k>`).
  * The page exposes `window.hill` for tests.
  */
-import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { bestScore, keepRecord, playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
 import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { HILL, HILL_AGENT, type HillScene } from './scene.js';
@@ -57,18 +56,12 @@ async function play(): Promise<void> {
   drive(params.get('driver') === 'human');
   const human = () => scene.ai.driverOf(HILL_AGENT) === 'human';
   // The player's score: this run's so far, how the last one ended, and the best of you and of the AI.
-  const record = { finished: 0, flipped: 0, you: null as number | null, ai: null as number | null, last: '' };
-  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
-    if (e.agent !== HILL_AGENT) return;
-    const who = human() ? 'you' : 'ai';
-    // The scene restarts after the event: it still holds how the run ended.
-    const outcome = scene.outcome === 'finished' ? 'reached the flag' : scene.outcome === 'flipped' ? 'landed on the roof' : 'ran out of time';
-    if (scene.outcome) record[scene.outcome] += 1;
-    record[who] = Math.max(record[who] ?? -Infinity, e.return);
-    record.last = `${who === 'you' ? 'you' : 'the AI'} ${outcome}, score ${Math.round(e.return)}`;
+  // The scene restarts after the event: it still holds how the run ended.
+  const record = keepRecord(setup, HILL_AGENT, ['finished', 'flipped'], () => {
+    if (scene.outcome === 'finished') return { says: 'reached the flag', counts: 'finished' };
+    return scene.outcome === 'flipped' ? { says: 'landed on the roof', counts: 'flipped' } : { says: 'ran out of time' };
   });
-  const best = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
-  scoreLine(setup, () => `score ${Math.round(scene.ai.episodeReturn(HILL_AGENT))} | last run: ${record.last || '-'} | flags ${record.finished}, flips ${record.flipped} | your best ${best(record.you)} | AI's best ${best(record.ai)}`);
+  scoreLine(setup, () => `score ${Math.round(scene.ai.episodeReturn(HILL_AGENT))} | last run: ${record.last || '-'} | flags ${record.finished}, flips ${record.flipped} | your best ${bestScore(record.you)} | AI's best ${bestScore(record.ai)}`);
   touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['left', 'right'], () => human() || drive(true));
   Object.assign(hooks, playHooks(setup, { record: () => ({ ...record }), drive, measure: (frames: number, seed: number) => measure(setup, frames, seed) }));
 }

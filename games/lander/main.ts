@@ -6,8 +6,7 @@
  */
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { EPISODE_END, type EpisodeEndEvent } from 'phaser-distill';
-import { playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { bestScore, keepRecord, playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
 import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { LANDER_ACTION } from './lander.js';
@@ -62,19 +61,13 @@ async function play(): Promise<void> {
   drive(params.get('driver') === 'human');
   const human = () => scene.ai.driverOf(LANDER_AGENT) === 'human';
   // The player's score: this flight's so far, how the last one ended, landings and crashes, and the best of you and of the AI.
-  const record = { landed: 0, crashed: 0, you: null as number | null, ai: null as number | null, last: '' };
-  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
-    if (e.agent !== LANDER_AGENT) return;
-    const who = human() ? 'you' : 'ai';
-    // The scene restarts after the event: its simulation still holds how the flight ended.
-    const outcome = e.done === 'truncated' ? 'ran out of time' : scene.sim.outcome === 'landed' ? 'landed' : scene.sim.outcome === 'away' ? 'flew off the screen' : 'crashed';
-    if (outcome === 'landed') record.landed += 1;
-    else if (outcome === 'crashed') record.crashed += 1;
-    record[who] = Math.max(record[who] ?? -Infinity, e.return);
-    record.last = `${who === 'you' ? 'you' : 'the AI'} ${outcome}, score ${Math.round(e.return)}`;
+  // The scene restarts after the event: its simulation still holds how the flight ended.
+  const record = keepRecord(setup, LANDER_AGENT, ['landed', 'crashed'], (e) => {
+    if (e.done === 'truncated') return { says: 'ran out of time' };
+    if (scene.sim.outcome === 'landed') return { says: 'landed', counts: 'landed' };
+    return scene.sim.outcome === 'away' ? { says: 'flew off the screen' } : { says: 'crashed', counts: 'crashed' };
   });
-  const best = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
-  scoreLine(setup, () => `score ${Math.round(scene.ai.episodeReturn(LANDER_AGENT))} | last flight: ${record.last || '-'} | landed ${record.landed}, crashed ${record.crashed} | your best ${best(record.you)} | AI's best ${best(record.ai)}`);
+  scoreLine(setup, () => `score ${Math.round(scene.ai.episodeReturn(LANDER_AGENT))} | last flight: ${record.last || '-'} | landed ${record.landed}, crashed ${record.crashed} | your best ${bestScore(record.you)} | AI's best ${bestScore(record.ai)}`);
   touchControls(setup.stage.querySelector<HTMLElement>('.canvas')!, ['left', 'up', 'right'], () => human() || drive(true));
   Object.assign(hooks, playHooks(setup, {
     record: () => ({ ...record }),

@@ -108,6 +108,31 @@ export function levelInPlayerTerms(level: LadderLevel, secondsPerDecision: numbe
   return `${level.name} ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}.${measured}`;
 }
 
+/** A player's record of the runs played: runs counted by how they ended, each side's best score, and how the last run ended. */
+export type PlayerRecord<K extends string> = Record<K, number> & { you: number | null; ai: number | null; last: string };
+
+/**
+ * Keeps the player's record of `agent`'s runs as they end. `ending` says how a run ended, in words
+ * ("landed", "ran out of time"), and which count it adds to, if any; the best scores are kept for
+ * whoever drove the run (the player, or the AI). The scene restarts after the event: `ending` may
+ * still read how the run ended from it.
+ */
+export function keepRecord<K extends string>(setup: PlaySetup, agent: string, counts: readonly K[], ending: (e: EpisodeEndEvent) => { says: string; counts?: K }): PlayerRecord<K> {
+  const record = { ...Object.fromEntries(counts.map((k) => [k, 0])), you: null, ai: null, last: '' } as PlayerRecord<K>;
+  setup.scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+    if (e.agent !== agent) return;
+    const who = setup.scene.ai.driverOf(agent) === 'human' ? 'you' : 'ai';
+    const end = ending(e);
+    if (end.counts !== undefined) (record as Record<K, number>)[end.counts] += 1;
+    record[who] = Math.max(record[who] ?? -Infinity, e.return);
+    record.last = `${who === 'you' ? 'you' : 'the AI'} ${end.says}, score ${Math.round(e.return)}`;
+  });
+  return record;
+}
+
+/** A best score as the score line shows it: '-' before any. */
+export const bestScore = (x: number | null): string => (x === null ? '-' : String(Math.round(x)));
+
 /** A score line above the play section's game, redrawn every frame from `text`. */
 export function scoreLine(setup: PlaySetup, text: () => string): HTMLElement {
   const el = Object.assign(document.createElement('div'), { id: 'score', className: 'score' });
@@ -132,11 +157,16 @@ export function restartPlay(play: PlaySetup, seed: number): void {
 /**
  * A measurement in game time: restarts the match with seed `seed`, then runs `frames` simulation
  * steps at once, calling `onEnd` for each episode of `agent` that ends and `onStep` after each step.
+ * Episode k is seeded `seed + k`, so a measurement replays exactly, whatever was played before.
  */
 export function playMeasured(play: PlaySetup, agent: string, frames: number, seed: number, onEnd: (e: EpisodeEndEvent) => void, onStep: () => void = () => undefined): void {
   restartPlay(play, seed);
+  let episodes = 0;
   const listen = (e: EpisodeEndEvent) => {
-    if (e.agent === agent) onEnd(e);
+    if (e.agent !== agent) return;
+    // The scene restarts after the event, with this seed.
+    play.scene.ai.nextSeed = seed + ++episodes;
+    onEnd(e);
   };
   play.scene.sys.events.on(EPISODE_END, listen);
   try {

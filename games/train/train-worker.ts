@@ -23,6 +23,8 @@ const scope = self as unknown as {
 const post = (message: FromWorker) => scope.postMessage(message);
 
 const wasmPaths = { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded };
+/** The WebGPU backend, loaded (a chunk of its own) only if WebGPU is tried. */
+const webgpu = () => import('@tensorflow/tfjs-backend-webgpu');
 /** The game plays a fresh snapshot of the teacher about this often. */
 const SNAPSHOT_MS = 500;
 
@@ -74,7 +76,7 @@ async function train(wanted: BackendName | 'auto', totalTimesteps: number): Prom
   // With 'auto', a backend that starts but fails during training gives way to the next fastest.
   for (;;) {
     let measured: BackendProbe[] | null = null;
-    const backend = await initBackend(wanted, { wasmPaths, exclude: failed, probe, onProbe: (r) => (measured = r), onProbeStart: (backend, index, of) => post({ type: 'probing', backend, index, of }) });
+    const backend = await initBackend(wanted, { wasmPaths, webgpu, exclude: failed, probe, onProbe: (r) => (measured = r), onProbeStart: (backend, index, of) => post({ type: 'probing', backend, index, of }) });
     post({ type: 'backend', backend, probe: measured });
     try {
       await run(config);

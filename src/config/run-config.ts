@@ -219,7 +219,7 @@ export const runConfigSchema = z
     seed: z.number().int().min(0).default(1),
     /** Where run folders go, relative to the working directory. */
     runsDir: z.string().default('runs'),
-    /** TensorFlow.js's backend: auto picks the first that starts (wasm on most machines; webgl is for browsers). */
+    /** TensorFlow.js's backend: auto picks the first that starts (wasm on most machines; webgl is for browsers; webgpu in Node needs the optional webgpu package and a GPU). */
     backend: z.enum(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']).default('auto'),
     // prefault: a missing section is parsed as {}, so its keys' own defaults fill it.
     /** Training the teacher. */

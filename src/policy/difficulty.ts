@@ -116,6 +116,8 @@ function validateKnobs(l: Record<string, unknown>, at: string, fail: (field: str
 export interface TemperedPolicy {
   act(observation: Float32Array, mask?: ActionMask): Action;
   temperature: number;
+  /** Restarts its sampling generator, where it has one (a StudentPolicy does). */
+  reseed?(seed: number): void;
 }
 
 /**
@@ -147,9 +149,17 @@ export class LevelPolicy {
     this.rng = new Rng(seed);
   }
 
-  /** Forgets what was seen; call at the start of an episode. */
-  reset(): void {
+  /**
+   * Forgets what was seen; call at the start of an episode. Given a seed, it also restarts the
+   * level's generator (its slips and blends) and its policies' sampling from it, so that an
+   * episode of a seeded game replays the same moves whatever was played before.
+   */
+  reset(seed?: number): void {
     this.seen = 0;
+    if (seed === undefined) return;
+    this.rng.seed(seed);
+    this.policy.reseed?.((seed + 1) >>> 0);
+    this.weakerPolicy?.reseed?.((seed + 2) >>> 0);
   }
 
   /** The level's action; a mask (the agent's choices allowed now) binds the noise and the policy alike. */

@@ -12,6 +12,7 @@ import {
   CHECKSUMS_FILE, ONNX_LAYOUTS, checkpointProblem, checksumProblem, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
   type CheckpointFiles, type EvaluationReport, type NamedStudent, type OnnxLayout,
 } from '../train/index.js';
+import { runBackend } from './backend.js';
 import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { distillConfigOf, type RunConfig } from '../config/run-config.js';
 import { makeGameEnv } from '../config/env-module.js';
@@ -33,7 +34,7 @@ function readTeacher(runDir: string): CheckpointFiles {
 /** Distils the run's teacher into each student of `config.distill`, as each dtype. Returns the files written. */
 export async function runDistill(config: RunConfig, runDir: string, log: Log = console.log): Promise<string[]> {
   if (!config.distill) throw new Error(`the config has no 'distill' section: list the students to make (distill: { students: [{ name: s16, hidden: [16] }] })`);
-  await initBackend(config.backend);
+  await runBackend(config.backend);
   const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
   const env = await makeGameEnv(config.envPath, config.distill.numEnvs);
   const outDir = join(runDir, 'students');
@@ -70,7 +71,7 @@ function newReportDir(runDir: string): string {
 
 /** Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes a new report folder. */
 export async function runEval(config: RunConfig, runDir: string, log: Log = console.log): Promise<EvaluationReport> {
-  await initBackend(config.backend);
+  await runBackend(config.backend);
   const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
   const studentDir = join(runDir, 'students');
   let names: string[] = [];

@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkDemoSpaces } from '../demo/index.js';
-import { evaluateImitation, imitate, imitationMarkdown, initBackend, type ImitationReport, type NamedStudent } from '../train/index.js';
+import { evaluateImitation, imitate, imitationMarkdown, type ImitationReport, type NamedStudent } from '../train/index.js';
+import { runBackend } from './backend.js';
 import { imitationConfigOf, loadRunConfig } from '../config/run-config.js';
 import { readDemosToLearn } from './demos.js';
 import { ConfigError } from '../config/errors.js';
@@ -32,7 +33,7 @@ export async function runImitate(configPath: string, demosPath: string | undefin
   if (!path) throw new ConfigError(`${configPath}: config.imitate.demos: no demonstrations given: set it (a .demo file or a folder, relative to the config) or pass --demos <file or folder>`);
   const { demo, files } = readDemosToLearn(path);
   log(`demos: ${files.length} file(s), ${demo.episodes.length} episodes, ${demo.rewards.length} decisions of agent '${demo.agent}'`);
-  await initBackend(config.backend);
+  await runBackend(config.backend);
   const env = await makeGameEnv(config.envPath, config.eval.numEnvs);
   try {
     checkDemoSpaces(demo, env, path);

@@ -10,9 +10,10 @@ import { cpSync, existsSync, readFileSync, realpathSync, renameSync, rmSync } fr
 import os from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
-  METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, initBackend, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
+  METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type CheckpointFiles, type TrainingEpisode,
 } from '../train/index.js';
+import { runBackend } from './backend.js';
 import type { VectorEnv } from '../env/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
 import { readDemosToLearn } from './demos.js';
@@ -105,7 +106,7 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
     config = resumedConfig(source.resumeDir, log);
   }
 
-  const backend = await initBackend(config.backend);
+  const backend = await runBackend(config.backend);
   const ppo = ppoConfigOf(config);
   // numWorkers > 1: the envs are stepped in shares by worker threads and this one (parallel rollouts).
   const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeGameEnv(config.envPath, ppo.numEnvs);

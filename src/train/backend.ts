@@ -3,6 +3,12 @@
  * threads cannot start there and tfjs-node cannot be installed. In the browser: webgpu, webgl,
  * wasm, cpu, the first that initialises; or, given a probe, the one that trains the chosen
  * network fastest (with no GPU, WebGL runs on a software rasteriser and wasm wins).
+ *
+ * The WebGPU backend is an optional peer, and this file never names it: a bare import here would
+ * either break a bundle without it or, hidden from the bundler, stay bare in the built page (where
+ * the browser cannot resolve it). Whoever wants WebGPU hands initBackend its loader,
+ * `webgpu: () => import('@tensorflow/tfjs-backend-webgpu')`, which their own bundler resolves, or
+ * imports the package before training.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -64,7 +70,16 @@ export interface BackendOptions {
   onProbe?: (results: BackendProbe[]) => void;
   /** With `probe`: called as each candidate starts its probe (a page shows the wait's progress). */
   onProbeStart?: (backend: BackendName, index: number, of: number) => void;
+  /**
+   * Loads the WebGPU backend, where it has not been imported already: in a page,
+   * `() => import('@tensorflow/tfjs-backend-webgpu')`, so that the page's bundler resolves it.
+   * Without either, 'webgpu' does not start, and says why.
+   */
+  webgpu?: () => Promise<unknown>;
 }
+
+/** Why 'webgpu' cannot start when its backend was neither imported nor given a loader. */
+export const WEBGPU_NOT_LOADED = "the WebGPU backend is not loaded: install @tensorflow/tfjs-backend-webgpu and pass initBackend(..., { webgpu: () => import('@tensorflow/tfjs-backend-webgpu') }), or import it before training";
 
 export async function initBackend(preferred: BackendName | 'auto' = 'auto', options: BackendOptions = {}): Promise<BackendName> {
   if (options.wasmPaths) setWasmPaths(options.wasmPaths as Parameters<typeof setWasmPaths>[0]);
@@ -72,7 +87,7 @@ export async function initBackend(preferred: BackendName | 'auto' = 'auto', opti
   if (isNode) tf.env().set('PROD', true);
   const candidates = preferred === 'auto' ? backendOrder().filter((b) => !options.exclude?.includes(b)) : [preferred];
   if (preferred === 'auto' && options.probe) {
-    const results = await probeBackends(options.probe, candidates, options.onProbeStart);
+    const results = await probeBackends(options.probe, candidates, options.onProbeStart, options.webgpu);
     options.onProbe?.(results);
     const best = fastest(results);
     if (best && (await tf.setBackend(best))) return best;
@@ -81,7 +96,7 @@ export async function initBackend(preferred: BackendName | 'auto' = 'auto', opti
   const errors: string[] = [];
   for (const name of candidates) {
     if (tf.getBackend() === name) return name;
-    const error = await startBackend(name);
+    const error = await startBackend(name, options.webgpu);
     if (error === null) return name;
     errors.push(`${name}: ${error}`);
   }
@@ -89,9 +104,14 @@ export async function initBackend(preferred: BackendName | 'auto' = 'auto', opti
 }
 
 /** Makes `name` the active backend and smoke-tests it; returns why it failed, or null. */
-async function startBackend(name: BackendName): Promise<string | null> {
+async function startBackend(name: BackendName, loadWebgpu?: () => Promise<unknown>): Promise<string | null> {
   try {
-    if (name === 'webgpu') await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu' as string);
+    if (name === 'webgpu' && !tf.findBackendFactory('webgpu')) {
+      if (!loadWebgpu) return WEBGPU_NOT_LOADED;
+      await loadWebgpu();
+      // The package registers its backend only where navigator.gpu exists.
+      if (!tf.findBackendFactory('webgpu')) return 'WebGPU is not available here (no navigator.gpu)';
+    }
     if (!(await tf.setBackend(name))) return 'did not initialise';
     await tf.ready();
     smokeTest();
@@ -158,11 +178,11 @@ function fastest(results: BackendProbe[]): BackendName | null {
  * forwardsPerUpdate rollout forwards and one Adam step. Leaves the last started backend active:
  * initBackend sets the chosen one.
  */
-export async function probeBackends(shape: ProbeShape, candidates: BackendName[] = backendOrder(), onStart?: (backend: BackendName, index: number, of: number) => void): Promise<BackendProbe[]> {
+export async function probeBackends(shape: ProbeShape, candidates: BackendName[] = backendOrder(), onStart?: (backend: BackendName, index: number, of: number) => void, loadWebgpu?: () => Promise<unknown>): Promise<BackendProbe[]> {
   const results: BackendProbe[] = [];
   for (const backend of candidates) {
     onStart?.(backend, results.length, candidates.length);
-    const error = await startBackend(backend);
+    const error = await startBackend(backend, loadWebgpu);
     if (error !== null) {
       results.push({ backend, updateMs: null, forwardMs: null, stepMs: null, error });
       continue;

@@ -23,14 +23,14 @@ async function ready(page: Page, name: string): Promise<void> {
   await page.waitForFunction((n) => {
     const hooks = (window as unknown as Record<string, { ready?: boolean; error?: string } | undefined>)[n];
     return hooks?.ready === true || hooks?.error !== undefined;
-  }, name, { timeout: 90_000 });
+  }, name);
   const error = await page.evaluate((n) => (window as unknown as Record<string, { error?: string }>)[n]!.error, name);
   expect(error).toBeUndefined();
 }
 
 /** Waits until an overlay has drawn at least `n` decisions and returns what it shows. */
 async function decisions(page: Page, expression: string, n: number): Promise<DecisionView> {
-  await page.waitForFunction(`(${expression}).decisions >= ${n}`, undefined, { timeout: 60_000 });
+  await page.waitForFunction(`(${expression}).decisions >= ${n}`, undefined);
   return (await page.evaluate(expression)) as DecisionView;
 }
 
@@ -117,16 +117,23 @@ describe('the demo site', () => {
   it('Pong: you play the right paddle with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/pong/index.html?opponent=human');
     await ready(page, 'pong');
-    type Live = { pong: { advance(steps: number): void; scene(): { frames: number; right: { y: number }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; scene: { restart(): void } } } };
+    type Live = { pong: { game: { loop: { sleep(): void } }; advance(steps: number): void; scene(): { frames: number; right: { y: number }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; scene: { restart(): void } } } };
     const rightY = () => page.evaluate(() => (window as unknown as Live).pong.scene().right.y);
-    // A fresh match, so no match ends (and restarts the scene, dropping the held key) meanwhile.
-    await page.evaluate(() => (window as unknown as Live).pong.scene().scene.restart());
-    await page.waitForFunction(() => (window as unknown as Live).pong.scene().frames >= 2);
+    // A fresh match, so no match ends (and restarts the scene, dropping the held key) meanwhile;
+    // the page's own loop sleeps, so the game moves only by advance() (game time), however loaded
+    // the machine. A restart takes effect on the next step.
+    await page.evaluate(() => {
+      const pong = (window as unknown as Live).pong;
+      pong.game.loop.sleep();
+      pong.scene().scene.restart();
+      pong.advance(2);
+    });
+    expect(await page.evaluate(() => (window as unknown as Live).pong.scene().frames)).toBeLessThanOrEqual(2);
     const start = await rightY();
     // Held, and seen by the scene's keyboard (ArrowUp is key code 38) before the game moves on:
     // then twenty simulation steps at 360 px/s move the paddle 120 px, or to the wall, in game time.
     await page.keyboard.down('ArrowUp');
-    await page.waitForFunction(() => (window as unknown as Live).pong.scene().input.keyboard.keys[38]?.isDown === true, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as Live).pong.scene().input.keyboard.keys[38]?.isDown === true, undefined);
     await page.evaluate(() => (window as unknown as Live).pong.advance(20));
     const moved = await rightY();
     await page.keyboard.up('ArrowUp');
@@ -225,10 +232,10 @@ describe('the demo site', () => {
   it('Racer: you drive the yellow car with the arrow keys', async () => {
     const { page, errors } = await openPage(h, 'games/racer/index.html');
     await ready(page, 'racer');
-    type Live = { racer: { newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
+    type Live = { racer: { game: { loop: { sleep(): void } }; newRace(k: number): void; advance(steps: number): void; scene(): { steps: number; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } }; racers: { name: string; crashes: number; car: { x: number; y: number; speed: number; rotation: number } }[] } } };
     const CODES: Record<string, number> = { ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
     /** Until the scene's keyboard has seen `key` go down (or up): a loaded machine may take a while to deliver it. */
-    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).racer.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
+    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).racer.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const);
     const player = () => page.evaluate(() => {
       const r = (window as unknown as Live).racer.scene().racers.find((c) => c.name === 'player')!;
       return { ...r.car, crashes: r.crashes };
@@ -245,8 +252,14 @@ describe('the demo site', () => {
       await seen(key, false);
     };
     // A fresh race on a track whose start the moves below fit (no wall in the way).
-    await page.evaluate(() => (window as unknown as Live).racer.newRace(11));
-    await page.waitForFunction(() => (window as unknown as Live).racer.scene().steps >= 2);
+    // The page's own loop sleeps from here: the game moves only by advance() (game time).
+    await page.evaluate(() => {
+      const racer = (window as unknown as Live).racer;
+      racer.game.loop.sleep();
+      racer.newRace(11);
+      racer.advance(2);
+    });
+    expect(await page.evaluate(() => (window as unknown as Live).racer.scene().steps)).toBeLessThanOrEqual(2);
     const start = await player();
     // Untouched, the car waits on the grid.
     await page.evaluate(() => (window as unknown as Live).racer.advance(20));
@@ -305,7 +318,7 @@ describe('the demo site', () => {
     const view = (await page.waitForFunction(() => {
       const v = (window as unknown as { lander: { overlay(): { decisions: number } } }).lander.overlay();
       return v.decisions >= 20 && v;
-    }, undefined, { timeout: 60_000 }).then((handle) => handle.jsonValue())) as unknown as { values: number[]; means: number[]; saliency: number[] };
+    }, undefined).then((handle) => handle.jsonValue())) as unknown as { values: number[]; means: number[]; saliency: number[] };
     expect(view.values).toHaveLength(2);
     for (const v of view.values) expect(Math.abs(v)).toBeLessThanOrEqual(1);
     expect(view.means).toHaveLength(2);
@@ -406,7 +419,7 @@ describe('the demo site', () => {
       const view = (await page.waitForFunction((s) => {
         const v = (window as unknown as { lander: Record<string, { overlay(): { decisions: number } }> }).lander[s]!.overlay();
         return v.decisions >= 20 && v;
-      }, side, { timeout: 60_000 }).then((handle) => handle.jsonValue())) as unknown as { values: number[]; saliency: number[] };
+      }, side).then((handle) => handle.jsonValue())) as unknown as { values: number[]; saliency: number[] };
       expect(view.values, side).toHaveLength(2);
       expect(view.saliency, side).toHaveLength(8);
     }
@@ -449,50 +462,44 @@ describe('the demo site', () => {
     const { page, errors } = await openPage(h, 'games/balance/index.html');
     await ready(page, 'balance');
     await page.check('#takeover');
-    type Live = { balance: { advance(steps: number): void; scene(): { steps: number; push: number; ai: { episodeSeed: number }; scene: { restart(): void }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } } } };
+    type Live = { balance: { game: { loop: { sleep(): void; wake(): void } }; advance(steps: number): void; scene(): { steps: number; push: number; ai: { episodeSeed: number; driverOf(name: string): unknown }; scene: { restart(): void }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } } } };
     const CODES: Record<string, number> = { ArrowLeft: 37, ArrowRight: 39 };
-    const seen = (key: string, down: boolean) => page.waitForFunction(([code, d]) => Boolean((window as unknown as Live).balance.scene().input.keyboard.keys[code as number]?.isDown) === d, [CODES[key]!, down] as const, { timeout: 60_000 });
-    /**
-     * The push of each of `n` simulation steps run through the page's advance(1) (game time), run
-     * in the same task as the frame in which the scene's keyboard first has `key` down: no step of
-     * the page's own loop (the pole falls if pushed long) comes between the key and the pushes read.
-     */
-    const pushesOnceSeen = (key: string, n: number) =>
-      page.evaluate(([code, count]) => {
+    // The page's own loop sleeps: from here the game moves only by advance(), in game time, so no
+    // number of real frames (a loaded machine's) can come between a key and the pushes read.
+    // Phaser's keyboard takes a key down or up as the browser's event arrives, not on a frame.
+    await page.evaluate(() => (window as unknown as Live).balance.game.loop.sleep());
+    const isDown = (key: string) => page.evaluate((code) => Boolean((window as unknown as Live).balance.scene().input.keyboard.keys[code]?.isDown), CODES[key]!);
+    /** The push of each of `n` simulation steps, advanced one at a time. */
+    const pushes = (n: number) =>
+      page.evaluate((count) => {
         const live = (window as unknown as Live).balance;
-        return new Promise<number[]>((resolve) => {
-          const look = () => {
-            if (!live.scene().input.keyboard.keys[code]?.isDown) return void requestAnimationFrame(look);
-            const s = live.scene() as unknown as { ai: { driverOf(n: string): unknown; get(n: string): { lastDone: unknown } | undefined }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } };
-            // What drove the agent and which arrows the scene saw, for the failure message.
-            (window as unknown as { dbg: unknown }).dbg = { driver: String(s.ai.driverOf('cart')), done: s.ai.get('cart')?.lastDone, left: s.input.keyboard.keys[37]?.isDown, right: s.input.keyboard.keys[39]?.isDown };
-            resolve(Array.from({ length: count }, () => {
-              live.advance(1);
-              return live.scene().push;
-            }));
-          };
-          look();
+        return Array.from({ length: count }, () => {
+          live.advance(1);
+          return live.scene().push;
         });
-      }, [CODES[key]!, n] as const);
-    // Held arrows push one way every step. Each from a fresh episode, for a few pushes only: held
-    // longer, the pole falls.
+      }, n);
+    // Held arrows push one way every step, each from a fresh episode (held long, the pole falls).
     for (const [key, push] of [['ArrowRight', 1], ['ArrowLeft', 0]] as const) {
-      // The restart takes effect on a later frame: wait until the new episode (a new seed) has
-      // stepped, so that no restart (which forgets held keys) falls inside the pushes read below.
-      const seed = await page.evaluate(() => (window as unknown as Live).balance.scene().ai.episodeSeed);
-      await page.evaluate(() => (window as unknown as Live).balance.scene().scene.restart());
-      await page.waitForFunction((old) => {
-        const scene = (window as unknown as Live).balance.scene();
-        return scene.ai.episodeSeed !== old && scene.steps >= 1;
-      }, seed);
-      // Held, and seen by the scene's keyboard, before the game is advanced.
-      const read = pushesOnceSeen(key, 3);
+      // A restart takes effect on the next step: step until the new episode (a new seed) has begun.
+      const fresh = await page.evaluate(() => {
+        const live = (window as unknown as Live).balance;
+        const old = live.scene().ai.episodeSeed;
+        live.scene().scene.restart();
+        for (let k = 0; k < 10 && (live.scene().ai.episodeSeed === old || live.scene().steps < 1); k++) live.advance(1);
+        return { seed: live.scene().ai.episodeSeed !== old, steps: live.scene().steps, driver: String(live.scene().ai.driverOf('cart')) };
+      });
+      expect(fresh.seed, JSON.stringify(fresh)).toBe(true);
+      expect(fresh.driver).toBe('human');
       await page.keyboard.down(key);
-      const got = await read;
-      expect(got, `${key} ${JSON.stringify(await page.evaluate(() => (window as unknown as { dbg: unknown }).dbg))}`).toEqual([push, push, push]);
+      expect(await isDown(key)).toBe(true);
+      expect(await pushes(3), key).toEqual([push, push, push]);
       await page.keyboard.up(key);
-      await seen(key, false);
+      expect(await isDown(key)).toBe(false);
     }
+    // Let go, the pushes alternate (no net force).
+    const free = await pushes(4);
+    expect(new Set(free)).toEqual(new Set([0, 1]));
+    await page.evaluate(() => (window as unknown as Live).balance.game.loop.wake());
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -51,9 +51,17 @@ export function useBrowser(): Harness {
   return h;
 }
 
-/** A page that records uncaught errors and the URLs it requested. */
-export async function openPage(h: Harness, path: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-  const page = await h.browser.newPage({ viewport: { width: 1500, height: 900 } });
+/**
+ * How long any wait on a page may take (playwright's own default is 30 s): what the tests wait
+ * for is game time and training work, which a loaded machine (a CI run beside other processes)
+ * may deliver minutes late. A wait that fails on a page that is broken fails at this bound.
+ */
+export const PAGE_WAIT_MS = 300_000;
+
+/** A page (a desktop's 1500x900 unless `options` say otherwise) that records uncaught errors and the URLs it requested. */
+export async function openPage(h: Harness, path: string, options: BrowserContextOptions = { viewport: { width: 1500, height: 900 } }): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const page = await h.browser.newPage(options);
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

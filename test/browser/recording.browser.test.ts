@@ -50,7 +50,7 @@ async function ready(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const p = (window as unknown as Partial<Win>).pong;
     return p?.ready === true || p?.error !== undefined;
-  }, undefined, { timeout: 90_000 });
+  }, undefined);
   expect(await page.evaluate(() => (window as unknown as Win).pong.error)).toBeUndefined();
 }
 
@@ -136,7 +136,7 @@ describe('recording play on the Pong page', () => {
     await screenshot(page, 'pong-recording');
 
     // Download pong.demo, caught as the browser's download.
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('#download')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('pong.demo');
     const file = join(dir, 'pong.demo');
     await download.saveAs(file);

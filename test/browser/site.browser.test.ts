@@ -10,25 +10,19 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { screenshot, useBrowser } from './harness.js';
+import { openPage, screenshot, useBrowser } from './harness.js';
 
 const h = useBrowser();
 const PHONE = { width: 390, height: 844 };
 
 /** A page as a phone opens it: 390 px wide, touch, and the errors it throws. */
-async function openPhone(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await h.browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(h.base + path);
-  return { page, errors };
-}
+const openPhone = (path: string) => openPage(h, path, { viewport: PHONE, isMobile: true, hasTouch: true });
 
 async function ready(page: Page, name: string): Promise<void> {
   await page.waitForFunction((n) => {
     const hooks = (window as unknown as Record<string, { ready?: boolean; error?: string } | undefined>)[n];
     return hooks?.ready === true || hooks?.error !== undefined;
-  }, name, { timeout: 120_000 });
+  }, name);
   expect(await page.evaluate((n) => (window as unknown as Record<string, { error?: string }>)[n]!.error, name)).toBeUndefined();
 }
 
@@ -189,7 +183,7 @@ describe('Pong watch', () => {
     expect(options.filter((o) => /ladder/.test(o))).toEqual([]);
     for (const o of options) {
       await page.selectOption('#student', o);
-      await page.waitForFunction((f) => (window as unknown as { pong: { student: { file(): string } } }).pong.student.file() === f, o, { timeout: 30_000 });
+      await page.waitForFunction((f) => (window as unknown as { pong: { student: { file(): string } } }).pong.student.file() === f, o);
     }
     expect(errors).toEqual([]);
     await page.close();

@@ -13,7 +13,7 @@ const h = useBrowser();
 interface State { phase: string; runs: number; probing: string[]; iterations: number; steps: number; snapshots: number; error: string | null }
 const state = (page: Page) => page.evaluate(() => (window as unknown as { trainingState: State }).trainingState);
 const waitPhase = (page: Page, phases: string[]) =>
-  page.waitForFunction((p) => p.includes((window as unknown as { trainingState: State }).trainingState.phase), phases, { timeout: 300_000 });
+  page.waitForFunction((p) => p.includes((window as unknown as { trainingState: State }).trainingState.phase), phases);
 
 async function trainOnce(page: Page, backend: string, steps: number): Promise<State> {
   await page.selectOption('#backend', backend);
@@ -25,7 +25,7 @@ async function trainOnce(page: Page, backend: string, steps: number): Promise<St
   await page.waitForFunction((before) => {
     const s = (window as unknown as { trainingState: State }).trainingState;
     return s.runs > before && (s.phase === 'done' || s.phase === 'error');
-  }, runs, { timeout: 300_000 });
+  }, runs);
   return state(page);
 }
 

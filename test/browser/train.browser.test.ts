@@ -140,12 +140,12 @@ describe('the training page', () => {
     const run = await train(page, 'wasm', 40960);
     expect(run.phase).toBe('done');
     await page.click('#distill');
-    await page.waitForFunction(() => ['distilled', 'error'].includes((window as unknown as { trainingState: Distilled }).trainingState.phase), undefined, { timeout: 180_000 });
+    await page.waitForFunction(() => ['distilled', 'error'].includes((window as unknown as { trainingState: Distilled }).trainingState.phase));
     const distilled = await page.evaluate(() => (window as unknown as { trainingState: Distilled }).trainingState);
     expect(distilled.error).toBeNull();
     expect(distilled.studentAgreement).toBeGreaterThan(0.9);
     await page.click('#play');
-    await page.waitForFunction(() => (window as unknown as { trainingState: Distilled }).trainingState.played.length >= 1, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => (window as unknown as { trainingState: Distilled }).trainingState.played.length >= 1, undefined);
     // A random policy keeps the pole up for about 22 steps; the student of a partly trained teacher far longer.
     expect((await page.evaluate(() => (window as unknown as { trainingState: Distilled }).trainingState)).played[0]).toBeGreaterThan(60);
     await screenshot(page, 'train-distill-play');

@@ -2,17 +2,21 @@
  * The built demo site (vite.site.config.ts): a game page's initial bundle, everything its HTML
  * loads and every chunk those import statically, holds no TensorFlow.js; the watch mode reaches it
  * only through a dynamic import, and the training page's worker (which trains) carries it while the
- * training page's own bundle does not. Only the Lander's page carries planck.
+ * training page's own bundle does not. Only the Lander's page carries planck. No built file keeps a
+ * bare module specifier (a browser cannot resolve one), and the training page's worker carries the
+ * WebGPU backend, which it loads only when WebGPU is chosen.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { init, parse } from 'es-module-lexer';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let out: string;
 
 beforeAll(async () => {
+  await init;
   out = mkdtempSync(join(tmpdir(), 'site-'));
   await build({ configFile: 'vite.site.config.ts', logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
 }, 120_000);
@@ -65,5 +69,22 @@ describe('the built demo site', () => {
       expect(hasTfjs(worker)).toBe(true);
       expect(readFileSync(worker, 'utf8')).toMatch(/tfjs-backend-wasm-simd[^"'`]*\.wasm/);
     }
+  });
+
+  it('no built file imports a bare module specifier, statically or dynamically', () => {
+    const files = (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => join(out, f));
+    expect(files.length).toBeGreaterThan(10);
+    // Every import, static or dynamic, with a specifier written out (es-module-lexer parses the modules): a path or a URL.
+    const specifiers = (file: string) => parse(readFileSync(file, 'utf8'))[0].flatMap((i) => (i.n === undefined ? [] : [i.n]));
+    const bare = files.flatMap((f) => specifiers(f).filter((s) => !/^(\.{0,2}\/|[a-z]+:)/.test(s)).map((s) => `${f.slice(out.length + 1)}: ${s}`));
+    expect(bare).toEqual([]);
+    // The walk reads imports at all: every page's script imports its chunks by path.
+    expect(files.some((f) => specifiers(f).some((s) => s.startsWith('./')))).toBe(true);
+  });
+
+  it("the training page's worker can load the WebGPU backend: it is built into a chunk of the site", () => {
+    const files = (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+    // A string only the WebGPU backend carries (its adapter-info warning).
+    expect(files.filter((f) => readFileSync(join(out, f), 'utf8').includes('WEBGPU_USE_LOW_POWER_GPU')).length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import { HeadlessGame, AgentError, Difficulty, LADDER_FORMAT, type TemperedPolicy } from 'phaser-distill/node';
+import { HeadlessGame, AgentError, Difficulty, LADDER_FORMAT, Rng, type TemperedPolicy } from 'phaser-distill/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WalkScene } from '../helpers/scenes.js';
 
@@ -66,6 +66,48 @@ describe('difficulty ladder in a real scene', () => {
     const decisions = counts.right + counts.left;
     expect(decisions).toBeGreaterThanOrEqual(800);
     expect(Math.abs(counts.left / decisions - 0.25), JSON.stringify(counts)).toBeLessThan(0.05);
+  });
+
+  it('a seeded episode plays the same moves whatever was played before it: slips, blends and sampling restart from the episode seed', async () => {
+    const host = await HeadlessGame.create({ game: { scene: WalkScene, width: 200, height: 100 } });
+    hosts.push(host);
+    const scene = host.scenes[0]! as WalkScene;
+    /** Samples from a generator of its own, which the level reseeds. */
+    class Coin implements TemperedPolicy {
+      temperature = 1;
+      private readonly rng = new Rng(0);
+      reseed(seed: number): void {
+        this.rng.seed(seed);
+      }
+      act(): number {
+        return this.rng.int(3);
+      }
+    }
+    const mixed = { ...ladder, version: 2, levels: [{ name: 'mixed', policy: 'coin', weaker: 'right', skill: 0.5, temperature: 1, reactionDelay: 0, actionNoise: 0.3 }] };
+    const difficulty = new Difficulty(scene.ai, 'walker', mixed, { coin: new Coin(), right: new Right() });
+    const moves: number[] = [];
+    const act = difficulty.act.bind(difficulty);
+    difficulty.act = (o, m) => {
+      const a = act(o, m);
+      moves.push(a as number);
+      return a;
+    };
+    scene.limit = 1e9;
+    /** The moves of 60 frames of an episode seeded `seed`, after `before` frames of whatever is in play. */
+    const episode = (seed: number, before: number) => {
+      for (let i = 0; i < before; i++) host.frame();
+      moves.length = 0;
+      scene.ai.nextSeed = seed;
+      scene.scene.restart();
+      for (let i = 0; i < 60; i++) host.frame();
+      return [...moves];
+    };
+    const first = episode(11, 0);
+    expect(first.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(first).size).toBe(3);
+    expect(episode(11, 17)).toEqual(first);
+    expect(episode(11, 3)).toEqual(first);
+    expect(episode(12, 0)).not.toEqual(first);
   });
 
   it('names a level whose policy was not given', async () => {

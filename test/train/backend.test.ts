@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { backendOrder, defaultPpoConfig, initBackend, probeBackends, probeShapeOf, type BackendProbe } from 'phaser-distill/train';
+import { WEBGPU_NOT_LOADED, backendOrder, defaultPpoConfig, initBackend, probeBackends, probeShapeOf, type BackendProbe } from 'phaser-distill/train';
 
 describe('backends', () => {
   it("probeShapeOf sizes the probe from the PPO config", () => {
@@ -41,6 +41,19 @@ describe('backends', () => {
     const [r] = await probeBackends(probeShapeOf(defaultPpoConfig, 4, 2), ['webgl']);
     expect(r).toMatchObject({ backend: 'webgl', updateMs: null, forwardMs: null, stepMs: null });
     expect(r!.error).toBeTruthy();
+    await initBackend('wasm');
+  });
+
+  it("'webgpu' starts only from a loader it is given (the library names no optional package), and says why it did not start", async () => {
+    await expect(initBackend('webgpu')).rejects.toThrow(WEBGPU_NOT_LOADED);
+    let loaded = 0;
+    const [r] = await probeBackends(probeShapeOf(defaultPpoConfig, 4, 2), ['webgpu'], undefined, async () => {
+      loaded += 1;
+      await import('@tensorflow/tfjs-backend-webgpu');
+    });
+    // The package is here, but Node has no navigator.gpu: the backend is not registered.
+    expect(loaded).toBe(1);
+    expect(r).toMatchObject({ backend: 'webgpu', stepMs: null, error: 'WebGPU is not available here (no navigator.gpu)' });
     await initBackend('wasm');
   });
 });
