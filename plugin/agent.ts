@@ -68,11 +68,25 @@ export interface AgentSpec<A extends ActionSpec = ActionSpec> {
   decisionPeriod?: number;
   /** Maps the player's input to an action, for `this.ai.use(name, 'human')`; asked every simulation step. */
   human?: () => ActionOf<A>;
+  /**
+   * The behaviour this agent is one of (ML-Agents' Behavior Name). Agents of one behaviour share
+   * one policy: training makes each of them a slot of the vector env, and `this.ai.use(behavior,
+   * driver)` drives them all. Their spaces and decisionPeriod must agree. Default: the agent's name
+   * (a behaviour of one agent).
+   */
+  behavior?: string;
 }
 
 /** A policy: an observation in, an action out. Students of the policy runtime fit this shape. */
 export interface Policy {
   act(observation: Float32Array, mask?: ActionMask): Action;
+  /**
+   * Optional: decides for many agents in one call (a StudentPolicy has it). Given, the plugin
+   * gathers the observations of every agent the policy drives whose decision is due at a step and
+   * calls it once: `observations` count x the observation's size, `actions` count x the action's
+   * size (a discrete action as one number), `masks` count x choices when the agents have masks.
+   */
+  actMany?(observations: Float32Array, count: number, actions: Float32Array, masks?: Uint8Array | null): void;
 }
 
 /** What drives an agent in play: a policy, a plain function, or the player through `spec.human`. */
@@ -93,6 +107,8 @@ export class Agent {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
   readonly decisionPeriod: number;
+  /** Numbers in one action: 1 for a discrete space, one per branch, or the box's size. */
+  readonly actionSize: number;
   /** The latest observation: `stack` frames of [observe()'s numbers, each sensor's reading], oldest first. */
   readonly observation: Float32Array;
   readonly mask: Uint8Array | null;
@@ -111,6 +127,17 @@ export class Agent {
   lastDone: DoneKind = false;
   /** Reward added with `addReward` since the last decision. */
   pendingReward = 0;
+  /** The behaviour it belongs to: `spec.behavior`, or its name. */
+  readonly behavior: string;
+  /** Removed from its scene with `this.ai.remove`: its episode is over and it is never stepped again. */
+  removed = false;
+  /** A vector env has made it a slot's agent (once in its life: an agent is one episode). */
+  slotted = false;
+  /** Its decision at this step was made in a batch (the plugin's decideInBatches). */
+  batched = false;
+  /** Its driver, looked up once per choice of drivers (`version` says which). */
+  driverCache: Driver | undefined = undefined;
+  driverVersion = -1;
   /** The reward collected in this run of the scene, in play (a SceneEnv keeps its own count). */
   episodeReturn = 0;
   /** A production build has warned about a bad reward or done (once for the agent). */
@@ -138,6 +165,8 @@ export class Agent {
     this.observationSpace = stack > 1 || this.sensors.length ? box([low.length * stack], repeat(low), repeat(high)) : own!;
     this.actionSpace = actionSpaceOf(spec.action);
     this.decisionPeriod = spec.decisionPeriod ?? 1;
+    this.behavior = spec.behavior ?? name;
+    this.actionSize = flatSize(this.actionSpace);
     this.observation = new Float32Array(flatSize(this.observationSpace));
     this.mask = spec.mask ? new Uint8Array(choiceCount(this.actionSpace)) : null;
     this.vectorAction = this.actionSpace.type === 'multi-discrete' ? new Int32Array(this.actionSpace.nvec.length) : this.actionSpace.type === 'box' ? new Float32Array(flatSize(this.actionSpace)) : null;
@@ -321,6 +350,7 @@ function checkSpec(where: string, spec: AgentSpec): void {
   for (const key of ['reward', 'done', 'mask', 'human'] as const) {
     if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
   }
+  if (spec.behavior !== undefined && (typeof spec.behavior !== 'string' || spec.behavior === '')) throw new AgentError(`${where}: spec.behavior must be a non-empty name (the behaviour whose policy it shares), got ${JSON.stringify(spec.behavior)}`);
   const period = spec.decisionPeriod ?? 1;
   if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (simulation steps per decision), got ${String(spec.decisionPeriod)}`);
   if (spec.mask && a.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);

@@ -21,6 +21,12 @@ export interface GameDef {
    * own side with the same spaces: training can hand it to copies of the learner (self-play).
    */
   opponent?: string;
+  /**
+   * Agents of the trained behaviour (`agent`) in each scene: each is a slot of the vector env, so
+   * N scenes make N x agentsPerScene envs. Every run of the scene declares exactly this many as it
+   * starts. Default 1.
+   */
+  agentsPerScene?: number;
   /** The game's size in pixels. Default 800 x 600, as Phaser's. */
   width?: number;
   height?: number;
@@ -75,5 +81,7 @@ function checkGame(game: GameDef): void {
     const v = game[key];
     if (v !== undefined && (typeof v !== 'string' || v === '')) throw new AgentError(`game.${key} must be an agent's name, got ${JSON.stringify(v)}`);
   }
+  const k = game.agentsPerScene;
+  if (k !== undefined && !(Number.isInteger(k) && k > 0)) throw new AgentError(`game.agentsPerScene must be a positive integer (agents of the trained behaviour in each scene), got ${String(k)}`);
   if (game.opponent !== undefined && game.opponent === game.agent) throw new AgentError(`game.opponent must name another agent than game.agent ('${game.agent}')`);
 }

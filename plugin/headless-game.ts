@@ -212,14 +212,15 @@ export class HeadlessGame implements SceneRunner {
     const agent = this.agentName(name);
     // The game's opponent is the other side of the game's agent only: an env of another agent hands over none unless told.
     const other = opponent === undefined ? (agent === (this.options.game.agent ?? agent) ? this.options.game.opponent : undefined) : (opponent ?? undefined);
-    return new SceneVectorEnv(this, agent, owned ? () => this.destroy() : undefined, other);
+    return new SceneVectorEnv(this, agent, owned ? () => this.destroy() : undefined, other, this.options.game.agentsPerScene ?? 1);
   }
 
-  /** `name`, or the game's agent, or the one agent the scene declares. */
+  /** `name`, or the game's agent, or the one behaviour the scene declares (a lone agent's name is its behaviour). */
   private agentName(name: string | undefined): string {
     const chosen = name ?? this.options.game.agent;
     if (chosen !== undefined) return chosen;
-    const declared = this.plugin(0).names();
+    const plugin = this.plugin(0);
+    const declared = [...new Set(plugin.names().map((n) => plugin.get(n)!.behavior))];
     if (declared.length === 1) return declared[0]!;
     throw new AgentError(`HeadlessGame: which agent? The scene declares ${declared.length ? declared.map((d) => `'${d}'`).join(', ') : 'none'}; name it in the game description (agent: '...') or when making the env`);
   }
@@ -248,8 +249,13 @@ export class HeadlessGame implements SceneRunner {
 }
 
 export interface SceneVectorEnvOptions {
-  /** Scenes in the game, one per environment (an env module passes its `numEnvs`). */
-  instances: number;
+  /** Scenes in the game, each `agentsPerScene` envs (the game's; one by default). Give this or `envs`. */
+  instances?: number;
+  /**
+   * Envs (slots) in all: an env module passes its `numEnvs`, and the host boots
+   * `envs / agentsPerScene` scenes (it must divide). Give this or `instances`.
+   */
+  envs?: number;
   /** The agent to train. Default: the game's `agent`, or the scene's only agent. */
   agent?: string;
   /** The agent on the other side, for self-play. Default: the game's `opponent`; null for none. */
@@ -264,11 +270,22 @@ export interface SceneVectorEnvOptions {
  * `export const makeVectorEnv = ({ numEnvs }) => createSceneVectorEnv(game, { instances: numEnvs })`.
  */
 export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEnvOptions): Promise<SceneVectorEnv> {
-  const host = await HeadlessGame.create({ game, instances: options.instances, mathRandom: options.mathRandom });
+  const host = await HeadlessGame.create({ game, instances: scenesFor(game, options), mathRandom: options.mathRandom });
   try {
     return host.vectorEnv(options.agent, true, options.opponent);
   } catch (e) {
     host.destroy();
     throw e;
   }
+}
+
+/** The scenes `options` asks for: `instances`, or `envs` shared out `agentsPerScene` a scene. */
+function scenesFor(game: GameDef, options: SceneVectorEnvOptions): number | undefined {
+  if (options.envs === undefined) return options.instances;
+  if (options.instances !== undefined) throw new AgentError('createSceneVectorEnv: give instances (scenes) or envs (slots), not both');
+  const k = game.agentsPerScene ?? 1;
+  if (!Number.isInteger(options.envs) || options.envs < 1 || options.envs % k !== 0) {
+    throw new AgentError(`createSceneVectorEnv: envs must be a positive multiple of the game's agentsPerScene (${k}), got ${String(options.envs)}: the vector env has ${k} slots a scene`);
+  }
+  return options.envs / k;
 }

@@ -19,7 +19,7 @@
 import type Phaser from 'phaser';
 import { Rng, type Action } from '../src/env/index.js';
 import { DEV } from '../src/env/dev.js';
-import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver } from './agent.js';
+import { Agent, AgentError, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type Policy } from './agent.js';
 import { BOOT, DESTROY, EPISODE_END, PRE_UPDATE, SHUTDOWN, START, type EpisodeEndEvent } from './events.js';
 import type { DecisionTap, DemoRecorder } from './recorder.js';
 import { takeOverSystems, type SimSystem } from './sim-systems.js';
@@ -81,11 +81,20 @@ export class DistillPlugin {
   /** The agents in declaration order, for the per-frame loops. */
   private readonly list: Agent[] = [];
   private readonly drivers = new Map<string, Driver>();
+  /** Changes with every use() and release(): an agent's cached driver is good while it matches. */
+  private driversVersion = 0;
+  /** Drivers that decide in batches (a policy with actMany), with the agents due at this step, and scratch buffers. */
+  private readonly batches = new Map<Policy, Agent[]>();
+  private batchObs = new Float32Array(0);
+  private batchActions = new Float32Array(0);
+  private batchMasks = new Uint8Array(0);
   /** Agents whose actions come from a SceneEnv rather than a driver. */
   private readonly controlled = new Set<string>();
   /** What watches the decisions the player makes for an agent: its recorder. Outlives restarts, as drivers do. */
   readonly taps = new Map<string, DecisionTap>();
   private restartQueued = false;
+  /** An agent was removed during a step: `list` is compacted after it. */
+  private listDirty = false;
   private booted = false;
   /** Driven names already warned of as never declared (development builds). */
   private readonly warnedUndeclared = new Set<string>();
@@ -127,6 +136,7 @@ export class DistillPlugin {
     events.off(SHUTDOWN, this.shutdown, this);
     this.agents.clear();
     this.list.length = 0;
+    this.listDirty = false;
   }
 
   /** Called by Phaser (through DESTROY) when the scene is destroyed. */
@@ -160,17 +170,18 @@ export class DistillPlugin {
    * The choice may come before the agent is declared and lasts across scene restarts.
    */
   use(name: string, driver: Driver): void {
-    const agent = this.agents.get(name);
+    const agent = this.agents.get(name) ?? this.list.find((a) => a.behavior === name);
     if (DEV) {
-      if (this.controlled.has(name)) throw new AgentError(`agent '${name}' is being trained through a SceneEnv; its actions come from the trainer, not from use()`);
+      if (this.controlled.has(name) || (agent && this.isControlled(agent))) throw new AgentError(`agent '${name}' is being trained through a SceneEnv; its actions come from the trainer, not from use()`);
       const ok = driver === 'human' || typeof driver === 'function' || (typeof driver === 'object' && driver !== null && typeof driver.act === 'function');
       if (!ok) throw new AgentError(`agent '${name}': use() expected a policy with act(observation), a function (observation) => action, or 'human', got ${describeDriver(driver)}`);
       if (driver === 'human' && agent && !agent.spec.human) throw noHuman(name);
     }
     this.drivers.set(name, driver);
+    this.driversVersion += 1;
     // The new driver decides at the very next step, from a fresh observation; while a SceneEnv
-    // trains the agent, the choice waits for the trainer to let go.
-    if (agent && !this.controlled.has(name)) agent.newDecision();
+    // trains the agent, the choice waits for the trainer to let go. A behaviour's name drives all its agents.
+    for (const a of this.list) if ((a.name === name || a.behavior === name) && !this.isControlled(a)) a.newDecision();
   }
 
   /**
@@ -189,12 +200,69 @@ export class DistillPlugin {
   /** Stops driving an agent: its `act` is no longer called. */
   release(name: string): void {
     this.drivers.delete(name);
+    this.driversVersion += 1;
     // Steps nobody drives cut an episode being recorded.
     this.taps.get(name)?.end(0, false, false);
   }
 
   driverOf(name: string): Driver | undefined {
     return this.drivers.get(name);
+  }
+
+  /** What drives `agent`: a driver chosen for its name, else one chosen for its behaviour. */
+  private driverFor(agent: Agent): Driver | undefined {
+    if (agent.driverVersion !== this.driversVersion) {
+      agent.driverCache = this.drivers.get(agent.name) ?? (agent.behavior === agent.name ? undefined : this.drivers.get(agent.behavior));
+      agent.driverVersion = this.driversVersion;
+    }
+    return agent.driverCache;
+  }
+
+  /** A SceneEnv or SceneVectorEnv takes its actions: its name or its behaviour is under control. */
+  private isControlled(agent: Agent): boolean {
+    return this.controlled.size !== 0 && (this.controlled.has(agent.behavior) || this.controlled.has(agent.name));
+  }
+
+  /** The agents of behaviour `behavior` declared in this run and not removed, in declaration order. */
+  agentsOf(behavior: string): Agent[] {
+    const out: Agent[] = [];
+    for (const a of this.list) if (!a.removed && a.behavior === behavior) out.push(a);
+    return out;
+  }
+
+  /**
+   * Removes an agent from the scene mid-run (a spawner's enemy that dies, a car that leaves): its
+   * episode ends now, with `done` ('terminated' by default; 'truncated' when it is cut short
+   * rather than finished), its last observation and reward read at once, so call it before
+   * destroying what `observe()` reads. In training its slot passes to the next agent of its
+   * behaviour that the scene declares (see SceneVectorEnv). Its name may be declared again.
+   */
+  remove(name: string, done: 'terminated' | 'truncated' = 'terminated'): void {
+    if (DEV && done !== 'terminated' && done !== 'truncated') throw new AgentError(`this.ai.remove('${name}', done): done must be 'terminated' or 'truncated', got ${JSON.stringify(done)}`);
+    const agent = this.require(name);
+    this.agents.delete(name);
+    agent.removed = true;
+    this.listDirty = true;
+    if (agent.lastDone !== false) return;
+    if (this.isControlled(agent)) {
+      // A slot's agent: its decision ends here, and waits for its vector env to collect it.
+      if (!agent.slotted || !agent.hasAction) return;
+      if (!agent.ready) {
+        agent.readObservation();
+        agent.lastReward = agent.readReward();
+      }
+      agent.lastDone = done;
+      agent.stepsInDecision = 0;
+      agent.ready = true;
+      return;
+    }
+    const driver = this.driverFor(agent);
+    if (driver === undefined || !agent.hasAction) return;
+    agent.lastReward = agent.readReward();
+    agent.lastDone = done;
+    this.taps.get(agent.name)?.end(agent.lastReward, done, driver === 'human');
+    agent.episodeReturn += agent.lastReward;
+    this.endPlayedEpisode(agent, done, agent.episodeReturn);
   }
 
   /** Adds to the reward the agent receives at the end of the current decision. */
@@ -265,20 +333,81 @@ export class DistillPlugin {
     if (DEV && this.steps === 1) this.warnUndeclaredDrivers();
     const time = this.steps * this.stepMs;
     const list = this.list;
+    if (this.batches.size !== 0 || this.driversVersion !== this.batchesVersion) this.decideInBatches();
     for (let i = 0; i < list.length; i++) this.act(list[i]!);
     const systems = this.systemsStepped!;
     for (let i = 0; i < systems.length; i++) systems[i]!.step(time, this.stepMs);
     this.scene?.fixedUpdate?.(time, this.stepMs);
     for (let i = 0; i < list.length; i++) this.read(list[i]!);
+    if (this.listDirty) {
+      // Agents removed during the step leave the per-step loops only now, so no loop skipped one.
+      let k = 0;
+      for (let i = 0; i < list.length; i++) if (!list[i]!.removed) list[k++] = list[i]!;
+      list.length = k;
+      this.listDirty = false;
+    }
+  }
+
+  /** The choice of drivers `batches` was made for. */
+  private batchesVersion = -1;
+
+  /**
+   * The decisions due at this step of every agent whose driver decides in batches (actMany): one
+   * call per such driver, whatever the number of agents (a crowd of a thousand is one call).
+   */
+  private decideInBatches(): void {
+    const batches = this.batches;
+    if (this.batchesVersion !== this.driversVersion) {
+      batches.clear();
+      for (const d of this.drivers.values()) if (typeof d === 'object' && typeof d.actMany === 'function') batches.set(d, []);
+      this.batchesVersion = this.driversVersion;
+      if (batches.size === 0) return;
+    }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const agent = list[i]!;
+      if (agent.removed || agent.lastDone !== false || agent.stepsInDecision !== 0 || this.isControlled(agent)) continue;
+      const driver = this.driverFor(agent);
+      if (driver === undefined || driver === 'human' || typeof driver === 'function') continue;
+      batches.get(driver)?.push(agent);
+    }
+    for (const [driver, agents] of batches) {
+      const count = agents.length;
+      if (count === 0) continue;
+      const first = agents[0]!;
+      const obsSize = first.observation.length;
+      const actSize = first.actionSize;
+      const choices = first.mask ? first.mask.length : 0;
+      if (this.batchObs.length < count * obsSize) this.batchObs = new Float32Array(count * obsSize * 2);
+      if (this.batchActions.length < count * actSize) this.batchActions = new Float32Array(count * actSize * 2);
+      if (choices && this.batchMasks.length < count * choices) this.batchMasks = new Uint8Array(count * choices * 2);
+      for (let r = 0; r < count; r++) {
+        const agent = agents[r]!;
+        if (DEV && (agent.observation.length !== obsSize || agent.actionSize !== actSize)) throw new AgentError(`agents '${first.name}' and '${agent.name}' share a driver that decides in batches but not their spaces`);
+        if (agent.stale) agent.readObservation();
+        this.batchObs.set(agent.observation, r * obsSize);
+        if (choices) this.batchMasks.set(agent.mask!, r * choices);
+      }
+      driver.actMany!(this.batchObs, count, this.batchActions, choices ? this.batchMasks : null);
+      const actions = this.batchActions;
+      for (let r = 0; r < count; r++) {
+        const agent = agents[r]!;
+        agent.setAction(agent.actionSpace.type === 'discrete' ? actions[r]! : actions.subarray(r * actSize, (r + 1) * actSize), DEV ? 'its policy (actMany)' : '');
+        agent.batched = true;
+      }
+      agents.length = 0;
+    }
   }
 
   /** Before physics: a decision where one is due, then the current action. */
   private act(agent: Agent): void {
-    if (this.controlled.has(agent.name)) {
-      if (agent.hasAction) agent.applyAction();
+    if (agent.removed) return;
+    if (this.isControlled(agent)) {
+      // An agent whose episode ended is inert until its scene restarts (or for good, in a many-agent scene).
+      if (agent.hasAction && agent.lastDone === false) agent.applyAction();
       return;
     }
-    const driver = this.drivers.get(agent.name);
+    const driver = this.driverFor(agent);
     // A policy's episode that ended waits for the scene's restart: no decisions on its last step.
     if (driver === undefined || (driver !== 'human' && agent.lastDone !== false)) return;
     if (driver === 'human') {
@@ -288,6 +417,8 @@ export class DistillPlugin {
       const action = agent.spec.human!() as Action;
       agent.setAction(action, DEV ? 'human()' : '');
       tap?.decide(agent, action);
+    } else if (agent.batched) {
+      agent.batched = false;
     } else if (agent.stepsInDecision === 0) {
       if (agent.stale) agent.readObservation();
       const mask = agent.mask ?? undefined;
@@ -299,11 +430,13 @@ export class DistillPlugin {
 
   /** After the step: done, and at a decision's end the observation and reward. */
   private read(agent: Agent): void {
-    const controlled = this.controlled.has(agent.name);
+    if (agent.removed) return;
+    const controlled = this.isControlled(agent);
     if (controlled) {
       // A finished decision waits, unchanged, for its SceneEnv to collect it.
-      if (agent.ready || !agent.hasAction) return;
-    } else if (!this.drivers.has(agent.name) || agent.lastDone) {
+      if (agent.ready || !agent.hasAction || agent.lastDone !== false) return;
+    } else if (this.driverFor(agent) === undefined || agent.lastDone || !agent.hasAction) {
+      // (An agent declared mid-step, or whose driver has not decided yet, did not act in this step.)
       return;
     }
     agent.stepsInDecision += 1;
@@ -317,24 +450,31 @@ export class DistillPlugin {
       agent.ready = true;
       return;
     }
-    this.taps.get(agent.name)?.end(agent.lastReward, done, this.drivers.get(agent.name) === 'human');
+    if (this.taps.size !== 0) this.taps.get(agent.name)?.end(agent.lastReward, done, this.driverFor(agent) === 'human');
     agent.episodeReturn += agent.lastReward;
-    if (done !== false) this.endPlayedEpisode(agent.name, done, agent.episodeReturn);
+    if (done !== false) this.endPlayedEpisode(agent, done, agent.episodeReturn);
+  }
+
+  /** Some agent of `behavior` is still in its episode. */
+  private stillPlaying(behavior: string): boolean {
+    for (const a of this.list) if (!a.removed && a.behavior === behavior && a.lastDone === false) return true;
+    return false;
   }
 
   /** A driver chosen for a name the scene has not declared by its first step: most likely a misspelt name. Warned once a name. */
   private warnUndeclaredDrivers(): void {
     for (const name of this.drivers.keys()) {
-      if (this.agents.has(name) || this.warnedUndeclared.has(name)) continue;
+      if (this.agents.has(name) || this.list.some((a) => a.behavior === name) || this.warnedUndeclared.has(name)) continue;
       this.warnedUndeclared.add(name);
       console.warn(`scene '${this.sceneKey}': this.ai.use('${name}', ...) drives no agent: the scene declares ${[...this.agents.keys()].map((n) => `'${n}'`).join(', ') || 'none'} (warned once)`);
     }
   }
 
-  private endPlayedEpisode(name: string, done: Exclude<DoneKind, false>, total: number): void {
-    const event: EpisodeEndEvent = { agent: name, done, return: total };
+  private endPlayedEpisode(agent: Agent, done: Exclude<DoneKind, false>, total: number): void {
+    const event: EpisodeEndEvent = { agent: agent.name, done, return: total };
     this.systems.events.emit(EPISODE_END, event);
-    if (this.restartOnDone && this.controlled.size === 0 && !this.restartQueued && this.scene) {
+    // The scene restarts when the last agent of the behaviour still playing ends (a lone agent: at once).
+    if (this.restartOnDone && this.controlled.size === 0 && !this.restartQueued && this.scene && !this.stillPlaying(agent.behavior)) {
       this.restartQueued = true;
       this.scene.scene.restart();
     }

@@ -53,6 +53,7 @@ class Seat {
       }
       this.agent = agent;
     }
+    agent.slotted = true;
     agent.readObservation();
     agent.ready = false;
     return agent;
@@ -118,7 +119,7 @@ class SceneOpponent implements OpponentSeat {
   /** Opponent decisions a learner's decision spans. */
   private readonly hold: number;
 
-  constructor(private readonly runner: SceneRunner, readonly agent: string, learner: Seat) {
+  constructor(private readonly runner: SceneRunner, readonly agent: string, learner: LearnerShape) {
     const opponent = runner.plugin(0).require(agent);
     const what = `opponent '${agent}' and agent '${learner.name}'`;
     if (JSON.stringify(opponent.observationSpace) !== JSON.stringify(learner.observationSpace) || JSON.stringify(opponent.actionSpace) !== JSON.stringify(learner.actionSpace)) {
@@ -172,11 +173,33 @@ function holdDecisions(policy: OpponentPolicy, hold: number): OpponentPolicy {
   };
 }
 
+/** What the opponent seat checks its agent against: the learner's spaces and decision period. */
+interface LearnerShape {
+  readonly name: string;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  readonly decisionPeriod: number;
+}
+
 /**
- * Every scene of a runner as one vector env over the agent `agentName`, with same-step automatic
- * reset: an episode that ends has its scene restarted at once, and its last observation kept in
- * `finalObservations`. Episode seeds are drawn from the seed given to `reset`. As an `EnvBatch`
- * (`stepEnvs`, `restartEnv`) it steps with no reset.
+ * Every scene of a runner as one vector env over the behaviour `agentName` (an agent's name, or
+ * the `behavior` several agents share), with same-step automatic reset. Each scene holds
+ * `agentsPerScene` slots, and env `s` is slot `s % agentsPerScene` of scene
+ * `floor(s / agentsPerScene)`: 8 agents in each of 16 scenes make 128 envs, each with its own
+ * observation, reward, decisions and done, and one frame of the game yields an experience for
+ * every slot.
+ *
+ * The rule for a changing set of agents (ML-Agents' per-agent episodes): an agent is one
+ * episode. It ends by its `done()` or by `this.ai.remove(name)`, while the scene goes on, and at
+ * that step its slot passes to the next agent of the behaviour the scene has declared and no slot
+ * holds yet (a spawner's, in declaration order). A scene whose slots all end in one step with too
+ * few successors restarts, as a one-agent scene does when its agent's episode ends. A slot never
+ * waits for an agent: a scene that leaves a slot empty while others play on is a game error
+ * (AgentError), for a lockstep vector env has no step for it that would not be invented. So no
+ * step of one agent is credited to another, and no forward pass is spent on an empty slot.
+ *
+ * Episode seeds are drawn from the seed given to `reset`; a scene restart takes the seed of its
+ * first slot. As an `EnvBatch` (`stepEnvs`, `restartEnv`) it steps with no reset.
  */
 export class SceneVectorEnv implements VectorEnv, EnvBatch {
   readonly numEnvs: number;
@@ -184,39 +207,69 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   readonly actionSpace: Space;
   /** The scenes' opponent agent (the game's `opponent`), for self-play; null if none was named. */
   readonly opponent: SceneOpponent | null;
-  private readonly seats: Seat[];
+  /** The agent in each slot: scene-major, `agentsPerScene` slots a scene. */
+  private readonly slots: Agent[];
+  /** The slots' agents as a step began (scratch). */
+  private readonly stepped: Agent[];
   private readonly obsSize: number;
   private readonly actSize: number;
   private readonly period: number;
   private readonly episodes: AutoReset;
+  /** The spaces and period every agent of the behaviour must have, as JSON. */
+  private readonly shapeKey: string;
+  /** Scenes to restart at their next slot's restart (all at `reset`; a scene whose slots all ended). */
+  private readonly restartDue: Uint8Array;
+  /** Slots bound by their scene's restart, whose next `restartEnv` only reads their first observation. */
+  private readonly fresh: Uint8Array;
   /** Per-env views of a scratch action buffer, made once, for vector actions. */
   private readonly actionScratch: Float32Array;
   private readonly actionViews: Float32Array[];
 
-  /** `opponentName`: the agent on the other side, which `opponent.choose` may hand to other policies. */
-  constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void, opponentName?: string) {
-    this.numEnvs = runner.numScenes;
-    if (this.numEnvs < 1) throw new Error('SceneVectorEnv: the runner has no scenes');
-    this.seats = Array.from({ length: this.numEnvs }, (_, i) => new Seat(runner, i, agentName));
-    const first = this.seats[0]!;
+  /**
+   * `opponentName`: the agent on the other side, which `opponent.choose` may hand to other policies.
+   * `agentsPerScene`: the slots of each scene, which every run of the scene must declare that many agents of the behaviour for.
+   */
+  constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void, opponentName?: string, readonly agentsPerScene = 1) {
+    const scenes = runner.numScenes;
+    if (scenes < 1) throw new Error('SceneVectorEnv: the runner has no scenes');
+    if (!Number.isInteger(agentsPerScene) || agentsPerScene < 1) throw new AgentError(`SceneVectorEnv ('${agentName}'): agentsPerScene must be a positive integer, got ${String(agentsPerScene)}`);
+    this.numEnvs = scenes * agentsPerScene;
+    for (let c = 0; c < scenes; c++) runner.plugin(c).control(agentName);
+    const first = this.declared(0)[0]!;
     this.observationSpace = first.observationSpace;
     this.actionSpace = first.actionSpace;
     this.period = first.decisionPeriod;
+    this.shapeKey = shapeOf(first);
     this.obsSize = flatSize(this.observationSpace);
     this.actSize = flatSize(this.actionSpace);
-    this.opponent = opponentName === undefined ? null : new SceneOpponent(runner, opponentName, first);
+    this.slots = new Array<Agent>(this.numEnvs);
+    this.stepped = new Array<Agent>(this.numEnvs);
+    for (let c = 0; c < scenes; c++) this.bindScene(c, false);
+    const learner: LearnerShape = { name: agentName, observationSpace: this.observationSpace, actionSpace: this.actionSpace, decisionPeriod: this.period };
+    this.opponent = opponentName === undefined ? null : new SceneOpponent(runner, opponentName, learner);
+    this.restartDue = new Uint8Array(scenes);
+    this.fresh = new Uint8Array(this.numEnvs);
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
-    this.actionViews = this.seats.map((_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
+    this.actionViews = Array.from({ length: this.numEnvs }, (_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
   }
 
   reset(seed: number): Float32Array {
+    this.restartDue.fill(1);
+    this.fresh.fill(0);
     return this.episodes.reset(seed);
   }
 
   /** The agents' masks (`spec.mask`) for the current observations; null if the agent has none. */
   get actionMasks(): Uint8Array | null {
     return this.episodes.masks;
+  }
+
+  /** The agent that env (slot) `i` holds now: its name says whose observations and actions they are. */
+  agentAt(i: number): Agent {
+    const agent = this.slots[i];
+    if (!agent) throw new RangeError(`SceneVectorEnv ('${this.agentName}'): no env ${i} (it has ${this.numEnvs})`);
+    return agent;
   }
 
   step(actions: ArrayLike<number>): VectorStepResult {
@@ -227,8 +280,27 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   }
 
   restartEnv(i: number, seed: number): EpisodeStart {
-    this.opponent?.prepare(i);
-    return this.seats[i]!.restart(seed);
+    const K = this.agentsPerScene;
+    const c = Math.floor(i / K);
+    // A slot whose agent has not ended is being reset (a vector env's reset, or a parallel
+    // worker's first restart): its scene starts a new run, as after its agents all ended.
+    if (this.restartDue[c] || (!this.fresh[i] && this.slots[i]!.lastDone === false)) {
+      this.restartDue[c] = 0;
+      this.opponent?.prepare(c);
+      this.runner.restart(c, seed);
+      this.bindScene(c);
+      this.fresh.fill(1, c * K, (c + 1) * K);
+    }
+    if (this.fresh[i]) {
+      this.fresh[i] = 0;
+    } else {
+      // The slot passes to the scene's next agent that holds none (stepEnvs made sure there is one).
+      const next = this.waiting(c)[0];
+      if (!next) throw new AgentError(`agent '${this.agentName}' of scene ${c}: slot ${i % K} has no agent to pass to; declare the next one in the step its agent ends`);
+      this.bind(i, next, c);
+    }
+    const agent = this.slots[i]!;
+    return { observation: agent.observation, mask: agent.mask };
   }
 
   stepEnvs(actions: ArrayLike<number>, record: StepRecorder): void {
@@ -238,28 +310,93 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     }
     const discrete = this.actionSpace.type === 'discrete';
     if (!discrete) this.actionScratch.set(actions);
-    for (let i = 0; i < n; i++) this.seats[i]!.agent.setAction(discrete ? actions[i]! : this.actionViews[i]!, `SceneVectorEnv.step() (env ${i})`);
+    for (let i = 0; i < n; i++) this.slots[i]!.setAction(discrete ? actions[i]! : this.actionViews[i]!, `SceneVectorEnv.step() (env ${i})`);
 
-    // All seats share one period and started their decisions together; a seat whose episode
-    // ended early is ready before the others and waits.
+    // Every slot's agent shares one period and started its decision now; an agent whose episode
+    // ended early is ready before the others and waits, inert.
     for (let f = 0; f < this.period && !this.allReady(); f++) this.runner.frame();
 
+    this.planSlots();
+    // Recorded from the agents that took this step: a scene's restart (or a slot's pass) during
+    // `record` rebinds its slots to new agents.
+    const stepped = this.stepped;
+    for (let i = 0; i < n; i++) stepped[i] = this.slots[i]!;
     for (let i = 0; i < n; i++) {
-      const agent = this.seats[i]!.agent;
-      if (!agent.ready) throw new AgentError(`agent '${this.agentName}' of scene ${i}: no decision completed after ${this.period} steps; was the scene stopped or restarted by its own code?`);
+      const agent = stepped[i]!;
+      if (!agent.ready) throw new AgentError(`agent '${agent.name}' of scene ${Math.floor(i / this.agentsPerScene)}: no decision completed after ${this.period} steps; was the scene stopped or restarted by its own code?`);
       agent.ready = false;
       record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated', agent.mask);
     }
   }
 
   close(): void {
-    for (const seat of this.seats) seat.release();
+    for (let c = 0; c < this.runner.numScenes; c++) this.runner.plugin(c).releaseControl(this.agentName);
     this.opponent?.release();
     this.onClose?.();
   }
 
+  /**
+   * After a step of a many-agent scene: each scene whose agents ended either has a successor for
+   * each of them, or ended them all (it restarts), or breaks the rule (an error naming it).
+   */
+  private planSlots(): void {
+    const K = this.agentsPerScene;
+    for (let c = 0; c < this.runner.numScenes; c++) {
+      let ended = 0;
+      for (let j = 0; j < K; j++) if (this.slots[c * K + j]!.lastDone !== false) ended++;
+      if (ended === 0) continue;
+      const waiting = this.waiting(c).length;
+      if (waiting >= ended) continue;
+      if (ended === K) {
+        this.restartDue[c] = 1;
+        continue;
+      }
+      throw new AgentError(`scene ${c}: ${ended} agent(s) of '${this.agentName}' ended their episodes in one step with ${waiting} new one(s) declared to take their slots, while ${K - ended} play on. A slot passes at once to the next agent the scene declares and never waits: declare a successor in the step an agent ends (this.ai.remove(name), then this.ai.agent(newName, { behavior: '${this.agentName}', ... }) in fixedUpdate), or end them all (the scene then restarts)`);
+    }
+  }
+
+  /** The agents of the behaviour in scene c, by declaration; an error naming the scene's agents if none. */
+  private declared(c: number): Agent[] {
+    const plugin = this.runner.plugin(c);
+    const agents = plugin.agentsOf(this.agentName);
+    if (agents.length === 0) plugin.require(this.agentName);
+    return agents;
+  }
+
+  /** Scene c's agents of the behaviour that hold no slot yet and have not ended. */
+  private waiting(c: number): Agent[] {
+    return this.runner.plugin(c).agentsOf(this.agentName).filter((a) => !a.slotted && a.lastDone === false);
+  }
+
+  /** Gives scene c's slots to the agents a run of it has just declared. */
+  private bindScene(c: number, read = true): void {
+    const K = this.agentsPerScene;
+    const agents = this.declared(c);
+    if (agents.length !== K) {
+      throw new AgentError(`scene ${c} declares ${agents.length} agent(s) of '${this.agentName}' (${agents.map((a) => `'${a.name}'`).join(', ')}) as it starts, but the game has ${K} slot(s) a scene (agentsPerScene: ${K}); declare exactly that many in create()`);
+    }
+    for (let j = 0; j < K; j++) this.bind(c * K + j, agents[j]!, c, read);
+  }
+
+  /** Agent `agent` takes slot i: its first observation is read now. */
+  private bind(i: number, agent: Agent, c: number, read = true): void {
+    if (this.shapeKey !== undefined && shapeOf(agent) !== this.shapeKey) {
+      throw new AgentError(`agent '${agent.name}' of scene ${c} has other spaces or another decisionPeriod than the first agent of '${this.agentName}'; the agents of one behaviour share one policy, so declare them all with the same spec shape`);
+    }
+    agent.slotted = true;
+    if (read) agent.readObservation();
+    agent.ready = false;
+    this.slots[i] = agent;
+  }
+
   private allReady(): boolean {
-    for (let i = 0; i < this.seats.length; i++) if (!this.seats[i]!.agent.ready) return false;
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) if (!slots[i]!.ready) return false;
     return true;
   }
+}
+
+/** An agent's spaces and decision period, as one string to compare. */
+function shapeOf(agent: Agent): string {
+  return JSON.stringify([agent.observationSpace, agent.actionSpace, agent.decisionPeriod]);
 }

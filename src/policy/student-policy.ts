@@ -98,19 +98,23 @@ export class StudentPolicy {
    * means. The returned array is reused by the next call.
    */
   logits(observation: ArrayLike<number>): Float32Array {
-    const x = this.net.input;
     if (observation.length !== this.obsSize) throw new Error(`${this.source}: expected an observation of ${this.obsSize} numbers, got ${observation.length}`);
+    this.normalize(observation, 0, this.net.input, 0);
+    return this.net.run();
+  }
+
+  /** Writes the observation at `observation[at ..]`, checked and normalised, into `x[xo ..]`. */
+  private normalize(observation: ArrayLike<number>, at: number, x: Float32Array, xo: number): void {
     for (let i = 0; i < this.obsSize; i++) {
-      let v = observation[i]!;
+      let v = observation[at + i]!;
       // (NaN and +-Infinity, whose difference with themselves is not 0)
       if (v - v !== 0) throw new Error(`${this.source}: observation[${i}] is ${v}, not a finite number`);
       if (this.mean !== null) {
         v = (v - this.mean[i]!) * this.invStd![i]!;
         v = v > this.clip ? this.clip : v < -this.clip ? -this.clip : v;
       }
-      x[i] = v;
+      x[xo + i] = v;
     }
-    return this.net.run();
   }
 
   /**
@@ -128,6 +132,35 @@ export class StudentPolicy {
       offset += k;
     }
     return this.actionSpace.type === 'discrete' ? this.multi[0]! : this.multi;
+  }
+
+  /**
+   * Decides for `count` agents in one call (a crowd): their observations end to end in
+   * `observations` (count x the observation's size), their actions written to `actions` (count x
+   * one number per branch, or the box's size), masks (count x choices) if any. The same choices as
+   * `act` on each observation in turn, without a call, a check and a returned array per agent.
+   */
+  actMany(observations: Float32Array, count: number, actions: Float32Array, masks?: Uint8Array | null): void {
+    const n = this.obsSize;
+    const per = this.std !== null ? this.boxAction.length : this.branches.length;
+    const outs = this.probs.length;
+    if (observations.length < count * n || actions.length < count * per || (masks && masks.length < count * outs)) {
+      throw new Error(DEV ? `${this.source}: actMany for ${count} agents needs ${count * n} observation numbers, room for ${count * per} action numbers${masks ? ` and ${count * outs} mask entries` : ''}; got ${observations.length}, ${actions.length}${masks ? `, ${masks.length}` : ''}` : 'actMany');
+    }
+    for (let r = 0; r < count; r++) {
+      this.normalize(observations, r * n, this.net.input, 0);
+      const z = this.net.run();
+      const out = r * per;
+      if (this.std !== null) {
+        actions.set(this.gaussian(z), out);
+        continue;
+      }
+      const mask = masks ? masks.subarray(r * outs, (r + 1) * outs) : undefined;
+      for (let b = 0, offset = 0; b < this.branches.length; offset += this.branches[b]!, b++) {
+        const k = this.branches[b]!;
+        actions[out + b] = this.temp === 0 ? bestChoice(z, offset, k, mask) : this.sample(offset, k, this.softmax(z, offset, k, mask, this.temp));
+      }
+    }
   }
 
   /**

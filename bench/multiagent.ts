@@ -1,0 +1,121 @@
+/**
+ * Many agents in one scene (issue 23), side by side in one run:
+ *   (a) experiences per second of Gather (games/gather) with 1 runner a scene against 8 runners a
+ *       scene, the same 16 scenes, stepped through SceneVectorEnv with uniformly random actions (one
+ *       experience = one slot's decision); and the same at equal slots (128 scenes of 1 against 16
+ *       of 8). The three alternate ROUNDS times (each after a warm-up), and the medians are kept.
+ *   (b) PPO steps per second (wall clock) on the same two settings, 16 scenes each.
+ *   (c) the crowd: one student deciding for 1,000 agents at 60 decisions a second in a real
+ *       Chromium page, main-thread milliseconds a frame (p95), one batched call a frame.
+ * The last line is one JSON object.
+ *   npm run bench:multiagent
+ */
+import { loadavg } from 'node:os';
+import { Rng, type VectorEnv } from 'phaser-distill';
+import { createSceneVectorEnv } from 'phaser-distill/node';
+import { PpoTrainer, defaultPpoConfig, initBackend } from 'phaser-distill/train';
+import { gatherGame } from '../games/gather/scene.js';
+import { crowdFrameTimes } from './multiagent-crowd.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const N_AGENTS = 8;
+const SCENES = 16;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Experiences (slot decisions) per second of `env` under random actions, for SECONDS. */
+function experiencesPerSecond(env: VectorEnv, seed: number): number {
+  const rng = new Rng(seed);
+  const n = env.numEnvs;
+  const actions = new Int32Array(n);
+  const step = () => {
+    for (let i = 0; i < n; i++) actions[i] = rng.int(5);
+    env.step(actions);
+  };
+  for (let k = 0; k < 20; k++) step(); // warm-up
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SECONDS * 1000) {
+    for (let k = 0; k < 10; k++) step();
+    steps += 10;
+  }
+  return (steps * n) / ((performance.now() - t0) / 1000);
+}
+
+async function envRate(agents: number, scenes: number, round: number): Promise<number> {
+  const env = await createSceneVectorEnv(gatherGame(agents), { instances: scenes });
+  env.reset(round + 1);
+  const rate = experiencesPerSecond(env, round + 1);
+  env.close();
+  return rate;
+}
+
+async function ppoRate(agents: number): Promise<{ stepsPerSecond: number; meanReturn: number }> {
+  const env = await createSceneVectorEnv(gatherGame(agents), { instances: SCENES });
+  const numEnvs = env.numEnvs;
+  const numSteps = 64;
+  const config = { ...defaultPpoConfig, numEnvs, numSteps, numMinibatches: 4, updateEpochs: 2, totalTimesteps: numEnvs * numSteps * 6, learningRate: 1e-3, seed: 1 };
+  const trainer = new PpoTrainer(env, config);
+  const returns: number[] = [];
+  const t0 = performance.now();
+  let steps = 0;
+  await trainer.train(({ episodes, metrics }) => {
+    for (const e of episodes) returns.push(e.return);
+    steps = metrics.global_step;
+    return true;
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  trainer.dispose();
+  env.close();
+  const last = returns.slice(-100);
+  return { stepsPerSecond: steps / seconds, meanReturn: last.reduce((a, b) => a + b, 0) / Math.max(1, last.length) };
+}
+
+async function main(): Promise<void> {
+  const one: number[] = [];
+  const many: number[] = [];
+  const oneEqualSlots: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    one.push(await envRate(1, SCENES, r));
+    many.push(await envRate(N_AGENTS, SCENES, r));
+    oneEqualSlots.push(await envRate(1, SCENES * N_AGENTS, r));
+    console.log(`round ${r + 1}: ${SCENES} scenes x 1 runner ${one.at(-1)!.toFixed(0)} experiences/s, ${SCENES} scenes x ${N_AGENTS} runners ${many.at(-1)!.toFixed(0)}, ${SCENES * N_AGENTS} scenes x 1 runner ${oneEqualSlots.at(-1)!.toFixed(0)}`);
+  }
+  const e1 = median(one);
+  const eN = median(many);
+  const eq = median(oneEqualSlots);
+  console.log(`experiences/s (medians of ${ROUNDS}): 1 runner a scene ${e1.toFixed(0)}, ${N_AGENTS} a scene ${eN.toFixed(0)}: ${(eN / e1).toFixed(2)}x at ${SCENES} scenes; at ${SCENES * N_AGENTS} slots each, ${(eN / eq).toFixed(2)}x`);
+
+  await initBackend('wasm');
+  const ppo1 = await ppoRate(1);
+  const ppoN = await ppoRate(N_AGENTS);
+  console.log(`PPO on ${SCENES} scenes (wall clock, learner included): 1 runner a scene ${ppo1.stepsPerSecond.toFixed(0)} steps/s, ${N_AGENTS} a scene ${ppoN.stepsPerSecond.toFixed(0)} (${(ppoN.stepsPerSecond / ppo1.stepsPerSecond).toFixed(2)}x)`);
+
+  const crowd = await crowdFrameTimes();
+  console.log(`crowd: ${crowd.agents} agents, ${crowd.decisionsPerSecond} decisions/s each, in Chromium: ${crowd.frames} frames, main-thread ms a frame in the plugin's step p50 ${crowd.p50.toFixed(2)}, p95 ${crowd.p95.toFixed(2)}, max ${crowd.max.toFixed(1)} (of which the scene's own fixedUpdate p95 ${crowd.gameP95.toFixed(2)}); ${crowd.stepsPerFrame.toFixed(2)} steps a frame; student ${crowd.student}, ${crowd.parameters} parameters, one actMany call a step`);
+
+  console.log(JSON.stringify({
+    game: 'gather',
+    agents_per_scene: N_AGENTS,
+    scenes: SCENES,
+    experiences_per_s_1_agent: Math.round(e1),
+    experiences_per_s_n_agents: Math.round(eN),
+    speedup: Number((eN / e1).toFixed(2)),
+    experiences_per_s_1_agent_equal_slots: Math.round(eq),
+    speedup_equal_slots: Number((eN / eq).toFixed(2)),
+    ppo_steps_per_s_1_agent: Math.round(ppo1.stepsPerSecond),
+    ppo_steps_per_s_n_agents: Math.round(ppoN.stepsPerSecond),
+    ppo_speedup: Number((ppoN.stepsPerSecond / ppo1.stepsPerSecond).toFixed(2)),
+    crowd_agents: crowd.agents,
+    crowd_decisions_per_s: crowd.decisionsPerSecond,
+    crowd_ms_per_frame_p50: Number(crowd.p50.toFixed(3)),
+    crowd_ms_per_frame_p95: Number(crowd.p95.toFixed(3)),
+    load_average_1min: Number(loadavg()[0]!.toFixed(1)),
+    team_score: null,
+    scripted_team_score: null,
+    independent_team_score: null,
+  }));
+}
+
+await main();
