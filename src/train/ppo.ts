@@ -59,9 +59,10 @@ export interface PpoConfig {
   numEnvs: number;
   /**
    * Threads that step the envs at once (the command line's parallel rollouts): the main thread
-   * steps the first share of the envs between the learner's forwards and numWorkers - 1 worker
-   * threads the rest, split as evenly as possible. 1 steps them all in the main thread. The same
-   * seed gives the same run whatever the number. The trainer itself reads nothing of it.
+   * steps the first share of the envs and numWorkers - 1 worker threads the rest, split as evenly
+   * as possible, each share running its envs' rollout forwards too (without
+   * normalizeObservation). 1 steps them all in the main thread. The same seed gives the same run
+   * whatever the number. The trainer itself reads nothing of it.
    */
   numWorkers: number;
   /** Steps taken in each env per rollout. */
