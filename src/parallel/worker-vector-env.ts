@@ -1,6 +1,6 @@
 /**
  * Parallel rollouts in Node: a vector env whose envs are split into `numWorkers` shares stepped at
- * the same time: the first by this thread, between the learner's forwards, and each other share by
+ * the same time: the first by this thread and each other share by
  * a worker thread of its own (for scene envs, with its own headless Phaser game). The learner and
  * the action sampling stay in this thread; the rollout forwards of each share's envs run in the
  * thread that steps them (`forwardWith`: the trainer's rollout net, its weights in shared memory),
