@@ -23,7 +23,10 @@
  *   (about -890 at 205k here); rl-baselines3-zoo's tuned PPO with gSDE -172 +- 104 at 100k.
  * - LunarLanderContinuous-v2: rl-baselines3-zoo's tuned PPO scores 271 +- 32 at 1M steps.
  *
- *   npm run bench:ppo [-- balance|swing|lander] [--engines fused,tfjs]     (npm run bench:lander is the Lander alone)
+ * `--seeds 1,2` runs other seeds; `--until-solved` stops each seed's training once it is solved
+ * (a budgeted run: its final and greedy means are then those of the policy that solved it).
+ *
+ *   npm run bench:ppo [-- balance|swing|lander] [--engines fused,tfjs] [--seeds 1,2,3] [--until-solved]     (npm run bench:lander is the Lander alone)
  */
 import { parseArgs } from 'node:util';
 import { SyncVectorEnv, type Env, type VectorEnv } from 'phaser-distill';
@@ -34,7 +37,6 @@ import { LANDER_PPO } from '../games/lander/config.js';
 import { SwingEnv } from '../games/swing/swing.js';
 import { SWING_PPO } from '../games/swing/config.js';
 
-const SEEDS = [1, 2, 3];
 
 interface Game {
   name: string;
@@ -126,6 +128,7 @@ async function runSeed(game: Game, seed: number, engine: Engine): Promise<SeedRe
       console.log(`      step ${trainer.globalStep}: greedy mean ${mean.toFixed(1)}, training mean of ${game.window} ${returns.length >= game.window ? (sum / game.window).toFixed(1) : '-'}`);
       if (!solved && mean >= game.threshold) solved = { steps: trainer.globalStep, ...at };
     }
+    if (UNTIL_SOLVED && solved) return false;
   });
   const wall = trainingWall();
   const last = returns.slice(-100);
@@ -152,13 +155,16 @@ const median = (xs: number[]) => {
 };
 
 type Engine = 'fused' | 'tfjs';
-const args = parseArgs({ allowPositionals: true, options: { engines: { type: 'string', default: 'fused,tfjs' } } });
+const args = parseArgs({ allowPositionals: true, options: { engines: { type: 'string', default: 'fused,tfjs' }, seeds: { type: 'string', default: '1,2,3' }, 'until-solved': { type: 'boolean', default: false } } });
+const SEEDS = args.values.seeds.split(',').map(Number);
+if (SEEDS.some((x) => !Number.isInteger(x))) throw new Error(`bench:ppo: --seeds takes whole numbers, not '${args.values.seeds}'`);
+const UNTIL_SOLVED = args.values['until-solved'];
 const only = args.positionals[0];
 if (only && !GAMES.some((g) => g.name === only)) throw new Error(`bench:ppo: no game '${only}' (games: ${GAMES.map((g) => g.name).join(', ')})`);
 const ENGINES = args.values.engines.split(',') as Engine[];
 for (const e of ENGINES) if (e !== 'fused' && e !== 'tfjs') throw new Error(`bench:ppo: --engines takes fused and tfjs, not '${e}'`);
 const backend = await initBackend('auto');
-const summary: Record<string, unknown> = { bench: 'ppo', backend, seeds: SEEDS, engines: ENGINES };
+const summary: Record<string, unknown> = { bench: 'ppo', backend, seeds: SEEDS, engines: ENGINES, until_solved: UNTIL_SOLVED };
 for (const game of GAMES.filter((g) => !only || g.name === only)) {
   const d = derivePpo(game.config);
   const c = game.config;

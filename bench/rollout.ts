@@ -6,16 +6,22 @@
  * times (default 3) after an unmeasured warm-up of each, and the medians are kept, so a load that
  * comes and goes falls on both.
  *
+ * With N workers it trains twice: as the trainer runs it, each share's rollout forwards in the
+ * thread that steps it (WorkerVectorEnv.forwardWith), and with every forward in the main thread,
+ * as before that was so (the env wrapped so that it does not offer to forward).
+ *
  * For each game: steps/s of each (wall clock of training; making the envs and starting the threads
- * left out), the speedup, and whether every metric but the wall-clock charts/SPS, and every
- * episode, is identical. Also the share of the one-worker run's time spent stepping envs, and the
- * speedup that share allows (Amdahl: the learner's forward and update stay serial in the main
- * thread, and only the env steps are shared out); and the envs alone, stepped with a fixed cycle of
+ * left out), the speedups, and whether every metric but the wall-clock charts/SPS, and every
+ * episode, is identical. Also the share of the one-worker run's time spent stepping envs and in
+ * the rollout forwards, and the speedup each share allows (Amdahl: with the forwards in the main
+ * thread only the env steps are shared out; with them in the shares, both are; the action
+ * sampling, GAE and the update stay serial); and the envs alone, stepped with a fixed cycle of
  * actions and no learner, in env steps/s with 1 worker and with N.
  *
  * The PPO settings are chosen for rollouts to weigh (64 envs, one update epoch), and the runs are
  * long enough (about 200k steps) that compiling the env code afresh in each new worker thread, a
- * few hundred steps at first, does not weigh; they are printed with the figures. The last line is one JSON object: { workers, pong: {...}, balance: {...} }.
+ * few hundred steps at first, does not weigh; they are printed with the figures. The last line is
+ * one JSON object: { workers, pong: {...}, balance: {...} }.
  *   npm run bench:rollout [-- --workers 2 --rounds 3]
  */
 import { resolve } from 'node:path';
@@ -24,6 +30,7 @@ import type { VectorEnv, VectorStepResult } from 'phaser-distill';
 import { PpoTrainer, defaultPpoConfig, initBackend, type PpoConfig, type PpoMetrics, type TrainingEpisode } from 'phaser-distill/train';
 import { makeGameEnv } from '../src/config/env-module.js';
 import { WorkerVectorEnv } from '../src/parallel/worker-vector-env.js';
+import { isForwardingEnv, type RolloutNet } from '../src/train/rollout-net.js';
 
 const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' } } });
 const WORKERS = Number(values.workers);
@@ -50,10 +57,13 @@ const GAMES: Game[] = [
   },
 ];
 
-/** A vector env that times its steps and resets. */
+/** A vector env that times its steps and resets; with `forwards`, it lets the trainer's rollout forwards run in the env's shares. */
 class Timed implements VectorEnv {
   ms = 0;
-  constructor(readonly inner: VectorEnv) {}
+  constructor(readonly inner: VectorEnv, readonly forwards: boolean) {}
+  forwardWith(net: RolloutNet): boolean {
+    return this.forwards && isForwardingEnv(this.inner) && this.inner.forwardWith(net);
+  }
   get numEnvs() {
     return this.inner.numEnvs;
   }
@@ -85,15 +95,28 @@ class Timed implements VectorEnv {
 
 interface Run {
   stepsPerS: number;
-  /** Share of the training's wall time spent in env steps and resets. */
+  /** Share of the training's wall time spent in env steps and resets (and the forwards the env ran). */
   envShare: number;
+  /** Share of it in the rollout forwards the trainer ran (with one worker: all of them). */
+  forwardShare: number;
   /** Every metric but charts/SPS, and every episode, as JSON. */
   trace: string;
 }
 
-async function train(game: Game, workers: number): Promise<Run> {
-  const env = new Timed(workers === 1 ? await makeGameEnv(game.env, game.config.numEnvs) : await WorkerVectorEnv.create(game.env, game.config.numEnvs, workers));
+async function train(game: Game, workers: number, forwards = true): Promise<Run> {
+  const env = new Timed(workers === 1 ? await makeGameEnv(game.env, game.config.numEnvs) : await WorkerVectorEnv.create(game.env, game.config.numEnvs, workers), forwards);
   const trainer = new PpoTrainer(env, game.config);
+  if (trainer.envForwards !== (workers > 1 && forwards)) throw new Error(`bench: the forwards ran ${trainer.envForwards ? 'in the shares' : 'in the main thread'}, not as asked`);
+  // The trainer's own rollout forwards, timed (a private field: this is a bench).
+  const net = (trainer as unknown as { rollout: RolloutNet }).rollout;
+  const forward = net.forward.bind(net);
+  let forwardMs = 0;
+  net.forward = (obs, n) => {
+    const t = performance.now();
+    const r = forward(obs, n);
+    forwardMs += performance.now() - t;
+    return r;
+  };
   const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
   const episodes: TrainingEpisode[] = [];
   const t0 = performance.now();
@@ -105,7 +128,7 @@ async function train(game: Game, workers: number): Promise<Run> {
   const steps = trainer.globalStep;
   trainer.dispose();
   env.close();
-  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, trace: JSON.stringify({ metrics, episodes }) };
+  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, forwardShare: forwardMs / ms, trace: JSON.stringify({ metrics, episodes }) };
 }
 
 /** Env steps/s of the envs alone, stepped for `seconds` with a fixed cycle of actions (all allowed in both games). */
@@ -142,6 +165,7 @@ for (const game of GAMES) {
   await train(warm, WORKERS);
   const one: Run[] = [];
   const many: Run[] = [];
+  const mainForwards: Run[] = [];
   const alone1: number[] = [];
   const aloneN: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -149,25 +173,34 @@ for (const game of GAMES) {
     aloneN.push(await stepEnvs(game, WORKERS));
     one.push(await train(game, 1));
     many.push(await train(game, WORKERS));
-    console.log(`  round ${r + 1}: training ${one.at(-1)!.stepsPerS.toFixed(0)} steps/s with 1 worker (envs ${(100 * one.at(-1)!.envShare).toFixed(0)}% of the time), ${many.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS}; the envs alone ${alone1.at(-1)!.toFixed(0)} and ${aloneN.at(-1)!.toFixed(0)}`);
+    mainForwards.push(await train(game, WORKERS, false));
+    const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+    console.log(`  round ${r + 1}: training ${one.at(-1)!.stepsPerS.toFixed(0)} steps/s with 1 worker (envs ${pct(one.at(-1)!.envShare)} of the time, forwards ${pct(one.at(-1)!.forwardShare)}), ${many.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} (forwards in the shares), ${mainForwards.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} (forwards in the main thread); the envs alone ${alone1.at(-1)!.toFixed(0)} and ${aloneN.at(-1)!.toFixed(0)}`);
   }
   const sps1 = median(one.map((r) => r.stepsPerS));
   const spsN = median(many.map((r) => r.stepsPerS));
+  const spsMain = median(mainForwards.map((r) => r.stepsPerS));
   const envShare = median(one.map((r) => r.envShare));
-  const identical = [...one, ...many].every((r) => r.trace === one[0]!.trace);
+  const forwardShare = median(one.map((r) => r.forwardShare));
+  const identical = [...one, ...many, ...mainForwards].every((r) => r.trace === one[0]!.trace);
+  const amdahl = (share: number) => round(1 / (1 - share + share / WORKERS), 2);
   const figures = {
     steps_per_s_1: Math.round(sps1),
     steps_per_s_n: Math.round(spsN),
     speedup: round(spsN / sps1, 2),
+    steps_per_s_n_main_forwards: Math.round(spsMain),
+    speedup_main_forwards: round(spsMain / sps1, 2),
     identical_metrics: identical,
     env_share_1: round(envShare, 3),
-    amdahl_bound: round(1 / (1 - envShare + envShare / WORKERS), 2),
+    forward_share_1: round(forwardShare, 3),
+    amdahl_bound: amdahl(envShare + forwardShare),
+    amdahl_bound_main_forwards: amdahl(envShare),
     env_steps_per_s_1: Math.round(median(alone1)),
     env_steps_per_s_n: Math.round(median(aloneN)),
     env_speedup: round(median(aloneN) / median(alone1), 2),
     config: { numEnvs, numSteps, numMinibatches, updateEpochs, totalTimesteps },
   };
-  console.log(`  ${game.name}: training ${figures.steps_per_s_1} -> ${figures.steps_per_s_n} steps/s, ${figures.speedup}x (the env steps' share allows ${figures.amdahl_bound}x), metrics ${identical ? 'identical' : 'DIFFER'}; the envs alone ${figures.env_speedup}x`);
+  console.log(`  ${game.name}: training ${figures.steps_per_s_1} -> ${figures.steps_per_s_n} steps/s, ${figures.speedup}x with the forwards in the shares (their share with the env steps' allows ${figures.amdahl_bound}x); ${figures.steps_per_s_n_main_forwards} steps/s, ${figures.speedup_main_forwards}x with them in the main thread (the env steps' share allows ${figures.amdahl_bound_main_forwards}x); metrics ${identical ? 'identical' : 'DIFFER'}; the envs alone ${figures.env_speedup}x`);
   result[game.name] = figures;
 }
 console.log(JSON.stringify(result));

@@ -7,6 +7,7 @@
  */
 import type { ActionMask, EnvBatch, VectorEnv } from '../env/index.js';
 import { ConfigError } from '../config/errors.js';
+import type { RolloutNet } from '../train/rollout-net.js';
 
 /** A worker's control word: what it is asked to do, IDLE when done. */
 export const IDLE = 0;
@@ -18,6 +19,8 @@ export const RESTART = 2;
 export const CLOSE = 3;
 /** Set by the worker: it failed, and its error is on its error port. */
 export const FAILED = 4;
+/** Attach to the rollout net (a RolloutNetSpec and its SharedArrayBuffer, posted on the error port first) and forward the share's envs on it from now on. */
+export const ATTACH = 5;
 
 export interface RolloutSizes {
   numEnvs: number;
@@ -77,9 +80,15 @@ export function workerShare(numEnvs: number, numWorkers: number, k: number): { f
 /**
  * One share of the envs, `batch` (envs `first` .. `first + count - 1` of the whole), stepped and
  * restarted through the memory: a worker thread runs one, and the main thread runs the first.
+ * With the rollout net attached, it also runs its envs' forwards, where it steps them.
  */
 export class EnvShare {
   private readonly actions: Float32Array;
+  /**
+   * Once attached: the trainer's rollout net, on whose weights the share forwards each observation
+   * it writes (after a step, and again for an env it restarts), into the net's rows.
+   */
+  net: RolloutNet | null = null;
 
   constructor(private readonly batch: EnvBatch, private readonly m: RolloutMemory, private readonly sizes: RolloutSizes, readonly first: number, readonly count: number) {
     this.actions = m.actions.subarray(first * sizes.actSize, (first + count) * sizes.actSize);
@@ -96,6 +105,7 @@ export class EnvShare {
       m.truncated[i] = truncated ? 1 : 0;
       this.write(i, observation, mask);
     });
+    this.net?.forwardRows(m.observations, this.first, this.count);
   }
 
   /** Starts a new episode, with its seed, in each env of the share flagged in `restart`. */
@@ -106,6 +116,7 @@ export class EnvShare {
       if (!m.restart[i]) continue;
       const start = this.batch.restartEnv(j, m.seeds[i]!);
       this.write(i, start.observation, start.mask);
+      this.net?.forwardRows(m.observations, i, 1);
     }
   }
 

@@ -8,10 +8,11 @@
  * bin/rollout-worker.mjs starts it, after the set-up the command line makes (TypeScript env
  * modules, the headless host's globals).
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EnvBatch, VectorEnv } from '../env/index.js';
 import { makeGameEnv } from '../config/env-module.js';
-import { CLOSE, EnvShare, FAILED, IDLE, RESTART, STEP, asEnvBatch, waitWhile, type RolloutMemory, type RolloutSizes } from './rollout-memory.js';
+import { RolloutNet, type RolloutNetSpec } from '../train/rollout-net.js';
+import { ATTACH, CLOSE, EnvShare, FAILED, IDLE, RESTART, STEP, asEnvBatch, waitWhile, type RolloutMemory, type RolloutSizes } from './rollout-memory.js';
 
 /** What a worker is started with. */
 export interface RolloutWorkerData {
@@ -27,7 +28,13 @@ export type RolloutWorkerMessage =
   | { type: 'ready'; observationSpace: VectorEnv['observationSpace']; actionSpace: VectorEnv['actionSpace'] }
   | { type: 'failed'; error: string };
 
-/** The main thread's answer to 'ready': the shared memory, and the port the worker reports a failure on. */
+/** What the main thread posts on a worker's error port before ATTACH: the trainer's rollout net. */
+export interface RolloutAttach {
+  spec: RolloutNetSpec;
+  buffer: SharedArrayBuffer;
+}
+
+/** The main thread's answer to 'ready': the shared memory, and the port the worker reports a failure on (and is sent the rollout net on). */
 export interface RolloutStart {
   memory: RolloutMemory;
   sizes: RolloutSizes;
@@ -82,6 +89,7 @@ function serve(share: EnvShare, control: Int32Array, k: number, errors: MessageP
       if (command === STEP) share.step();
       else if (command === RESTART) share.restart();
       else if (command === CLOSE) share.close();
+      else if (command === ATTACH) share.net = attach(errors);
       else throw new Error(`unknown command ${command}`);
     } catch (e) {
       fail(e);
@@ -92,4 +100,11 @@ function serve(share: EnvShare, control: Int32Array, k: number, errors: MessageP
     Atomics.notify(control, k);
     if (over) return;
   }
+}
+
+/** The rollout net the main thread posted before ATTACH. */
+function attach(port: MessagePort): RolloutNet {
+  const posted = receiveMessageOnPort(port)?.message as RolloutAttach | undefined;
+  if (!posted) throw new Error('ATTACH: no rollout net was posted');
+  return RolloutNet.attach(posted.spec, posted.buffer);
 }

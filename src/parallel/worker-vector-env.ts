@@ -1,9 +1,12 @@
 /**
  * Parallel rollouts in Node: a vector env whose envs are split into `numWorkers` shares stepped at
- * the same time: the first by this thread, between the learner's forwards, and each other share by
+ * the same time: the first by this thread and each other share by
  * a worker thread of its own (for scene envs, with its own headless Phaser game). The learner and
- * its batched forward stay in this thread. Observations, actions, rewards and masks move through
- * shared memory (rollout-memory.ts); a step is one command to every worker and one wait.
+ * the action sampling stay in this thread; the rollout forwards of each share's envs run in the
+ * thread that steps them (`forwardWith`: the trainer's rollout net, its weights in shared memory),
+ * so they are shared out with the env steps. Observations, actions, rewards, masks and the forwards'
+ * outputs move through shared memory (rollout-memory.ts); a step is one command to every worker
+ * and one wait.
  *
  * The episode bookkeeping stays here, in one AutoReset over all the envs: an episode that ends has
  * its next seed drawn in env order, as a single-threaded vector env draws it, and then the shares
@@ -23,10 +26,11 @@ import { choiceCount, flatSize, type BoxSpace, type EnvBatch, type Space, type V
 import { AutoReset } from '../env/vector-env.js';
 import { RunFailed } from '../config/errors.js';
 import { makeGameEnv } from '../config/env-module.js';
+import type { ForwardingEnv, RolloutNet } from '../train/rollout-net.js';
 import {
-  CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, workerShare, type RolloutMemory, type RolloutSizes,
+  ATTACH, CLOSE, EnvShare, IDLE, RESTART, STEP, allocateRolloutMemory, asEnvBatch, workerShare, type RolloutMemory, type RolloutSizes,
 } from './rollout-memory.js';
-import { describeError, type RolloutStart, type RolloutWorkerData, type RolloutWorkerMessage } from './rollout-worker.js';
+import { describeError, type RolloutAttach, type RolloutStart, type RolloutWorkerData, type RolloutWorkerMessage } from './rollout-worker.js';
 
 /** A rollout worker failed: the message names it, its envs and its error. */
 export class RolloutWorkerFailed extends RunFailed {
@@ -73,7 +77,7 @@ function workerHeapMb(): number {
   return Math.max(64, Math.floor(getHeapStatistics().heap_size_limit / (1 << 20)));
 }
 
-export class WorkerVectorEnv implements VectorEnv {
+export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
   /** Self-play's opponent seat is not handed across threads: none. */
@@ -213,6 +217,20 @@ export class WorkerVectorEnv implements VectorEnv {
     return this.episodes.end();
   }
 
+  /**
+   * Has every share run the rollout forwards of its envs on `net` (made `shared`), in its own
+   * thread, after each step and restart: the trainer then reads them from `net.rows` instead of
+   * running them all in this thread. False (and nothing changes) if `net` is not shared.
+   */
+  forwardWith(net: RolloutNet): boolean {
+    this.assertUsable();
+    if (!(net.buffer instanceof SharedArrayBuffer)) return false;
+    if (net.spec.maxRows < this.sizes.numEnvs) throw new Error(`WorkerVectorEnv.forwardWith: a net of ${net.spec.maxRows} rows for ${this.sizes.numEnvs} envs`);
+    for (const t of this.threads) t.errors.postMessage({ spec: net.spec, buffer: net.buffer } satisfies RolloutAttach);
+    this.command(ATTACH, this.all, () => (this.own.net = net));
+    return true;
+  }
+
   /** Closes every share's envs and ends the threads. */
   close(): void {
     if (this.closed) return;
@@ -292,7 +310,7 @@ export class WorkerVectorEnv implements VectorEnv {
     if (ownError !== null) this.fail(shareName(0, this.own.first, this.own.count), ownError);
     if (hung !== undefined) {
       const t = this.threads[hung]!;
-      const what = command === STEP ? 'a step' : 'a restart';
+      const what = command === STEP ? 'a step' : command === RESTART ? 'a restart' : 'the rollout net';
       this.fail(shareName(hung + 1, t.first, t.count), `no answer to ${what} within ${this.stepLimitMs / 1000} s (train.workerStepLimit): its env is stuck (an endless loop?) or its thread was ended (out of memory?); the thread is stopped`);
     }
     const failed = threads.find((j) => this.failedThreads.has(j));

@@ -30,7 +30,7 @@ import { FusedLearner } from './fused/fused-learner.js';
 import { computeGae } from './gae.js';
 import { Minibatch, mean, type BcBatch, type Engine, type Learner } from './learner.js';
 import { ActorCritic, type NetworkConfig } from './networks.js';
-import { RolloutNet } from './rollout-net.js';
+import { RolloutNet, isForwardingEnv } from './rollout-net.js';
 import { TfjsLearner } from './tfjs-learner.js';
 
 /** Behaviour cloning from demonstrations beside PPO's loss (ML-Agents' behavioral_cloning settings). */
@@ -59,9 +59,10 @@ export interface PpoConfig {
   numEnvs: number;
   /**
    * Threads that step the envs at once (the command line's parallel rollouts): the main thread
-   * steps the first share of the envs between the learner's forwards and numWorkers - 1 worker
-   * threads the rest, split as evenly as possible. 1 steps them all in the main thread. The same
-   * seed gives the same run whatever the number. The trainer itself reads nothing of it.
+   * steps the first share of the envs and numWorkers - 1 worker threads the rest, split as evenly
+   * as possible, each share running its envs' rollout forwards too (without
+   * normalizeObservation). 1 steps them all in the main thread. The same seed gives the same run
+   * whatever the number. The trainer itself reads nothing of it.
    */
   numWorkers: number;
   /** Steps taken in each env per rollout. */
@@ -249,6 +250,8 @@ export class PpoTrainer {
   private netFresh = true;
   /** The rollout forwards' network, in plain TypeScript. */
   private readonly rollout: RolloutNet;
+  /** True when the env runs the forwards of the observations it returns (see ForwardingEnv), on `rollout`'s weights. */
+  readonly envForwards: boolean;
 
   /** `options.demo`: the decoded demonstrations `config.bc` names (needed when it is set). */
   constructor(readonly env: VectorEnv, readonly config: PpoConfig, options: { demo?: Demo } = {}) {
@@ -267,8 +270,13 @@ export class PpoTrainer {
         { obsSize: this.obsSize, outputs: this.outputSize, actorHidden: config.network.actorHidden, criticHidden: config.network.criticHidden, activation: config.network.activation, branches: this.branches },
         config, net.getWeights(), net.params.map((p) => p.name))
       : new TfjsLearner(net, config, this.branches, this.actSize);
-    this.rollout = new RolloutNet(net.actor.sizes, net.critic.sizes, config.network.activation, this.branches === null, Math.max(config.numEnvs, 1));
     this.obsStats = config.normalizeObservation ? new RunningMeanStd(this.obsSize) : null;
+    // A parallel vector env runs each share's forwards in the thread that steps it, on this net's
+    // shared weights: the same numbers. Not with normalizeObservation, whose statistics take each
+    // step's observations of all the envs before any forward.
+    const forwarding = this.obsStats === null && isForwardingEnv(env);
+    this.rollout = new RolloutNet(net.actor.sizes, net.critic.sizes, config.network.activation, this.branches === null, Math.max(config.numEnvs, 1), { shared: forwarding });
+    this.envForwards = forwarding && env.forwardWith(this.rollout);
     this.returnScale = config.normalizeReward ? new ReturnScale(config.numEnvs, config.gamma) : null;
     this.demo = config.bc ? (options.demo ?? null) : null;
     if (config.bc && !this.demo) throw new Error(`PpoTrainer: config.bc is set (demos '${config.bc.demos}') but no demo was given: pass { demo } (decodeDemo of the file)`);
@@ -350,7 +358,8 @@ export class PpoTrainer {
       this.observe(this.obs, stepObs);
       const masks = C > 0 ? (this.env.actionMasks ?? null) : null;
       if (masks) (maskBuf ??= new Uint8Array(T * N * C).fill(1)).set(masks, t * N * C);
-      const { policy, value } = this.rollout.forward(stepObs, N);
+      // The first step's observations came before this update's weights: they are forwarded here.
+      const { policy, value } = this.envForwards && t > 0 ? this.rollout.rows(N) : this.rollout.forward(stepObs, N);
       for (let i = 0; i < N; i++) {
         const k = t * N + i;
         valBuf[k] = value[i]!;
@@ -375,7 +384,7 @@ export class PpoTrainer {
     }
     const nextObs = new Float32Array(N * D);
     this.normalize(this.obs, nextObs);
-    const nextValues = this.rollout.forward(nextObs, N).value.slice();
+    const nextValues = (this.envForwards ? this.rollout.rows(N) : this.rollout.forward(nextObs, N)).value.slice();
     const { advantages, returns } = computeGae({
       numSteps: T, numEnvs: N, rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf,
       finalValues: finalValBuf, nextValues, gamma: config.gamma, lambda: config.gaeLambda,

@@ -14,7 +14,9 @@ import { makeGameEnv } from '../../src/config/env-module.js';
 import { runTrain } from '../../src/run/train.js';
 import { RolloutWorkerFailed, WorkerVectorEnv } from '../../src/parallel/worker-vector-env.js';
 import type { VectorEnv } from '../../src/env/index.js';
-import { PpoTrainer, checkpointProblem, defaultPpoConfig, initBackend, type PpoMetrics, type TrainingEpisode } from '../../src/train/index.js';
+import { PpoTrainer, checkpointProblem, defaultPpoConfig, initBackend, type PpoConfig, type PpoMetrics, type TrainingEpisode } from '../../src/train/index.js';
+import { RolloutNet } from '../../src/train/rollout-net.js';
+import { Rng } from '../../src/env/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-workers-'));
 // The env modules written here are ES modules, as a game's are (tsx loads them in the worker threads).
@@ -28,9 +30,11 @@ const balance = resolve('games/balance/env.ts');
 const pong = resolve('games/pong/env.ts');
 
 /** Every metric but the wall-clock one, and every episode, of a short run on `env`. */
-async function train(env: VectorEnv, numSteps: number, iterations: number): Promise<{ metrics: Omit<PpoMetrics, 'charts/SPS'>[]; episodes: TrainingEpisode[] }> {
-  const config = { ...defaultPpoConfig, numEnvs: env.numEnvs, numSteps, totalTimesteps: env.numEnvs * numSteps * iterations, seed: 5 };
+async function train(env: VectorEnv, numSteps: number, iterations: number, settings: Partial<PpoConfig> = {}): Promise<{ metrics: Omit<PpoMetrics, 'charts/SPS'>[]; episodes: TrainingEpisode[] }> {
+  const config = { ...defaultPpoConfig, numEnvs: env.numEnvs, numSteps, totalTimesteps: env.numEnvs * numSteps * iterations, seed: 5, ...settings };
   const trainer = new PpoTrainer(env, config);
+  // Worker threads run their envs' forwards, except with normalizeObservation (all envs' statistics come first).
+  expect(trainer.envForwards).toBe(env instanceof WorkerVectorEnv && !config.normalizeObservation);
   const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
   const episodes: TrainingEpisode[] = [];
   try {
@@ -55,6 +59,45 @@ describe('parallel rollouts', () => {
       expect(env.numWorkers).toBe(workers);
       expect(await train(env, 64, 4), `${workers} workers`).toEqual(one);
     }
+  });
+
+  it("run each share's rollout forwards in the thread that steps it, to the same bits as this thread's forward, restarts included", async () => {
+    const env = await WorkerVectorEnv.create(balance, 5, 2);
+    try {
+      const make = (shared: boolean) => new RolloutNet([4, 16, 16, 2], [4, 16, 16, 1], 'tanh', false, 5, { shared });
+      const net = make(true);
+      const here = make(false);
+      const rng = new Rng(9);
+      const weights = [[4, 16], [16], [16, 16], [16], [16, 2], [2], [4, 16], [16], [16, 16], [16], [16, 1], [1]].map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * 0.5));
+      net.load(weights);
+      here.load(weights);
+      // A net whose buffer is not shared cannot be attached to.
+      expect(env.forwardWith(here)).toBe(false);
+      expect(env.forwardWith(net)).toBe(true);
+      let obs = env.reset(3);
+      let restarts = 0;
+      for (let t = 0; t < 200; t++) {
+        const expected = here.forward(obs, 5);
+        const got = net.rows(5);
+        expect(got.policy).toEqual(expected.policy);
+        expect(got.value).toEqual(expected.value);
+        // Random pushes end Balance's episodes every few dozen steps: restarted envs are forwarded anew.
+        const r = env.step(Float32Array.from({ length: 5 }, () => rng.int(2)));
+        restarts += r.terminated.reduce((a, b) => a + b, 0) + r.truncated.reduce((a, b) => a + b, 0);
+        obs = r.observations;
+      }
+      expect(restarts).toBeGreaterThan(10);
+      // A forward on other weights gives other rows: the comparison above can fail.
+      here.load(weights.map((w) => w.map((x) => x * 1.5)));
+      expect(here.forward(obs, 5).value).not.toEqual(net.rows(5).value);
+    } finally {
+      env.close();
+    }
+  });
+
+  it('train the same way with 1 and 2 workers with normalizeObservation, whose forwards stay in this thread', async () => {
+    const one = await train(await makeGameEnv(balance, 4), 64, 3, { normalizeObservation: true });
+    expect(await train(await WorkerVectorEnv.create(balance, 4, 2), 64, 3, { normalizeObservation: true })).toEqual(one);
   });
 
   it('keep action masks, truncations and final observations the same with 2 workers (TrapEnv, masked)', async () => {
