@@ -6,7 +6,7 @@
  */
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { bestScore, keepRecord, playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { bestScore, keepRecord, measureOutcomes, playHooks, scoreLine, startPlay, takeover, type OutcomeCounts, type PlaySetup } from '../shared/play.js';
 import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { HILL, HILL_AGENT, type HillScene } from './scene.js';
@@ -26,28 +26,10 @@ const page = startPage('hill', 'The teacher (TensorFlow.js) and a student (plain
 const { params, hooks } = page;
 
 /** The AI's record over `frames` simulation steps of episodes from seed `seed` on. */
-export interface HillMeasure {
-  episodes: number;
-  finished: number;
-  flipped: number;
-  /** Episodes that ran out of time before the flag. */
-  timedOut: number;
-  meanReturn: number;
-}
+export type HillMeasure = OutcomeCounts<'finished' | 'flipped' | 'timedOut'>;
 
-function measure(play: PlaySetup, frames: number, seed: number): HillMeasure {
-  const scene = play.scene as HillScene;
-  const result = { episodes: 0, finished: 0, flipped: 0, timedOut: 0, meanReturn: 0 };
-  let total = 0;
-  playMeasured(play, HILL_AGENT, frames, seed, (e) => {
-    // The scene restarts after the event: it still holds how the episode ended.
-    result[scene.outcome ?? 'timedOut'] += 1;
-    result.episodes += 1;
-    total += e.return;
-  });
-  result.meanReturn = result.episodes > 0 ? total / result.episodes : 0;
-  return result;
-}
+const measure = (play: PlaySetup, frames: number, seed: number): HillMeasure =>
+  measureOutcomes(play, HILL_AGENT, frames, seed, ['finished', 'flipped', 'timedOut'], () => (play.scene as HillScene).outcome ?? 'timedOut');
 
 async function play(): Promise<void> {
   const setup = await startPlay(hill, page);

@@ -6,7 +6,7 @@
  */
 import '../shared/page.css';
 import { pageGame, startPage, type GameDef } from '../shared/game-page.js';
-import { bestScore, keepRecord, playHooks, playMeasured, scoreLine, startPlay, takeover, type PlaySetup } from '../shared/play.js';
+import { bestScore, keepRecord, measureOutcomes, playHooks, scoreLine, startPlay, takeover, type OutcomeCounts, type PlaySetup } from '../shared/play.js';
 import { touchControls } from '../shared/touch.js';
 import { watchMode } from '../shared/watch.js';
 import { LANDER_ACTION } from './lander.js';
@@ -28,31 +28,15 @@ const lander: GameDef = {
 const page = startPage('lander', 'The teacher (TensorFlow.js) and a student (plain TypeScript, shipped in the bundle) land from the same starts on the same terrain.');
 const { params, hooks } = page;
 
-/** The AI's record over `frames` simulation steps of episodes from seed `seed` on. */
-export interface LanderMeasure {
-  episodes: number;
-  /** Episodes ended at rest (+100), with the hull on the ground (-100), off the screen (-100), or at the time limit. */
-  landed: number;
-  crashed: number;
-  away: number;
-  truncated: number;
-  /** Mean return of the episodes that ended. */
-  meanReturn: number;
-}
+/**
+ * The AI's record over `frames` simulation steps of episodes from seed `seed` on: episodes ended at
+ * rest (+100), with the hull on the ground (-100), off the screen (-100), or at the time limit.
+ */
+export type LanderMeasure = OutcomeCounts<'landed' | 'crashed' | 'away' | 'truncated'>;
 
-function measure(play: PlaySetup, frames: number, seed: number): LanderMeasure {
-  const scene = play.scene as LanderScene;
-  const result = { episodes: 0, landed: 0, crashed: 0, away: 0, truncated: 0, meanReturn: 0 };
-  let total = 0;
-  playMeasured(play, LANDER_AGENT, frames, seed, (e) => {
-    // The scene restarts after the event: its simulation still holds how the episode ended.
-    result[e.done === 'truncated' ? 'truncated' : scene.sim.outcome ?? 'crashed'] += 1;
-    result.episodes += 1;
-    total += e.return;
-  });
-  result.meanReturn = result.episodes > 0 ? total / result.episodes : 0;
-  return result;
-}
+const measure = (play: PlaySetup, frames: number, seed: number): LanderMeasure =>
+  measureOutcomes(play, LANDER_AGENT, frames, seed, ['landed', 'crashed', 'away', 'truncated'], (e) =>
+    e.done === 'truncated' ? 'truncated' : (play.scene as LanderScene).sim.outcome ?? 'crashed');
 
 async function play(): Promise<void> {
   const setup = await startPlay(lander, page);

@@ -62,15 +62,18 @@ export async function sceneOf(game: Phaser.Game, key: string): Promise<Phaser.Sc
 
 /**
  * Plays match k of the scene with seed `seed + k` from now on (restarting the current match), so
- * two games given the same seed serve the same balls.
+ * two games given the same seed serve the same balls. Returns what stops the seeding.
  */
-export function seedMatches(scene: Phaser.Scene, agent: string, seed: number): void {
+export function seedMatches(scene: Phaser.Scene, agent: string, seed: number): () => void {
   let match = 0;
   scene.ai.nextSeed = seed;
   scene.scene.restart();
-  scene.sys.events.on(EPISODE_END, (e: EpisodeEndEvent) => {
+  // The scene restarts after the event, with this seed.
+  const next = (e: EpisodeEndEvent) => {
     if (e.agent === agent) scene.ai.nextSeed = seed + ++match;
-  });
+  };
+  scene.sys.events.on(EPISODE_END, next);
+  return () => scene.sys.events.off(EPISODE_END, next);
 }
 
 /**

@@ -6,7 +6,7 @@
 import type Phaser from 'phaser';
 import { EPISODE_END, saliency, Difficulty, type EpisodeEndEvent, type LadderLevel } from 'phaser-distill';
 import { loadLadder, type LoadedLadder } from './assets.js';
-import { fastForward, frameStats, sceneOf, everyFrame, type GameDef, type Page } from './game-page.js';
+import { fastForward, frameStats, sceneOf, seedMatches, everyFrame, type GameDef, type Page } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
 
 export interface PlaySetup {
@@ -160,20 +160,36 @@ export function restartPlay(play: PlaySetup, seed: number): void {
  * Episode k is seeded `seed + k`, so a measurement replays exactly, whatever was played before.
  */
 export function playMeasured(play: PlaySetup, agent: string, frames: number, seed: number, onEnd: (e: EpisodeEndEvent) => void, onStep: () => void = () => undefined): void {
-  restartPlay(play, seed);
-  let episodes = 0;
+  const stopSeeding = seedMatches(play.scene, agent, seed);
   const listen = (e: EpisodeEndEvent) => {
-    if (e.agent !== agent) return;
-    // The scene restarts after the event, with this seed.
-    play.scene.ai.nextSeed = seed + ++episodes;
-    onEnd(e);
+    if (e.agent === agent) onEnd(e);
   };
   play.scene.sys.events.on(EPISODE_END, listen);
   try {
     fastForward(play.scene, frames, onStep);
   } finally {
     play.scene.sys.events.off(EPISODE_END, listen);
+    stopSeeding();
   }
+}
+
+/** A measurement's episodes, counted by how they ended, and their mean return (0 when none ended). */
+export type OutcomeCounts<K extends string> = Record<K, number> & { episodes: number; meanReturn: number };
+
+/**
+ * playMeasured, counting each episode of `agent` that ends by its outcome (`outcome` may read the
+ * scene, which still holds how the episode ended: it restarts after the event).
+ */
+export function measureOutcomes<K extends string>(play: PlaySetup, agent: string, frames: number, seed: number, kinds: readonly K[], outcome: (e: EpisodeEndEvent) => K): OutcomeCounts<K> {
+  const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
+  let episodes = 0;
+  let total = 0;
+  playMeasured(play, agent, frames, seed, (e) => {
+    counts[outcome(e)] += 1;
+    episodes += 1;
+    total += e.return;
+  });
+  return { ...counts, episodes, meanReturn: episodes > 0 ? total / episodes : 0 };
 }
 
 /**
