@@ -22,6 +22,17 @@ const networkSchema = z
     /** The hidden layers' activation, actor and critic. */
     activation: z.enum(['tanh', 'relu']),
     initLogStd: z.number(),
+    /**
+     * A convolutional torso before each head's MLP, over a grid in the observation (a GridSensor2D's
+     * reading, or the game's own map): see ConvTorsoConfig in src/train/networks.ts. Learns on the tfjs engine.
+     */
+    conv: z
+      .object({
+        grid: z.object({ offset: z.number().int().min(0).default(0), height: positiveInt, width: positiveInt, channels: positiveInt }).strict(),
+        layers: z.array(z.object({ filters: positiveInt, kernel: positiveInt, stride: positiveInt.default(1) }).strict()).min(1),
+      })
+      .strict()
+      .nullable(),
   })
   .partial()
   .strict();
