@@ -11,7 +11,7 @@
  */
 import type Phaser from 'phaser';
 import { Rng } from '../src/env/index.js';
-import { AgentError } from './agent.js';
+import { AgentError, type Driver } from './agent.js';
 import { phaserConfig, stepRateOf, type GameDef } from './game.js';
 import { DistillPlugin } from './plugin.js';
 import { nullRenderer } from './null-renderer.js';

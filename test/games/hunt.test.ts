@@ -1,0 +1,61 @@
+/**
+ * Hunt (games/hunt): three hunters of one team and behaviour, a prey of another behaviour driven
+ * by a script; a catch takes two hunters at once from different sides, and is the team's: every
+ * hunter gets the group reward and the team's episode ends for all in one step.
+ */
+import { createSceneVectorEnv } from 'phaser-distill/node';
+import { describe, expect, it } from 'vitest';
+import { HUNT, HUNTER_OBS, PREY, chasePrey, fleePrey, huntGame, type HuntScene } from '../../games/hunt/scene.js';
+import { evaluateHunt } from '../../games/hunt/evaluate.js';
+
+/** Scene 0's hunters put at the given offsets from a prey that stays still, then one decision of staying. */
+async function oneDecision(offsets: [number, number][]) {
+  const env = await createSceneVectorEnv(HUNT, { instances: 1, drivers: { [PREY]: () => 0 } });
+  try {
+    env.reset(4);
+    const scene = env.runner.plugin(0).scene as HuntScene;
+    const p = scene.prey.body;
+    p.setPosition(160, 120);
+    offsets.forEach(([dx, dy], i) => scene.hunters[i]!.body.setPosition(160 + dx, 120 + dy));
+    for (const h of scene.hunters) h.lastDistance = scene.distance(h);
+    const r = env.step(new Float32Array(3));
+    return { rewards: [...r.rewards], terminated: [...r.terminated], caught: scene.caughtAt >= 0 };
+  } finally {
+    env.close();
+  }
+}
+
+describe('Hunt', () => {
+  it('a catch of two hunters from opposite sides is the whole team’s: all three get the group reward and end in the same step', async () => {
+    const r = await oneDecision([[15, 0], [-15, 0], [120, 100]]);
+    expect(r.caught).toBe(true);
+    expect(r.terminated).toEqual([1, 1, 1]);
+    // The third hunter, 150 px away, gets the catch as well as the two that made it.
+    for (const reward of r.rewards) expect(reward).toBeGreaterThan(0.95);
+  });
+
+  it('two hunters on the same side, or one alone, do not catch the prey', async () => {
+    const same = await oneDecision([[15, 0], [14, 6], [120, 100]]);
+    expect(same.caught).toBe(false);
+    expect(same.terminated).toEqual([0, 0, 0]);
+    for (const reward of same.rewards) expect(Math.abs(reward)).toBeLessThan(0.05);
+    const scripted = await evaluateHunt(chasePrey, { hunters: 1, episodes: 16 });
+    expect(scripted.caught).toBe(0);
+  });
+
+  it('the scripted prey outruns straight chasers most of the time; the observation and the prey’s script read only what the spaces hold', async () => {
+    const env = await createSceneVectorEnv(huntGame(2), { instances: 2, drivers: { [PREY]: fleePrey } });
+    try {
+      expect(env.numEnvs).toBe(4);
+      expect(env.observationSpace.shape).toEqual([HUNTER_OBS]);
+      const obs = env.reset(1);
+      // A teammate is seen (flag 1), the second mate slot is empty (zeros).
+      expect(obs[8]).toBe(1);
+      expect([...obs.subarray(9, 12)]).toEqual([0, 0, 0]);
+    } finally {
+      env.close();
+    }
+    const three = await evaluateHunt(chasePrey, { hunters: 3, episodes: 48 });
+    expect(three.rate).toBeLessThan(0.6);
+  });
+});
