@@ -18,8 +18,10 @@ async function oneDecision(offsets: [number, number][]) {
     p.setPosition(160, 120);
     offsets.forEach(([dx, dy], i) => scene.hunters[i]!.body.setPosition(160 + dx, 120 + dy));
     for (const h of scene.hunters) h.lastDistance = scene.distance(h);
+    const catches = scene.catches;
     const r = env.step(new Float32Array(3));
-    return { rewards: [...r.rewards], terminated: [...r.terminated], caught: scene.caughtAt >= 0 };
+    // (A catch ends every slot of the scene, which then restarts: its count of catches goes on.)
+    return { rewards: [...r.rewards], terminated: [...r.terminated], caught: scene.catches === catches + 1 };
   } finally {
     env.close();
   }
