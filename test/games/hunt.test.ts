@@ -3,9 +3,9 @@
  * by a script; a catch takes two hunters at once from different sides, and is the team's: every
  * hunter gets the group reward and the team's episode ends for all in one step.
  */
-import { createSceneVectorEnv } from 'phaser-distill/node';
+import { HeadlessGame, createSceneVectorEnv, decodeDemo } from 'phaser-distill/node';
 import { describe, expect, it } from 'vitest';
-import { HUNT, HUNTER_OBS, PREY, chasePrey, fleePrey, huntGame, type HuntScene } from '../../games/hunt/scene.js';
+import { HUNT, HUNTER, HUNTER_OBS, HUNT_STEPS, PREY, PREY_OBS, chasePrey, fleePrey, huntGame, type HuntScene } from '../../games/hunt/scene.js';
 import { evaluateHunt } from '../../games/hunt/evaluate.js';
 
 /** Scene 0's hunters put at the given offsets from a prey that stays still, then one decision of staying. */
@@ -59,5 +59,23 @@ describe('Hunt', () => {
     }
     const three = await evaluateHunt(chasePrey, { hunters: 3, episodes: 48 });
     expect(three.rate).toBeLessThan(0.6);
+  });
+
+  it('a recording of the player as the prey says whose actions they are: the agent and its team', async () => {
+    const host = await HeadlessGame.create({ game: HUNT });
+    try {
+      const ai = host.plugin(0);
+      ai.use(HUNTER, chasePrey);
+      ai.use(PREY, 'human');
+      const recorder = ai.record(PREY);
+      for (let f = 0; f < HUNT_STEPS + 10 && recorder.episodes.length === 0; f++) host.frame();
+      expect(recorder.episodes.length).toBe(1);
+      const demo = decodeDemo(recorder.toFile());
+      expect(demo.agent).toBe(PREY);
+      expect(demo.team).toBe('prey');
+      expect(demo.observationSpace.shape).toEqual([PREY_OBS]);
+    } finally {
+      host.destroy();
+    }
   });
 });
