@@ -23,7 +23,7 @@ const hunt: GameDef = {
   actions: HUNT_ACTIONS,
   features: HUNTER_FEATURES,
   create: pageGame(HUNT),
-  strength: (mean) => `the hunters catch the scripted prey in about ${Math.round(100 * Math.min(1, Math.max(0, mean)))}% of rounds`,
+  strength: (mean) => `a hunter scores ${mean.toFixed(2)} a round against the scripted prey (1 for the team's catch, a little for closing in)`,
 };
 
 const page = startPage('hunt', 'Three hunters driven by the teacher (TensorFlow.js), and three by a student (plain TypeScript, shipped in the bundle), hunt the scripted prey from the same starts.');
