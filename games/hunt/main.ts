@@ -20,6 +20,7 @@ const hunt: GameDef = {
   title: 'Hunt',
   agent: HUNTER,
   sceneKey: 'hunt',
+  explained: EXPLAINED,
   actions: HUNT_ACTIONS,
   features: HUNTER_FEATURES,
   create: pageGame(HUNT),

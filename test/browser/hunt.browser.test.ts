@@ -102,4 +102,22 @@ describe('the Hunt page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('watch mode: teacher (TensorFlow.js) and student hunters side by side, each overlay naming the hunter it explains', async () => {
+    const { page, errors } = await openPage(h, 'games/hunt/index.html?mode=watch');
+    await ready(page);
+    type Side = { scene(): { steps: number; hunters: unknown[] }; overlay(): { agent: string | null; decisions: number } };
+    await page.waitForFunction(() => {
+      const w = (window as unknown as { hunt: { teacher: Side; student: Side } }).hunt;
+      return w.teacher.overlay().decisions > 10 && w.student.overlay().decisions > 10;
+    }, undefined);
+    const sides = await page.evaluate(() => {
+      const w = (window as unknown as { hunt: { teacher: Side; student: Side } }).hunt;
+      return [w.teacher, w.student].map((s) => ({ agent: s.overlay().agent, hunters: s.scene().hunters.length }));
+    });
+    expect(sides).toEqual([{ agent: 'hunter-0', hunters: 3 }, { agent: 'hunter-0', hunters: 3 }]);
+    await screenshot(page, 'hunt-watch');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
