@@ -7,7 +7,8 @@
  */
 import { createSceneVectorEnv } from 'phaser-distill/node';
 import { loadStudentPolicy, type StudentPolicy } from 'phaser-distill';
-import { PpoTrainer, defaultPpoConfig, teacherFromTrainer } from 'phaser-distill/train';
+import { readFileSync } from 'node:fs';
+import { PpoTrainer, defaultPpoConfig, loadTeacher, teacherFromTrainer } from 'phaser-distill/train';
 import { PREY, chasePrey, fleePrey, huntGame } from '../games/hunt/scene.js';
 import { evaluateHunt, type HuntStats } from '../games/hunt/evaluate.js';
 
@@ -36,6 +37,32 @@ export async function trainHunters(hunters: number, steps: number, seed = 1): Pr
   trainer.dispose();
   env.close();
   return { policy, seconds };
+}
+
+export interface ShippedScore {
+  name: string;
+  parameters: number;
+  stats: HuntStats;
+}
+
+/**
+ * The shipped teacher (assets/teachers/hunt, its actor greedy in the student runtime) and students,
+ * each playing all three hunters on the same fresh episodes: the students' share of the teacher's
+ * catches and of its parameters.
+ */
+export async function shippedScores(episodes = 200, students = ['s16-int8', 's8-int8', 's4-int8']): Promise<ShippedScore[]> {
+  const dir = 'assets/teachers/hunt';
+  const files = Object.fromEntries(['model.json', 'weights.bin', 'run.json'].map((f) => [f, new Uint8Array(readFileSync(`${dir}/${f}`))]));
+  const teacher = await loadTeacher(files, 'hunt teacher');
+  const parameters = teacher.parameterCount;
+  const teacherPolicy = loadStudentPolicy(teacher.policyFile(), { source: dir });
+  teacher.dispose();
+  const out: ShippedScore[] = [{ name: 'teacher', parameters, stats: await evaluateHunt(teacherPolicy, { hunters: 3, episodes, seed: 5000 }) }];
+  for (const name of students) {
+    const policy = loadStudentPolicy(JSON.parse(readFileSync(`assets/policies/hunt/${name}.json`, 'utf8')), { source: name });
+    out.push({ name, parameters: policy.parameterCount, stats: await evaluateHunt(policy, { hunters: 3, episodes, seed: 5000 }) });
+  }
+  return out;
 }
 
 export async function teamScores(steps: number, episodes = 200): Promise<TeamScores> {
