@@ -17,7 +17,7 @@ describe('DecisionOverlay', () => {
     policy.act(Float32Array.of(0.1, 0.2));
     out.fill(-3);
     overlay.render();
-    expect(overlay.view).toEqual({ decisions: 1, action: -1, choices: [], probabilities: [], values: [0.5, 0.5], means: [1, -0.5], saliency: [0.25, 0.75] });
+    expect(overlay.view).toEqual({ agent: null, decisions: 1, action: -1, choices: [], probabilities: [], values: [0.5, 0.5], means: [1, -0.5], saliency: [0.25, 0.75] });
     const rows = [...parent.querySelectorAll<HTMLElement>('.row.action')];
     expect(rows.map((r) => r.querySelector<HTMLElement>('.fill')!.style.width)).toEqual(['75%', '75%']);
     expect(rows.map((r) => r.querySelector<HTMLElement>('.mark')!.style.left)).toEqual(['100%', '25%']);
@@ -30,7 +30,7 @@ describe('DecisionOverlay', () => {
     overlay.explainer = { probabilities: () => [0.2, 0.8], saliency: () => [1] };
     overlay.tap({ act: () => 1 }).act(Float32Array.of(0));
     overlay.render();
-    expect(overlay.view).toEqual({ decisions: 1, action: 1, choices: [1], probabilities: [0.2, 0.8], values: [], means: [], saliency: [1] });
+    expect(overlay.view).toEqual({ agent: null, decisions: 1, action: 1, choices: [1], probabilities: [0.2, 0.8], values: [], means: [], saliency: [1] });
     const rows = [...parent.querySelectorAll<HTMLElement>('.row.action')];
     expect(rows.map((r) => r.querySelector<HTMLElement>('.fill')!.style.width)).toEqual(['20%', '80%']);
     expect(rows.map((r) => r.classList.contains('top'))).toEqual([false, true]);
