@@ -8,7 +8,7 @@
  * this file needs no Phaser at run time.
  */
 import {
-  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type EnvBatch, type EpisodeStart, type OpponentPolicy, type OpponentSeat, type ResetResult, type Space,
+  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type EnvBatch, type EpisodeStart, type OpponentPolicy, type OpponentSeat, type PrivilegedView, type ResetResult, type Space,
   type StepRecorder, type StepResult, type VectorEnv, type VectorStepResult,
 } from '../src/env/index.js';
 import { AutoReset } from '../src/env/vector-env.js';
@@ -64,8 +64,11 @@ class Seat {
   }
 }
 
+/** A step's info: the action mask, and the teacher's view where the agent declares a privileged one. */
 function infoOf(agent: Agent): Record<string, unknown> {
-  return agent.mask ? { actionMask: agent.mask.slice() } : {};
+  const info: Record<string, unknown> = agent.mask ? { actionMask: agent.mask.slice() } : {};
+  if (agent.privilegedObservation) info.privilegedObservation = agent.privilegedObservation.slice();
+  return info;
 }
 
 /** One scene's agent as an `Env`. The runner should hold this scene alone (or only idle ones). */
@@ -207,6 +210,8 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   readonly actionSpace: Space;
   /** The scenes' opponent agent (the game's `opponent`), for self-play; null if none was named. */
   readonly opponent: SceneOpponent | null;
+  /** The teacher's view of every slot, where the behaviour declares one (`spec.privileged`). */
+  readonly privileged: ScenePrivilegedView | null;
   /** The agent in each slot: scene-major, `agentsPerScene` slots a scene. */
   private readonly slots: Agent[];
   /** The slots' agents as a step began (scratch). */
@@ -252,12 +257,15 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = Array.from({ length: this.numEnvs }, (_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
+    this.privileged = first.privilegedSpace ? new ScenePrivilegedView(first.privilegedSpace, this.numEnvs) : null;
   }
 
   reset(seed: number): Float32Array {
     this.restartDue.fill(1);
     this.fresh.fill(0);
-    return this.episodes.reset(seed);
+    const obs = this.episodes.reset(seed);
+    if (this.privileged) for (let i = 0; i < this.numEnvs; i++) this.privileged.hold(i, this.slots[i]!);
+    return obs;
   }
 
   /** The agents' masks (`spec.mask`) for the current observations; null if the agent has none. */
@@ -275,7 +283,13 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   step(actions: ArrayLike<number>): VectorStepResult {
     if (!this.episodes.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
     this.episodes.begin();
-    this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask));
+    const view = this.privileged;
+    this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => {
+      // The agent that took the step: its view is the episode's last if it ended, before `record` restarts the slot.
+      if (view) view.finish(i, terminated || truncated ? this.stepped[i]! : null);
+      this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask);
+      if (view) view.hold(i, this.slots[i]!);
+    });
     return this.episodes.end();
   }
 
@@ -396,7 +410,41 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   }
 }
 
+/** The teacher's view of a SceneVectorEnv's slots, kept step for step with its observations. */
+class ScenePrivilegedView implements PrivilegedView {
+  private readonly size: number;
+  private readonly current: Float32Array;
+  private final: (Float32Array | null)[];
+
+  constructor(readonly observationSpace: BoxSpace, private readonly numEnvs: number) {
+    this.size = flatSize(observationSpace);
+    this.current = new Float32Array(numEnvs * this.size);
+    this.final = new Array<Float32Array | null>(numEnvs).fill(null);
+  }
+
+  observations(): Float32Array {
+    return this.current.slice();
+  }
+
+  finalObservations(): (Float32Array | null)[] {
+    return this.final.slice();
+  }
+
+  /** Slot i now holds `agent` (after a reset, a step, or a pass to the next agent): its current view. */
+  hold(i: number, agent: Agent): void {
+    const v = agent.privilegedObservation;
+    if (!v || v.length !== this.size) throw new AgentError(`agent '${agent.name}' has no privileged view of ${this.size} numbers, as the first agent of its behaviour has; declare spec.privileged the same for all of them`);
+    this.current.set(v, i * this.size);
+  }
+
+  /** Slot i's step ended `agent`'s episode (null: it goes on): its last view. */
+  finish(i: number, agent: Agent | null): void {
+    if (i === 0) this.final = new Array<Float32Array | null>(this.numEnvs).fill(null);
+    if (agent) this.final[i] = agent.privilegedObservation!.slice();
+  }
+}
+
 /** An agent's spaces and decision period, as one string to compare. */
 function shapeOf(agent: Agent): string {
-  return JSON.stringify([agent.observationSpace, agent.actionSpace, agent.decisionPeriod]);
+  return JSON.stringify([agent.observationSpace, agent.actionSpace, agent.decisionPeriod, agent.privilegedSpace]);
 }
