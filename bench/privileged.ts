@@ -1,0 +1,158 @@
+/**
+ * Privileged teachers against direct students, at equal environment steps (issue 26's "learning by
+ * cheating" on a game): for each game,
+ *   (a) direct: PPO straight on the student's view (its rays), with the student's small actor;
+ *   (b) privileged: a large teacher (>= 100k parameters) trained by PPO on the privileged view (the
+ *       whole level), then distilled (DAgger) into the same small student on the student's view.
+ * (b)'s budget holds the teacher's PPO steps and the distillation's collection steps; (a) gets the
+ * same total. Each policy plays the same fresh seeds; students sample their actions (temperature
+ * 1: a student that cannot see everything needs its randomness to get unstuck), the teacher too.
+ * The last line is one JSON object.
+ *
+ *   npm run bench:privileged                 # Forage, the default budget (a few minutes on 2 cores)
+ *   npm run bench:privileged -- --steps 400000
+ */
+import type { VectorEnv } from 'phaser-distill';
+import { StudentPolicy, flatSize, teacherView } from 'phaser-distill';
+import {
+  PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, initBackend, runEpisodes, teacherFromTrainer,
+  type DistillConfig, type PpoConfig,
+} from 'phaser-distill/train';
+import { makeVectorEnv as forageEnv } from '../games/forage/env.js';
+
+interface GameSpec {
+  env: (numEnvs: number) => VectorEnv | Promise<VectorEnv>;
+  /** The student's hidden layers, for both sides. */
+  student: number[];
+  /** The privileged teacher's network. */
+  teacher: PpoConfig['network'];
+  /** PPO settings of both sides (each changes only its network). */
+  ppo: Partial<PpoConfig>;
+  /** Distillation: its collection steps (rounds x stepsPerRound x numEnvs) count in the privileged budget. */
+  distill: Partial<DistillConfig>;
+  distillEnvs: number;
+  /** Environment steps of each side by default. */
+  steps: number;
+  episodes: number;
+}
+
+const GAMES: Record<string, GameSpec> = {
+  forage: {
+    env: (numEnvs) => forageEnv({ numEnvs }),
+    student: [16],
+    teacher: { actorHidden: [256, 256], criticHidden: [64, 64], activation: 'tanh', initLogStd: 0 },
+    ppo: { numEnvs: 32, numSteps: 64, numMinibatches: 4, updateEpochs: 4, learningRate: 5e-4, entCoef: 0.01, gamma: 0.95 },
+    distill: { rounds: 4, stepsPerRound: 250, epochsPerRound: 30 },
+    distillEnvs: 16,
+    steps: 150_000,
+    episodes: 200,
+  },
+};
+
+const EVAL_SEED = 2_000_003;
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const stepsFlag = flag('--steps');
+const names = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--steps');
+const games = names.length ? names : Object.keys(GAMES);
+for (const g of games) if (!GAMES[g]) throw new Error(`bench:privileged: unknown game '${g}' (known: ${Object.keys(GAMES).join(', ')})`);
+if (stepsFlag !== undefined && !(Number(stepsFlag) > 0)) throw new Error(`bench:privileged: --steps expects a positive number of environment steps, got ${stepsFlag}`);
+
+const backend = await initBackend('wasm');
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Mean return over `episodes` episodes from EVAL_SEED, `file` played by the student runtime at temperature 1. */
+function play(env: VectorEnv, policy: StudentPolicy | null, episodes: number, view: 'student' | 'privileged' = 'student'): number {
+  const played = view === 'privileged' ? teacherView(env) : env;
+  const A = flatSize(env.actionSpace);
+  let k = 0;
+  const returns = runEpisodes(played, episodes, EVAL_SEED, (obs, n, out) => {
+    const D = flatSize(played.observationSpace);
+    for (let i = 0; i < n; i++) {
+      if (!policy) {
+        out[i * A] = (k = (k * 1103515245 + 12345) >>> 0) % (env.actionSpace as { n: number }).n;
+        continue;
+      }
+      const a = policy.act(obs.subarray(i * D, (i + 1) * D));
+      out[i * A] = typeof a === 'number' ? a : a[0]!;
+    }
+    return n;
+  }).returns;
+  return mean(returns);
+}
+
+async function trainPpo(env: VectorEnv, config: PpoConfig): Promise<{ trainer: PpoTrainer; seconds: number }> {
+  const trainer = new PpoTrainer(env, config);
+  const t0 = performance.now();
+  await trainer.train(() => true);
+  return { trainer, seconds: (performance.now() - t0) / 1000 };
+}
+
+const summary: Record<string, unknown> = {};
+const rows: string[] = [];
+for (const game of games) {
+  const spec = GAMES[game]!;
+  const steps = stepsFlag ? Number(stepsFlag) : spec.steps;
+  const ppo = { ...defaultPpoConfig, ...spec.ppo, seed: 1 };
+  const distillSteps = (spec.distill.rounds ?? defaultDistillConfig.rounds) * (spec.distill.stepsPerRound ?? defaultDistillConfig.stepsPerRound) * spec.distillEnvs;
+  if (distillSteps >= steps) throw new Error(`bench:privileged: ${game}: the distillation alone takes ${distillSteps} steps, the budget is ${steps}`);
+  const evalEnv = await spec.env(16);
+
+  // (a) PPO on the student's view, with the student's actor.
+  const directEnv = await spec.env(ppo.numEnvs);
+  const direct = await trainPpo(directEnv, { ...ppo, totalTimesteps: steps, network: { ...ppo.network, actorHidden: spec.student, criticHidden: [64, 64] } });
+  const directFile = teacherFromTrainer(direct.trainer, 'direct').policyFile();
+  const directPolicy = new StudentPolicy(directFile, { temperature: 1, seed: 7 });
+  const directReturn = play(evalEnv, directPolicy, spec.episodes);
+  direct.trainer.dispose();
+  directEnv.close();
+  console.log(`${game}: direct student ${spec.student.join('x')} trained on its view in ${direct.seconds.toFixed(1)} s (${steps} steps): return ${directReturn.toFixed(2)}`);
+
+  // (b) the privileged teacher, then its distillation into the same student.
+  const gameEnv = await spec.env(ppo.numEnvs);
+  const teacherSteps = steps - distillSteps;
+  const taught = await trainPpo(teacherView(gameEnv), { ...ppo, totalTimesteps: teacherSteps, network: spec.teacher });
+  const teacher = teacherFromTrainer(taught.trainer, 'teacher');
+  const teacherFile = teacher.policyFile();
+  const teacherParams = new StudentPolicy(teacherFile).parameterCount;
+  const teacherReturn = play(evalEnv, new StudentPolicy(teacherFile, { temperature: 1, seed: 7 }), spec.episodes, 'privileged');
+  console.log(`${game}: privileged teacher ${spec.teacher.actorHidden.join('x')} (${teacherParams} parameters) trained in ${taught.seconds.toFixed(1)} s (${taught.trainer.globalStep} steps): return ${teacherReturn.toFixed(2)}`);
+  const distillEnv = await spec.env(spec.distillEnvs);
+  const t0 = performance.now();
+  const student = await distill({ name: game, env: distillEnv, teacher }, { ...defaultDistillConfig, ...spec.distill, hidden: spec.student });
+  const distillSeconds = (performance.now() - t0) / 1000;
+  const studentFile = student.toPolicyFile(0, 'float32');
+  student.dispose();
+  distillEnv.close();
+  const studentPolicy = new StudentPolicy(studentFile, { temperature: 1, seed: 7 });
+  const studentParams = studentPolicy.parameterCount;
+  const privilegedReturn = play(evalEnv, studentPolicy, spec.episodes);
+  const randomReturn = play(evalEnv, null, spec.episodes);
+  taught.trainer.dispose();
+  gameEnv.close();
+  evalEnv.close();
+  console.log(`${game}: privileged student distilled in ${distillSeconds.toFixed(1)} s (${distillSteps} steps): return ${privilegedReturn.toFixed(2)}; random ${randomReturn.toFixed(2)}`);
+
+  const usedSteps = taught.trainer.globalStep + distillSteps;
+  const gainOverRandom = (privilegedReturn - randomReturn) / Math.max(1e-9, Math.abs(directReturn - randomReturn));
+  rows.push(`| ${game} | ${steps} | ${randomReturn.toFixed(2)} | ${directReturn.toFixed(2)} | ${teacherReturn.toFixed(2)} | ${privilegedReturn.toFixed(2)} | ${(privilegedReturn / directReturn).toFixed(2)}x | ${(100 * privilegedReturn / teacherReturn).toFixed(1)}% | ${teacherParams} | ${studentParams} |`);
+  summary[game] = {
+    env_steps: steps, privileged_env_steps: usedSteps, random_return: round(randomReturn, 3),
+    direct_student_return: round(directReturn, 3), privileged_teacher_return: round(teacherReturn, 3), privileged_student_return: round(privilegedReturn, 3),
+    student_over_direct: round(privilegedReturn / directReturn, 3), gain_over_random_ratio: round(gainOverRandom, 3), student_of_teacher: round(privilegedReturn / teacherReturn, 3),
+    teacher_params: teacherParams, student_params: studentParams, student_share_of_teacher: round(studentParams / teacherParams, 5),
+    seconds: { direct: round(direct.seconds, 1), teacher: round(taught.seconds, 1), distill: round(distillSeconds, 1) },
+  };
+}
+
+console.log('');
+console.log(`backend ${backend}; students and teachers sample their actions (temperature 1) on ${EVAL_SEED}'s seeds`);
+console.log('| game | env steps (each side) | random | direct student | privileged teacher | privileged student | student / direct | student / teacher | teacher params | student params |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(r);
+const first = summary[games[0]!] as Record<string, unknown>;
+console.log(JSON.stringify({ game: games[0], ...first, games: summary }));
