@@ -13,7 +13,7 @@
  *   npm run bench:privileged -- --steps 400000
  */
 import type { VectorEnv } from 'phaser-distill';
-import { StudentPolicy, flatSize, teacherView } from 'phaser-distill';
+import { Rng, StudentPolicy, flatSize, teacherView } from 'phaser-distill';
 import {
   PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, initBackend, runEpisodes, teacherFromTrainer,
   type DistillConfig, type PpoConfig,
@@ -69,12 +69,12 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 function play(env: VectorEnv, policy: StudentPolicy | null, episodes: number, view: 'student' | 'privileged' = 'student'): number {
   const played = view === 'privileged' ? teacherView(env) : env;
   const A = flatSize(env.actionSpace);
-  let k = 0;
+  const rng = new Rng(7);
   const returns = runEpisodes(played, episodes, EVAL_SEED, (obs, n, out) => {
     const D = flatSize(played.observationSpace);
     for (let i = 0; i < n; i++) {
       if (!policy) {
-        out[i * A] = (k = (k * 1103515245 + 12345) >>> 0) % (env.actionSpace as { n: number }).n;
+        out[i * A] = rng.int((env.actionSpace as { n: number }).n);
         continue;
       }
       const a = policy.act(obs.subarray(i * D, (i + 1) * D));
