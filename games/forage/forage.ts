@@ -15,7 +15,7 @@ export const WALL_CHANCE = 0.2;
 /** Decisions in an episode. */
 export const EPISODE_STEPS = 80;
 /** How far a ray looks, in cells. */
-export const RAY_RANGE = 3;
+export const RAY_RANGE = 4;
 /** The rays, clockwise from up: the four sides and the four corners. */
 export const RAY_DIRECTIONS: readonly (readonly [number, number])[] = [[0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1]];
 /** Actions: up, right, down, left. */

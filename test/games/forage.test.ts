@@ -11,8 +11,11 @@ import {
   type Teacher,
 } from 'phaser-distill/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMPTY, FOOD_CELL, ForageWorld, LEVEL_SIZE, RAY_SIZE, SIZE, WALL, WINDOW } from '../../games/forage/forage.js';
+import { EMPTY, FOOD_CELL, ForageWorld, LEVEL_SIZE, RAY_RANGE, RAY_SIZE, SIZE, WALL, WINDOW } from '../../games/forage/forage.js';
 import { FORAGE } from '../../games/forage/scene.js';
+import { makeGameEnv } from '../../src/config/env-module.js';
+import { loadRunConfig } from '../../src/config/run-config.js';
+import { WorkerVectorEnv } from '../../src/parallel/worker-vector-env.js';
 
 /** A level with no inner walls and no food, the forager at (x, y). */
 function emptyWorld(x: number, y: number): ForageWorld {
@@ -47,17 +50,20 @@ afterAll(() => {
 });
 
 describe('Forage', () => {
-  it('rays: per direction, how near the first wall and the first food before it are, nothing past a wall or past 3 cells', () => {
-    const w = emptyWorld(5, 5);
-    w.cells[3 * SIZE + 5] = WALL; // two cells up
-    w.cells[5 * SIZE + 7] = FOOD_CELL; // two cells right
-    w.cells[1 * SIZE + 5] = FOOD_CELL; // up, behind the wall
-    w.cells[5 * SIZE + 1] = FOOD_CELL; // four cells left: out of range
+  it('rays: per direction, how near the first wall and the first food before it are, nothing past a wall or past RAY_RANGE cells', () => {
+    expect(RAY_RANGE).toBe(4);
+    const w = emptyWorld(6, 5);
+    w.cells[3 * SIZE + 6] = WALL; // two cells up
+    w.cells[5 * SIZE + 8] = FOOD_CELL; // two cells right
+    w.cells[1 * SIZE + 6] = FOOD_CELL; // up, behind the wall
+    w.cells[5 * SIZE + 1] = FOOD_CELL; // five cells left: out of range
+    w.cells[8 * SIZE + 3] = FOOD_CELL; // three cells down-left
     const out = new Float32Array(RAY_SIZE);
     w.rays(out, 0);
     const f = Math.fround;
     // up, up-right, right, down-right, down, down-left, left, up-left: [wall, food] each
-    expect(Array.from(out)).toEqual([f(2 / 3), 0, 0, 0, 0, f(2 / 3), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // (the border is 4 cells away up-right, right and down-right: a wall reading of 1/4 there)
+    expect(Array.from(out)).toEqual([f(3 / 4), 0, f(1 / 4), 0, f(1 / 4), f(3 / 4), f(1 / 4), 0, 0, 0, 0, f(2 / 4), 0, 0, 0, 0]);
     // At the border: the wall one cell away is the nearest reading, 1.
     const edge = emptyWorld(1, 1);
     edge.rays(out, 0);
@@ -121,5 +127,16 @@ describe('Forage', () => {
     const report = await evaluatePolicies('forage', env, teacher, [{ name: 's16', file }], { episodes: 64, seed: 9, latencyMs: 1 });
     console.log(`forage test: student ${report.students[0]!.returnMean.toFixed(2)}, teacher ${report.teacher.returnMean.toFixed(2)}`);
     expect(report.students[0]!.returnMean).toBeGreaterThan(randomReturn + 0.5);
+  });
+});
+
+describe('Forage through the command line\'s path', () => {
+  it('its config loads, its env module makes envs with a privileged view, and parallel rollouts, which do not carry it, are refused by name', async () => {
+    const config = loadRunConfig('assets/policies/forage/forage.yaml');
+    expect(config.train.ppo.network?.actorHidden).toEqual([256, 256]);
+    const made = await makeGameEnv(config.envPath, 2);
+    expect(made.privileged!.observationSpace.shape).toEqual([RAY_SIZE + LEVEL_SIZE]);
+    made.close();
+    await expect(WorkerVectorEnv.create(config.envPath, 4, 2)).rejects.toThrow(/numWorkers: the agent declares a privileged view \(spec.privileged\), which parallel rollouts do not carry; train its teacher with numWorkers 1/);
   });
 });
