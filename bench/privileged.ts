@@ -64,7 +64,7 @@ const GAMES: Record<string, GameSpec> = {
     env: (numEnvs) => racerEnv({ numEnvs }),
     evalEnv: (numEnvs) => createSceneVectorEnv(racerGame({ tracks: 'unseen', privileged: true }), { instances: numEnvs }),
     student: [8],
-    teacher: { actorHidden: [256, 256], criticHidden: [64, 64], activation: 'tanh', initLogStd: 0 },
+    teacher: { actorHidden: [320, 320], criticHidden: [64, 64], activation: 'tanh', initLogStd: 0 },
     ppo: { numEnvs: 16, numSteps: 128, numMinibatches: 4, updateEpochs: 4, learningRate: 5e-4, entCoef: 0.01, gamma: 0.99 },
     distill: { rounds: 4, stepsPerRound: 500, epochsPerRound: 30 },
     distillEnvs: 16,
