@@ -6,6 +6,7 @@
  * is an error that names what is wrong.
  */
 import { HeadlessGame, teacherView, type AgentSpec, type GameDef, type ObservationSensor } from 'phaser-distill/node';
+import 'phaser-distill/record';
 import Phaser from 'phaser';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -136,5 +137,26 @@ describe('a privileged view', () => {
     // What the callback gives, checked against its declared box as the student's is.
     const host = await boot({ privileged: { observation: { shape: [2], low: 0, high: 1 }, observe: () => [0.5] } });
     expect(() => host.env('counter').reset(1)).toThrow(/agent 'counter': privileged.observe\(\) returned 1 numbers, expected 2 numbers/);
+  });
+
+  it('play and recording see the student\'s view: a driver gets the student\'s observation, and a demo holds it with the student\'s spaces', async () => {
+    const host = await boot({ human: () => 1 });
+    const plugin = host.plugin(0);
+    const seen: number[][] = [];
+    plugin.use('counter', (obs: Float32Array) => {
+      seen.push(Array.from(obs));
+      return 1;
+    });
+    for (let f = 0; f < 12; f++) host.frame();
+    expect(seen.length).toBeGreaterThan(5);
+    for (const o of seen) expect(o.length).toBe(1);
+    // The player, recorded: the demo is the student's, for imitation.
+    plugin.use('counter', 'human');
+    const recorder = plugin.record('counter');
+    for (let f = 0; f < 12; f++) host.frame();
+    const demo = recorder.toDemo();
+    expect(demo.observationSpace.shape).toEqual([1]);
+    expect(demo.observations.length).toBe(recorder.steps);
+    expect(recorder.steps).toBeGreaterThan(2);
   });
 });
