@@ -8,10 +8,11 @@
  * this file needs no Phaser at run time.
  */
 import {
-  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type EnvBatch, type EpisodeStart, type OpponentPolicy, type OpponentSeat, type PrivilegedView, type ResetResult, type Space,
+  Rng, flatSize, type Action, type ActionMask, type BoxSpace, type Env, type EnvBatch, type EpisodeStart, type OpponentPolicy, type OpponentSeat, type ResetResult, type Space,
   type StepRecorder, type StepResult, type VectorEnv, type VectorStepResult,
 } from '../src/env/index.js';
 import { AutoReset } from '../src/env/vector-env.js';
+import { PrivilegedViews } from '../src/env/privileged.js';
 import { AgentError, type Agent } from './agent.js';
 import type { DistillPlugin } from './plugin.js';
 
@@ -75,6 +76,8 @@ function infoOf(agent: Agent): Record<string, unknown> {
 export class SceneEnv implements Env {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
+  /** The teacher's view's space, where the agent declares one (`info.privilegedObservation` holds the view). */
+  readonly privilegedSpace: BoxSpace | null;
   private readonly seat: Seat;
   private readonly seeds = new Rng(0);
   private episodeOver = true;
@@ -83,6 +86,7 @@ export class SceneEnv implements Env {
     this.seat = new Seat(runner, index, agentName);
     this.observationSpace = this.seat.observationSpace;
     this.actionSpace = this.seat.actionSpace;
+    this.privilegedSpace = this.seat.agent.privilegedSpace;
   }
 
   reset(seed?: number): ResetResult {
@@ -211,7 +215,7 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   /** The scenes' opponent agent (the game's `opponent`), for self-play; null if none was named. */
   readonly opponent: SceneOpponent | null;
   /** The teacher's view of every slot, where the behaviour declares one (`spec.privileged`). */
-  readonly privileged: ScenePrivilegedView | null;
+  readonly privileged: PrivilegedViews | null;
   /** The agent in each slot: scene-major, `agentsPerScene` slots a scene. */
   private readonly slots: Agent[];
   /** The slots' agents as a step began (scratch). */
@@ -257,14 +261,14 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = Array.from({ length: this.numEnvs }, (_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
-    this.privileged = first.privilegedSpace ? new ScenePrivilegedView(first.privilegedSpace, this.numEnvs) : null;
+    this.privileged = first.privilegedSpace ? new PrivilegedViews(first.privilegedSpace, this.numEnvs) : null;
   }
 
   reset(seed: number): Float32Array {
     this.restartDue.fill(1);
     this.fresh.fill(0);
     const obs = this.episodes.reset(seed);
-    if (this.privileged) for (let i = 0; i < this.numEnvs; i++) this.privileged.hold(i, this.slots[i]!);
+    if (this.privileged) for (let i = 0; i < this.numEnvs; i++) this.holdView(i);
     return obs;
   }
 
@@ -284,11 +288,12 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     if (!this.episodes.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
     this.episodes.begin();
     const view = this.privileged;
+    view?.begin();
     this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => {
       // The agent that took the step: its view is the episode's last if it ended, before `record` restarts the slot.
-      if (view) view.finish(i, terminated || truncated ? this.stepped[i]! : null);
+      if (view && (terminated || truncated)) view.end(i, this.stepped[i]!.privilegedObservation!);
       this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask);
-      if (view) view.hold(i, this.slots[i]!);
+      if (view) this.holdView(i);
     });
     return this.episodes.end();
   }
@@ -341,6 +346,12 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
       agent.ready = false;
       record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated', agent.mask);
     }
+  }
+
+  /** Slot i's current privileged view, from the agent it holds now. */
+  private holdView(i: number): void {
+    const agent = this.slots[i]!;
+    this.privileged!.hold(i, agent.privilegedObservation, `agent '${agent.name}' (env ${i})`);
   }
 
   close(): void {
@@ -407,40 +418,6 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) if (!slots[i]!.ready) return false;
     return true;
-  }
-}
-
-/** The teacher's view of a SceneVectorEnv's slots, kept step for step with its observations. */
-class ScenePrivilegedView implements PrivilegedView {
-  private readonly size: number;
-  private readonly current: Float32Array;
-  private final: (Float32Array | null)[];
-
-  constructor(readonly observationSpace: BoxSpace, private readonly numEnvs: number) {
-    this.size = flatSize(observationSpace);
-    this.current = new Float32Array(numEnvs * this.size);
-    this.final = new Array<Float32Array | null>(numEnvs).fill(null);
-  }
-
-  observations(): Float32Array {
-    return this.current.slice();
-  }
-
-  finalObservations(): (Float32Array | null)[] {
-    return this.final.slice();
-  }
-
-  /** Slot i now holds `agent` (after a reset, a step, or a pass to the next agent): its current view. */
-  hold(i: number, agent: Agent): void {
-    const v = agent.privilegedObservation;
-    if (!v || v.length !== this.size) throw new AgentError(`agent '${agent.name}' has no privileged view of ${this.size} numbers, as the first agent of its behaviour has; declare spec.privileged the same for all of them`);
-    this.current.set(v, i * this.size);
-  }
-
-  /** Slot i's step ended `agent`'s episode (null: it goes on): its last view. */
-  finish(i: number, agent: Agent | null): void {
-    if (i === 0) this.final = new Array<Float32Array | null>(this.numEnvs).fill(null);
-    if (agent) this.final[i] = agent.privilegedObservation!.slice();
   }
 }
 

@@ -26,6 +26,11 @@ export interface StepResult {
 export interface Env {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
+  /**
+   * The space of a privileged teacher's view, where the env has one: each reset's and step's
+   * `info.privilegedObservation` is then that view of the same state. Absent (or null) otherwise.
+   */
+  readonly privilegedSpace?: BoxSpace | null;
   /** Starts an episode. The same seed must give the same episode. */
   reset(seed?: number): ResetResult;
   step(action: Action): StepResult;

@@ -4,7 +4,8 @@
  * privileged teacher on it as on any vector env; distillation and evaluation keep the original,
  * whose `privileged` view they read beside the student's observations.
  */
-import type { VectorEnv, VectorStepResult } from './env.js';
+import type { PrivilegedView, VectorEnv, VectorStepResult } from './env.js';
+import { flatSize, type BoxSpace } from './spaces.js';
 
 /** `env` seen through its privileged view; an error naming what to declare where it has none. */
 export function teacherView(env: VectorEnv): VectorEnv {
@@ -44,4 +45,45 @@ export function viewFor(env: VectorEnv, obsSize: number, who: string): 'student'
   if (size(env.observationSpace) === obsSize) return 'student';
   const priv = env.privileged ? ` and its privileged view ${size(env.privileged.observationSpace)}` : '';
   throw new Error(`${who}: the env observes ${size(env.observationSpace)} numbers${priv}, the teacher ${obsSize}`);
+}
+
+/**
+ * A vector env's privileged views, kept step for step with its observations: each env's current
+ * view (`hold`), and the last view of an episode that ended at the last step (`end`).
+ */
+export class PrivilegedViews implements PrivilegedView {
+  /** Numbers in one env's view. */
+  readonly size: number;
+  private readonly current: Float32Array;
+  private final: (Float32Array | null)[];
+
+  constructor(readonly observationSpace: BoxSpace, private readonly numEnvs: number) {
+    this.size = flatSize(observationSpace);
+    this.current = new Float32Array(numEnvs * this.size);
+    this.final = new Array<Float32Array | null>(numEnvs).fill(null);
+  }
+
+  observations(): Float32Array {
+    return this.current.slice();
+  }
+
+  finalObservations(): (Float32Array | null)[] {
+    return this.final.slice();
+  }
+
+  /** A step begins: no episode has ended in it yet. */
+  begin(): void {
+    this.final = new Array<Float32Array | null>(this.numEnvs).fill(null);
+  }
+
+  /** Env i's current view is `view` (after a reset, a step, or an automatic restart). */
+  hold(i: number, view: ArrayLike<number> | null | undefined, who: string): void {
+    if (!view || view.length !== this.size) throw new Error(`${who}: a privileged view of ${view?.length ?? 'no'} numbers, expected ${this.size} as the first env's`);
+    this.current.set(view, i * this.size);
+  }
+
+  /** Env i's episode ended at this step with `view` as its last. */
+  end(i: number, view: ArrayLike<number>): void {
+    this.final[i] = Float32Array.from(view);
+  }
 }

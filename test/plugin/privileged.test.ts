@@ -5,7 +5,7 @@
  * episode that ended), `teacherView` makes it the observations of a vector env; a bad declaration
  * is an error that names what is wrong.
  */
-import { HeadlessGame, teacherView, type AgentSpec, type GameDef, type ObservationSensor } from 'phaser-distill/node';
+import { HeadlessGame, SyncVectorEnv, teacherView, type AgentSpec, type GameDef, type ObservationSensor } from 'phaser-distill/node';
 import 'phaser-distill/record';
 import Phaser from 'phaser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,5 +158,33 @@ describe('a privileged view', () => {
     expect(demo.observationSpace.shape).toEqual([1]);
     expect(demo.observations.length).toBe(recorder.steps);
     expect(recorder.steps).toBeGreaterThan(2);
+  });
+
+  it('SyncVectorEnv of SceneEnvs carries the view too: from each env\'s privilegedSpace and info, the same as SceneVectorEnv\'s', async () => {
+    const a = await boot({}, 1);
+    const b = await boot({}, 1);
+    const sync = new SyncVectorEnv([a.env('counter'), b.env('counter')]);
+    expect(sync.privileged!.observationSpace.shape).toEqual([4]);
+    const obs = sync.reset(3);
+    let views = sync.privileged!.observations();
+    for (let i = 0; i < 2; i++) expect(views[i * 4]).toBe(obs[i]);
+    let ended = 0;
+    for (let t = 0; t < 10; t++) {
+      const r = sync.step([0, 1]);
+      views = sync.privileged!.observations();
+      const finals = sync.privileged!.finalObservations();
+      for (let i = 0; i < 2; i++) {
+        expect([views[i * 4], views[i * 4 + 2]]).toEqual([r.observations[i], -r.observations[i]!]);
+        if (r.terminated[i]) {
+          ended += 1;
+          expect(finals[i]![0]).toBe(r.finalObservations[i]![0]);
+        } else {
+          expect(finals[i]).toBeNull();
+        }
+      }
+    }
+    expect(ended).toBeGreaterThan(1);
+    // The teacher's side, through the same wrapper.
+    expect(teacherView(sync).reset(3).length).toBe(8);
   });
 });
