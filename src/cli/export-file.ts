@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ONNX_LAYOUTS, initBackend, loadTeacher, policyToOnnx, type OnnxLayout } from '../train/index.js';
+import { CONV_TEACHER_NO_FILE, ONNX_LAYOUTS, initBackend, loadTeacher, policyToOnnx, type OnnxLayout } from '../train/index.js';
 import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { ConfigError, EXIT } from '../config/errors.js';
 
@@ -22,8 +22,12 @@ export async function exportFileOnnx(path: string, layout: string, out: string, 
     if (missing.length) throw new ConfigError(`${path}: not a teacher folder (it lacks ${missing.join(', ')}); a run's teacher is in <run folder>/teacher`);
     await initBackend('cpu');
     const teacher = await loadTeacher(Object.fromEntries(TEACHER_FILES.map((f) => [f, new Uint8Array(readFileSync(join(teacherDir, f)))])));
-    file = teacher.policyFile();
-    teacher.dispose();
+    try {
+      if (!teacher.hasPolicyFile) throw new ConfigError(`${path}: ${CONV_TEACHER_NO_FILE}`);
+      file = teacher.policyFile();
+    } finally {
+      teacher.dispose();
+    }
     name = 'teacher';
   } else {
     let json: unknown;

@@ -22,6 +22,43 @@ const networkSchema = z
     /** The hidden layers' activation, actor and critic. */
     activation: z.enum(['tanh', 'relu']),
     initLogStd: z.number(),
+    /**
+     * A convolutional torso before each head's MLP, over a grid in the observation (a GridSensor2D's
+     * reading, or the game's own map); see the guide's Large teachers. Learns on the tfjs engine.
+     */
+    conv: z
+      .object({
+        /** Where the grid lies in the observation: height x width x channels numbers from offset, row by row, each cell's channels together. */
+        grid: z
+          .object({
+            /** The grid's first number in the observation. */
+            offset: z.number().int().min(0).default(0),
+            /** Rows of cells. */
+            height: positiveInt,
+            /** Cells a row. */
+            width: positiveInt,
+            /** Numbers a cell (a GridSensor2D's: its tags + 1). */
+            channels: positiveInt,
+          })
+          .strict(),
+        /** The convolutions, in order; each 'valid' (no padding) and followed by relu. */
+        layers: z
+          .array(
+            z
+              .object({
+                /** Kernels, so channels out. */
+                filters: positiveInt,
+                /** A kernel's side, in cells. */
+                kernel: positiveInt,
+                /** Cells a kernel moves at a time. */
+                stride: positiveInt.default(1),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict()
+      .nullable(),
   })
   .partial()
   .strict();

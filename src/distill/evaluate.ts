@@ -103,14 +103,15 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const A = flatSize(space);
   const D = flatSize(env.observationSpace);
 
-  const teacherFile = teacher.policyFile();
+  // A teacher with a convolutional torso has no student-format file: its row comes from its own forward.
+  const teacherFile = teacher.hasPolicyFile ? teacher.policyFile() : null;
   const teacherRun = playTeacher(privileged ? teacherView(env) : env, teacher, episodes, seed);
   const randomRun = playRandom(env, episodes, seed);
   const randomReturns = randomRun.returns;
   const randomReturnMean = mean(randomReturns);
   const randomReturnStd = std(randomReturns);
-  const all = [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }, ...students.map((s) => ({ ...s, role: 'student' as const }))];
-  const rows: PolicyEvaluation[] = [];
+  const all = [...(teacherFile ? [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }] : []), ...students.map((s) => ({ ...s, role: 'student' as const }))];
+  const rows: PolicyEvaluation[] = teacherFile ? [] : [await teacherRow(teacher, teacherRun, latencyMs)];
   for (const entry of all) {
     const policy = new StudentPolicy(entry.file, { source: entry.name });
     const P = policy.file.layers[policy.file.layers.length - 1]!.outputs;
@@ -179,6 +180,33 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
     warnings.push(`the teacher does not beat random play: its mean return ${t.returnMean.toFixed(1)} ± ${t.returnStd.toFixed(1)} against random actions' ${randomReturnMean.toFixed(1)} ± ${randomReturnStd.toFixed(1)} over ${episodes} episodes; the students' percentages of it say nothing (train longer, or see "My game does not learn" in the docs)`);
   }
   return { game, backend: tf.getBackend(), seed, randomReturnMean, randomReturnStd, warnings, teacher: t, students: s };
+}
+
+/**
+ * The row of a teacher the student format does not hold (a convolutional torso): its returns, its
+ * actor's parameters and float32 bytes, and its batch-1 decision time in TensorFlow.js; no plain
+ * runtime time (NaN), as it has no plain runtime.
+ */
+async function teacherRow(teacher: Teacher, run: ReturnType<typeof runEpisodes>, latencyMs: number): Promise<PolicyEvaluation> {
+  const weights = teacher.net.actor.params.map((p) => p.dataSync() as Float32Array);
+  const bytes = new Uint8Array(weights.reduce((n, w) => n + w.byteLength, 0));
+  weights.reduce((at, w) => (bytes.set(new Uint8Array(w.buffer, w.byteOffset, w.byteLength), at), at + w.byteLength), 0);
+  const decide = (obs: Float32Array) => teacher.predict(obs, 1);
+  const timings: number[] = [];
+  const start = performance.now();
+  for (let c = 0; c < 3 || performance.now() - start < latencyMs; c++) {
+    const t0 = performance.now();
+    decide(run.observations[c % run.observations.length]!);
+    timings.push((performance.now() - t0) * 1000);
+  }
+  const r = run.returns;
+  return {
+    name: teacher.name, role: 'teacher', hidden: teacher.net.actor.mlp.sizes.slice(1, -1), dtype: 'float32', episodes: r.length,
+    returnMean: mean(r), returnStd: std(r), returnMin: Math.min(...r), returnMax: Math.max(...r), returnRatio: 0, gainRatio: 0, agreement: 1,
+    ...(teacher.actionSpace.type === 'box' ? { rawAgreement: 1 } : {}),
+    parameters: teacher.parameterCount, compression: 0, bytes: bytes.length, gzipBytes: await gzipSize(bytes),
+    runtimeUs: Number.NaN, tfjsUs: median(timings.slice(1)), speedup: Number.NaN,
+  };
 }
 
 /** Whether a mean return is above random's by more than two standard errors of their difference. */

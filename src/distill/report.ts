@@ -4,7 +4,8 @@
  */
 import type { EvaluationReport, PolicyEvaluation } from './evaluate.js';
 
-const fixed = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+/** A number to `d` places; '-' for one not measured (NaN: a convolutional teacher has no plain-runtime time). */
+const fixed = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : Number.isNaN(x) ? '-' : String(x));
 
 /** One Markdown table row per policy, teacher first. */
 export function reportMarkdown(r: EvaluationReport): string {
@@ -12,12 +13,12 @@ export function reportMarkdown(r: EvaluationReport): string {
   const head = `| policy | hidden | weights | params | compression | bytes | gzip | return (mean ± std) | % of teacher | % of gain over random | agreement |${box ? ' agreement, unclipped |' : ''} runtime us | tfjs us | speedup |`;
   const rule = `|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|${box ? '---:|' : ''}---:|---:|---:|`;
   const row = (p: PolicyEvaluation) =>
-    `| ${p.name} | ${p.hidden.join('x') || 'linear'} | ${p.dtype} | ${p.parameters} | ${fixed(p.compression, 1)}x | ${p.bytes} | ${p.gzipBytes} | ${fixed(p.returnMean, 1)} ± ${fixed(p.returnStd, 1)} | ${fixed(100 * p.returnRatio, 1)}% | ${fixed(100 * p.gainRatio, 1)}% | ${fixed(100 * p.agreement, 2)}% |${box ? ` ${fixed(100 * (p.rawAgreement ?? 1), 2)}% |` : ''} ${fixed(p.runtimeUs, 3)} | ${fixed(p.tfjsUs, 1)} | ${fixed(p.speedup, p.speedup < 10 ? 1 : 0)}x |`;
+    `| ${p.name} | ${p.hidden.join('x') || 'linear'} | ${p.dtype} | ${p.parameters} | ${fixed(p.compression, 1)}x | ${p.bytes} | ${p.gzipBytes} | ${fixed(p.returnMean, 1)} ± ${fixed(p.returnStd, 1)} | ${fixed(100 * p.returnRatio, 1)}% | ${fixed(100 * p.gainRatio, 1)}% | ${fixed(100 * p.agreement, 2)}% |${box ? ` ${fixed(100 * (p.rawAgreement ?? 1), 2)}% |` : ''} ${fixed(p.runtimeUs, 3)} | ${fixed(p.tfjsUs, 1)} | ${Number.isNaN(p.speedup) ? '-' : `${fixed(p.speedup, p.speedup < 10 ? 1 : 0)}x`} |`;
   return [
     `# Distillation report: ${r.game}`,
     '',
     ...(r.warnings ?? []).map((w) => `> **Warning:** ${w}.\n`),
-    `Each policy acts greedily for ${r.teacher.episodes} episodes from evaluation seed ${r.seed}. Random actions score ${fixed(r.randomReturnMean, 1)} on the same episodes; the gain over random is (return - random) / (teacher's return - random). Agreement is measured on the states each student visits${box ? ', on the actions the env receives (means clipped to the box, then within the tolerance); the unclipped column compares the raw means, where a student past the same bound as the teacher disagrees though it plays the same' : ''}. Latency is one batch-1 decision; TensorFlow.js runs on the \`${r.backend}\` backend. The teacher's bytes are its actor written in the student format (float32).`,
+    `Each policy acts greedily for ${r.teacher.episodes} episodes from evaluation seed ${r.seed}. Random actions score ${fixed(r.randomReturnMean, 1)} on the same episodes; the gain over random is (return - random) / (teacher's return - random). Agreement is measured on the states each student visits${box ? ', on the actions the env receives (means clipped to the box, then within the tolerance); the unclipped column compares the raw means, where a student past the same bound as the teacher disagrees though it plays the same' : ''}. Latency is one batch-1 decision; TensorFlow.js runs on the \`${r.backend}\` backend. ${Number.isNaN(r.teacher.runtimeUs) ? "The teacher's actor has a convolutional torso, which the student format does not hold: its bytes are its actor's float32 weights, and it has no plain-runtime time ('-')." : "The teacher's bytes are its actor written in the student format (float32)."}`,
     '',
     head,
     rule,

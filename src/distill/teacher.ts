@@ -11,6 +11,9 @@ import { ActorCritic } from '../train/networks.js';
 import type { PpoTrainer } from '../train/ppo.js';
 import { buildPolicyFile, normalizationOf, type DenseWeights } from './export.js';
 
+/** Why a teacher with a convolutional torso has no student-format file, and so no ONNX file either (ONNX export reads that format). */
+export const CONV_TEACHER_NO_FILE = 'a teacher with a convolutional torso (network.conv) has no student-format file, and so no ONNX file (export reads that format); export one of its students';
+
 export interface TeacherOutputs {
   /** [n * P]: logits (all branches end to end) or Gaussian means. */
   policy: Float32Array;
@@ -52,9 +55,15 @@ export class Teacher {
     return this.net.actor.params.reduce((n, p) => n + p.size, 0);
   }
 
+  /** Whether the actor is an MLP alone, which the student format (and so ONNX export) holds; a convolutional torso is not. */
+  get hasPolicyFile(): boolean {
+    return this.net.actor.torso === null;
+  }
+
   /** The actor's layers in the tf kernel layout, to export the teacher in the student format. */
   actorLayers(): DenseWeights[] {
-    const { params, sizes, activation } = this.net.actor;
+    if (!this.hasPolicyFile) throw new Error(`${this.name}: ${CONV_TEACHER_NO_FILE}`);
+    const { params, sizes, activation } = this.net.actor.mlp;
     const layers: DenseWeights[] = [];
     for (let l = 0; l + 1 < sizes.length; l++) {
       layers.push({

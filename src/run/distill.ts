@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  CHECKSUMS_FILE, ONNX_LAYOUTS, checkpointProblem, checksumProblem, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
+  CHECKSUMS_FILE, CONV_TEACHER_NO_FILE, ONNX_LAYOUTS, checkpointProblem, checksumProblem, distill, evaluatePolicies, initBackend, loadTeacher, policyToOnnx, reportMarkdown, writeReport,
   type CheckpointFiles, type EvaluationReport, type NamedStudent, type OnnxLayout,
 } from '../train/index.js';
 import { runBackend } from './backend.js';
@@ -152,12 +152,17 @@ export async function runOnnxExport(runDir: string, what: { student: string } | 
     const files = readTeacherChecked(runDir);
     source = join(runDir, 'teacher');
     await initBackend('cpu');
+    let teacher;
     try {
-      const teacher = await loadTeacher(files);
-      file = teacher.policyFile();
-      teacher.dispose();
+      teacher = await loadTeacher(files);
     } catch (e) {
       throw new ConfigError(`--teacher: ${source}: not a teacher this version can load (${(e as Error).message})`);
+    }
+    try {
+      if (!teacher.hasPolicyFile) throw new ConfigError(`--teacher: ${source}: ${CONV_TEACHER_NO_FILE}`);
+      file = teacher.policyFile();
+    } finally {
+      teacher.dispose();
     }
     name = 'teacher';
   }

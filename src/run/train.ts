@@ -14,6 +14,7 @@ import {
   type CheckpointFiles, type TrainingEpisode,
 } from '../train/index.js';
 import { runBackend } from './backend.js';
+import { NetworkError } from '../train/networks.js';
 import { teacherView, type VectorEnv } from '../env/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
 import { readDemosToLearn } from './demos.js';
@@ -126,7 +127,15 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   const env: VectorEnv = selfPlay?.env ?? (gameEnv.privileged ? teacherView(gameEnv) : gameEnv);
   // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
   const demo = ppo.bc ? readDemosToLearn(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
-  const trainer: PpoTrainer = new PpoTrainer(env, ppo, { demo });
+  let trainer: PpoTrainer;
+  try {
+    trainer = new PpoTrainer(env, ppo, { demo });
+  } catch (e) {
+    env.close();
+    // A network that does not fit the game's observation is the config's fault: name its key.
+    if (e instanceof NetworkError) throw new ConfigError(`${'config' in source ? source.config : join(source.resumeDir, 'config.json')}: config.train.ppo.${e.message}`);
+    throw e;
+  }
   /** What a checkpoint restores: the trainer, and self-play's pool and ratings. */
   const restore = async (files: CheckpointFiles) => {
     await restoreCheckpoint(trainer, files);

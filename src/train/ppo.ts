@@ -29,7 +29,7 @@ import { gaussianLogProb, sampleCategorical } from './distributions.js';
 import { FusedLearner } from './fused/fused-learner.js';
 import { computeGae } from './gae.js';
 import { Minibatch, mean, type BcBatch, type Engine, type Learner } from './learner.js';
-import { ActorCritic, type NetworkConfig } from './networks.js';
+import { ActorCritic, NetworkError, TfjsRollout, type NetworkConfig } from './networks.js';
 import { RolloutNet, isForwardingEnv } from './rollout-net.js';
 import { TfjsLearner } from './tfjs-learner.js';
 
@@ -153,7 +153,11 @@ export const defaultPpoConfig: PpoConfig = {
 export const FUSED_MAX_UNITS = 1024;
 
 /** The engine `engine` means for `network` on the active tfjs backend. */
-export function chooseEngine(engine: Engine, network: Pick<NetworkConfig, 'actorHidden' | 'criticHidden'>): 'fused' | 'tfjs' {
+export function chooseEngine(engine: Engine, network: Pick<NetworkConfig, 'actorHidden' | 'criticHidden' | 'conv'>): 'fused' | 'tfjs' {
+  if (network.conv) {
+    if (engine === 'fused') throw new NetworkError(`engine: 'fused' runs MLPs only; a network with a convolutional torso (network.conv) learns on 'tfjs' (or 'auto')`);
+    return 'tfjs';
+  }
   if (engine !== 'auto') return engine;
   const backend = tf.getBackend();
   const widest = Math.max(...network.actorHidden, ...network.criticHidden);
@@ -248,8 +252,13 @@ export class PpoTrainer {
   private readonly actorCritic: ActorCritic;
   /** False when the fused learner has stepped since actorCritic was last given its weights. */
   private netFresh = true;
-  /** The rollout forwards' network, in plain TypeScript. */
-  private readonly rollout: RolloutNet;
+  /**
+   * The rollout forwards' network: in plain TypeScript for MLPs (RolloutNet), or the actor-critic's
+   * own tfjs forward for a convolutional torso (TfjsRollout).
+   */
+  private readonly rollout: RolloutNet | TfjsRollout;
+  /** The RolloutNet a forwarding env runs the forwards on (see envForwards), else null. */
+  private readonly envNet: RolloutNet | null;
   /** True when the env runs the forwards of the observations it returns (see ForwardingEnv), on `rollout`'s weights. */
   readonly envForwards: boolean;
 
@@ -274,9 +283,11 @@ export class PpoTrainer {
     // A parallel vector env runs each share's forwards in the thread that steps it, on this net's
     // shared weights: the same numbers. Not with normalizeObservation, whose statistics take each
     // step's observations of all the envs before any forward.
-    const forwarding = this.obsStats === null && isForwardingEnv(env);
-    this.rollout = new RolloutNet(net.actor.sizes, net.critic.sizes, config.network.activation, this.branches === null, Math.max(config.numEnvs, 1), { shared: forwarding });
-    this.envForwards = forwarding && env.forwardWith(this.rollout);
+    const forwarding = this.obsStats === null && isForwardingEnv(env) && !config.network.conv;
+    const plain = config.network.conv ? null : new RolloutNet(net.actor.mlp.sizes, net.critic.mlp.sizes, config.network.activation, this.branches === null, Math.max(config.numEnvs, 1), { shared: forwarding });
+    this.rollout = plain ?? new TfjsRollout(net);
+    this.envForwards = forwarding && env.forwardWith(plain!);
+    this.envNet = this.envForwards ? plain : null;
     this.returnScale = config.normalizeReward ? new ReturnScale(config.numEnvs, config.gamma) : null;
     this.demo = config.bc ? (options.demo ?? null) : null;
     if (config.bc && !this.demo) throw new Error(`PpoTrainer: config.bc is set (demos '${config.bc.demos}') but no demo was given: pass { demo } (decodeDemo of the file)`);
@@ -334,7 +345,8 @@ export class PpoTrainer {
     this.iteration += 1;
     const lr = config.annealLr ? config.learningRate * (1 - (this.iteration - 1) / numIterations) : config.learningRate;
     // The rollout's forwards use the weights of the last update.
-    this.rollout.load(this.learner.getWeights());
+    if (this.rollout instanceof RolloutNet) this.rollout.load(this.learner.getWeights());
+    else this.rollout.sync();
 
     // ---- rollout -------------------------------------------------------------------------
     const obsBuf = new Float32Array(T * N * D); // normalised, as the network saw them
@@ -359,7 +371,7 @@ export class PpoTrainer {
       const masks = C > 0 ? (this.env.actionMasks ?? null) : null;
       if (masks) (maskBuf ??= new Uint8Array(T * N * C).fill(1)).set(masks, t * N * C);
       // The first step's observations came before this update's weights: they are forwarded here.
-      const { policy, value } = this.envForwards && t > 0 ? this.rollout.rows(N) : this.rollout.forward(stepObs, N);
+      const { policy, value } = this.envNet && t > 0 ? this.envNet.rows(N) : this.rollout.forward(stepObs, N);
       for (let i = 0; i < N; i++) {
         const k = t * N + i;
         valBuf[k] = value[i]!;
@@ -384,7 +396,7 @@ export class PpoTrainer {
     }
     const nextObs = new Float32Array(N * D);
     this.normalize(this.obs, nextObs);
-    const nextValues = (this.envForwards ? this.rollout.rows(N) : this.rollout.forward(nextObs, N)).value.slice();
+    const nextValues = (this.envNet ? this.envNet.rows(N) : this.rollout.forward(nextObs, N)).value.slice();
     const { advantages, returns } = computeGae({
       numSteps: T, numEnvs: N, rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf,
       finalValues: finalValBuf, nextValues, gamma: config.gamma, lambda: config.gaeLambda,

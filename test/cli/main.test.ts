@@ -4,7 +4,7 @@
  * (exit 2, with that command's usage, not the whole list); `config` prints the resolved config,
  * which parses back to itself; `export --onnx` takes a student file or a teacher folder.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -142,6 +142,21 @@ describe('config', () => {
     const r = await cli('config', bad);
     expect(r.code).toBe(2);
     expect(r.err).toContain('config.train.ppo.numEnv: unknown key');
+  });
+
+  it('a convolutional torso is checked against the game\'s observation when training starts: one past it is refused, naming the key (exit 2)', async () => {
+    const conv = join(dir, 'game', 'conv.yaml');
+    const torso = '{ grid: { offset: 1, height: 2, width: 2, channels: 1 }, layers: [{ filters: 4, kernel: 2 }] }';
+    writeFileSync(conv, `game: balance\nenv: ${resolve('games/balance/env.ts')}\nbackend: wasm\nrunsDir: ${join(dir, 'conv-runs')}\ntrain: { ppo: { numEnvs: 2, network: { conv: ${torso} } } }\n`);
+    const r = await cli('train', conv);
+    expect(r.code).toBe(2);
+    // Balance observes 4 numbers: a 2 x 2 grid from offset 1 needs 5.
+    expect(r.err).toContain(`${conv}: config.train.ppo.network.conv.grid: 2 x 2 x 1 = 4 numbers from offset 1 reach past the observation's 4`);
+    expect(existsSync(join(dir, 'conv-runs'))).toBe(false);
+    writeFileSync(conv, `game: balance\nenv: ${resolve('games/balance/env.ts')}\ntrain: { ppo: { network: { conv: { grid: { height: 2, width: 2, channels: 1 }, layers: [{ filter: 4, kernel: 2 }] } } } }\n`);
+    const typo = await cli('config', conv);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('config.train.ppo.network.conv.layers.0');
   });
 });
 
