@@ -167,12 +167,16 @@ for (const game of games) {
   console.log(`${game}: privileged student distilled in ${distillSeconds.toFixed(1)} s (${distillSteps} steps): return ${privilegedReturn.toFixed(2)}; random ${randomReturn.toFixed(2)}`);
 
   const usedSteps = taught.trainer.globalStep + distillSteps;
-  const gainOverRandom = (privilegedReturn - randomReturn) / Math.max(1e-9, Math.abs(directReturn - randomReturn));
-  rows.push(`| ${game} | ${steps} | ${randomReturn.toFixed(2)} | ${directReturn.toFixed(2)} | ${teacherReturn.toFixed(2)} | ${privilegedReturn.toFixed(2)} | ${(privilegedReturn / directReturn).toFixed(2)}x | ${(100 * privilegedReturn / teacherReturn).toFixed(1)}% | ${teacherParams} | ${studentParams} |`);
+  // Gains over random play, in % of the teacher's: the measure that still reads where returns are near zero or negative.
+  const gainPct = (r: number) => (100 * (r - randomReturn)) / (teacherReturn - randomReturn);
+  const ratio = directReturn > 0 && privilegedReturn > 0 ? `${(privilegedReturn / directReturn).toFixed(2)}x` : 'n/a';
+  rows.push(`| ${game} | ${steps} | ${randomReturn.toFixed(2)} | ${directReturn.toFixed(2)} (${gainPct(directReturn).toFixed(1)}%) | ${teacherReturn.toFixed(2)} | ${privilegedReturn.toFixed(2)} (${gainPct(privilegedReturn).toFixed(1)}%) | ${ratio} | ${(gainPct(privilegedReturn) - gainPct(directReturn)).toFixed(1)} | ${(100 * privilegedReturn / teacherReturn).toFixed(1)}% | ${teacherParams} | ${studentParams} |`);
   summary[game] = {
     env_steps: steps, privileged_env_steps: usedSteps, random_return: round(randomReturn, 3),
     direct_student_return: round(directReturn, 3), privileged_teacher_return: round(teacherReturn, 3), privileged_student_return: round(privilegedReturn, 3),
-    student_over_direct: round(privilegedReturn / directReturn, 3), gain_over_random_ratio: round(gainOverRandom, 3), student_of_teacher: round(privilegedReturn / teacherReturn, 3),
+    student_over_direct: directReturn > 0 ? round(privilegedReturn / directReturn, 3) : null,
+    direct_gain_pct: round(gainPct(directReturn), 1), privileged_gain_pct: round(gainPct(privilegedReturn), 1), gain_points: round(gainPct(privilegedReturn) - gainPct(directReturn), 1),
+    student_of_teacher: round(privilegedReturn / teacherReturn, 3),
     teacher_params: teacherParams, student_params: studentParams, student_share_of_teacher: round(studentParams / teacherParams, 5),
     seconds: { direct: round(direct.seconds, 1), teacher: round(taught.seconds, 1), distill: round(distillSeconds, 1) },
   };
@@ -180,8 +184,9 @@ for (const game of games) {
 
 console.log('');
 console.log(`backend ${backend}; students and teachers ${games.map((g) => `${g}: ${GAMES[g]!.temperature ? 'sample their actions (temperature 1)' : 'act greedily'}`).join(', ')}, on ${EVAL_SEED}'s seeds`);
-console.log('| game | env steps (each side) | random | direct student | privileged teacher | privileged student | student / direct | student / teacher | teacher params | student params |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('(a student\'s % is its gain over random in % of the teacher\'s; points: the privileged student\'s % less the direct one\'s)');
+console.log('| game | env steps (each side) | random | direct student | privileged teacher | privileged student | student / direct | points | student / teacher | teacher params | student params |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 const first = summary[games[0]!] as Record<string, unknown>;
 console.log(JSON.stringify({ game: games[0], ...first, games: summary }));
