@@ -32,7 +32,7 @@ describe('Racer with a privileged teacher', () => {
       const r = env.step(new Float32Array([1, 2, 1, 2]));
       const scene = env.runner.plugin(0).scene as RacerScene;
       const expected = scene.trackAhead(scene.learner, new Float32Array(2 * AHEAD_POINTS));
-      expect(r.terminated[0] + r.truncated[0]!).toBe(0);
+      expect(r.terminated[0]! + r.truncated[0]!).toBe(0);
       expect(Array.from(env.privileged!.observations().subarray(S, T))).toEqual(Array.from(expected));
     } finally {
       env.close();
