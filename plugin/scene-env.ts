@@ -49,8 +49,8 @@ class Seat {
     const agent = this.runner.plugin(this.index).require(this.name);
     if (agent !== this.agent) {
       // A scene may not change an agent's spaces between runs: the trainer's network is fixed.
-      if (JSON.stringify(agent.actionSpace) !== JSON.stringify(this.actionSpace) || JSON.stringify(agent.observationSpace) !== JSON.stringify(this.observationSpace) || agent.decisionPeriod !== this.decisionPeriod) {
-        throw new AgentError(`agent '${this.name}' was declared with different spaces or decisionPeriod after a restart of scene ${this.index}; keep its spec the same in every run`);
+      if (JSON.stringify(agent.actionSpace) !== JSON.stringify(this.actionSpace) || JSON.stringify(agent.observationSpace) !== JSON.stringify(this.observationSpace) || agent.decisionPeriod !== this.decisionPeriod || JSON.stringify(agent.privilegedSpace) !== JSON.stringify(this.agent.privilegedSpace)) {
+        throw new AgentError(`agent '${this.name}' was declared with different spaces, decisionPeriod or privileged view after a restart of scene ${this.index}; keep its spec the same in every run`);
       }
       this.agent = agent;
     }
