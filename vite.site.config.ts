@@ -33,6 +33,7 @@ export default defineConfig({
         racer: here('./games/racer/index.html'),
         lander: here('./games/lander/index.html'),
         hill: here('./games/hill/index.html'),
+        hunt: here('./games/hunt/index.html'),
         train: here('./games/train/index.html'),
       },
     },

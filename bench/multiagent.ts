@@ -7,20 +7,29 @@
  *   (b) PPO steps per second (wall clock) on the same two settings, 16 scenes each.
  *   (c) the crowd: one student deciding for 1,000 agents at 60 decisions a second in a real
  *       Chromium page, main-thread milliseconds a frame (p95), one batched call a frame.
+ *   (d) teams, on Hunt (games/hunt, a catch takes two hunters at once from different sides): three hunters trained
+ *       together (the catch a group reward) against three whose policy was trained alone (one
+ *       hunter a scene, the same 48 envs and BENCH_TEAM_STEPS steps) and three scripted ones, each
+ *       the share of 200 fresh episodes whose prey it caught (bench/multiagent-team.ts); and the
+ *       shipped teacher and students playing the same 200 episodes, and whether the shipped ladder
+ *       is strictly ordered.
  * The last line is one JSON object.
  *   npm run bench:multiagent
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Rng, type VectorEnv } from 'phaser-distill';
 import { createSceneVectorEnv } from 'phaser-distill/node';
 import { PpoTrainer, defaultPpoConfig, initBackend } from 'phaser-distill/train';
 import { gatherGame } from '../games/gather/scene.js';
 import { crowdFrameTimes } from './multiagent-crowd.js';
+import { shippedScores, teamScores } from './multiagent-team.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const N_AGENTS = 8;
 const SCENES = 16;
+const TEAM_STEPS = Number(process.env.BENCH_TEAM_STEPS ?? 1_000_000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -92,6 +101,21 @@ async function main(): Promise<void> {
   const ppoN = await ppoRate(N_AGENTS);
   console.log(`PPO on ${SCENES} scenes (wall clock, learner included): 1 runner a scene ${ppo1.stepsPerSecond.toFixed(0)} steps/s, ${N_AGENTS} a scene ${ppoN.stepsPerSecond.toFixed(0)} (${(ppoN.stepsPerSecond / ppo1.stepsPerSecond).toFixed(2)}x)`);
 
+  const teams = await teamScores(TEAM_STEPS);
+  const pct = (r: number) => `${(100 * r).toFixed(0)}%`;
+  console.log(`Hunt teams (${TEAM_STEPS} steps each, ${teams.team.episodes} episodes each): trained together ${pct(teams.team.rate)} caught, members trained alone ${pct(teams.independent.rate)}, scripted ${pct(teams.scripted.rate)}; training ${teams.trainSeconds.team.toFixed(0)} s and ${teams.trainSeconds.independent.toFixed(0)} s`);
+
+  const shipped = await shippedScores();
+  const teacher = shipped[0]!;
+  // The best student within 5% of the teacher's parameters, by its share of the teacher's catches.
+  const small = shipped.slice(1).filter((s) => s.parameters <= 0.05 * teacher.parameters);
+  const best = small.reduce<(typeof shipped)[number] | null>((a, s) => (a === null || s.stats.rate > a.stats.rate ? s : a), null);
+  console.log(`Hunt's shipped policies, three hunters on the same ${teacher.stats.episodes} episodes: ${shipped.map((s) => `${s.name} (${s.parameters} parameters) ${pct(s.stats.rate)}`).join(', ')}`);
+
+  // The shipped ladder as calibrated (phaser-distill calibrate assets/policies/hunt/ladder.yaml): each level's 95% interval above the one below.
+  const ladder = JSON.parse(readFileSync('assets/policies/hunt/ladder.json', 'utf8')) as { levels: { name: string; strength: { low: number; high: number } }[] };
+  const ordered = ladder.levels.every((l, i) => i === 0 || l.strength.low > ladder.levels[i - 1]!.strength.high);
+
   const crowd = await crowdFrameTimes();
   console.log(`crowd: ${crowd.agents} agents, ${crowd.decisionsPerSecond} decisions/s each, in Chromium: ${crowd.frames} frames, main-thread ms a frame in the plugin's step p50 ${crowd.p50.toFixed(2)}, p95 ${crowd.p95.toFixed(2)}, max ${crowd.max.toFixed(1)} (of which the scene's own fixedUpdate p95 ${crowd.gameP95.toFixed(2)}); ${crowd.stepsPerFrame.toFixed(2)} steps a frame; student ${crowd.student}, ${crowd.parameters} parameters, one actMany call a step`);
 
@@ -112,9 +136,19 @@ async function main(): Promise<void> {
     crowd_ms_per_frame_p50: Number(crowd.p50.toFixed(3)),
     crowd_ms_per_frame_p95: Number(crowd.p95.toFixed(3)),
     load_average_1min: Number(loadavg()[0]!.toFixed(1)),
-    team_score: null,
-    scripted_team_score: null,
-    independent_team_score: null,
+    team_game: 'hunt',
+    team_steps: TEAM_STEPS,
+    team_score: Number(teams.team.rate.toFixed(3)),
+    scripted_team_score: Number(teams.scripted.rate.toFixed(3)),
+    independent_team_score: Number(teams.independent.rate.toFixed(3)),
+    team_beats_scripted: teams.team.rate > teams.scripted.rate,
+    team_beats_independent: teams.team.rate > teams.independent.rate,
+    shipped_teacher_score: Number(teacher.stats.rate.toFixed(3)),
+    best_small_student: best?.name ?? null,
+    best_small_student_score: best ? Number(best.stats.rate.toFixed(3)) : null,
+    best_small_student_share_of_teacher: best ? Number((best.stats.rate / teacher.stats.rate).toFixed(3)) : null,
+    best_small_student_share_of_parameters: best ? Number((best.parameters / teacher.parameters).toFixed(4)) : null,
+    team_ladder_strictly_ordered: ordered,
   }));
 }
 

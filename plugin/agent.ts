@@ -96,6 +96,13 @@ export interface AgentSpec<A extends ActionSpec = ActionSpec> {
    * (a behaviour of one agent).
    */
   behavior?: string;
+  /**
+   * The team the agent plays for (ML-Agents' TeamId): a name or a number. Teammates share what
+   * `this.ai.addGroupReward(team, r)` gives and end together with `this.ai.endTeamEpisode(team)`;
+   * a team may mix behaviours, and agents of one behaviour may play for different teams. Default:
+   * no team.
+   */
+  team?: string | number;
 }
 
 /** A policy: an observation in, an action out. Students of the policy runtime fit this shape. */
@@ -150,6 +157,10 @@ export class Agent {
   pendingReward = 0;
   /** The behaviour it belongs to: `spec.behavior`, or its name. */
   readonly behavior: string;
+  /** The team it plays for (`spec.team`), or undefined. */
+  readonly team: string | number | undefined;
+  /** Its team's episode ended (`this.ai.endTeamEpisode`): its next `readDone` says so. */
+  endRequested: DoneKind = false;
   /** Removed from its scene with `this.ai.remove`: its episode is over and it is never stepped again. */
   removed = false;
   /** A vector env has made it a slot's agent (once in its life: an agent is one episode). */
@@ -192,6 +203,7 @@ export class Agent {
     this.actionSpace = actionSpaceOf(spec.action);
     this.decisionPeriod = spec.decisionPeriod ?? 1;
     this.behavior = spec.behavior ?? name;
+    this.team = spec.team;
     this.actionSize = flatSize(this.actionSpace);
     this.observation = new Float32Array(flatSize(this.observationSpace));
     const p = spec.privileged;
@@ -314,6 +326,7 @@ export class Agent {
   }
 
   readDone(): DoneKind {
+    if (this.endRequested !== false) return this.endRequested;
     if (!this.spec.done) return false;
     let d = this.spec.done();
     if (d !== false && d !== 'terminated' && d !== 'truncated') {
@@ -424,6 +437,8 @@ function checkSpec(where: string, spec: AgentSpec): void {
     if (spec[key] !== undefined && !isFn(spec[key])) throw new AgentError(`${where}: spec.${key} must be a function when given, got ${typeof spec[key]}`);
   }
   if (spec.behavior !== undefined && (typeof spec.behavior !== 'string' || spec.behavior === '')) throw new AgentError(`${where}: spec.behavior must be a non-empty name (the behaviour whose policy it shares), got ${JSON.stringify(spec.behavior)}`);
+  const team = spec.team;
+  if (team !== undefined && !(typeof team === 'string' ? team !== '' : Number.isInteger(team) && team >= 0)) throw new AgentError(`${where}: spec.team must be a non-empty name or a non-negative integer (the team the agent plays for), got ${JSON.stringify(team)}`);
   const period = spec.decisionPeriod ?? 1;
   if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (simulation steps per decision), got ${String(spec.decisionPeriod)}`);
   if (spec.mask && a.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);

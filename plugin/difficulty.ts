@@ -19,6 +19,8 @@ export interface DifficultyHost {
   release(name: string): void;
   driverOf(name: string): unknown;
   require(name: string): { readonly actionSpace: Space };
+  /** The agents of a behaviour (a ladder may drive all the agents of one, a team's hunters say). */
+  agentsOf?(behavior: string): readonly { readonly actionSpace: Space }[];
   /** The seed of the scene's episode in play. */
   readonly episodeSeed: number;
 }
@@ -74,7 +76,9 @@ export class Difficulty implements Policy {
     if (!level) {
       const spec = this.ladder.levels[this.index]!;
       const weaker = spec.weaker === undefined ? null : this.policies[spec.weaker]!;
-      level = new LevelPolicy(this.policies[spec.policy]!, spec, this.plugin.require(this.agent).actionSpace, this.seed + this.index, weaker);
+      // The agent by name, or (for a behaviour's name) one of its agents: they share their spaces.
+      const agent = this.plugin.agentsOf?.(this.agent)[0] ?? this.plugin.require(this.agent);
+      level = new LevelPolicy(this.policies[spec.policy]!, spec, agent.actionSpace, this.seed + this.index, weaker);
       this.levels[this.index] = level;
     }
     if (this.episodeStarts) {

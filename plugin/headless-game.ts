@@ -11,7 +11,7 @@
  */
 import type Phaser from 'phaser';
 import { Rng } from '../src/env/index.js';
-import { AgentError } from './agent.js';
+import { AgentError, type Driver } from './agent.js';
 import { phaserConfig, stepRateOf, type GameDef } from './game.js';
 import { DistillPlugin } from './plugin.js';
 import { nullRenderer } from './null-renderer.js';
@@ -262,6 +262,13 @@ export interface SceneVectorEnvOptions {
   opponent?: string | null;
   /** What Math.random does while the game steps. Default 'seeded'. */
   mathRandom?: MathRandomMode;
+  /**
+   * What drives the scene's other behaviours while `agent` trains, by behaviour (or agent) name: a
+   * frozen policy (a student), a script (a function of the observation), as `this.ai.use` takes
+   * them, in every scene, for the whole run. A behaviour not named here plays what the scene's own
+   * `create()` chooses.
+   */
+  drivers?: Record<string, Driver>;
 }
 
 /**
@@ -272,6 +279,12 @@ export interface SceneVectorEnvOptions {
 export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEnvOptions): Promise<SceneVectorEnv> {
   const host = await HeadlessGame.create({ game, instances: scenesFor(game, options), mathRandom: options.mathRandom });
   try {
+    const drivers = Object.entries(options.drivers ?? {});
+    const trained = options.agent ?? game.agent;
+    for (const [name, driver] of drivers) {
+      if (name === trained) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', the behaviour being trained; drivers are for the scene's other behaviours`);
+      for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, driver);
+    }
     return host.vectorEnv(options.agent, true, options.opponent);
   } catch (e) {
     host.destroy();

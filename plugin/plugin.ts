@@ -270,6 +270,51 @@ export class DistillPlugin {
     this.require(name).pendingReward += reward;
   }
 
+  /**
+   * A group reward (ML-Agents' AddGroupReward): `reward` is added to the reward of every member of
+   * `team` still in its episode, at the end of its current decision, so each teammate learns from
+   * what the team achieved, whoever scored. Call it in `fixedUpdate` before `remove` or
+   * `endTeamEpisode`, or the members ending in this step miss it.
+   */
+  addGroupReward(team: string | number, reward: number): void {
+    if (typeof reward !== 'number' || reward - reward !== 0) throw new AgentError(`this.ai.addGroupReward(${JSON.stringify(team)}, reward): reward must be a finite number, got ${String(reward)}`);
+    let members = 0;
+    for (const a of this.list) {
+      if (a.team !== team) continue;
+      members += 1;
+      if (!a.removed && a.lastDone === false) a.pendingReward += reward;
+    }
+    if (members === 0) throw this.noTeam('addGroupReward', team);
+  }
+
+  /**
+   * Ends the episode of every member of `team` still playing, at this step (ML-Agents'
+   * EndGroupEpisode, or GroupEpisodeInterrupted with 'truncated'): a goal scored, a prey caught.
+   * Each one's last observation and reward are read at the end of the step, as for its own done().
+   */
+  endTeamEpisode(team: string | number, done: 'terminated' | 'truncated' = 'terminated'): void {
+    if (done !== 'terminated' && done !== 'truncated') throw new AgentError(`this.ai.endTeamEpisode(${JSON.stringify(team)}, done): done must be 'terminated' or 'truncated', got ${JSON.stringify(done)}`);
+    let members = 0;
+    for (const a of this.list) {
+      if (a.team !== team) continue;
+      members += 1;
+      if (!a.removed && a.lastDone === false) a.endRequested = done;
+    }
+    if (members === 0) throw this.noTeam('endTeamEpisode', team);
+  }
+
+  /** The agents of `team` declared in this run and not removed, in declaration order. */
+  agentsOfTeam(team: string | number): Agent[] {
+    const out: Agent[] = [];
+    for (const a of this.list) if (!a.removed && a.team === team) out.push(a);
+    return out;
+  }
+
+  private noTeam(call: string, team: string | number): AgentError {
+    const teams = [...new Set(this.list.filter((a) => a.team !== undefined).map((a) => JSON.stringify(a.team)))];
+    return new AgentError(`this.ai.${call}(${JSON.stringify(team)}): no agent of scene '${this.sceneKey}' plays for team ${JSON.stringify(team)} (teams: ${teams.join(', ') || 'none'}); give the agents spec.team`);
+  }
+
   /** The declared agent `name`, or undefined in a run that has not declared it (yet). */
   get(name: string): Agent | undefined {
     return this.agents.get(name);

@@ -50,6 +50,8 @@ export class DemoRecorder implements DecisionTap {
   private open: Episode | null = null;
   private pending = false;
   private spaces: { observationSpace: BoxSpace; actionSpace: Space; decisionPeriod: number } | null = null;
+  /** Whose actions: the recorded agent's behaviour and team, where they differ from its name or it has one. */
+  private whose: { behavior?: string; team?: string | number } = {};
   /** Numbers in one action. */
   private actionSize = 1;
   private active = true;
@@ -110,6 +112,7 @@ export class DemoRecorder implements DecisionTap {
     }
     return {
       agent: this.agent,
+      ...this.whose,
       ...spaces,
       episodes: this.episodes,
       observations,
@@ -156,6 +159,7 @@ export class DemoRecorder implements DecisionTap {
   private note(agent: Agent): void {
     if (this.spaces) return;
     this.spaces = { observationSpace: agent.observationSpace, actionSpace: agent.actionSpace, decisionPeriod: agent.decisionPeriod };
+    this.whose = { ...(agent.behavior !== agent.name ? { behavior: agent.behavior } : {}), ...(agent.team !== undefined ? { team: agent.team } : {}) };
     this.actionSize = flatSize(agent.actionSpace);
   }
 

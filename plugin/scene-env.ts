@@ -126,20 +126,36 @@ class SceneOpponent implements OpponentSeat {
   /** Opponent decisions a learner's decision spans. */
   private readonly hold: number;
 
-  constructor(private readonly runner: SceneRunner, readonly agent: string, learner: LearnerShape) {
-    const opponent = runner.plugin(0).require(agent);
+  /** The learner's slots a scene: each has its episode against the scene's opponent (a team of them, or one). */
+  private readonly slots: number;
+
+  constructor(private readonly runner: SceneRunner, readonly agent: string, learner: LearnerShape, slots = 1) {
+    // The opponent is an agent, or a behaviour whose agents (a team) all play the chosen policy.
+    const plugin = runner.plugin(0);
+    const team = plugin.get(agent) === undefined ? plugin.agentsOf(agent) : [];
+    const opponent = team[0] ?? plugin.require(agent);
+    this.slots = slots;
     const what = `opponent '${agent}' and agent '${learner.name}'`;
     if (JSON.stringify(opponent.observationSpace) !== JSON.stringify(learner.observationSpace) || JSON.stringify(opponent.actionSpace) !== JSON.stringify(learner.actionSpace)) {
       throw new AgentError(`${what} must have the same observation and action spaces for a copy of the learner to play the opponent (observation ${JSON.stringify(opponent.observationSpace.shape)} vs ${JSON.stringify(learner.observationSpace.shape)}, action ${JSON.stringify(opponent.actionSpace)} vs ${JSON.stringify(learner.actionSpace)})`);
     }
     this.hold = learner.decisionPeriod / opponent.decisionPeriod;
     if (!Number.isInteger(this.hold)) throw new AgentError(`${what}: the learner's decisionPeriod (${learner.decisionPeriod}) must be a whole multiple of the opponent's (${opponent.decisionPeriod})`);
+    if (team.length > 1 && this.hold !== 1) throw new AgentError(`${what}: an opposing team of several agents must decide as often as the learner (decisionPeriod ${learner.decisionPeriod}, the opponents' ${opponent.decisionPeriod})`);
   }
 
-  /** Before scene i starts an episode: what plays its opponent in it. */
+  /**
+   * Before scene i starts an episode: what plays its opponent in it. Each of the scene's learner
+   * slots is told (`choose(env)` for each), so each slot's episode is credited to the opponent it
+   * met; the scene's opponent plays the first slot's choice (all of its agents, for a team).
+   */
   prepare(i: number): void {
     if (!this.choose) return;
-    const policy = this.choose(i);
+    let policy: OpponentPolicy | null = null;
+    for (let j = 0; j < this.slots; j++) {
+      const chosen = this.choose(i * this.slots + j);
+      if (j === 0) policy = chosen;
+    }
     const plugin = this.runner.plugin(i);
     if (policy === null) {
       // The scene's own create() chooses its opponent when none is chosen.
@@ -255,7 +271,7 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     this.stepped = new Array<Agent>(this.numEnvs);
     for (let c = 0; c < scenes; c++) this.bindScene(c, false);
     const learner: LearnerShape = { name: agentName, observationSpace: this.observationSpace, actionSpace: this.actionSpace, decisionPeriod: this.period };
-    this.opponent = opponentName === undefined ? null : new SceneOpponent(runner, opponentName, learner);
+    this.opponent = opponentName === undefined ? null : new SceneOpponent(runner, opponentName, learner, agentsPerScene);
     this.restartDue = new Uint8Array(scenes);
     this.fresh = new Uint8Array(this.numEnvs);
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));

@@ -30,6 +30,11 @@ export interface GameDef {
    */
   strength?(mean: number, secondsPerDecision: number): string;
   sceneKey: string;
+  /**
+   * Where `agent` is a behaviour of several agents (a team): the one agent whose decisions the
+   * overlay explains, and names. The others play the same policy.
+   */
+  explained?: string;
 }
 
 /** A GameDef's `create` for a game made with defineGame: its Phaser config, drawn into the page on the pages' background. */
@@ -69,8 +74,10 @@ export function seedMatches(scene: Phaser.Scene, agent: string, seed: number): (
   scene.ai.nextSeed = seed;
   scene.scene.restart();
   // The scene restarts after the event, with this seed.
+  // `agent` may be a behaviour: its first agent's episode counts the match.
   const next = (e: EpisodeEndEvent) => {
-    if (e.agent === agent) scene.ai.nextSeed = seed + ++match;
+    const counted = scene.ai.get(agent) ? agent : scene.ai.agentsOf(agent)[0]?.name;
+    if (e.agent === counted) scene.ai.nextSeed = seed + ++match;
   };
   scene.sys.events.on(EPISODE_END, next);
   return () => scene.sys.events.off(EPISODE_END, next);

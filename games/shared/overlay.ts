@@ -17,6 +17,8 @@ export interface Explainer {
 
 /** The latest decision as drawn (tests read it through the page hooks). */
 export interface DecisionView {
+  /** The agent explained, where the page says (`subject`); null otherwise. */
+  agent: string | null;
   decisions: number;
   /** The choice of a discrete action; -1 for a multi-discrete or box one (see `choices`, `values`). */
   action: number;
@@ -32,7 +34,7 @@ export interface DecisionView {
 }
 
 export class DecisionOverlay {
-  readonly view: DecisionView = { decisions: 0, action: -1, choices: [], probabilities: [], values: [], means: [], saliency: [] };
+  readonly view: DecisionView = { agent: null, decisions: 0, action: -1, choices: [], probabilities: [], values: [], means: [], saliency: [] };
   /** Set by the page: the policy whose probabilities and saliency are shown. */
   explainer: Explainer | null = null;
   readonly actions: readonly string[];
@@ -45,6 +47,7 @@ export class DecisionOverlay {
   private decisions = 0;
   private drawn = 0;
   private readonly actionRows: Bar[];
+  private readonly subjectLine: HTMLElement;
   private readonly featureRows: Bar[];
 
   /**
@@ -62,11 +65,23 @@ export class DecisionOverlay {
     }
     this.observation = new Float32Array(layout.features.length);
     const panel = el('div', 'overlay');
-    panel.append(el('h3', '', title), el('h4', '', this.box ? 'action (bar: played; mark: the policy mean)' : 'action probabilities'));
+    this.subjectLine = el('p', 'subject', '');
+    this.subjectLine.hidden = true;
+    panel.append(el('h3', '', title), this.subjectLine, el('h4', '', this.box ? 'action (bar: played; mark: the policy mean)' : 'action probabilities'));
     this.actionRows = this.actions.map((name) => bar(panel, name, 'action'));
     panel.append(el('h4', '', 'saliency (what moved the decision)'));
     this.featureRows = layout.features.map((name) => bar(panel, name, 'feature'));
     parent.append(panel);
+  }
+
+  /**
+   * Says which agent the panel explains, where several share the policy (a team, a crowd): `text`
+   * under the title, and the agent's name in `view.agent`. Tap only that agent's driver.
+   */
+  subject(agent: string, text: string): void {
+    this.subjectLine.textContent = text;
+    this.subjectLine.hidden = false;
+    this.view.agent = agent;
   }
 
   /** Wraps a policy so each of its decisions is recorded for the panel. */

@@ -43,7 +43,8 @@ export async function startPlay(def: GameDef, page: Pick<Page, '$' | 'params'>):
     info = Object.assign(document.createElement('p'), { id: 'level-info', className: 'level-info' });
     select.closest('label')!.insertAdjacentElement('afterend', info);
   }
-  const decisionPeriod = (scene.ai.get(def.agent) as { decisionPeriod?: number } | undefined)?.decisionPeriod ?? 1;
+  // (The agent by name, or one of the agents of a behaviour.)
+  const decisionPeriod = (scene.ai.get(def.agent) ?? scene.ai.agentsOf(def.agent)[0])?.decisionPeriod ?? 1;
   const secondsPerDecision = (decisionPeriod * scene.ai.stepMs) / 1000;
   const difficulty = new Difficulty(scene.ai, def.agent, ladder, students);
   const resumeAi = () => scene.ai.use(def.agent, overlay.tap(difficulty));

@@ -4,7 +4,7 @@
  * its decision overlay. The student is chosen from the files the game ships.
  */
 import type Phaser from 'phaser';
-import { saliency, type StudentPolicy } from 'phaser-distill';
+import { saliency, type Policy, type StudentPolicy } from 'phaser-distill';
 import { loadLadderFile, loadStudent, studentFiles } from './assets.js';
 import { everyFrame, frameStats, sceneOf, seedMatches, type GameDef, type Page } from './game-page.js';
 import { DecisionOverlay } from './overlay.js';
@@ -36,14 +36,21 @@ export async function startWatch(def: GameDef, host: HTMLElement, select: HTMLSe
   const studentOverlay = new DecisionOverlay(side('student').querySelector<HTMLElement>('.panels')!, 'student (plain runtime)', def);
   teacherOverlay.explainer = { probabilities: (o) => driver.probabilities(o), saliency: (o) => driver.saliency(o) };
   const [teacherScene, studentScene] = await Promise.all([sceneOf(teacherGame, def.sceneKey), sceneOf(studentGame, def.sceneKey)]);
-  teacherScene.ai.use(def.agent, teacherOverlay.tap(driver));
+  // Where `agent` is a behaviour of several agents, all play the policy and the overlay taps one, named.
+  const drive = (scene: Phaser.Scene, overlay: DecisionOverlay, policy: Policy) => {
+    if (!def.explained) return scene.ai.use(def.agent, overlay.tap(policy));
+    scene.ai.use(def.agent, policy);
+    scene.ai.use(def.explained, overlay.tap(policy));
+    overlay.subject(def.explained, `explains ${def.explained}, one of the agents of '${def.agent}'`);
+  };
+  drive(teacherScene, teacherOverlay, driver);
 
   let student: StudentPolicy;
   const setStudent = async (next: string) => {
     student = await loadStudent(def.id, next);
     file = next;
     select.value = next;
-    studentScene.ai.use(def.agent, studentOverlay.tap(student));
+    drive(studentScene, studentOverlay, student);
     studentOverlay.explainer = { probabilities: (o) => student.probabilities(o), saliency: (o) => saliency(student, o) };
     result.student.file = next;
   };

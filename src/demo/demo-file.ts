@@ -59,6 +59,9 @@ export interface DemoEpisode {
 export interface Demo {
   /** The agent's name in its scene. */
   agent: string;
+  /** Where several agents share a policy: the behaviour the agent is one of, and the team it played for. */
+  behavior?: string;
+  team?: string | number;
   observationSpace: BoxSpace;
   actionSpace: Space;
   /** Simulation steps per decision of the recorded agent. */
@@ -106,6 +109,8 @@ export function encodeDemo(demo: Demo): Uint8Array {
   const header = JSON.stringify({
     format: DEMO_FORMAT,
     agent: demo.agent,
+    ...(demo.behavior !== undefined ? { behavior: demo.behavior } : {}),
+    ...(demo.team !== undefined ? { team: demo.team } : {}),
     observationSpace: storedSpace(obs),
     actionSpace: storedSpace(act),
     spacesHash: spacesHash(obs, act),
@@ -184,6 +189,8 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
   if (!isObject(doc)) return fail('header', DEV && want('a JSON object', doc));
   if (doc.format !== DEMO_FORMAT) fail('format', DEV && want(`'${DEMO_FORMAT}'`, doc.format));
   if (typeof doc.agent !== 'string' || doc.agent === '') fail('agent', DEV && want("the agent's name", doc.agent));
+  if (doc.behavior !== undefined && (typeof doc.behavior !== 'string' || doc.behavior === '')) fail('behavior', DEV && want("the agent's behaviour, a non-empty name", doc.behavior));
+  if (doc.team !== undefined && !(typeof doc.team === 'string' ? doc.team !== '' : isCount(doc.team))) fail('team', DEV && want("the agent's team, a non-empty name or a non-negative integer", doc.team));
   checkSpace(doc.observationSpace, 'observationSpace', fail);
   checkSpace(doc.actionSpace, 'actionSpace', fail);
   const obsSpace = doc.observationSpace as BoxSpace;
@@ -263,6 +270,8 @@ export function decodeDemo(bytes: Uint8Array, source = 'demo file'): Demo {
   if (boundaries[episodes.length] !== steps) fail(`boundaries[${episodes.length}]`, DEV && want(`${steps} (the step count)`, boundaries[episodes.length]));
   return {
     agent: doc.agent as string,
+    ...(doc.behavior !== undefined ? { behavior: doc.behavior as string } : {}),
+    ...(doc.team !== undefined ? { team: doc.team as string | number } : {}),
     observationSpace: obsSpace,
     actionSpace: actSpace,
     decisionPeriod: period as number,

@@ -9,7 +9,10 @@
  * while it is the current opponent gives way to the newest.
  *
  * Every finished episode is a game for Elo: a win when the learner's return is above 0, a loss
- * below, a draw at 0. The learner and each member of the pool have a rating; a snapshot starts
+ * below, a draw at 0. In a team game (a vector env of several learner slots a scene, its
+ * `agentsPerScene`, against a team of opponents) a match is one game, not one per teammate: the
+ * episode of each scene's first slot is rated, its return the team's result (a group reward), and
+ * each snapshot of the pool is rated as a team. The learner and each member of the pool have a rating; a snapshot starts
  * at the learner's rating when it was taken. Ratings, the pool (snapshots as policy files) and the
  * generator are the state a checkpoint keeps, so a resumed run goes on with the same Elo.
  *
@@ -116,6 +119,8 @@ export class SelfPlayEnv implements VectorEnv {
   /** What each env's running episode plays, and what the episode that just ended played. */
   private readonly playing: string[];
   private readonly ended: string[];
+  /** Learner slots a scene (a team's members); one of them rates each match. */
+  readonly teamSize: number;
 
   /**
    * @param snapshot the learner's actor now, as a policy file (a live trainer's weights)
@@ -126,6 +131,7 @@ export class SelfPlayEnv implements VectorEnv {
     if (!seat) throw new Error("self-play: the game has no opponent to hand over: name the agent on the other side in defineGame({ ..., opponent: '...' })");
     checkSelfPlayConfig(config);
     this.numEnvs = env.numEnvs;
+    this.teamSize = (env as { agentsPerScene?: number }).agentsPerScene ?? 1;
     this.observationSpace = env.observationSpace;
     this.actionSpace = env.actionSpace;
     this.rng = new Rng(seed ^ 0x5e1f);
@@ -157,7 +163,7 @@ export class SelfPlayEnv implements VectorEnv {
 
   step(actions: ArrayLike<number>): VectorStepResult {
     const r = this.env.step(actions);
-    for (const e of r.episodes) this.rate(this.ended[e.env]!, scoreOfReturn(e.return));
+    for (const e of r.episodes) if (e.env % this.teamSize === 0) this.rate(this.ended[e.env]!, scoreOfReturn(e.return));
     this.steps += this.numEnvs;
     if (this.steps >= this.nextSave) {
       this.addSnapshot();

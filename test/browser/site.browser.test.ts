@@ -41,7 +41,7 @@ describe('the index', () => {
   it('shows each game with a picture and what its AI learned, names a config that exists, and fits a phone', async () => {
     const { page, errors } = await openPhone('games/index.html');
     const games = await page.$$eval('#games li', (lis) => lis.map((li) => ({ game: li.getAttribute('data-game'), picture: li.querySelector('svg') !== null, learned: li.querySelector('.learned')?.textContent ?? '' })));
-    expect(games.map((g) => g.game)).toEqual(['pong', 'racer', 'balance', 'lander', 'hill']);
+    expect(games.map((g) => g.game)).toEqual(['pong', 'racer', 'balance', 'lander', 'hill', 'hunt']);
     for (const g of games) {
       expect(g.picture, g.game!).toBe(true);
       expect(g.learned, g.game!).toMatch(/^The AI learned to .{20,}/);

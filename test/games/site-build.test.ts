@@ -42,7 +42,7 @@ function initialChunks(page: string): string[] {
 }
 
 describe('the built demo site', () => {
-  for (const game of ['pong', 'balance', 'racer', 'lander']) {
+  for (const game of ['pong', 'balance', 'racer', 'lander', 'hunt']) {
     it(`${game}: no TensorFlow.js in the page's initial bundle`, () => {
       const chunks = initialChunks(`games/${game}/index.html`);
       expect(chunks.length).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import {
   PpoTrainer, defaultDistillConfig, defaultPpoConfig, distill, evaluatePolicies, initBackend, loadTeacher, reportMarkdown, restoreCheckpoint, serializeCheckpoint,
   type PpoConfig, type PpoTrainer as Trainer, type Teacher,
 } from '../../src/train/index.js';
-import { ActorCritic, NetworkError, convShapes, type ConvTorsoConfig } from '../../src/train/networks.js';
+import { ActorCritic, NetworkError, conv2dByParts, convShapes, type ConvTorsoConfig } from '../../src/train/networks.js';
 import { BeaconEnv } from '../helpers/tiny-envs.js';
 import { trainTeacher } from '../helpers/teachers.js';
 
@@ -53,6 +53,31 @@ describe('a convolutional torso', () => {
     moved[100] = -moved[100]!;
     expect(net.forward(moved, 5).value[0]).not.toBeCloseTo(own.value[0]!, 6);
     net.dispose();
+  });
+
+  it('differentiates on wasm as the cpu backend\'s own conv2d does, at stride 1 and 2 (within 1e-5 relative)', async () => {
+    const x = Float32Array.from({ length: 3 * 9 * 9 * 2 }, (_, i) => Math.sin(i * 1.3));
+    const k1 = Float32Array.from({ length: 3 * 3 * 2 * 6 }, (_, i) => Math.cos(i * 0.7));
+    const k2 = Float32Array.from({ length: 3 * 3 * 6 * 5 }, (_, i) => Math.sin(i * 0.3));
+    // Two layers, the second at stride 2, and a weighting so every output counts differently.
+    const grads = (conv: (x: tf.Tensor4D, k: tf.Tensor4D, s: number) => tf.Tensor4D) => tf.tidy(() => {
+      const f = tf.grads((a, b, c) => {
+        const h = tf.relu(conv(a as tf.Tensor4D, b as tf.Tensor4D, 1));
+        const y = conv(h as tf.Tensor4D, c as tf.Tensor4D, 2);
+        return tf.sum(tf.mul(y, tf.sin(tf.range(0, y.size).reshape(y.shape))));
+      });
+      return f([tf.tensor4d(x, [3, 9, 9, 2]), tf.tensor4d(k1, [3, 3, 2, 6]), tf.tensor4d(k2, [3, 3, 6, 5])]).map((g) => g.dataSync() as Float32Array);
+    });
+    await initBackend('cpu');
+    const truth = grads((a, k, s) => tf.conv2d(a, k, s, 'valid'));
+    await initBackend('wasm');
+    const ours = grads(conv2dByParts);
+    truth.forEach((t, i) => {
+      const scale = Math.max(...Array.from(t, Math.abs));
+      let worst = 0;
+      t.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - ours[i]![j]!))));
+      expect(worst / scale, `gradient ${i}`).toBeLessThan(1e-5);
+    });
   });
 
   it('refuses the fused engine, which runs MLPs only', () => {
