@@ -35,6 +35,21 @@ export type ActionSpec =
 /** The value `act` receives: an integer, one integer per branch, or a vector. */
 export type ActionOf<A extends ActionSpec> = A extends { type: 'discrete' } ? number : A extends { type: 'multi-discrete' } ? Int32Array : Float32Array;
 
+/**
+ * What a privileged teacher sees besides the student's observation ("learning by cheating"): the
+ * numbers `observe()` gives (declared by `observation`), then each sensor's reading. The teacher's
+ * view is the student's whole observation followed by these; the student, what ships, never sees
+ * them. Either part may be left out, not both.
+ */
+export interface PrivilegedSpec {
+  /** The shape and bounds of what `observe()` gives. */
+  observation?: ObservationSpec;
+  /** The teacher's extra numbers: the whole level as a grid, every entity. Read with the student's observation. */
+  observe?: () => ArrayLike<number>;
+  /** Sensors only the teacher reads (long rays, a grid over the whole level), after `observe()`'s numbers. */
+  sensors?: readonly ObservationSensor[];
+}
+
 /** How an episode ended this frame, or false while it goes on. */
 export type DoneKind = false | 'terminated' | 'truncated';
 
@@ -51,6 +66,12 @@ export interface AgentSpec<A extends ActionSpec = ActionSpec> {
   observe?: () => ArrayLike<number>;
   /** Sensors read after `observe()`, their numbers following its numbers. */
   sensors?: readonly ObservationSensor[];
+  /**
+   * What the teacher sees besides the student's observation. Given, PPO trains the teacher on the
+   * student's observation followed by these numbers, and distillation fits the student, on its own
+   * observation, to that teacher's actions. Play, imitation and recording read the student's.
+   */
+  privileged?: PrivilegedSpec;
   /**
    * Observations the policy sees at once: the current one and the k - 1 before it, oldest first
    * (at an episode's start, every slot holds the first). Default 1.
@@ -159,6 +180,11 @@ export class Agent {
   private readonly sensors: readonly ObservationSensor[];
   private readonly frameSize: number;
   private reads = 0;
+  /** The teacher's view (`spec.privileged`): the observation then the privileged parts; null without one. */
+  readonly privilegedSpace: BoxSpace | null;
+  /** The latest teacher's view, rewritten with each observation as `observation` is; null without one. */
+  readonly privilegedObservation: Float32Array | null;
+  private readonly privilegedOwn: BoxSpace | null;
 
   constructor(readonly name: string, readonly spec: AgentSpec) {
     if (DEV) checkSpec(`agent '${name}'`, spec);
@@ -180,6 +206,18 @@ export class Agent {
     this.team = spec.team;
     this.actionSize = flatSize(this.actionSpace);
     this.observation = new Float32Array(flatSize(this.observationSpace));
+    const p = spec.privileged;
+    this.privilegedOwn = p?.observation ? box(p.observation.shape, p.observation.low ?? -Infinity, p.observation.high ?? Infinity) : null;
+    if (p) {
+      const pl = [...this.observationSpace.low, ...(this.privilegedOwn?.low ?? [])];
+      const ph = [...this.observationSpace.high, ...(this.privilegedOwn?.high ?? [])];
+      for (const s of p.sensors ?? []) for (let i = 0; i < s.size; i++) pl.push(s.low), ph.push(s.high);
+      this.privilegedSpace = box([pl.length], pl, ph);
+      this.privilegedObservation = new Float32Array(pl.length);
+    } else {
+      this.privilegedSpace = null;
+      this.privilegedObservation = null;
+    }
     this.mask = spec.mask ? new Uint8Array(choiceCount(this.actionSpace)) : null;
     this.vectorAction = this.actionSpace.type === 'multi-discrete' ? new Int32Array(this.actionSpace.nvec.length) : this.actionSpace.type === 'box' ? new Float32Array(flatSize(this.actionSpace)) : null;
   }
@@ -236,6 +274,7 @@ export class Agent {
     }
     if (this.reads === 0) for (let f = 0; f < at; f += frame) obs.copyWithin(f, at);
     this.reads += 1;
+    if (this.privilegedObservation) this.readPrivileged();
     if (this.mask) {
       const m = this.spec.mask!();
       if (DEV && (m === null || typeof m !== 'object' || m.length !== this.mask.length)) {
@@ -244,6 +283,34 @@ export class Agent {
       for (let i = 0; i < this.mask.length; i++) this.mask[i] = m[i] ? 1 : 0;
     }
     this.stale = false;
+  }
+
+  /** The teacher's view: the observation just read, then the privileged numbers and sensors. */
+  private readPrivileged(): void {
+    const view = this.privilegedObservation!;
+    const p = this.spec.privileged!;
+    view.set(this.observation, 0);
+    let offset = this.observation.length;
+    if (this.privilegedOwn) {
+      const raw = p.observe!();
+      const n = flatSize(this.privilegedOwn);
+      if (DEV) checkNumbers(this.name, 'privileged.observe()', this.privilegedOwn, raw, n);
+      else if (raw?.length !== n) throw new AgentError(`agent '${this.name}': privileged.observe() gave ${raw?.length} numbers, not ${n}`);
+      for (let i = 0; i < n; i++) view[offset + i] = raw[i]!;
+      offset += n;
+    }
+    const sensors = p.sensors ?? [];
+    for (let k = 0; k < sensors.length; k++) {
+      const s = sensors[k]!;
+      s.sense(view, offset);
+      if (DEV) {
+        for (let i = 0; i < s.size; i++) {
+          const v = view[offset + i]!;
+          if (!(v >= s.low && v <= s.high)) throw new AgentError(`agent '${this.name}': privileged.sensors[${k}] wrote ${String(v)} at its element ${i}, expected a number in [${s.low}, ${s.high}]`);
+        }
+      }
+      offset += s.size;
+    }
   }
 
   /** The reward of the decision that just ended: `reward()` plus what `addReward` collected. */
@@ -305,15 +372,20 @@ function checkAction(agent: Agent, action: Action, source: string): void {
 
 /** What observe() gave: the wrong length, or a number outside the declared box, NaN included (development builds only). */
 function checkObservation(agent: Agent, raw: ArrayLike<number>, n: number): void {
-  const { low, high, shape } = agent.ownSpace!;
+  checkNumbers(agent.name, 'observe()', agent.ownSpace!, raw, n);
+}
+
+/** What `callback` gave against its declared box: the wrong length, or a number outside it, NaN included. */
+function checkNumbers(name: string, callback: string, space: BoxSpace, raw: ArrayLike<number>, n: number): void {
+  const { low, high, shape } = space;
   if (raw === null || typeof raw !== 'object' || raw.length !== n) {
-    throw new AgentError(`agent '${agent.name}': observe() returned ${describe(raw)}, expected ${n} numbers (observation shape [${shape.join(', ')}])`);
+    throw new AgentError(`agent '${name}': ${callback} returned ${describe(raw)}, expected ${n} numbers (observation shape [${shape.join(', ')}])`);
   }
   for (let i = 0; i < n; i++) {
     const v = raw[i]!;
     // Written so that NaN fails too.
     if (!(v >= low[i]! && v <= high[i]!)) {
-      throw new AgentError(`agent '${agent.name}': observe() element ${i} is ${String(v)}, expected a number in [${low[i]}, ${high[i]}]`);
+      throw new AgentError(`agent '${name}': ${callback} element ${i} is ${String(v)}, expected a number in [${low[i]}, ${high[i]}]`);
     }
   }
 }
@@ -349,6 +421,7 @@ function checkSpec(where: string, spec: AgentSpec): void {
     }
     if (!isFn(spec.observe)) throw new AgentError(`${where}: spec.observe must be a function, got ${typeof spec.observe}`);
   }
+  if (spec.privileged !== undefined) checkPrivileged(where, spec.privileged);
   const stack = spec.stack ?? 1;
   if (!Number.isInteger(stack) || stack < 1) throw new AgentError(`${where}: spec.stack must be a positive integer (observations seen at once), got ${String(spec.stack)}`);
   const a = spec.action;
@@ -369,6 +442,32 @@ function checkSpec(where: string, spec: AgentSpec): void {
   const period = spec.decisionPeriod ?? 1;
   if (!Number.isInteger(period) || period < 1) throw new AgentError(`${where}: spec.decisionPeriod must be a positive integer (simulation steps per decision), got ${String(spec.decisionPeriod)}`);
   if (spec.mask && a.type === 'box') throw new AgentError(`${where}: spec.mask is only for discrete and multi-discrete actions, this agent's action is a box`);
+}
+
+/** A privileged view's problems, in words: its parts as the student's are checked, and at least one of them. */
+function checkPrivileged(where: string, p: PrivilegedSpec): void {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new AgentError(`${where}: spec.privileged must be { observation, observe } and/or { sensors } (what the teacher sees besides the student's observation), got ${describe(p)}`);
+  const known = ['observation', 'observe', 'sensors'];
+  for (const key of Object.keys(p)) if (!known.includes(key)) throw new AgentError(`${where}: spec.privileged.${key} is not a key of a privileged view (expected ${known.join(', ')})`);
+  const sensors = p.sensors ?? [];
+  if (!Array.isArray(sensors)) throw new AgentError(`${where}: spec.privileged.sensors must be an array of sensors, got ${String(sensors)}`);
+  sensors.forEach((s: ObservationSensor, k) => {
+    if (typeof s !== 'object' || s === null || !isFn(s.sense) || !Number.isInteger(s.size) || s.size < 1 || !(s.low <= s.high)) {
+      throw new AgentError(`${where}: spec.privileged.sensors[${k}] must be a sensor { size, low, high, sense(out, offset) }, got ${describe(s)}`);
+    }
+  });
+  if (p.observation === undefined && p.observe === undefined) {
+    if (sensors.length === 0) throw new AgentError(`${where}: spec.privileged gives the teacher nothing more: give privileged.observation with privileged.observe, or privileged.sensors, or both`);
+    return;
+  }
+  const o = p.observation;
+  if (typeof o !== 'object' || o === null) throw new AgentError(`${where}: spec.privileged.observation must be { shape, low?, high? } (the shape of what privileged.observe() gives), got ${String(o)}`);
+  try {
+    box(o.shape, o.low ?? -Infinity, o.high ?? Infinity);
+  } catch (e) {
+    throw new AgentError(`${where}: spec.privileged.observation is not a valid box: ${(e as Error).message}`);
+  }
+  if (!isFn(p.observe)) throw new AgentError(`${where}: spec.privileged.observe must be a function, got ${typeof p.observe}`);
 }
 
 function actionSpaceOf(a: ActionSpec): Space {

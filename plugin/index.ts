@@ -9,7 +9,7 @@ import './missing-plugin.js';
 export * from '../src/env/index.js';
 export { DistillPlugin, DEFAULT_STEP_RATE, distillPlugin, distillPluginEntry, EPISODE_END, type EpisodeEndEvent } from './plugin.js';
 export { defineGame, phaserConfig, type GameDef } from './game.js';
-export { Agent, AgentError, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSensor, type ObservationSpec, type Policy } from './agent.js';
+export { Agent, AgentError, type ActionOf, type ActionSpec, type AgentSpec, type DoneKind, type Driver, type ObservationSensor, type ObservationSpec, type Policy, type PrivilegedSpec } from './agent.js';
 export { SceneEnv, SceneVectorEnv, type SceneRunner } from './scene-env.js';
 export { Difficulty, type LadderPolicies } from './difficulty.js';
 export { RaySensor2D, type RayColors, type RaySensor2DOptions } from './ray-sensor.js';

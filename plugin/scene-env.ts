@@ -12,6 +12,7 @@ import {
   type StepRecorder, type StepResult, type VectorEnv, type VectorStepResult,
 } from '../src/env/index.js';
 import { AutoReset } from '../src/env/vector-env.js';
+import { PrivilegedViews } from '../src/env/privileged.js';
 import { AgentError, type Agent } from './agent.js';
 import type { DistillPlugin } from './plugin.js';
 
@@ -48,8 +49,8 @@ class Seat {
     const agent = this.runner.plugin(this.index).require(this.name);
     if (agent !== this.agent) {
       // A scene may not change an agent's spaces between runs: the trainer's network is fixed.
-      if (JSON.stringify(agent.actionSpace) !== JSON.stringify(this.actionSpace) || JSON.stringify(agent.observationSpace) !== JSON.stringify(this.observationSpace) || agent.decisionPeriod !== this.decisionPeriod) {
-        throw new AgentError(`agent '${this.name}' was declared with different spaces or decisionPeriod after a restart of scene ${this.index}; keep its spec the same in every run`);
+      if (JSON.stringify(agent.actionSpace) !== JSON.stringify(this.actionSpace) || JSON.stringify(agent.observationSpace) !== JSON.stringify(this.observationSpace) || agent.decisionPeriod !== this.decisionPeriod || JSON.stringify(agent.privilegedSpace) !== JSON.stringify(this.agent.privilegedSpace)) {
+        throw new AgentError(`agent '${this.name}' was declared with different spaces, decisionPeriod or privileged view after a restart of scene ${this.index}; keep its spec the same in every run`);
       }
       this.agent = agent;
     }
@@ -64,14 +65,19 @@ class Seat {
   }
 }
 
+/** A step's info: the action mask, and the teacher's view where the agent declares a privileged one. */
 function infoOf(agent: Agent): Record<string, unknown> {
-  return agent.mask ? { actionMask: agent.mask.slice() } : {};
+  const info: Record<string, unknown> = agent.mask ? { actionMask: agent.mask.slice() } : {};
+  if (agent.privilegedObservation) info.privilegedObservation = agent.privilegedObservation.slice();
+  return info;
 }
 
 /** One scene's agent as an `Env`. The runner should hold this scene alone (or only idle ones). */
 export class SceneEnv implements Env {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
+  /** The teacher's view's space, where the agent declares one (`info.privilegedObservation` holds the view). */
+  readonly privilegedSpace: BoxSpace | null;
   private readonly seat: Seat;
   private readonly seeds = new Rng(0);
   private episodeOver = true;
@@ -80,6 +86,7 @@ export class SceneEnv implements Env {
     this.seat = new Seat(runner, index, agentName);
     this.observationSpace = this.seat.observationSpace;
     this.actionSpace = this.seat.actionSpace;
+    this.privilegedSpace = this.seat.agent.privilegedSpace;
   }
 
   reset(seed?: number): ResetResult {
@@ -223,6 +230,8 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   readonly actionSpace: Space;
   /** The scenes' opponent agent (the game's `opponent`), for self-play; null if none was named. */
   readonly opponent: SceneOpponent | null;
+  /** The teacher's view of every slot, where the behaviour declares one (`spec.privileged`). */
+  readonly privileged: PrivilegedViews | null;
   /** The agent in each slot: scene-major, `agentsPerScene` slots a scene. */
   private readonly slots: Agent[];
   /** The slots' agents as a step began (scratch). */
@@ -268,12 +277,15 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = Array.from({ length: this.numEnvs }, (_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
+    this.privileged = first.privilegedSpace ? new PrivilegedViews(first.privilegedSpace, this.numEnvs) : null;
   }
 
   reset(seed: number): Float32Array {
     this.restartDue.fill(1);
     this.fresh.fill(0);
-    return this.episodes.reset(seed);
+    const obs = this.episodes.reset(seed);
+    if (this.privileged) for (let i = 0; i < this.numEnvs; i++) this.holdView(i);
+    return obs;
   }
 
   /** The agents' masks (`spec.mask`) for the current observations; null if the agent has none. */
@@ -291,7 +303,14 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   step(actions: ArrayLike<number>): VectorStepResult {
     if (!this.episodes.started) throw new Error(`SceneVectorEnv ('${this.agentName}'): call reset(seed) before step()`);
     this.episodes.begin();
-    this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask));
+    const view = this.privileged;
+    view?.begin();
+    this.stepEnvs(actions, (i, reward, gameReward, observation, terminated, truncated, mask) => {
+      // The agent that took the step: its view is the episode's last if it ended, before `record` restarts the slot.
+      if (view && (terminated || truncated)) view.end(i, this.stepped[i]!.privilegedObservation!);
+      this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask);
+      if (view) this.holdView(i);
+    });
     return this.episodes.end();
   }
 
@@ -343,6 +362,12 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
       agent.ready = false;
       record(i, agent.lastReward, agent.lastReward, agent.observation, agent.lastDone === 'terminated', agent.lastDone === 'truncated', agent.mask);
     }
+  }
+
+  /** Slot i's current privileged view, from the agent it holds now. */
+  private holdView(i: number): void {
+    const agent = this.slots[i]!;
+    this.privileged!.hold(i, agent.privilegedObservation, `agent '${agent.name}' (env ${i})`);
   }
 
   close(): void {
@@ -414,5 +439,5 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
 
 /** An agent's spaces and decision period, as one string to compare. */
 function shapeOf(agent: Agent): string {
-  return JSON.stringify([agent.observationSpace, agent.actionSpace, agent.decisionPeriod]);
+  return JSON.stringify([agent.observationSpace, agent.actionSpace, agent.decisionPeriod, agent.privilegedSpace]);
 }

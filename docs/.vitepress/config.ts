@@ -28,6 +28,7 @@ export default defineConfig({
           { text: 'Imitation and self-play', link: '/guide/imitation-and-self-play' },
           { text: 'Many agents in one scene', link: '/guide/many-agents' },
           { text: 'Large teachers', link: '/guide/large-teachers' },
+          { text: 'Privileged teachers', link: '/guide/privileged-teachers' },
           { text: 'Difficulty', link: '/guide/difficulty' },
           { text: 'ONNX', link: '/guide/onnx' },
           { text: 'Learning engines, parallel rollouts and sweeps', link: '/guide/sweeps' },

@@ -40,9 +40,15 @@ export interface RacerOptions {
   rivals: number;
   /** A car for the player, the agent `player` (race mode). */
   player: boolean;
+  /** The cars' teacher also sees the track ahead (a privileged view, see `trackAhead`); their students see the rays alone. */
+  privileged: boolean;
 }
 
-const DEFAULTS: RacerOptions = { tracks: 'train', mode: 'lap', rivals: 0, player: false };
+const DEFAULTS: RacerOptions = { tracks: 'train', mode: 'lap', rivals: 0, player: false, privileged: false };
+
+/** The privileged view: AHEAD_POINTS centreline points, every AHEAD_EVERY-th from the car's nearest, in the car's frame (x ahead, y to its right) over RAY_LENGTH. */
+export const AHEAD_POINTS = 8;
+const AHEAD_EVERY = 3;
 
 /** Car colours: `car`, the rivals, then the player's. */
 export const CAR_COLOURS = [0xff8a3d, 0x3dc8ff, 0xd05cff, 0x7dff6a, 0x5c7dff];
@@ -247,6 +253,22 @@ export class RacerScene extends Phaser.Scene {
   }
 
   /** A car's observation besides its rays: its speed, in [0, 1]. */
+  /** The track ahead of car `r` as its teacher sees it: AHEAD_POINTS centreline points, x and y interleaved, in [-4, 4]. */
+  trackAhead(r: Racer, out: Float32Array): Float32Array {
+    const c = this.track.centre;
+    const n = c.length / 2;
+    const cos = Math.cos(r.car.rotation);
+    const sin = Math.sin(r.car.rotation);
+    for (let k = 0; k < AHEAD_POINTS; k++) {
+      const p = (r.point + (k + 1) * AHEAD_EVERY) % n;
+      const dx = c[2 * p]! - r.car.x;
+      const dy = c[2 * p + 1]! - r.car.y;
+      out[2 * k] = Math.max(-4, Math.min(4, (dx * cos + dy * sin) / RAY_LENGTH));
+      out[2 * k + 1] = Math.max(-4, Math.min(4, (-dx * sin + dy * cos) / RAY_LENGTH));
+    }
+    return out;
+  }
+
   observeSpeed(r: Racer): Float32Array {
     r.speed[0] = r.car.speed / MAX_SPEED;
     return r.speed;
@@ -335,7 +357,9 @@ function polygonArea(a: Float64Array): number {
  * decision every DECISION_PERIOD steps.
  */
 export function racerAgent(scene: RacerScene, r: Racer): AgentSpec<{ type: 'multi-discrete'; nvec: [3, 3] }> {
+  const ahead = new Float32Array(2 * AHEAD_POINTS);
   return {
+    ...(scene.options.privileged ? { privileged: { observation: { shape: [2 * AHEAD_POINTS], low: -4, high: 4 }, observe: () => scene.trackAhead(r, ahead) } } : {}),
     observation: { shape: [1], low: 0, high: 1 },
     observe: () => scene.observeSpeed(r),
     sensors: [r.sensor],
@@ -361,3 +385,6 @@ export function racerGame(options: Partial<RacerOptions> = {}) {
 export const RACER = racerGame({ tracks: 'train' });
 /** Evaluation and calibration: the same, on tracks training never sees (even track seeds). */
 export const RACER_UNSEEN = racerGame({ tracks: 'unseen' });
+
+/** Training a privileged teacher: RACER, whose teacher also sees the track ahead (`trackAhead`). */
+export const RACER_PRIVILEGED = racerGame({ tracks: 'train', privileged: true });

@@ -10,7 +10,7 @@
  * keeps its best epoch's weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, RunningMeanStd, branchSizes, shuffle, flatSize, normalizeInto, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
+import { Rng, RunningMeanStd, branchSizes, shuffle, flatSize, normalizeInto, viewFor, type BoxSpace, type Space, type VectorEnv } from '../env/index.js';
 import type { PolicyFile, WeightType } from '../policy/index.js';
 import { agrees } from './actions.js';
 import { validateDistillConfig, type DistillConfig } from './config.js';
@@ -129,8 +129,9 @@ export async function distill(
   validateDistillConfig(config);
   const tasks = Array.isArray(taskList) ? taskList : [taskList];
   if (tasks.length === 0) throw new Error('distill: needs at least one task');
+  // A teacher reads the env's privileged view where its input fits it, and the student always the env's own observations.
+  const views = tasks.map((t, k) => viewFor(t.env, t.teacher.obsSize, `distill: task '${t.name}' (${k})`));
   tasks.forEach((t, k) => {
-    if (flatSize(t.env.observationSpace) !== t.teacher.obsSize) throw new Error(`distill: task '${t.name}' (${k}): the env observes ${flatSize(t.env.observationSpace)} numbers, its teacher ${t.teacher.obsSize}`);
     if (JSON.stringify(t.env.actionSpace) !== JSON.stringify(t.teacher.actionSpace)) throw new Error(`distill: task '${t.name}' (${k}): the env's action space differs from its teacher's`);
     if (config.boxLoss === 'kl' && t.teacher.actionSpace.type !== 'box') throw new Error(`distill: task '${t.name}' (${k}): boxLoss 'kl' is for box actions, and its teacher's are '${t.teacher.actionSpace.type}' (leave boxLoss at 'mse')`);
     if (config.boxLoss === 'kl' && !t.teacher.logStd) throw new Error(`distill: task '${t.name}' (${k}): boxLoss 'kl' weighs by the teacher's log std, and this teacher has none`);
@@ -143,7 +144,8 @@ export async function distill(
       if (JSON.stringify(t.teacher.actionSpace) !== first) throw new Error(`distill: taskMode 'one-hot' shares one head, but task '${t.name}' has a different action space from '${tasks[0]!.name}'; use taskMode 'heads'`);
     });
   }
-  const maxObs = Math.max(...tasks.map((t) => t.teacher.obsSize));
+  const obsSizes = tasks.map((t) => flatSize(t.env.observationSpace));
+  const maxObs = Math.max(...obsSizes);
   const net = new StudentNet({
     inputs: maxObs + (oneHot ? K : 0),
     hidden: config.hidden,
@@ -152,15 +154,16 @@ export async function distill(
     value: config.lambdaValue > 0,
   }, config.seed);
   const studentTasks: StudentTask[] = tasks.map((t, k) => ({
-    name: t.name, observationSpace: t.teacher.observationSpace, actionSpace: t.teacher.actionSpace, obsSize: t.teacher.obsSize,
+    name: t.name, observationSpace: views[k] === 'privileged' ? t.env.observationSpace : t.teacher.observationSpace, actionSpace: t.teacher.actionSpace, obsSize: obsSizes[k]!,
     stats: null, head: oneHot ? 0 : k, oneHotAt: oneHot ? maxObs + k : -1, logStd: t.teacher.logStd,
   }));
   const student = new DistilledStudent(net, studentTasks, config, []);
   const rng = new Rng(config.seed + 1);
-  const data = tasks.map((t) => ({
-    train: new DistillDataset(t.teacher.obsSize, t.teacher.outputSize),
-    heldOut: new DistillDataset(t.teacher.obsSize, t.teacher.outputSize),
-    spread: new RunningMeanStd(t.teacher.obsSize),
+  const data = tasks.map((t, k) => ({
+    train: new DistillDataset(obsSizes[k]!, t.teacher.outputSize, 1024, views[k] === 'privileged' ? t.teacher.obsSize : 0),
+    heldOut: new DistillDataset(obsSizes[k]!, t.teacher.outputSize, 1024, views[k] === 'privileged' ? t.teacher.obsSize : 0),
+    spread: new RunningMeanStd(obsSizes[k]!),
+    teacherSpread: views[k] === 'privileged' ? new RunningMeanStd(t.teacher.obsSize) : undefined,
     obs: t.env.reset(rng.uint32()),
     branches: branchSizes(t.teacher.actionSpace),
   }));
@@ -178,7 +181,7 @@ export async function distill(
         for (const [b, steps] of parts) {
           const r = collect(t.env, t.teacher, d.train, d.heldOut, d.obs, {
             steps, beta: b, student: (raw, n) => student.outputs(k, raw, n), teacherSamples: config.teacherSamples,
-            obsNoise: config.obsNoise, heldOutFraction: config.heldOutFraction, rng, obsSpread: d.spread,
+            obsNoise: config.obsNoise, heldOutFraction: config.heldOutFraction, rng, obsSpread: d.spread, teacherSpread: d.teacherSpread,
           });
           d.obs = r.obs;
           returns.push(...r.episodes.map((e) => e.return));
@@ -186,8 +189,8 @@ export async function distill(
         // Input statistics come from the first round and then stay fixed, so later data does not
         // move the ground under weights already learned.
         if (round === 0 && config.normalizeObservations) {
-          const stats = new RunningMeanStd(t.teacher.obsSize);
-          stats.update(d.train.obs.subarray(0, d.train.size * t.teacher.obsSize), d.train.size);
+          const stats = new RunningMeanStd(obsSizes[k]!);
+          stats.update(d.train.obs.subarray(0, d.train.size * obsSizes[k]!), d.train.size);
           studentTasks[k]!.stats = stats;
         }
       });

@@ -8,7 +8,7 @@
  * short episodes are not over-counted (taking the first N episodes to end would favour them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, choiceCount, flatSize, sample, type VectorEnv } from '../env/index.js';
+import { Rng, choiceCount, flatSize, sample, teacherView, viewFor, type VectorEnv } from '../env/index.js';
 import { StudentPolicy, type PolicyFile } from '../policy/index.js';
 import { defaultDistillConfig } from './config.js';
 import { agrees, chooseAction } from './actions.js';
@@ -97,16 +97,17 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
   const seed = options.seed ?? defaultEvaluateOptions.seed;
   const latencyMs = options.latencyMs ?? defaultEvaluateOptions.latencyMs;
   const tolerance = options.boxTolerance ?? defaultEvaluateOptions.boxTolerance;
-  if (flatSize(env.observationSpace) !== teacher.obsSize) throw new Error(`evaluate '${game}': the env observes ${flatSize(env.observationSpace)} numbers, the teacher ${teacher.obsSize}`);
+  // A privileged teacher plays on its view of the env; the students on theirs.
+  const privileged = viewFor(env, teacher.obsSize, `evaluate '${game}'`) === 'privileged';
   const space = env.actionSpace;
   const A = flatSize(space);
-  const D = teacher.obsSize;
+  const D = flatSize(env.observationSpace);
 
   // A teacher with a convolutional torso has no student-format file: its row comes from its own forward.
   const teacherFile = teacher.hasPolicyFile ? teacher.policyFile() : null;
-  const teacherRun = playTeacher(env, teacher, episodes, seed);
-  const observations = teacherRun.observations;
-  const randomReturns = playRandom(env, episodes, seed).returns;
+  const teacherRun = playTeacher(privileged ? teacherView(env) : env, teacher, episodes, seed);
+  const randomRun = playRandom(env, episodes, seed);
+  const randomReturns = randomRun.returns;
   const randomReturnMean = mean(randomReturns);
   const randomReturnStd = std(randomReturns);
   const all = [...(teacherFile ? [{ name: teacher.name, role: 'teacher' as const, file: teacherFile }] : []), ...students.map((s) => ({ ...s, role: 'student' as const }))];
@@ -124,7 +125,7 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
       const logits = new Float32Array(env.numEnvs * P);
       run = runEpisodes(env, episodes, seed, (obs, n, out, active) => {
         for (let i = 0; i < n; i++) logits.set(policy.logits(obs.subarray(i * D, (i + 1) * D)), i * P);
-        const t = teacher.predict(obs, n).policy;
+        const t = teacher.predict(privileged ? env.privileged!.observations() : obs, n).policy;
         const masks = env.actionMasks ?? null;
         for (let i = 0; i < n; i++) {
           chooseAction(space, logits, i, out, i * A, null, null, masks);
@@ -140,6 +141,8 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
       if (space.type === 'box') rawAgreement = total ? agreeRaw / total : 0;
     }
     const bytes = policyFileBytes(entry.file);
+    // Timed on observations of its own view (a privileged teacher's differ from its students').
+    const observations = entry.role === 'teacher' || !privileged ? teacherRun.observations : randomRun.observations;
     const latency = await compareLatency(policy, policyFileLayers(entry.file), observations, latencyMs);
     const r = run.returns;
     const mean = r.reduce((a, b) => a + b, 0) / r.length;

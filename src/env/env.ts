@@ -26,6 +26,11 @@ export interface StepResult {
 export interface Env {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: Space;
+  /**
+   * The space of a privileged teacher's view, where the env has one: each reset's and step's
+   * `info.privilegedObservation` is then that view of the same state. Absent (or null) otherwise.
+   */
+  readonly privilegedSpace?: BoxSpace | null;
   /** Starts an episode. The same seed must give the same episode. */
   reset(seed?: number): ResetResult;
   step(action: Action): StepResult;
@@ -76,10 +81,30 @@ export interface VectorEnv {
    * Absent where the game has no opponent to hand over.
    */
   readonly opponent?: OpponentSeat | null;
+  /**
+   * What a privileged teacher sees of the same envs, where the agent declares such a view (its
+   * spec's `privileged`): the observations above are the student's, these the teacher's, step for
+   * step. Absent (or null) where the agent declares none. `teacherView(env)` makes it a vector env.
+   */
+  readonly privileged?: PrivilegedView | null;
   /** Resets every env; episode seeds are drawn from `seed`. Returns [numEnvs * obsSize]. */
   reset(seed: number): Float32Array;
   step(actions: ArrayLike<number>): VectorStepResult;
   close(): void;
+}
+
+/**
+ * A vector env's second view of its envs, for a teacher that sees more than the student ("learning
+ * by cheating"): the whole level, every entity. It follows the observations `reset` and `step`
+ * return: read it after each of them.
+ */
+export interface PrivilegedView {
+  /** The teacher's observation of one env. */
+  readonly observationSpace: BoxSpace;
+  /** [numEnvs * size]: every env's current view (after an automatic reset, the new episode's first). */
+  observations(): Float32Array;
+  /** For env i whose episode ended at the last step, its last view of that episode; null for the others. */
+  finalObservations(): (Float32Array | null)[];
 }
 
 /** An env's first observation of an episode, and the mask that goes with it (none: all allowed). */

@@ -5,3 +5,4 @@ export { NORMALIZE_CLIP, NORMALIZE_EPSILON, ReturnScale, RunningMeanStd, normali
 export { SyncVectorEnv } from './vector-env.js';
 export * from './wrappers.js';
 export { checkEnv, findEnvProblems, EnvCheckError, type CheckEnvOptions } from './check-env.js';
+export { PrivilegedViews, teacherView, viewFor } from './privileged.js';

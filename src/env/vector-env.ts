@@ -1,4 +1,5 @@
 import type { EnvBatch, EpisodeStart, Env, StepRecorder, VectorEnv, VectorStepResult } from './env.js';
+import { PrivilegedViews } from './privileged.js';
 import { Rng } from './rng.js';
 import { choiceCount, flatSize, type Action, type ActionMask, type Space } from './spaces.js';
 
@@ -139,6 +140,8 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
   private readonly obsSize: number;
   private readonly actSize: number;
   private readonly episodes: AutoReset;
+  /** The envs' privileged views (`privilegedSpace`, `info.privilegedObservation`), where they have them. */
+  readonly privileged: PrivilegedViews | null;
 
   constructor(readonly envs: readonly Env[]) {
     if (envs.length === 0) throw new Error('SyncVectorEnv: needs at least one env');
@@ -154,6 +157,11 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
       }
     });
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
+    const view = first.privilegedSpace;
+    envs.forEach((env, i) => {
+      if (JSON.stringify(env.privilegedSpace ?? null) !== JSON.stringify(view ?? null)) throw new Error(`SyncVectorEnv: env ${i} has a different privileged view (privilegedSpace) from env 0`);
+    });
+    this.privileged = view ? new PrivilegedViews(view, this.numEnvs) : null;
   }
 
   /** The masks envs give in `info.actionMask` (as SceneEnv does), for the current observations. */
@@ -175,6 +183,7 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
 
   restartEnv(i: number, seed: number): EpisodeStart {
     const r = this.envs[i]!.reset(seed);
+    this.privileged?.hold(i, r.info.privilegedObservation as ArrayLike<number> | undefined, `SyncVectorEnv: env ${i}'s reset`);
     return { observation: r.observation, mask: maskOf(r.info) };
   }
 
@@ -182,8 +191,15 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
     if (actions.length !== this.numEnvs * this.actSize) {
       throw new Error(`SyncVectorEnv.step: expected ${this.numEnvs * this.actSize} action numbers (${this.numEnvs} envs x ${this.actSize}), got ${actions.length}`);
     }
+    this.privileged?.begin();
     for (let i = 0; i < this.numEnvs; i++) {
       const r = this.envs[i]!.step(this.actionFor(actions, i));
+      if (this.privileged) {
+        const view = r.info.privilegedObservation as ArrayLike<number> | undefined;
+        // An ended episode's view is its last; the restart (in `record`, or later) holds the next one's first.
+        if (r.terminated || r.truncated) this.privileged.end(i, view ?? []);
+        else this.privileged.hold(i, view, `SyncVectorEnv: env ${i}'s step`);
+      }
       // Episode returns are in the game's own units even under a reward-scaling wrapper.
       const gameReward = typeof r.info.rawReward === 'number' ? r.info.rawReward : r.reward;
       record(i, r.reward, gameReward, r.observation, r.terminated, r.truncated, maskOf(r.info));

@@ -24,7 +24,7 @@ import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { choiceCount, flatSize, type BoxSpace, type EnvBatch, type Space, type VectorEnv, type VectorStepResult } from '../env/index.js';
 import { AutoReset } from '../env/vector-env.js';
-import { RunFailed } from '../config/errors.js';
+import { ConfigError, RunFailed } from '../config/errors.js';
 import { makeGameEnv } from '../config/env-module.js';
 import type { ForwardingEnv, RolloutNet } from '../train/rollout-net.js';
 import {
@@ -133,6 +133,8 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
       const env = await makeGameEnv(envPath, own.count);
       try {
         if (env.numEnvs !== own.count) throw new Error(`makeVectorEnv({ numEnvs: ${own.count} }) made ${env.numEnvs} envs`);
+        // A privileged teacher's view is not carried through the shared rollout memory (yet).
+        if (env.privileged) throw new ConfigError('config.train.ppo.numWorkers: the agent declares a privileged view (spec.privileged), which parallel rollouts do not carry; train its teacher with numWorkers 1');
         batch = asEnvBatch(env);
       } catch (e) {
         env.close();

@@ -15,7 +15,7 @@ import {
 } from '../train/index.js';
 import { runBackend } from './backend.js';
 import { NetworkError } from '../train/networks.js';
-import type { VectorEnv } from '../env/index.js';
+import { teacherView, type VectorEnv } from '../env/index.js';
 import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
 import { readDemosToLearn } from './demos.js';
 import { ConfigError, EXIT, RunFailed } from '../config/errors.js';
@@ -110,7 +110,7 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   const backend = await runBackend(config.backend);
   const ppo = ppoConfigOf(config);
   // numWorkers > 1: the envs are stepped in shares by worker threads and this one (parallel rollouts).
-  const gameEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeGameEnv(config.envPath, ppo.numEnvs);
+  const gameEnv: VectorEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeGameEnv(config.envPath, ppo.numEnvs);
   // With self-play the opponent seat is played from a pool of the learner's snapshots.
   let selfPlay: RunSelfPlay | null = null;
   try {
@@ -119,7 +119,12 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
     gameEnv.close();
     throw e;
   }
-  const env: VectorEnv = selfPlay?.env ?? gameEnv;
+  if (selfPlay && gameEnv.privileged) {
+    gameEnv.close();
+    throw new ConfigError('config.train.selfPlay: the agent declares a privileged view (spec.privileged), and self-play\'s opponent plays on the student\'s view; drop one of them');
+  }
+  // An agent with a privileged view trains its teacher on that view (the student's observation and more).
+  const env: VectorEnv = selfPlay?.env ?? (gameEnv.privileged ? teacherView(gameEnv) : gameEnv);
   // BC beside PPO learns from the demos the config names (merged if a folder), refused if of other spaces.
   const demo = ppo.bc ? readDemosToLearn(resolve(config.baseDir, ppo.bc.demos)).demo : undefined;
   let trainer: PpoTrainer;

@@ -1,0 +1,89 @@
+/**
+ * The teacher's side of a vector env with a privileged view: the same envs, stepped by the same
+ * calls, whose observations are the teacher's view instead of the student's. PPO trains a
+ * privileged teacher on it as on any vector env; distillation and evaluation keep the original,
+ * whose `privileged` view they read beside the student's observations.
+ */
+import type { PrivilegedView, VectorEnv, VectorStepResult } from './env.js';
+import { flatSize, type BoxSpace } from './spaces.js';
+
+/** `env` seen through its privileged view; an error naming what to declare where it has none. */
+export function teacherView(env: VectorEnv): VectorEnv {
+  const view = env.privileged;
+  if (!view) throw new Error('teacherView: this vector env has no privileged view; declare one in the agent\'s spec (privileged: { observe, observation } or { sensors })');
+  return {
+    get numEnvs() {
+      return env.numEnvs;
+    },
+    observationSpace: view.observationSpace,
+    actionSpace: env.actionSpace,
+    get actionMasks() {
+      return env.actionMasks ?? null;
+    },
+    get opponent() {
+      return env.opponent ?? null;
+    },
+    privileged: null,
+    reset(seed: number): Float32Array {
+      env.reset(seed);
+      return view.observations();
+    },
+    step(actions: ArrayLike<number>): VectorStepResult {
+      const r = env.step(actions);
+      return { ...r, observations: view.observations(), finalObservations: view.finalObservations() };
+    },
+    close(): void {
+      env.close();
+    },
+  };
+}
+
+/** The view a teacher of `obsSize` inputs reads on `env`: the privileged one where its size fits, else the student's; an error naming both sizes if neither does. */
+export function viewFor(env: VectorEnv, obsSize: number, who: string): 'student' | 'privileged' {
+  const size = (s: { shape: readonly number[] }) => s.shape.reduce((a, b) => a * b, 1);
+  if (env.privileged && size(env.privileged.observationSpace) === obsSize) return 'privileged';
+  if (size(env.observationSpace) === obsSize) return 'student';
+  const priv = env.privileged ? ` and its privileged view ${size(env.privileged.observationSpace)}` : '';
+  throw new Error(`${who}: the env observes ${size(env.observationSpace)} numbers${priv}, the teacher ${obsSize}`);
+}
+
+/**
+ * A vector env's privileged views, kept step for step with its observations: each env's current
+ * view (`hold`), and the last view of an episode that ended at the last step (`end`).
+ */
+export class PrivilegedViews implements PrivilegedView {
+  /** Numbers in one env's view. */
+  readonly size: number;
+  private readonly current: Float32Array;
+  private final: (Float32Array | null)[];
+
+  constructor(readonly observationSpace: BoxSpace, private readonly numEnvs: number) {
+    this.size = flatSize(observationSpace);
+    this.current = new Float32Array(numEnvs * this.size);
+    this.final = new Array<Float32Array | null>(numEnvs).fill(null);
+  }
+
+  observations(): Float32Array {
+    return this.current.slice();
+  }
+
+  finalObservations(): (Float32Array | null)[] {
+    return this.final.slice();
+  }
+
+  /** A step begins: no episode has ended in it yet. */
+  begin(): void {
+    this.final = new Array<Float32Array | null>(this.numEnvs).fill(null);
+  }
+
+  /** Env i's current view is `view` (after a reset, a step, or an automatic restart). */
+  hold(i: number, view: ArrayLike<number> | null | undefined, who: string): void {
+    if (!view || view.length !== this.size) throw new Error(`${who}: a privileged view of ${view?.length ?? 'no'} numbers, expected ${this.size} as the first env's`);
+    this.current.set(view, i * this.size);
+  }
+
+  /** Env i's episode ended at this step with `view` as its last. */
+  end(i: number, view: ArrayLike<number>): void {
+    this.final[i] = Float32Array.from(view);
+  }
+}
