@@ -182,7 +182,7 @@ export class Agent {
   private reads = 0;
   /** The teacher's view (`spec.privileged`): the observation then the privileged parts; null without one. */
   readonly privilegedSpace: BoxSpace | null;
-  /** The latest teacher's view, rewritten with each observation as `observation` is; null without one. */
+  /** The latest teacher's view, rewritten with each observation as `observation` is while a vector env holds the agent (`slotted`); null without one. */
   readonly privilegedObservation: Float32Array | null;
   private readonly privilegedOwn: BoxSpace | null;
 
@@ -274,7 +274,8 @@ export class Agent {
     }
     if (this.reads === 0) for (let f = 0; f < at; f += frame) obs.copyWithin(f, at);
     this.reads += 1;
-    if (this.privilegedObservation) this.readPrivileged();
+    // The teacher's view only where a vector env trains the agent: a game that plays its student never computes it.
+    if (this.privilegedObservation && this.slotted) this.readPrivileged();
     if (this.mask) {
       const m = this.spec.mask!();
       if (DEV && (m === null || typeof m !== 'object' || m.length !== this.mask.length)) {

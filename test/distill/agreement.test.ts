@@ -23,7 +23,7 @@ function linear(scale: number, bias: number): PolicyFile {
 function teacherOf(file: PolicyFile): Teacher {
   const policy = new StudentPolicy(file, { source: 'teacher' });
   return {
-    name: 'teacher', obsSize: 1, policyFile: () => file,
+    name: 'teacher', obsSize: 1, hasPolicyFile: true, policyFile: () => file,
     predict: (obs: Float32Array, n: number) => ({ policy: Float32Array.from({ length: n }, (_, i) => policy.logits(obs.subarray(i, i + 1))[0]!), value: new Float32Array(n) }),
   } as unknown as Teacher;
 }

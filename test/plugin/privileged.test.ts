@@ -150,6 +150,8 @@ describe('a privileged view', () => {
     for (let f = 0; f < 12; f++) host.frame();
     expect(seen.length).toBeGreaterThan(5);
     for (const o of seen) expect(o.length).toBe(1);
+    // Play never computes the teacher's view: its numbers stay as made (zeros), however many decisions.
+    expect(Array.from(plugin.require('counter').privilegedObservation!)).toEqual([0, 0, 0, 0]);
     // The player, recorded: the demo is the student's, for imitation.
     plugin.use('counter', 'human');
     const recorder = plugin.record('counter');

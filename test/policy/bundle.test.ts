@@ -1,7 +1,7 @@
 /**
  * What a game pays: the `phaser-distill` entry built with Vite as a game would build it. The entry
  * must pull in no TensorFlow.js, and a game's release build that plays one shipped student through
- * the plugin must grow by at most 8.25 KB gzipped (the games of bench/bundle, as `npm run bench:bundle`
+ * the plugin must grow by at most 9 KB gzipped (the games of bench/bundle, as `npm run bench:bundle`
  * measures them). The limit was 5 KB until the production policy loader took on every check the
  * development loader makes (spaces, normalisation ranges, size limits: about 450 bytes), and
  * production play its guards on reward() and done(); then 5.5 KB until agents' observations were
@@ -11,7 +11,10 @@
  * the on-demand import of Phaser, which a game with any on-demand import of its own has anyway);
  * then 7.25 KB (7,341 bytes measured) until agents came in behaviours of many, removable mid-scene,
  * and crowds were decided in one batched student call a step (8,339 bytes: about 450 for the
- * behaviours and removal, 300 for the plugin's batching and 150 for the student's actMany).
+ * behaviours and removal, 300 for the plugin's batching and 150 for the student's actMany); then
+ * 8.25 KB until agents played in teams (group rewards, team episodes: about 320 bytes) and declared
+ * a privileged view for their teacher (its space and its reading, which play never runs: about
+ * 230), 8,898 bytes.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +50,7 @@ describe('the phaser-distill entry in a game bundle', () => {
     expect(code).not.toMatch(/tensorflow|tfjs|onnx/i);
   });
 
-  it('adds at most 8.25 KB gzipped to a release build that plays one student through the plugin', async () => {
+  it('adds at most 9 KB gzipped to a release build that plays one student through the plugin', async () => {
     const phaserOnly = await bundleGame('phaser-only');
     const withPlugin = await bundleGame('with-plugin');
     const delta = withPlugin.gz - phaserOnly.gz;
@@ -57,7 +60,7 @@ describe('the phaser-distill entry in a game bundle', () => {
     expect(withPlugin.code.includes('phaser-distill.student')).toBe(true);
     expect(withPlugin.code.includes('postupdate')).toBe(true);
     expect(delta).toBeGreaterThan(1024);
-    expect(delta).toBeLessThanOrEqual(8.25 * 1024);
+    expect(delta).toBeLessThanOrEqual(9 * 1024);
   });
 
   it('leaves the development checks out of a release build, and keeps them in a development build', async () => {
