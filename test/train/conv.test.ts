@@ -4,6 +4,9 @@
  * teacher that learns a grid task on the tfjs engine, and its distillation into an MLP student
  * with an evaluation row of its own.
  */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncVectorEnv, discrete, flatSize } from '../../src/env/index.js';
@@ -13,6 +16,7 @@ import {
 } from '../../src/train/index.js';
 import { ActorCritic, NetworkError, conv2dByParts, convShapes, type ConvTorsoConfig } from '../../src/train/networks.js';
 import { BeaconEnv } from '../helpers/tiny-envs.js';
+import { exportFileOnnx } from '../../src/cli/export-file.js';
 import { trainTeacher } from '../helpers/teachers.js';
 
 const conv: ConvTorsoConfig = { grid: { offset: 2, height: 7, width: 7, channels: 2 }, layers: [{ filters: 8, kernel: 3, stride: 1 }, { filters: 8, kernel: 3, stride: 2 }] };
@@ -110,6 +114,15 @@ describe('a convolutional teacher', () => {
     expect(() => teacher.policyFile()).toThrow(/convolutional torso .* has no student-format file/);
     resumed.dispose();
     teacher.dispose();
+    // ONNX export of such a teacher folder says why there is none, and writes nothing.
+    const dir = mkdtempSync(join(tmpdir(), 'pd-conv-'));
+    try {
+      for (const name of ['model.json', 'weights.bin', 'run.json']) writeFileSync(join(dir, name), files[name]!);
+      await expect(exportFileOnnx(dir, 'mlagents', join(dir, 'teacher.onnx'), () => undefined)).rejects.toThrow(/convolutional torso .* export one of its students/);
+      expect(existsSync(join(dir, 'teacher.onnx'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('distils into an MLP student that keeps >= 90% of its return; the teacher\'s row has its own parameters and no plain-runtime time', async () => {
