@@ -44,7 +44,11 @@ const BROWSER = values.browser.split(',').map((b) => b.trim()).filter(Boolean);
 const OPTIONS: Options = { batch: Number(values.batch), rows: Number(values.rows), updates: Number(values.updates), warmup: Number(values.warmup) };
 
 const rows: Row[] = [];
-const print = (r: Row) => console.log(r.error ? `${r.backend} ${r.teacher}: did not start (${r.error})` : `${r.backend} ${r.teacher}: ${r.params.toLocaleString('en')} params, update of ${OPTIONS.batch} samples ${r.update_ms} ms, forward of ${OPTIONS.rows} rows ${r.forward_ms} ms`);
+/** Keeps a row and prints it as it comes. */
+const add = (r: Row) => {
+  rows.push(r);
+  console.log(r.error ? `${r.backend} ${r.teacher}: did not start (${r.error})` : `${r.backend} ${r.teacher}: ${r.params.toLocaleString('en')} params, update of ${OPTIONS.batch} samples ${r.update_ms} ms, forward of ${OPTIONS.rows} rows ${r.forward_ms} ms`);
+};
 
 for (const backend of BACKENDS) {
   let started: string;
@@ -52,10 +56,10 @@ for (const backend of BACKENDS) {
     started = await runBackend(backend);
   } catch (e) {
     const error = (e as Error).message.replace(/\s*\n\s*/g, ' ');
-    for (const t of TEACHERS) print(rows[rows.push({ backend, teacher: t.name, params: 0, update_ms: null, forward_ms: null, error }) - 1]!);
+    for (const t of TEACHERS) add({ backend, teacher: t.name, params: 0, update_ms: null, forward_ms: null, error });
     continue;
   }
-  for (const t of TEACHERS) print(rows[rows.push(measure(t, started, OPTIONS)) - 1]!);
+  for (const t of TEACHERS) add(measure(t, started, OPTIONS));
 }
 
 if (BROWSER.length) {
@@ -67,7 +71,7 @@ if (BROWSER.length) {
     const query = new URLSearchParams({ backends: BROWSER.join(','), batch: values.batch, rows: values.rows, updates: values.updates, warmup: values.warmup });
     await page.goto(`${server.resolvedUrls!.local[0]!}bench/gpu/index.html?${query}`, { timeout: PAGE_WAIT_MS });
     await page.waitForFunction(() => (window as unknown as { gpuBench?: { done: boolean } }).gpuBench?.done === true, undefined, { timeout: 3_600_000, polling: 1000 });
-    for (const r of await page.evaluate(() => (window as unknown as { gpuBench: { rows: Row[] } }).gpuBench.rows)) print(rows[rows.push(r) - 1]!);
+    for (const r of await page.evaluate(() => (window as unknown as { gpuBench: { rows: Row[] } }).gpuBench.rows)) add(r);
   } finally {
     await browser.close();
     await server.close();

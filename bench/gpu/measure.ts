@@ -3,7 +3,7 @@
  * PPO minibatch update of a large teacher (the tfjs learner, as PPO runs it: forward, backward,
  * global-norm clipping, Adam) and one batched rollout forward, medians after unmeasured warm-ups.
  */
-import { discrete, type Space } from '../../src/env/index.js';
+import { Rng, discrete, type Space } from '../../src/env/index.js';
 import { Minibatch } from '../../src/train/learner.js';
 import { ActorCritic, type NetworkConfig } from '../../src/train/networks.js';
 import { defaultPpoConfig } from '../../src/train/ppo.js';
@@ -44,18 +44,11 @@ export interface Row {
   error?: string;
 }
 
-/** A seeded stream of numbers in [0, 1), so every backend gets the same data. */
-function stream(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** A minibatch of `n` made-up but well-formed samples: grid cells one-hot like a GridSensor2D's. */
 function minibatch(t: Teacher, n: number): Minibatch {
-  const next = stream(7);
+  // Seeded, so every backend gets the same data.
+  const rng = new Rng(7);
+  const next = () => rng.float();
   const D = t.obsSize;
   const obs = new Float32Array(n * D);
   for (let i = 0; i < n; i++) {

@@ -144,18 +144,12 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
     // Timed on observations of its own view (a privileged teacher's differ from its students').
     const observations = entry.role === 'teacher' || !privileged ? teacherRun.observations : randomRun.observations;
     const latency = await compareLatency(policy, policyFileLayers(entry.file), observations, latencyMs);
-    const r = run.returns;
-    const mean = r.reduce((a, b) => a + b, 0) / r.length;
     rows.push({
       name: entry.name,
       role: entry.role,
       hidden: entry.file.layers.slice(0, -1).map((l) => l.outputs),
       dtype: entry.file.layers.some((l) => l.dtype === 'int8') ? 'int8' : 'float32',
-      episodes: r.length,
-      returnMean: mean,
-      returnStd: Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / r.length),
-      returnMin: Math.min(...r),
-      returnMax: Math.max(...r),
+      ...returnStats(run.returns),
       returnRatio: 0,
       gainRatio: 0,
       agreement,
@@ -188,25 +182,29 @@ export async function evaluatePolicies(game: string, env: VectorEnv, teacher: Te
  * runtime time (NaN), as it has no plain runtime.
  */
 async function teacherRow(teacher: Teacher, run: ReturnType<typeof runEpisodes>, latencyMs: number): Promise<PolicyEvaluation> {
-  const weights = teacher.net.actor.params.map((p) => p.dataSync() as Float32Array);
-  const bytes = new Uint8Array(weights.reduce((n, w) => n + w.byteLength, 0));
-  weights.reduce((at, w) => (bytes.set(new Uint8Array(w.buffer, w.byteOffset, w.byteLength), at), at + w.byteLength), 0);
-  const decide = (obs: Float32Array) => teacher.predict(obs, 1);
+  const params = teacher.net.actor.params;
+  const weights = new Float32Array(params.reduce((n, p) => n + p.size, 0));
+  params.reduce((at, p) => (weights.set(p.dataSync() as Float32Array, at), at + p.size), 0);
+  const bytes = new Uint8Array(weights.buffer);
   const timings: number[] = [];
   const start = performance.now();
   for (let c = 0; c < 3 || performance.now() - start < latencyMs; c++) {
     const t0 = performance.now();
-    decide(run.observations[c % run.observations.length]!);
+    teacher.predict(run.observations[c % run.observations.length]!, 1);
     timings.push((performance.now() - t0) * 1000);
   }
-  const r = run.returns;
   return {
-    name: teacher.name, role: 'teacher', hidden: teacher.net.actor.mlp.sizes.slice(1, -1), dtype: 'float32', episodes: r.length,
-    returnMean: mean(r), returnStd: std(r), returnMin: Math.min(...r), returnMax: Math.max(...r), returnRatio: 0, gainRatio: 0, agreement: 1,
+    name: teacher.name, role: 'teacher', hidden: teacher.net.actor.mlp.sizes.slice(1, -1), dtype: 'float32',
+    ...returnStats(run.returns), returnRatio: 0, gainRatio: 0, agreement: 1,
     ...(teacher.actionSpace.type === 'box' ? { rawAgreement: 1 } : {}),
     parameters: teacher.parameterCount, compression: 0, bytes: bytes.length, gzipBytes: await gzipSize(bytes),
     runtimeUs: Number.NaN, tfjsUs: median(timings.slice(1)), speedup: Number.NaN,
   };
+}
+
+/** A row's episodes and return statistics. */
+function returnStats(r: readonly number[]): Pick<PolicyEvaluation, 'episodes' | 'returnMean' | 'returnStd' | 'returnMin' | 'returnMax'> {
+  return { episodes: r.length, returnMean: mean(r), returnStd: std(r), returnMin: Math.min(...r), returnMax: Math.max(...r) };
 }
 
 /** Whether a mean return is above random's by more than two standard errors of their difference. */

@@ -40,11 +40,10 @@ export function teacherView(env: VectorEnv): VectorEnv {
 
 /** The view a teacher of `obsSize` inputs reads on `env`: the privileged one where its size fits, else the student's; an error naming both sizes if neither does. */
 export function viewFor(env: VectorEnv, obsSize: number, who: string): 'student' | 'privileged' {
-  const size = (s: { shape: readonly number[] }) => s.shape.reduce((a, b) => a * b, 1);
-  if (env.privileged && size(env.privileged.observationSpace) === obsSize) return 'privileged';
-  if (size(env.observationSpace) === obsSize) return 'student';
-  const priv = env.privileged ? ` and its privileged view ${size(env.privileged.observationSpace)}` : '';
-  throw new Error(`${who}: the env observes ${size(env.observationSpace)} numbers${priv}, the teacher ${obsSize}`);
+  if (env.privileged && flatSize(env.privileged.observationSpace) === obsSize) return 'privileged';
+  if (flatSize(env.observationSpace) === obsSize) return 'student';
+  const priv = env.privileged ? ` and its privileged view ${flatSize(env.privileged.observationSpace)}` : '';
+  throw new Error(`${who}: the env observes ${flatSize(env.observationSpace)} numbers${priv}, the teacher ${obsSize}`);
 }
 
 /**
