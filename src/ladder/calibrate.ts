@@ -63,23 +63,32 @@ export interface Outcome {
   lost: number;
 }
 
-/** Plays `episodes` episodes of one level in `env` (one LevelPolicy per env, so each has its own memory). */
+/**
+ * Plays `episodes` episodes of one level in `env` (one LevelPolicy per env, so each has its own
+ * memory). Each env owns an equal share of the episodes, counted from its start: the first
+ * episodes to end anywhere would favour short ones (a quick catch, an early fall) in a wide vector
+ * env, so an env's episodes past its share, and their points, are played but not counted.
+ */
 export function playLevel(env: VectorEnv, make: (envIndex: number) => LevelPolicy, episodes: number, seed: number): Outcome {
   const n = env.numEnvs;
   const policies = Array.from({ length: n }, (_, i) => make(i));
   const actSize = flatSize(env.actionSpace);
   const actions = new Float32Array(n * actSize);
+  const share = Array.from({ length: n }, (_, i) => Math.floor(episodes / n) + (i < episodes % n ? 1 : 0));
+  const ended = new Array<number>(n).fill(0);
   const out: Outcome = { returns: [], won: 0, lost: 0 };
   let obs = env.reset(seed);
   while (out.returns.length < episodes) {
     actEach(env, policies, obs, actions);
     const r = env.step(actions);
     for (let i = 0; i < n; i++) {
+      if (ended[i]! >= share[i]!) continue;
       if (r.rewards[i]! > 0) out.won += 1;
       else if (r.rewards[i]! < 0) out.lost += 1;
     }
     for (const e of r.episodes) {
-      out.returns.push(e.return);
+      if (ended[e.env]! < share[e.env]!) out.returns.push(e.return);
+      ended[e.env]! += 1;
       policies[e.env]!.reset();
     }
     obs = r.observations;

@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCalibrate, strengthOf, strictlyOrdered } from '../../src/ladder/calibrate.js';
-import { box, discrete } from '../../src/env/index.js';
+import { playLevel, runCalibrate, strengthOf, strictlyOrdered } from '../../src/ladder/calibrate.js';
+import { SyncVectorEnv, box, discrete, type Env } from '../../src/env/index.js';
+import { LevelPolicy } from '../../src/policy/difficulty.js';
+import { loadStudentPolicy } from '../../src/policy/index.js';
 import { buildPolicyFile } from '../../src/distill/export.js';
 import { decodeLadderFile } from '../../src/policy/difficulty.js';
 
@@ -33,6 +35,30 @@ describe('calibrate', () => {
     expect(ret.high - ret.mean).toBeCloseTo((1.96 * Math.sqrt(5 / 3)) / 2, 6);
     expect(strictlyOrdered([{ mean: 1, low: 0, high: 2, episodes: 1 }, { mean: 3, low: 2.5, high: 4, episodes: 1 }])).toBe(true);
     expect(strictlyOrdered([{ mean: 1, low: 0, high: 2, episodes: 1 }, { mean: 3, low: 1.5, high: 4, episodes: 1 }])).toBe(false);
+  });
+
+  it('counts an equal share of episodes from every env, so short episodes are not favoured', () => {
+    // Env 0's episodes last 1 step and score +1; env 1's last 10 and score -1. The first 20
+    // episodes to end would be 19 of env 0's and 1 of env 1's (mean 0.8); a fair count is 10 each.
+    const timed = (length: number, reward: number): Env => {
+      let t = 0;
+      return {
+        observationSpace: box([4], -1e6, 1e6),
+        actionSpace: discrete(2),
+        reset: () => ((t = 0), { observation: new Float32Array(4), info: {} }),
+        step: () => {
+          t += 1;
+          return { observation: new Float32Array(4), reward: t === length ? reward : 0, terminated: t === length, truncated: false, info: {} };
+        },
+      };
+    };
+    const env = new SyncVectorEnv([timed(1, 1), timed(10, -1)]);
+    const policy = loadStudentPolicy(balanceController());
+    const o = playLevel(env, (i) => new LevelPolicy(policy, { temperature: 0, reactionDelay: 0, actionNoise: 0 }, env.actionSpace, i), 20, 0);
+    expect(o.returns).toHaveLength(20);
+    expect(o.returns.filter((r) => r > 0)).toHaveLength(10);
+    expect(strengthOf(o, 'episode_return').mean).toBe(0);
+    expect([o.won, o.lost]).toEqual([10, 10]);
   });
 
   it('measures levels of a real controller on Balance and writes a strictly ordered ladder', async () => {
