@@ -107,7 +107,11 @@ export interface AgentSpec<A extends ActionSpec = ActionSpec> {
 
 /** A policy: an observation in, an action out. Students of the policy runtime fit this shape. */
 export interface Policy {
-  act(observation: Float32Array, mask?: ActionMask): Action;
+  /**
+   * One decision. `agent` names the agent it is for: a policy that drives several agents (all of
+   * a behaviour's) and keeps a memory, such as a difficulty level's reaction delay, keeps one each.
+   */
+  act(observation: Float32Array, mask?: ActionMask, agent?: string): Action;
   /**
    * Optional: decides for many agents in one call (a StudentPolicy has it). Given, the plugin
    * gathers the observations of every agent the policy drives whose decision is due at a step and
@@ -118,7 +122,7 @@ export interface Policy {
 }
 
 /** What drives an agent in play: a policy, a plain function, or the player through `spec.human`. */
-export type Driver = Policy | ((observation: Float32Array, mask?: ActionMask) => Action) | 'human';
+export type Driver = Policy | ((observation: Float32Array, mask?: ActionMask, agent?: string) => Action) | 'human';
 
 export class AgentError extends Error {
   override name = 'AgentError';

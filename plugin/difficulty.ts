@@ -1,6 +1,7 @@
 /**
- * A difficulty ladder driving one agent: `new Difficulty(this.ai, 'paddle', ladder, policies)`
- * drives the agent at the ladder's first level until `setDifficulty(level)` picks another.
+ * A difficulty ladder driving one agent, or every agent of a behaviour: `new Difficulty(this.ai,
+ * 'paddle', ladder, policies)` drives it at the ladder's first level until `setDifficulty(level)`
+ * picks another. Each agent it drives keeps its own memory and random stream.
  * Switching takes effect at the next decision, without restarting the scene. A level's memory
  * (its reaction delay) starts afresh with every run of the scene, an episode, and its random
  * draws (slips, blends, sampling) restart from the episode's seed: a seeded episode plays the same
@@ -31,10 +32,16 @@ export type LadderPolicies = Record<string, TemperedPolicy>;
 export class Difficulty implements Policy {
   readonly ladder: LadderFile;
   private index = 0;
-  /** One LevelPolicy per level, made when the agent is first seen (its action space is needed). */
-  private readonly levels: (LevelPolicy | null)[];
-  /** Set at a scene's start: the episode's first decision reseeds the level from the episode's seed. */
-  private episodeStarts = true;
+  /**
+   * Each agent's LevelPolicy of each level, made at its first decision at that level (its action
+   * space is needed). A ladder that drives a behaviour's agents keeps a memory (a reaction delay)
+   * and a random stream per agent, so one hunter never acts on another's observations.
+   */
+  private readonly levels = new Map<string, (LevelPolicy | null)[]>();
+  /** The agents seen, in the order of their first decision: the k-th draws from stream k. */
+  private readonly order = new Map<string, number>();
+  /** Agents whose next decision is their first of the scene's run: it seeds their level from the episode's seed. */
+  private readonly episodeStarts = new Set<string>();
 
   constructor(private readonly plugin: DifficultyHost, readonly agent: string, ladder: unknown, private readonly policies: LadderPolicies, private readonly seed = 0) {
     this.ladder = decodeLadderFile(ladder, `ladder for agent '${agent}'`);
@@ -46,7 +53,6 @@ export class Difficulty implements Policy {
         throw new AgentError(`ladder for agent '${agent}': level '${level.name}' blends in policy '${level.weaker}', which was not given (given: ${Object.keys(policies).join(', ')})`);
       }
     }
-    this.levels = this.ladder.levels.map(() => null);
     plugin.systems.events.on(START, this.onSceneStart, this);
     plugin.use(agent, this);
   }
@@ -68,22 +74,29 @@ export class Difficulty implements Policy {
       throw new AgentError(`agent '${this.agent}': no difficulty level ${JSON.stringify(level)} (levels 0..${this.ladder.levels.length - 1}: ${names})`);
     }
     this.index = index;
-    this.levels[index]?.reset();
+    for (const own of this.levels.values()) own[index]?.reset();
   }
 
-  act(observation: Float32Array, mask?: ActionMask): Action {
-    let level = this.levels[this.index];
+  act(observation: Float32Array, mask?: ActionMask, agent: string = this.agent): Action {
+    let own = this.levels.get(agent);
+    if (!own) {
+      own = this.ladder.levels.map(() => null);
+      this.levels.set(agent, own);
+      this.order.set(agent, this.order.size);
+      this.episodeStarts.add(agent);
+    }
+    const stream = this.seed + 104_729 * this.order.get(agent)!;
+    let level = own[this.index];
     if (!level) {
       const spec = this.ladder.levels[this.index]!;
       const weaker = spec.weaker === undefined ? null : this.policies[spec.weaker]!;
       // The agent by name, or (for a behaviour's name) one of its agents: they share their spaces.
-      const agent = this.plugin.agentsOf?.(this.agent)[0] ?? this.plugin.require(this.agent);
-      level = new LevelPolicy(this.policies[spec.policy]!, spec, agent.actionSpace, this.seed + this.index, weaker);
-      this.levels[this.index] = level;
+      const shape = this.plugin.agentsOf?.(this.agent)[0] ?? this.plugin.require(this.agent);
+      level = new LevelPolicy(this.policies[spec.policy]!, spec, shape.actionSpace, stream + this.index, weaker);
+      own[this.index] = level;
     }
-    if (this.episodeStarts) {
-      level.reset((Math.imul(this.plugin.episodeSeed ^ 0x9e3779b9, 0x85ebca6b) + this.seed + 7919 * this.index) >>> 0);
-      this.episodeStarts = false;
+    if (this.episodeStarts.delete(agent)) {
+      level.reset((Math.imul(this.plugin.episodeSeed ^ 0x9e3779b9, 0x85ebca6b) + stream + 7919 * this.index) >>> 0);
     }
     return level.act(observation, mask);
   }
@@ -94,9 +107,11 @@ export class Difficulty implements Policy {
     if (this.plugin.driverOf(this.agent) === this) this.plugin.release(this.agent);
   }
 
+  /** A new run of the scene: its agents start afresh (they are declared again), and the memory of the last run's goes. */
   private onSceneStart(): void {
-    this.levels[this.index]?.reset();
-    this.episodeStarts = true;
+    this.levels.clear();
+    this.order.clear();
+    this.episodeStarts.clear();
   }
 }
 

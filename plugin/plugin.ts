@@ -467,7 +467,7 @@ export class DistillPlugin {
     } else if (agent.stepsInDecision === 0) {
       if (agent.stale) agent.readObservation();
       const mask = agent.mask ?? undefined;
-      const action = typeof driver === 'function' ? driver(agent.observation, mask) : driver.act(agent.observation, mask);
+      const action = typeof driver === 'function' ? driver(agent.observation, mask, agent.name) : driver.act(agent.observation, mask, agent.name);
       agent.setAction(action, DEV ? (typeof driver === 'function' ? 'its driver function' : 'its policy') : '');
     }
     agent.applyAction();

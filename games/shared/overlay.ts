@@ -87,8 +87,8 @@ export class DecisionOverlay {
   /** Wraps a policy so each of its decisions is recorded for the panel. */
   tap(policy: Policy): Policy {
     return {
-      act: (observation: Float32Array, mask?: ActionMask): Action => {
-        const action = policy.act(observation, mask);
+      act: (observation: Float32Array, mask?: ActionMask, agent?: string): Action => {
+        const action = policy.act(observation, mask, agent);
         this.observation.set(observation);
         // (A policy may reuse its action array: keep a copy.)
         const values = typeof action === 'number' ? [action] : Array.from(action as ArrayLike<number>);

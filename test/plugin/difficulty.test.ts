@@ -1,4 +1,5 @@
 import { HeadlessGame, AgentError, Difficulty, LADDER_FORMAT, Rng, type TemperedPolicy } from 'phaser-distill/node';
+import Phaser from 'phaser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WalkScene } from '../helpers/scenes.js';
 
@@ -108,6 +109,43 @@ describe('difficulty ladder in a real scene', () => {
     expect(episode(11, 17)).toEqual(first);
     expect(episode(11, 3)).toEqual(first);
     expect(episode(12, 0)).not.toEqual(first);
+  });
+
+  it('drives every agent of a behaviour with its own memory: a reaction delay never hands one agent another\'s observation', async () => {
+    /** Two pack members: 'east' sees +1 and its frame, 'west' -1 and its frame, every decision. */
+    class Pack extends Phaser.Scene {
+      frames = 0;
+      given = { east: [] as number[], west: [] as number[] };
+      create(): void {
+        this.frames = 0;
+        for (const [name, side] of [['east', 1], ['west', -1]] as const) {
+          this.ai.agent(name, {
+            behavior: 'pack',
+            observation: { shape: [2], low: -1e6, high: 1e6 },
+            action: { type: 'discrete', n: 3 },
+            observe: () => [side, this.frames],
+            act: (a) => void this.given[name].push(a),
+          });
+        }
+      }
+      override fixedUpdate(): void {
+        this.frames += 1;
+      }
+    }
+    const host = await HeadlessGame.create({ game: { scene: Pack, width: 100, height: 100 } });
+    hosts.push(host);
+    const scene = host.scenes[0]! as Pack;
+    // Acts on the side it is shown: 2 for east's observations, 0 for west's. It sees the frame too.
+    const seen: number[] = [];
+    const side = { temperature: 0, act: (o: Float32Array) => (seen.push(o[1]!), o[0]! > 0 ? 2 : 0) };
+    const late = { ...ladder, levels: [{ name: 'late', policy: 'side', temperature: 0, reactionDelay: 2, actionNoise: 0 }] };
+    new Difficulty(scene.ai, 'pack', late, { side });
+    for (let i = 0; i < 30; i++) host.frame();
+    expect(scene.given.east.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(scene.given.east)).toEqual(new Set([2]));
+    expect(new Set(scene.given.west)).toEqual(new Set([0]));
+    // Each acts two decisions late: the frames shown lag the frames played.
+    expect(Math.max(...seen)).toBeLessThan(scene.frames - 1);
   });
 
   it('names a level whose policy was not given', async () => {
