@@ -283,6 +283,7 @@ export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEn
     const trained = options.agent ?? game.agent;
     for (const [name, driver] of drivers) {
       if (name === trained) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', the behaviour being trained; drivers are for the scene's other behaviours`);
+      checkDriver(host, name, driver);
       for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, driver);
     }
     return host.vectorEnv(options.agent, true, options.opponent);
@@ -290,6 +291,24 @@ export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEn
     host.destroy();
     throw e;
   }
+}
+
+/**
+ * A driver names an agent or behaviour the scene declares, and a policy that says its spaces (a
+ * student) plays those: a frozen policy of another game, or of another behaviour, is refused now
+ * rather than read wrong for a whole run.
+ */
+function checkDriver(host: HeadlessGame, name: string, driver: Driver): void {
+  const plugin = host.plugin(0);
+  const agents = plugin.names().map((n) => plugin.get(n)!);
+  const agent = agents.find((a) => a.name === name) ?? agents.find((a) => a.behavior === name);
+  if (!agent) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', but the scene declares no agent or behaviour of that name (it declares ${[...new Set(agents.map((a) => a.behavior))].map((b) => `'${b}'`).join(', ') || 'none'})`);
+  if (typeof driver !== 'object' || driver === null) return;
+  const spaces = driver as { observationSpace?: unknown; actionSpace?: unknown };
+  if (spaces.observationSpace === undefined || spaces.actionSpace === undefined) return;
+  const want = JSON.stringify({ observation: agent.observationSpace.shape, action: agent.actionSpace });
+  const got = JSON.stringify({ observation: (spaces.observationSpace as { shape?: unknown }).shape, action: spaces.actionSpace });
+  if (want !== got) throw new AgentError(`createSceneVectorEnv: drivers.${name}: the policy plays other spaces than '${name}' (${got} in the policy, ${want} in the game)`);
 }
 
 /** The scenes `options` asks for: `instances`, or `envs` shared out `agentsPerScene` a scene. */

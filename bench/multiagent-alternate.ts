@@ -1,0 +1,73 @@
+/**
+ * Hunt with both sides learning (issue 23), for bench:multiagent: one run of
+ * assets/policies/hunt/hunt-both.yaml (`train.alternate`: the hunters and the prey each train their
+ * own policy, a side at a time, `teamChange` steps a turn), then, on the same fresh episodes:
+ * the alternately-trained hunters' catch rate against the scripted prey (fleePrey) and against the
+ * trained prey; and the trained prey's escape rate against the shipped hunters (assets/teachers/hunt,
+ * 1M steps against the scripted prey) beside the scripted prey's. Each policy acts greedily in the
+ * student runtime, from the files the run exported (`{run}/{behavior}/policy.json`).
+ *   npx tsx bench/multiagent-alternate.ts [steps a side] [teamChange] [episodes]
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadStudentPolicy, type StudentPolicy } from 'phaser-distill';
+import { loadTeacher } from 'phaser-distill/train';
+import { fleePrey } from '../games/hunt/scene.js';
+import { evaluateHunt, type HuntStats } from '../games/hunt/evaluate.js';
+import { loadRunConfig } from '../src/config/run-config.js';
+import { runTrain } from '../src/run/train.js';
+
+export interface AlternateScores {
+  stepsPerSide: number;
+  teamChange: number;
+  trainSeconds: number;
+  /** The alternately-trained hunters against the scripted prey, and against the trained prey. */
+  huntersVsScripted: HuntStats;
+  huntersVsTrained: HuntStats;
+  /** The shipped hunters against the scripted prey, and against the trained prey (escape = 1 - rate). */
+  shippedVsScripted: HuntStats;
+  shippedVsTrained: HuntStats;
+}
+
+const readPolicy = (path: string): StudentPolicy => loadStudentPolicy(JSON.parse(readFileSync(path, 'utf8')), { source: path });
+
+export async function alternateScores(stepsPerSide = 300000, teamChange = 50000, episodes = 200): Promise<AlternateScores> {
+  const base = loadRunConfig('assets/policies/hunt/hunt-both.yaml');
+  const runsDir = mkdtempSync(join(tmpdir(), 'hunt-both-'));
+  try {
+    const config = { ...base, runsDir, train: { ...base.train, alternate: { ...base.train.alternate!, teamChange }, ppo: { ...base.train.ppo, totalTimesteps: stepsPerSide } } };
+    const started = performance.now();
+    const run = await runTrain({ config }, { log: () => undefined });
+    const trainSeconds = (performance.now() - started) / 1000;
+    if (run.interrupted) throw new Error(`the alternating run stopped early (exit ${run.exitCode})`);
+    const hunters = readPolicy(join(run.runDir, 'hunter', 'policy.json'));
+    const prey = readPolicy(join(run.runDir, 'prey', 'policy.json'));
+    const dir = 'assets/teachers/hunt';
+    const teacher = await loadTeacher(Object.fromEntries(['model.json', 'weights.bin', 'run.json'].map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))])), 'hunt teacher');
+    const shipped = loadStudentPolicy(teacher.policyFile(), { source: dir });
+    teacher.dispose();
+    const seed = 7000;
+    return {
+      stepsPerSide,
+      teamChange,
+      trainSeconds,
+      huntersVsScripted: await evaluateHunt(hunters, { episodes, seed, prey: fleePrey }),
+      huntersVsTrained: await evaluateHunt(hunters, { episodes, seed, prey }),
+      shippedVsScripted: await evaluateHunt(shipped, { episodes, seed, prey: fleePrey }),
+      shippedVsTrained: await evaluateHunt(shipped, { episodes, seed, prey }),
+    };
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { initBackend } = await import('phaser-distill/train');
+  await initBackend('wasm');
+  const s = await alternateScores(Number(process.argv[2] ?? 300000), Number(process.argv[3] ?? 50000), Number(process.argv[4] ?? 200));
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  console.log(`hunt, both sides learning (${s.stepsPerSide} steps a side, teamChange ${s.teamChange}, ${s.trainSeconds.toFixed(0)} s):`);
+  console.log(`  alternately-trained hunters catch: the scripted prey ${pct(s.huntersVsScripted.rate)}, the trained prey ${pct(s.huntersVsTrained.rate)}`);
+  console.log(`  against the shipped hunters, escapes: the trained prey ${pct(1 - s.shippedVsTrained.rate)}, the scripted prey ${pct(1 - s.shippedVsScripted.rate)}`);
+}

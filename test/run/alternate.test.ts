@@ -1,0 +1,138 @@
+/**
+ * Two behaviours each training their own policy in one run (`train.alternate`, ML-Agents'
+ * team_change) and the config's choice of the other behaviours' drivers (`train.drivers`), on real
+ * headless Hunt: the sides switch at teamChange, each side's checkpoint resumes where a kill left
+ * it (nothing lost, nothing twice), the side that waits plays the other's latest policy, and bad
+ * keys are config errors that name the key and leave no run folder.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadRunConfig } from '../../src/config/run-config.js';
+import { makeRunEnv } from '../../src/config/env-module.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { runTrain } from '../../src/run/train.js';
+import { alternateTurns } from '../../src/run/alternate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pd-alternate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const runsDir = join(dir, 'runs');
+const huntEnv = resolve('games/hunt/env.ts');
+
+// 12 envs x 16 steps: a batch of 192 steps; a turn is two iterations, each side 768 steps in all.
+const PPO = { totalTimesteps: 768, numEnvs: 12, numSteps: 16, numMinibatches: 2, updateEpochs: 2, learningRate: 0.001 };
+
+function config(name: string, train: Record<string, unknown>): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ game: 'hunt', env: huntEnv, name, runsDir, train: { ppo: PPO, checkpointEvery: 1, ...train } }));
+  return path;
+}
+
+const rows = (runDir: string) => readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; iteration: number });
+const runs = () => (existsSync(runsDir) ? readdirSync(runsDir) : []);
+
+/** A policy file for Hunt's 9 actions that always stays put, over `inputs` observation numbers. */
+function stayPolicy(inputs: number): string {
+  const b64 = (a: number[]) => Buffer.from(new Float32Array(a).buffer).toString('base64');
+  const bias = [10, 0, 0, 0, 0, 0, 0, 0, 0];
+  const path = join(dir, `stay-${inputs}.json`);
+  writeFileSync(path, JSON.stringify({
+    format: 'phaser-distill.student', version: 1,
+    observationSpace: { type: 'box', shape: [inputs], low: Array(inputs).fill(-2), high: Array(inputs).fill(2) },
+    actionSpace: { type: 'discrete', n: 9 }, observationNormalization: null,
+    layers: [{ inputs, outputs: 9, activation: 'linear', dtype: 'float32', weights: b64(Array(inputs * 9).fill(0)), bias: b64(bias) }],
+    meta: { role: 'test' },
+  }));
+  return path;
+}
+
+describe('train.alternate', () => {
+  it('plans turns of teamChange steps a side, the last one clipped', () => {
+    expect(alternateTurns(['hunter', 'prey'], 300, 768)).toEqual([
+      { behavior: 'hunter', untilStep: 300 }, { behavior: 'prey', untilStep: 300 },
+      { behavior: 'hunter', untilStep: 600 }, { behavior: 'prey', untilStep: 600 },
+      { behavior: 'hunter', untilStep: 768 }, { behavior: 'prey', untilStep: 768 },
+    ]);
+  });
+
+  it('switches sides at teamChange, and each side resumes from its own checkpoint after a kill', async () => {
+    const cfg = config('both', { alternate: { behaviors: ['hunter', 'prey'], teamChange: 384 } });
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    // Killed after one iteration of each invocation: in the hunters' first turn, the prey's first, the hunters' second.
+    const first = await runTrain({ config: cfg }, { maxIterations: 1, log });
+    expect(first.interrupted).toBe(true);
+    const runDir = first.runDir;
+    expect(rows(join(runDir, 'hunter')).map((r) => r.global_step)).toEqual([192]);
+    expect(existsSync(join(runDir, 'prey'))).toBe(false);
+    const second = await runTrain({ resumeDir: runDir }, { maxIterations: 1, log });
+    expect(second.interrupted).toBe(true);
+    // The hunters finished their turn at 384; the prey learnt one iteration of its own.
+    expect(rows(join(runDir, 'hunter')).map((r) => r.global_step)).toEqual([192, 384]);
+    expect(rows(join(runDir, 'prey')).map((r) => r.global_step)).toEqual([192]);
+    // While the prey learns, the hunters play their latest policy, exported at the end of their turn.
+    const preyConfig = JSON.parse(readFileSync(join(runDir, 'prey', 'config.json'), 'utf8')) as { train: { behavior: string; drivers: Record<string, string> } };
+    expect(preyConfig.train.behavior).toBe('prey');
+    expect(preyConfig.train.drivers.hunter).toMatch(/hunter\/policy\.json$/);
+    expect((JSON.parse(readFileSync(join(runDir, 'hunter', 'policy.json'), 'utf8')) as { meta: { step: number } }).meta.step).toBe(384);
+    await runTrain({ resumeDir: runDir }, { maxIterations: 1, log });
+    const done = await runTrain({ resumeDir: runDir }, { log });
+    expect(done.exitCode).toBe(0);
+    expect(done.interrupted).toBe(false);
+    // Every iteration of each side once, in order: nothing lost and nothing trained twice across the kills.
+    expect(rows(join(runDir, 'hunter')).map((r) => r.global_step)).toEqual([192, 384, 576, 768]);
+    expect(rows(join(runDir, 'prey')).map((r) => r.global_step)).toEqual([192, 384, 576, 768]);
+    // Each invocation goes on in the turn the last one stopped in; a turn ends at teamChange and the other side's begins.
+    const t = (k: number, b: string, step: number) => `turn ${k}/4: ${b} learns to its step ${step}`;
+    expect(lines.filter((l) => l.startsWith('turn ')).map((l) => l.slice(0, l.indexOf(';')))).toEqual([
+      t(1, 'hunter', 384), t(1, 'hunter', 384), t(2, 'prey', 384), t(2, 'prey', 384), t(3, 'hunter', 768), t(3, 'hunter', 768), t(4, 'prey', 768),
+    ]);
+    // One teacher folder per behaviour, and the hunters' second turn played the prey's latest policy.
+    for (const b of ['hunter', 'prey']) expect(existsSync(join(runDir, b, 'teacher', 'model.json'))).toBe(true);
+    const hunterConfig = JSON.parse(readFileSync(join(runDir, 'hunter', 'config.json'), 'utf8')) as { train: { drivers: Record<string, string> } };
+    expect(hunterConfig.train.drivers.prey).toMatch(/prey\/policy\.json$/);
+    expect(JSON.parse(readFileSync(join(runDir, 'alternate.json'), 'utf8'))).toEqual({ turn: 4 });
+  }, 120_000);
+
+  it('refuses a behaviour the game lacks, a listed-twice one and teamChange <= 0, naming the key and making no run folder', async () => {
+    const before = runs();
+    await expect(runTrain({ config: config('wolf', { alternate: { behaviors: ['hunter', 'wolf'], teamChange: 384 } }) }, { log: () => undefined })).rejects.toThrow(/config\.train\.alternate\.behaviors\.1: .*'wolf'/);
+    expect(() => loadRunConfig(config('zero', { alternate: { behaviors: ['hunter', 'prey'], teamChange: 0 } }))).toThrow(/config\.train\.alternate\.teamChange/);
+    expect(() => loadRunConfig(config('twice', { alternate: { behaviors: ['prey', 'prey'], teamChange: 384 } }))).toThrow(/config\.train\.alternate\.behaviors\.1: 'prey' is listed twice/);
+    expect(() => loadRunConfig(config('both-keys', { behavior: 'prey', alternate: { behaviors: ['hunter', 'prey'], teamChange: 384 } }))).toThrow(ConfigError);
+    expect(runs()).toEqual(before);
+  }, 60_000);
+});
+
+describe('train.drivers', () => {
+  it('drives the other behaviour with the policy file it names, in place of the env module\'s script', async () => {
+    // The prey trains; the hunters stay put under the named policy, and chase under the module's script.
+    const still = await makeRunEnv({ envPath: huntEnv, baseDir: dir, train: { behavior: 'prey', drivers: { hunter: stayPolicy(13) } } }, 2);
+    const chasing = await makeRunEnv({ envPath: huntEnv, baseDir: dir, train: { behavior: 'prey', drivers: { hunter: 'scripted' } } }, 2);
+    try {
+      expect(still.observationSpace.shape).toEqual([11]);
+      const moved = (env: typeof still) => {
+        const start = env.reset(3).slice();
+        let obs: Float32Array = start;
+        for (let t = 0; t < 20; t++) obs = env.step(new Float32Array([0, 0])).observations;
+        // The prey stays too: only the hunters can change their offsets from it.
+        return Math.max(...Array.from(obs, (v, i) => Math.abs(v - start[i]!)));
+      };
+      expect(moved(still)).toBe(0);
+      expect(moved(chasing)).toBeGreaterThan(0.05);
+    } finally {
+      still.close();
+      chasing.close();
+    }
+  }, 60_000);
+
+  it('refuses a policy of other spaces, a missing file and the trained behaviour, naming the key, before a run folder', async () => {
+    const before = runs();
+    const wrong = config('wrong', { behavior: 'prey', drivers: { hunter: stayPolicy(11) } });
+    await expect(runTrain({ config: wrong }, { log: () => undefined })).rejects.toThrow(/config\.train\.drivers\.hunter: .*other spaces/);
+    expect(() => loadRunConfig(config('missing', { drivers: { prey: 'nowhere.json' } }))).toThrow(/config\.train\.drivers\.prey: no such file/);
+    expect(() => loadRunConfig(config('self', { behavior: 'prey', drivers: { prey: 'scripted' } }))).toThrow(/config\.train\.drivers\.prey: 'prey' is the behaviour this run trains/);
+    expect(runs()).toEqual(before);
+  }, 60_000);
+});
