@@ -127,6 +127,18 @@ describe('train.drivers', () => {
     }
   }, 60_000);
 
+  it('learns: the prey (train.behavior) against the shipped hunters (train.drivers) goes from always caught to escaping', async () => {
+    // 24 prey a scene each, 100 iterations (153,600 steps); the prey's return is -1 when caught, 0 when it escapes.
+    const cfg = config('prey-learns', { behavior: 'prey', drivers: { hunter: resolve('assets/policies/hunt/s16-float32.json') }, ppo: { numEnvs: 24, numSteps: 64, numMinibatches: 4, updateEpochs: 4, learningRate: 0.001, totalTimesteps: 24 * 64 * 100 } });
+    const run = await runTrain({ config: cfg }, { log: () => undefined });
+    expect(run.exitCode).toBe(0);
+    const returns = readFileSync(join(run.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { return: number }).return);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // Measured: every one of the first 50 caught, 47% of the last 100 escaped.
+    expect(mean(returns.slice(0, 50))).toBeLessThan(-0.9);
+    expect(mean(returns.slice(-100))).toBeGreaterThan(-0.8);
+  }, 120_000);
+
   it('refuses a policy of other spaces, a missing file and the trained behaviour, naming the key, before a run folder', async () => {
     const before = runs();
     const wrong = config('wrong', { behavior: 'prey', drivers: { hunter: stayPolicy(11) } });
