@@ -13,9 +13,9 @@
  * step, so a resume goes on from the behaviour's newest checkpoint in the turn it was in.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { teacherFromTrainer, type PpoTrainer } from '../train/index.js';
-import { parseRunConfig, ppoConfigOf, type RunConfig } from '../config/run-config.js';
+import { ppoConfigOf, type RunConfig } from '../config/run-config.js';
 import { makeRunEnv } from '../config/env-module.js';
 import { ConfigError, EXIT } from '../config/errors.js';
 import { newRunDir, readJson, writeFileAtomic, writeJson } from './files.js';
@@ -60,20 +60,17 @@ export function behaviorConfig(config: RunConfig, behavior: string, runDir: stri
 }
 
 /**
- * The behaviours' run folders of an alternating run, each with its saved config: what `distill`,
- * `eval` and `run` work on, one teacher each. `runDir` may also be one behaviour's folder.
+ * The behaviours' run folders of an alternating run, each with its config (the given one, training
+ * that behaviour, the others driven by their latest policies): what `distill`, `eval` and `run` work
+ * on, one teacher each. `runDir` may also be one behaviour's folder (`{run}/prey`).
  */
 export function behaviorRuns(config: RunConfig, runDir: string): { behavior: string; config: RunConfig; runDir: string }[] {
   const behaviors = config.train.alternate!.behaviors;
-  const own = behaviors.find((b) => existsSync(join(runDir, 'teacher')) && runDir.replace(/\/+$/, '').endsWith(`/${b}`));
-  const dirs = own ? [{ behavior: own, runDir }] : behaviors.map((b) => ({ behavior: b, runDir: join(runDir, b) }));
-  return dirs.map(({ behavior, runDir: dir }) => {
-    const path = join(dir, 'config.json');
-    if (!existsSync(path)) throw new ConfigError(`--run: ${runDir}: not an alternating run of ${behaviors.join(', ')} (no ${path})`);
-    const { envPath, baseDir, runDir: _, ...rest } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    if (typeof envPath !== 'string' || !isAbsolute(envPath) || typeof baseDir !== 'string') throw new ConfigError(`${path}: envPath and baseDir: expected absolute paths`);
-    return { behavior, config: { ...parseRunConfig(rest, path, baseDir), envPath }, runDir: dir };
-  });
+  const trimmed = runDir.replace(/\/+$/, '');
+  const own = behaviors.find((b) => basename(trimmed) === b && existsSync(join(dirname(trimmed), ALTERNATE_FILE)));
+  const top = own ? dirname(trimmed) : trimmed;
+  if (!existsSync(join(top, ALTERNATE_FILE))) throw new ConfigError(`--run: ${runDir}: not an alternating run of ${behaviors.join(', ')} (no ${ALTERNATE_FILE}); the config has train.alternate`);
+  return (own ? [own] : behaviors).map((b) => ({ behavior: b, config: behaviorConfig(config, b, top), runDir: join(top, b) }));
 }
 
 /** Makes each behaviour's env once, so a behaviour the game lacks, or a driver that does not fit, is refused before any folder is made. */

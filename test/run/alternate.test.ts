@@ -13,6 +13,7 @@ import { loadRunConfig } from '../../src/config/run-config.js';
 import { makeRunEnv } from '../../src/config/env-module.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { runTrain } from '../../src/run/train.js';
+import { runDistill, runEval } from '../../src/run/distill.js';
 import { alternateTurns } from '../../src/run/alternate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-alternate-'));
@@ -23,9 +24,9 @@ const huntEnv = resolve('games/hunt/env.ts');
 // 12 envs x 16 steps: a batch of 192 steps; a turn is two iterations, each side 768 steps in all.
 const PPO = { totalTimesteps: 768, numEnvs: 12, numSteps: 16, numMinibatches: 2, updateEpochs: 2, learningRate: 0.001 };
 
-function config(name: string, train: Record<string, unknown>): string {
+function config(name: string, train: Record<string, unknown>, more: Record<string, unknown> = {}): string {
   const path = join(dir, `${name}.json`);
-  writeFileSync(path, JSON.stringify({ game: 'hunt', env: huntEnv, name, runsDir, train: { ppo: PPO, checkpointEvery: 1, ...train } }));
+  writeFileSync(path, JSON.stringify({ game: 'hunt', env: huntEnv, name, runsDir, train: { ppo: PPO, checkpointEvery: 1, ...train }, ...more }));
   return path;
 }
 
@@ -48,6 +49,9 @@ function stayPolicy(inputs: number): string {
 }
 
 describe('train.alternate', () => {
+  /** The run the switching test makes, for distill and eval after it. */
+  let both = '';
+
   it('plans turns of teamChange steps a side, the last one clipped', () => {
     expect(alternateTurns(['hunter', 'prey'], 300, 768)).toEqual([
       { behavior: 'hunter', untilStep: 300 }, { behavior: 'prey', untilStep: 300 },
@@ -64,6 +68,7 @@ describe('train.alternate', () => {
     const first = await runTrain({ config: cfg }, { maxIterations: 1, log });
     expect(first.interrupted).toBe(true);
     const runDir = first.runDir;
+    both = runDir;
     expect(rows(join(runDir, 'hunter')).map((r) => r.global_step)).toEqual([192]);
     expect(existsSync(join(runDir, 'prey'))).toBe(false);
     const second = await runTrain({ resumeDir: runDir }, { maxIterations: 1, log });
@@ -93,6 +98,25 @@ describe('train.alternate', () => {
     const hunterConfig = JSON.parse(readFileSync(join(runDir, 'hunter', 'config.json'), 'utf8')) as { train: { drivers: Record<string, string> } };
     expect(hunterConfig.train.drivers.prey).toMatch(/prey\/policy\.json$/);
     expect(JSON.parse(readFileSync(join(runDir, 'alternate.json'), 'utf8'))).toEqual({ turn: 4 });
+  }, 120_000);
+
+  it('distils and evaluates each behaviour\'s teacher in its own folder, or one behaviour\'s given its folder', async () => {
+    expect(both).not.toBe('');
+    const cfg = loadRunConfig(config('both', { alternate: { behaviors: ['hunter', 'prey'], teamChange: 384 } }, {
+      distill: { numEnvs: 12, students: [{ name: 's4', hidden: [4] }], dtypes: ['float32'], config: { rounds: 1, stepsPerRound: 240, epochsPerRound: 2 } },
+      eval: { episodes: 3, numEnvs: 12, latencyMs: 10 },
+    }));
+    const quiet = () => undefined;
+    const written = await runDistill(cfg, both, quiet);
+    expect(written).toEqual([join(both, 'hunter', 'students', 's4-float32.json'), join(both, 'prey', 'students', 's4-float32.json')]);
+    // Each student plays its own behaviour's spaces: the hunters' 13 numbers, the prey's 11.
+    const shape = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as { observationSpace: { shape: number[] } }).observationSpace.shape;
+    expect(written.map(shape)).toEqual([[13], [11]]);
+    await runEval(cfg, both, quiet);
+    for (const b of ['hunter', 'prey']) expect(existsSync(join(both, b, 'report', 'report.json'))).toBe(true);
+    await runEval(cfg, join(both, 'prey'), quiet);
+    expect(existsSync(join(both, 'prey', 'report-2'))).toBe(true);
+    expect(existsSync(join(both, 'hunter', 'report-2'))).toBe(false);
   }, 120_000);
 
   it('refuses a behaviour the game lacks, a listed-twice one and teamChange <= 0, naming the key and making no run folder', async () => {
