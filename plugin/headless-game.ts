@@ -266,9 +266,10 @@ export interface SceneVectorEnvOptions {
    * What drives the scene's other behaviours while `agent` trains, by behaviour (or agent) name: a
    * frozen policy (a student), a script (a function of the observation), as `this.ai.use` takes
    * them, in every scene, for the whole run. A behaviour not named here plays what the scene's own
-   * `create()` chooses.
+   * `create()` chooses. A list shares the scenes out among its drivers: scene i plays the
+   * (i mod length)-th (a pool of snapshots, each playing some of the scenes).
    */
-  drivers?: Record<string, Driver>;
+  drivers?: Record<string, Driver | readonly Driver[]>;
 }
 
 /**
@@ -283,8 +284,10 @@ export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEn
     const trained = options.agent ?? game.agent;
     for (const [name, driver] of drivers) {
       if (name === trained) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', the behaviour being trained; drivers are for the scene's other behaviours`);
-      checkDriver(host, name, driver);
-      for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, driver);
+      const pool: readonly Driver[] = Array.isArray(driver) ? driver : [driver as Driver];
+      if (pool.length === 0) throw new AgentError(`createSceneVectorEnv: drivers.${name}: an empty list; give a driver, or a list of one or more`);
+      for (const d of pool) checkDriver(host, name, d);
+      for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, pool[i % pool.length]!);
     }
     return host.vectorEnv(options.agent, true, options.opponent);
   } catch (e) {

@@ -20,7 +20,7 @@ export function setEnvPreload(fn: () => Promise<unknown>): void {
 /** What a run config chooses beside the env module: the behaviour it trains and its other behaviours' drivers. */
 export interface EnvChoice {
   behavior?: string;
-  drivers?: Record<string, DriverPolicy>;
+  drivers?: Record<string, DriverPolicy | readonly DriverPolicy[]>;
 }
 
 export async function makeGameEnv(envPath: string, numEnvs: number, choice: EnvChoice = {}): Promise<VectorEnv> {
@@ -44,17 +44,20 @@ export async function makeGameEnv(envPath: string, numEnvs: number, choice: EnvC
  * other spaces than its behaviour, and a behaviour the game does not have, are ConfigErrors naming
  * the key, raised before anything is written.
  */
-export async function makeRunEnv(config: { envPath: string; baseDir: string; train: { behavior?: string; drivers?: Record<string, string> } }, numEnvs: number): Promise<VectorEnv> {
+export async function makeRunEnv(config: { envPath: string; baseDir: string; train: { behavior?: string; drivers?: Record<string, string | string[]> } }, numEnvs: number): Promise<VectorEnv> {
   const { behavior, drivers = {} } = config.train;
-  const loaded: Record<string, DriverPolicy> = {};
-  for (const [name, policy] of Object.entries(drivers)) {
-    if (policy === 'scripted') continue;
+  const loaded: Record<string, DriverPolicy | DriverPolicy[]> = {};
+  const load = (policy: string, key: string): DriverPolicy => {
     const path = resolve(config.baseDir, policy);
     try {
-      loaded[name] = loadStudentPolicy(JSON.parse(readFileSync(path, 'utf8')), { source: path });
+      return loadStudentPolicy(JSON.parse(readFileSync(path, 'utf8')), { source: path });
     } catch (e) {
-      throw new ConfigError(`config.train.drivers.${name}: ${path} is not a policy file (${(e as Error).message})`);
+      throw new ConfigError(`${key}: ${path} is not a policy file (${(e as Error).message})`);
     }
+  };
+  for (const [name, policy] of Object.entries(drivers)) {
+    if (policy === 'scripted') continue;
+    loaded[name] = Array.isArray(policy) ? policy.map((p, i) => load(p, `config.train.drivers.${name}.${i}`)) : load(policy, `config.train.drivers.${name}`);
   }
   const choice: EnvChoice = { ...(behavior !== undefined ? { behavior } : {}), ...(Object.keys(loaded).length ? { drivers: loaded } : {}) };
   if (!choice.behavior && !choice.drivers) return makeGameEnv(config.envPath, numEnvs);

@@ -148,6 +148,8 @@ const alternateSchema = z
     behaviors: z.array(nameOf).min(2),
     /** Env steps a side learns before the other takes its turn (ML-Agents' team_change); the side that waits is driven by its own latest policy. */
     teamChange: positiveInt,
+    /** Policies of the waiting side that play it: its latest and those its earlier turns ended with, newest first, the scenes shared out among them (ML-Agents' window); 1 plays the latest alone. */
+    window: positiveInt.default(1),
   })
   .strict();
 
@@ -155,8 +157,8 @@ const trainSchema = z
   .object({
     /** The behaviour this run trains, in a scene of several (passed to the env module as `behavior`); default: the env module's own. */
     behavior: nameOf.optional(),
-    /** What drives the scene's other behaviours, by behaviour name: `scripted` (the env module's own driver) or a policy file, relative to the config (passed to the env module as `drivers`). */
-    drivers: z.record(nameOf, z.string().min(1)).optional(),
+    /** What drives the scene's other behaviours, by behaviour name: `scripted` (the env module's own driver), a policy file relative to the config, or a list of them sharing the scenes out (passed to the env module as `drivers`). */
+    drivers: z.record(nameOf, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).optional(),
     /** Two or more behaviours each training its own policy, one side at a time; see the many-agents guide. Off unless given. */
     alternate: alternateSchema.optional(),
     /** PPO's settings (CleanRL's names); each key left out takes its default. */
@@ -326,7 +328,11 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
   });
   const { behavior, drivers, alternate } = data.train;
   for (const [name, policy] of Object.entries(drivers ?? {})) {
-    if (policy !== 'scripted' && !existsSync(resolve(baseDir, policy))) problems.push(`config.train.drivers.${name}: no such file ${resolve(baseDir, policy)} ('scripted' for the env module's own driver, or a policy file relative to the config file's folder, ${baseDir})`);
+    const files = Array.isArray(policy) ? policy.map((p, i) => [p, `config.train.drivers.${name}.${i}`] as const) : [[policy, `config.train.drivers.${name}`] as const];
+    for (const [file, key] of files) {
+      if (Array.isArray(policy) && file === 'scripted') problems.push(`${key}: a list holds policy files; 'scripted' stands alone`);
+      else if (file !== 'scripted' && !existsSync(resolve(baseDir, file))) problems.push(`${key}: no such file ${resolve(baseDir, file)} ('scripted' for the env module's own driver, or a policy file relative to the config file's folder, ${baseDir})`);
+    }
     if (name === behavior) problems.push(`config.train.drivers.${name}: '${name}' is the behaviour this run trains (train.behavior); drivers are for the scene's other behaviours`);
   }
   if (alternate) {

@@ -182,9 +182,10 @@ export interface MakeVectorEnvOptions {
   behavior?: string;
   /**
    * The policies that drive the scene's other behaviours, by behaviour name, in every scene for the
-   * whole run. A behaviour the config leaves out (or sets to `scripted`) plays the module's own choice.
+   * whole run; a list shares the scenes out among its policies (createSceneVectorEnv does). A
+   * behaviour the config leaves out (or sets to `scripted`) plays the module's own choice.
    */
-  drivers?: Record<string, DriverPolicy>;
+  drivers?: Record<string, DriverPolicy | readonly DriverPolicy[]>;
 }
 
 /** A frozen policy driving a behaviour the run does not train (a StudentPolicy is one). */

@@ -4,7 +4,8 @@
  * trains behaviour k mod n for `teamChange` env steps, from its own checkpoint; meanwhile every
  * other behaviour is driven by its own latest policy (exported in the student runtime at the end of
  * its last turn), or, before its first turn, by the config's `train.drivers` entry for it (or the
- * env module's own driver). Each behaviour runs `train.ppo.totalTimesteps` steps in all.
+ * env module's own driver); with `window` > 1, by its newest snapshots (one a turn), the scenes
+ * shared out among them. Each behaviour runs `train.ppo.totalTimesteps` steps in all.
  *
  * The run folder holds the whole config, `alternate.json` (the turns done), and one ordinary run
  * folder per behaviour, `{run}/{behavior}/`: its config (train.behavior, and train.drivers naming
@@ -12,7 +13,7 @@
  * and, once its last turn ends, `teacher/`. A turn is an ordinary run of the trainer stopped at its
  * step, so a resume goes on from the behaviour's newest checkpoint in the turn it was in.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { teacherFromTrainer, type PpoTrainer } from '../train/index.js';
 import { ppoConfigOf, type RunConfig } from '../config/run-config.js';
@@ -25,6 +26,8 @@ import type { TrainOptions, TrainOutcome, TrainSource } from './train.js';
 export const ALTERNATE_FILE = 'alternate.json';
 /** A behaviour's latest policy, in its folder: what drives it while another behaviour learns. */
 export const LATEST_POLICY = 'policy.json';
+/** The folder of a behaviour's policy at the end of each of its turns (train.alternate.window plays the newest). */
+export const SNAPSHOTS = 'snapshots';
 
 interface AlternateState {
   /** Turns finished; the next turn is this one. */
@@ -49,10 +52,13 @@ export function alternateTurns(behaviors: readonly string[], teamChange: number,
 /** The config of `behavior`'s own run inside the alternating run `runDir`: it trains, the others drive by their latest policies. */
 export function behaviorConfig(config: RunConfig, behavior: string, runDir: string): RunConfig {
   const alternate = config.train.alternate!;
-  const drivers: Record<string, string> = { ...config.train.drivers };
+  const drivers: Record<string, string | string[]> = { ...config.train.drivers };
   for (const other of alternate.behaviors) {
     const latest = join(runDir, other, LATEST_POLICY);
-    if (other !== behavior && existsSync(latest)) drivers[other] = realpathSync(latest);
+    if (other === behavior || !existsSync(latest)) continue;
+    // The window: the newest snapshots the other side's turns ended with, the latest first.
+    const kept = alternate.window > 1 ? snapshotsOf(join(runDir, other)).slice(0, alternate.window) : [];
+    drivers[other] = kept.length > 1 ? kept.map((f) => realpathSync(f)) : realpathSync(latest);
   }
   delete drivers[behavior];
   const { alternate: _, ...train } = config.train;
@@ -71,6 +77,13 @@ export function behaviorRuns(config: RunConfig, runDir: string): { behavior: str
   const top = own ? dirname(trimmed) : trimmed;
   if (!existsSync(join(top, ALTERNATE_FILE))) throw new ConfigError(`--run: ${runDir}: not an alternating run of ${behaviors.join(', ')} (no ${ALTERNATE_FILE}); the config has train.alternate`);
   return (own ? [own] : behaviors).map((b) => ({ behavior: b, config: behaviorConfig(config, b, top), runDir: join(top, b) }));
+}
+
+/** A behaviour's snapshots (`snapshots/turn-K.json`, one a turn of its), newest first. */
+function snapshotsOf(dir: string): string[] {
+  const at = join(dir, SNAPSHOTS);
+  if (!existsSync(at)) return [];
+  return readdirSync(at).filter((f) => /^turn-\d+\.json$/.test(f)).sort().reverse().map((f) => join(at, f));
 }
 
 /** Makes each behaviour's env once, so a behaviour the game lacks, or a driver that does not fit, is refused before any folder is made. */
@@ -140,6 +153,9 @@ export async function runAlternate(config: RunConfig, resumeDir: string | null, 
       log(`the alternating run stopped in turn ${state.turn + 1} (${behavior}). Resume with: phaser-distill train --resume ${runDir}`);
       return { ...outcome, runDir, config };
     }
+    // The turn's end joins the side's snapshots (the window plays the newest), then the turn is done.
+    mkdirSync(join(dir, SNAPSHOTS), { recursive: true });
+    writeFileAtomic(join(dir, SNAPSHOTS, `turn-${String(state.turn + 1).padStart(4, '0')}.json`), readFileSync(join(dir, LATEST_POLICY)));
     writeJson(join(runDir, ALTERNATE_FILE), { turn: state.turn + 1 });
   }
   const summaries = Object.fromEntries(behaviors.map((b) => [b, existsSync(join(runDir, b, 'summary.json')) ? readJson<unknown>(join(runDir, b, 'summary.json')) : null]));

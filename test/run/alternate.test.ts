@@ -5,7 +5,7 @@
  * it (nothing lost, nothing twice), the side that waits plays the other's latest policy, and bad
  * keys are config errors that name the key and leave no run folder.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,11 +33,11 @@ function config(name: string, train: Record<string, unknown>, more: Record<strin
 const rows = (runDir: string) => readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; iteration: number });
 const runs = () => (existsSync(runsDir) ? readdirSync(runsDir) : []);
 
-/** A policy file for Hunt's 9 actions that always stays put, over `inputs` observation numbers. */
-function stayPolicy(inputs: number): string {
+/** A policy file for Hunt's 9 actions that always takes `action` (0 stays put), over `inputs` observation numbers. */
+function stayPolicy(inputs: number, action = 0): string {
   const b64 = (a: number[]) => Buffer.from(new Float32Array(a).buffer).toString('base64');
-  const bias = [10, 0, 0, 0, 0, 0, 0, 0, 0];
-  const path = join(dir, `stay-${inputs}.json`);
+  const bias = Array.from({ length: 9 }, (_, k) => (k === action ? 10 : 0));
+  const path = join(dir, `always-${action}-${inputs}.json`);
   writeFileSync(path, JSON.stringify({
     format: 'phaser-distill.student', version: 1,
     observationSpace: { type: 'box', shape: [inputs], low: Array(inputs).fill(-2), high: Array(inputs).fill(2) },
@@ -61,7 +61,7 @@ describe('train.alternate', () => {
   });
 
   it('switches sides at teamChange, and each side resumes from its own checkpoint after a kill', async () => {
-    const cfg = config('both', { alternate: { behaviors: ['hunter', 'prey'], teamChange: 384 } });
+    const cfg = config('both', { alternate: { behaviors: ['hunter', 'prey'], teamChange: 384, window: 2 } });
     const lines: string[] = [];
     const log = (l: string) => lines.push(l);
     // Killed after one iteration of each invocation: in the hunters' first turn, the prey's first, the hunters' second.
@@ -97,6 +97,10 @@ describe('train.alternate', () => {
     for (const b of ['hunter', 'prey']) expect(existsSync(join(runDir, b, 'teacher', 'model.json'))).toBe(true);
     const hunterConfig = JSON.parse(readFileSync(join(runDir, 'hunter', 'config.json'), 'utf8')) as { train: { drivers: Record<string, string> } };
     expect(hunterConfig.train.drivers.prey).toMatch(/prey\/policy\.json$/);
+    // A snapshot at the end of each side's turn; with window 2, the prey's last turn played the hunters' two newest.
+    expect(readdirSync(join(runDir, 'hunter', 'snapshots'))).toEqual(['turn-0001.json', 'turn-0003.json']);
+    const preyLast = JSON.parse(readFileSync(join(runDir, 'prey', 'config.json'), 'utf8')) as { train: { drivers: Record<string, string[]> } };
+    expect(preyLast.train.drivers.hunter).toEqual([join(runDir, 'hunter', 'snapshots', 'turn-0003.json'), join(runDir, 'hunter', 'snapshots', 'turn-0001.json')].map((p) => realpathSync(p)));
     expect(JSON.parse(readFileSync(join(runDir, 'alternate.json'), 'utf8'))).toEqual({ turn: 4 });
   }, 120_000);
 
@@ -148,6 +152,21 @@ describe('train.drivers', () => {
     } finally {
       still.close();
       chasing.close();
+    }
+  }, 60_000);
+
+  it('shares the scenes out among a list of policies', async () => {
+    // Scene 0's hunters stay put, scene 1's head east: only scene 1's prey sees its hunters move.
+    const env = await makeRunEnv({ envPath: huntEnv, baseDir: dir, train: { behavior: 'prey', drivers: { hunter: [stayPolicy(13), stayPolicy(13, 1)] } } }, 2);
+    try {
+      const start = env.reset(3).slice();
+      let obs: Float32Array = start;
+      for (let t = 0; t < 20; t++) obs = env.step(new Float32Array([0, 0])).observations;
+      const moved = (i: number) => Math.max(...Array.from(obs.subarray(11 * i, 11 * (i + 1)), (v, k) => Math.abs(v - start[11 * i + k]!)));
+      expect(moved(0)).toBe(0);
+      expect(moved(1)).toBeGreaterThan(0.05);
+    } finally {
+      env.close();
     }
   }, 60_000);
 
