@@ -9,7 +9,7 @@
  * Beside it, one run of assets/policies/hunt/hunt-prey.yaml (`train.behavior: prey`, the hunters
  * driven by the shipped s16 student through `train.drivers`): that prey's escape rate against the
  * shipped hunters (the teacher it never met, and the s16 it trained against).
- *   npx tsx bench/multiagent-alternate.ts [steps a side] [teamChange] [episodes]
+ *   npx tsx bench/multiagent-alternate.ts [steps a side] [teamChange] [episodes] [window]
  */
 // The headless host's browser globals, before anything imports Phaser.
 import 'phaser-distill/node';
@@ -26,6 +26,7 @@ import { runTrain } from '../src/run/train.js';
 export interface AlternateScores {
   stepsPerSide: number;
   teamChange: number;
+  window: number;
   trainSeconds: number;
   /** The alternately-trained hunters against the scripted prey, and against the trained prey. */
   huntersVsScripted: HuntStats;
@@ -42,11 +43,12 @@ export interface AlternateScores {
 
 const readPolicy = (path: string): StudentPolicy => loadStudentPolicy(JSON.parse(readFileSync(path, 'utf8')), { source: path });
 
-export async function alternateScores(stepsPerSide = 300000, teamChange = 150000, episodes = 200): Promise<AlternateScores> {
+export async function alternateScores(stepsPerSide = 300000, teamChange = 150000, episodes = 200, window?: number): Promise<AlternateScores> {
   const base = loadRunConfig('assets/policies/hunt/hunt-both.yaml');
+  window ??= base.train.alternate!.window;
   const runsDir = mkdtempSync(join(tmpdir(), 'hunt-both-'));
   try {
-    const config = { ...base, runsDir, train: { ...base.train, alternate: { ...base.train.alternate!, teamChange }, ppo: { ...base.train.ppo, totalTimesteps: stepsPerSide } } };
+    const config = { ...base, runsDir, train: { ...base.train, alternate: { ...base.train.alternate!, teamChange, window }, ppo: { ...base.train.ppo, totalTimesteps: stepsPerSide } } };
     const started = performance.now();
     const run = await runTrain({ config }, { log: () => undefined });
     const trainSeconds = (performance.now() - started) / 1000;
@@ -70,6 +72,7 @@ export async function alternateScores(stepsPerSide = 300000, teamChange = 150000
     return {
       stepsPerSide,
       teamChange,
+      window,
       trainSeconds,
       huntersVsScripted: await evaluateHunt(hunters, { episodes, seed, prey: fleePrey }),
       huntersVsTrained: await evaluateHunt(hunters, { episodes, seed, prey }),
@@ -88,9 +91,9 @@ export async function alternateScores(stepsPerSide = 300000, teamChange = 150000
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { initBackend } = await import('phaser-distill/train');
   await initBackend('wasm');
-  const s = await alternateScores(Number(process.argv[2] ?? 300000), Number(process.argv[3] ?? 150000), Number(process.argv[4] ?? 200));
+  const s = await alternateScores(Number(process.argv[2] ?? 300000), Number(process.argv[3] ?? 150000), Number(process.argv[4] ?? 200), process.argv[5] === undefined ? undefined : Number(process.argv[5]));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  console.log(`hunt, both sides learning (${s.stepsPerSide} steps a side, teamChange ${s.teamChange}, ${s.trainSeconds.toFixed(0)} s):`);
+  console.log(`hunt, both sides learning (${s.stepsPerSide} steps a side, teamChange ${s.teamChange}, window ${s.window}, ${s.trainSeconds.toFixed(0)} s):`);
   console.log(`  alternately-trained hunters catch: the scripted prey ${pct(s.huntersVsScripted.rate)}, the trained prey ${pct(s.huntersVsTrained.rate)}`);
   console.log(`  against the shipped hunters, escapes: the trained prey ${pct(1 - s.shippedVsTrained.rate)}, the scripted prey ${pct(1 - s.shippedVsScripted.rate)}`);
   console.log(`  a prey trained against the shipped s16 hunters alone (${s.preyOnlySeconds.toFixed(0)} s) escapes: the shipped teacher ${pct(1 - s.shippedVsPreyOnly.rate)}, s16 ${pct(1 - s.s16VsPreyOnly.rate)} (the scripted prey: ${pct(1 - s.shippedVsScripted.rate)}, ${pct(1 - s.s16VsScripted.rate)})`);
