@@ -129,7 +129,12 @@ export async function runAlternate(config: RunConfig, resumeDir: string | null, 
     const { behavior, untilStep } = turns[state.turn]!;
     const dir = join(runDir, behavior);
     const own = behaviorConfig(config, behavior, runDir);
-    const others = behaviors.filter((b) => b !== behavior).map((b) => `${b} plays ${existsSync(join(runDir, b, LATEST_POLICY)) ? 'its latest policy' : config.train.drivers?.[b] && config.train.drivers[b] !== 'scripted' ? config.train.drivers[b] : "the env module's own driver"}`);
+    const playedBy = (b: string) => {
+      const d = own.train.drivers?.[b];
+      if (Array.isArray(d)) return existsSync(join(runDir, b, LATEST_POLICY)) ? `its ${d.length} newest policies` : d.join(', ');
+      return existsSync(join(runDir, b, LATEST_POLICY)) ? 'its latest policy' : d && d !== 'scripted' ? d : "the env module's own driver";
+    };
+    const others = behaviors.filter((b) => b !== behavior).map((b) => `${b} plays ${playedBy(b)}`);
     log(`turn ${state.turn + 1}/${turns.length}: ${behavior} learns to its step ${untilStep}; ${others.join(', ')}`);
     const turnOptions: TrainOptions = {
       ...options,

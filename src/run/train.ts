@@ -8,7 +8,7 @@
  */
 import { cpSync, existsSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type CheckpointFiles, type TrainingEpisode,
@@ -21,7 +21,7 @@ import { readDemosToLearn } from './demos.js';
 import { ConfigError, EXIT, RunFailed } from '../config/errors.js';
 import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
 import { makeRunEnv } from '../config/env-module.js';
-import { runAlternate } from './alternate.js';
+import { ALTERNATE_FILE, runAlternate } from './alternate.js';
 import { Progress } from './progress.js';
 import { RolloutWorkerFailed, WorkerVectorEnv } from '../parallel/worker-vector-env.js';
 import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play.js';
@@ -127,6 +127,10 @@ async function trainRun(source: TrainSource, options: TrainOptions = {}): Promis
   }
   // Several behaviours, each its own policy, in turn: one run of each behaviour's, a turn at a time.
   if (config.train.alternate) return runAlternate(config, 'resumeDir' in source ? source.resumeDir : null, options, trainRun);
+  // One behaviour's folder of an alternating run trains only in its turns.
+  if ('resumeDir' in source && options.untilStep === undefined && existsSync(join(dirname(resolve(source.resumeDir)), ALTERNATE_FILE))) {
+    throw new ConfigError(`--resume: ${source.resumeDir} is one behaviour's folder of an alternating run; resume the run itself: phaser-distill train --resume ${dirname(resolve(source.resumeDir))}`);
+  }
   const configName = 'config' in source ? (typeof source.config === 'string' ? source.config : join(source.runDir ?? '.', 'config.json')) : join(source.resumeDir, 'config.json');
 
   const backend = await runBackend(config.backend);

@@ -102,6 +102,8 @@ describe('train.alternate', () => {
     const preyLast = JSON.parse(readFileSync(join(runDir, 'prey', 'config.json'), 'utf8')) as { train: { drivers: Record<string, string[]> } };
     expect(preyLast.train.drivers.hunter).toEqual([join(runDir, 'hunter', 'snapshots', 'turn-0003.json'), join(runDir, 'hunter', 'snapshots', 'turn-0001.json')].map((p) => realpathSync(p)));
     expect(JSON.parse(readFileSync(join(runDir, 'alternate.json'), 'utf8'))).toEqual({ turn: 4 });
+    // One side's folder is not resumed on its own: it would train past its turns.
+    await expect(runTrain({ resumeDir: join(runDir, 'prey') }, { log })).rejects.toThrow(/resume the run itself/);
   }, 120_000);
 
   it('distils and evaluates each behaviour\'s teacher in its own folder, or one behaviour\'s given its folder', async () => {
