@@ -9,7 +9,7 @@
  * Beside it, one run of assets/policies/hunt/hunt-prey.yaml (`train.behavior: prey`, the hunters
  * driven by the shipped s16 student through `train.drivers`): that prey's escape rate against the
  * shipped hunters (the teacher it never met, and the s16 it trained against).
- *   npx tsx bench/multiagent-alternate.ts [steps a side] [teamChange] [episodes] [window]
+ *   npx tsx bench/multiagent-alternate.ts [steps a side] [teamChange] [episodes] [window] [seed]
  */
 // The headless host's browser globals, before anything imports Phaser.
 import 'phaser-distill/node';
@@ -43,8 +43,9 @@ export interface AlternateScores {
 
 const readPolicy = (path: string): StudentPolicy => loadStudentPolicy(JSON.parse(readFileSync(path, 'utf8')), { source: path });
 
-export async function alternateScores(stepsPerSide = 300000, teamChange = 150000, episodes = 200, window?: number): Promise<AlternateScores> {
-  const base = loadRunConfig('assets/policies/hunt/hunt-both.yaml');
+export async function alternateScores(stepsPerSide = 300000, teamChange = 150000, episodes = 200, window?: number, seed?: number): Promise<AlternateScores> {
+  const loaded = loadRunConfig('assets/policies/hunt/hunt-both.yaml');
+  const base = { ...loaded, seed: seed ?? loaded.seed };
   window ??= base.train.alternate!.window;
   const runsDir = mkdtempSync(join(tmpdir(), 'hunt-both-'));
   try {
@@ -55,7 +56,7 @@ export async function alternateScores(stepsPerSide = 300000, teamChange = 150000
     if (run.interrupted) throw new Error(`the alternating run stopped early (exit ${run.exitCode})`);
     const preyBase = loadRunConfig('assets/policies/hunt/hunt-prey.yaml');
     const preyStarted = performance.now();
-    const preyRun = await runTrain({ config: { ...preyBase, runsDir, train: { ...preyBase.train, ppo: { ...preyBase.train.ppo, totalTimesteps: stepsPerSide } } } }, { log: () => undefined });
+    const preyRun = await runTrain({ config: { ...preyBase, seed: base.seed, runsDir, train: { ...preyBase.train, ppo: { ...preyBase.train.ppo, totalTimesteps: stepsPerSide } } } }, { log: () => undefined });
     const preyOnlySeconds = (performance.now() - preyStarted) / 1000;
     if (preyRun.interrupted) throw new Error(`the prey's run stopped early (exit ${preyRun.exitCode})`);
     const preyOnly = loadTeacher(Object.fromEntries(['model.json', 'weights.bin', 'run.json'].map((f) => [f, new Uint8Array(readFileSync(join(preyRun.runDir, 'teacher', f)))])), 'prey teacher');
@@ -68,20 +69,20 @@ export async function alternateScores(stepsPerSide = 300000, teamChange = 150000
     const teacher = await loadTeacher(Object.fromEntries(['model.json', 'weights.bin', 'run.json'].map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))])), 'hunt teacher');
     const shipped = loadStudentPolicy(teacher.policyFile(), { source: dir });
     teacher.dispose();
-    const seed = 7000;
+    const evalSeed = 7000;
     return {
       stepsPerSide,
       teamChange,
       window,
       trainSeconds,
-      huntersVsScripted: await evaluateHunt(hunters, { episodes, seed, prey: fleePrey }),
-      huntersVsTrained: await evaluateHunt(hunters, { episodes, seed, prey }),
-      shippedVsScripted: await evaluateHunt(shipped, { episodes, seed, prey: fleePrey }),
-      shippedVsTrained: await evaluateHunt(shipped, { episodes, seed, prey }),
+      huntersVsScripted: await evaluateHunt(hunters, { episodes, seed: evalSeed, prey: fleePrey }),
+      huntersVsTrained: await evaluateHunt(hunters, { episodes, seed: evalSeed, prey }),
+      shippedVsScripted: await evaluateHunt(shipped, { episodes, seed: evalSeed, prey: fleePrey }),
+      shippedVsTrained: await evaluateHunt(shipped, { episodes, seed: evalSeed, prey }),
       preyOnlySeconds,
-      shippedVsPreyOnly: await evaluateHunt(shipped, { episodes, seed, prey: preyOnlyPolicy }),
-      s16VsPreyOnly: await evaluateHunt(s16, { episodes, seed, prey: preyOnlyPolicy }),
-      s16VsScripted: await evaluateHunt(s16, { episodes, seed, prey: fleePrey }),
+      shippedVsPreyOnly: await evaluateHunt(shipped, { episodes, seed: evalSeed, prey: preyOnlyPolicy }),
+      s16VsPreyOnly: await evaluateHunt(s16, { episodes, seed: evalSeed, prey: preyOnlyPolicy }),
+      s16VsScripted: await evaluateHunt(s16, { episodes, seed: evalSeed, prey: fleePrey }),
     };
   } finally {
     rmSync(runsDir, { recursive: true, force: true });
@@ -91,7 +92,7 @@ export async function alternateScores(stepsPerSide = 300000, teamChange = 150000
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { initBackend } = await import('phaser-distill/train');
   await initBackend('wasm');
-  const s = await alternateScores(Number(process.argv[2] ?? 300000), Number(process.argv[3] ?? 150000), Number(process.argv[4] ?? 200), process.argv[5] === undefined ? undefined : Number(process.argv[5]));
+  const s = await alternateScores(Number(process.argv[2] ?? 300000), Number(process.argv[3] ?? 150000), Number(process.argv[4] ?? 200), process.argv[5] === undefined ? undefined : Number(process.argv[5]), process.argv[6] === undefined ? undefined : Number(process.argv[6]));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(`hunt, both sides learning (${s.stepsPerSide} steps a side, teamChange ${s.teamChange}, window ${s.window}, ${s.trainSeconds.toFixed(0)} s):`);
   console.log(`  alternately-trained hunters catch: the scripted prey ${pct(s.huntersVsScripted.rate)}, the trained prey ${pct(s.huntersVsTrained.rate)}`);
