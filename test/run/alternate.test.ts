@@ -13,7 +13,7 @@ import { loadRunConfig } from '../../src/config/run-config.js';
 import { makeRunEnv } from '../../src/config/env-module.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { runTrain } from '../../src/run/train.js';
-import { runDistill, runEval } from '../../src/run/distill.js';
+import { runAll, runDistill, runEval } from '../../src/run/distill.js';
 import { alternateTurns } from '../../src/run/alternate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-alternate-'));
@@ -123,6 +123,22 @@ describe('train.alternate', () => {
     await runEval(cfg, join(both, 'prey'), quiet);
     expect(existsSync(join(both, 'prey', 'report-2'))).toBe(true);
     expect(existsSync(join(both, 'hunter', 'report-2'))).toBe(false);
+  }, 120_000);
+
+  it('run: trains both sides, distils and evaluates each, and exports each into a folder of its name', async () => {
+    const out = join(dir, 'exported');
+    const cfg = config('run-both', { alternate: { behaviors: ['hunter', 'prey'], teamChange: 384 }, ppo: { ...PPO, totalTimesteps: 384 } }, {
+      distill: { numEnvs: 12, students: [{ name: 's4', hidden: [4] }], dtypes: ['int8'], config: { rounds: 1, stepsPerRound: 240, epochsPerRound: 2 } },
+      eval: { episodes: 3, numEnvs: 12, latencyMs: 10 },
+      export: { students: join(out, 'students'), teacher: join(out, 'teacher') },
+    });
+    const result = await runAll(cfg, { log: () => undefined });
+    expect(result.exitCode).toBe(0);
+    for (const b of ['hunter', 'prey']) {
+      expect(existsSync(join(out, 'students', b, 's4-int8.json'))).toBe(true);
+      expect(existsSync(join(out, 'teacher', b, 'model.json'))).toBe(true);
+      expect(existsSync(join(result.runDir, b, 'report', 'report.json'))).toBe(true);
+    }
   }, 120_000);
 
   it('refuses a behaviour the game lacks, a listed-twice one and teamChange <= 0, naming the key and making no run folder', async () => {
