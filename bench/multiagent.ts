@@ -13,6 +13,11 @@
  *       the share of 200 fresh episodes whose prey it caught (bench/multiagent-team.ts); and the
  *       shipped teacher and students playing the same 200 episodes, and whether the shipped ladder
  *       is strictly ordered.
+ *   (e) both sides learning, on Hunt: hunters and prey trained in turn in one run (train.alternate,
+ *       assets/policies/hunt/hunt-both.yaml, 300k steps a side); the hunters' catch rate against the
+ *       scripted and the trained prey, and the trained prey's escape rate against the shipped
+ *       hunters beside the scripted prey's; and a prey trained against the shipped s16 hunters
+ *       alone (train.drivers, hunt-prey.yaml) (bench/multiagent-alternate.ts).
  * The last line is one JSON object.
  *   npm run bench:multiagent
  */
@@ -24,6 +29,7 @@ import { PpoTrainer, defaultPpoConfig, initBackend } from 'phaser-distill/train'
 import { gatherGame } from '../games/gather/scene.js';
 import { crowdFrameTimes } from './multiagent-crowd.js';
 import { shippedScores, teamScores } from './multiagent-team.js';
+import { alternateScores } from './multiagent-alternate.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -116,6 +122,9 @@ async function main(): Promise<void> {
   const ladder = JSON.parse(readFileSync('assets/policies/hunt/ladder.json', 'utf8')) as { levels: { name: string; strength: { low: number; high: number } }[] };
   const ordered = ladder.levels.every((l, i) => i === 0 || l.strength.low > ladder.levels[i - 1]!.strength.high);
 
+  const both = await alternateScores();
+  console.log(`Hunt, both sides learning (${both.stepsPerSide} steps a side, teamChange ${both.teamChange}, ${both.trainSeconds.toFixed(0)} s): the hunters catch the scripted prey ${pct(both.huntersVsScripted.rate)}, the trained prey ${pct(both.huntersVsTrained.rate)}; against the shipped hunters the trained prey escapes ${pct(1 - both.shippedVsTrained.rate)}, the scripted prey ${pct(1 - both.shippedVsScripted.rate)}; a prey trained against the shipped s16 alone escapes the shipped teacher ${pct(1 - both.shippedVsPreyOnly.rate)}`);
+
   const crowd = await crowdFrameTimes();
   console.log(`crowd: ${crowd.agents} agents, ${crowd.decisionsPerSecond} decisions/s each, in Chromium: ${crowd.frames} frames, main-thread ms a frame in the plugin's step p50 ${crowd.p50.toFixed(2)}, p95 ${crowd.p95.toFixed(2)}, max ${crowd.max.toFixed(1)} (of which the scene's own fixedUpdate p95 ${crowd.gameP95.toFixed(2)}); ${crowd.stepsPerFrame.toFixed(2)} steps a frame; student ${crowd.student}, ${crowd.parameters} parameters, one actMany call a step`);
 
@@ -149,6 +158,15 @@ async function main(): Promise<void> {
     best_small_student_share_of_teacher: best ? Number((best.stats.rate / teacher.stats.rate).toFixed(3)) : null,
     best_small_student_share_of_parameters: best ? Number((best.parameters / teacher.parameters).toFixed(4)) : null,
     team_ladder_strictly_ordered: ordered,
+    alternate_steps_per_side: both.stepsPerSide,
+    alternate_team_change: both.teamChange,
+    alternate_train_seconds: Math.round(both.trainSeconds),
+    alternate_hunters_vs_scripted_prey: Number(both.huntersVsScripted.rate.toFixed(3)),
+    alternate_hunters_vs_trained_prey: Number(both.huntersVsTrained.rate.toFixed(3)),
+    trained_prey_escape_vs_shipped: Number((1 - both.shippedVsTrained.rate).toFixed(3)),
+    scripted_prey_escape_vs_shipped: Number((1 - both.shippedVsScripted.rate).toFixed(3)),
+    trained_prey_beats_scripted: both.shippedVsTrained.rate < both.shippedVsScripted.rate,
+    prey_only_escape_vs_shipped: Number((1 - both.shippedVsPreyOnly.rate).toFixed(3)),
   }));
 }
 

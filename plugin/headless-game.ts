@@ -266,9 +266,10 @@ export interface SceneVectorEnvOptions {
    * What drives the scene's other behaviours while `agent` trains, by behaviour (or agent) name: a
    * frozen policy (a student), a script (a function of the observation), as `this.ai.use` takes
    * them, in every scene, for the whole run. A behaviour not named here plays what the scene's own
-   * `create()` chooses.
+   * `create()` chooses. A list shares the scenes out among its drivers: scene i plays the
+   * (i mod length)-th (a pool of snapshots, each playing some of the scenes).
    */
-  drivers?: Record<string, Driver>;
+  drivers?: Record<string, Driver | readonly Driver[]>;
 }
 
 /**
@@ -283,13 +284,34 @@ export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEn
     const trained = options.agent ?? game.agent;
     for (const [name, driver] of drivers) {
       if (name === trained) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', the behaviour being trained; drivers are for the scene's other behaviours`);
-      for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, driver);
+      const pool: readonly Driver[] = Array.isArray(driver) ? driver : [driver as Driver];
+      if (pool.length === 0) throw new AgentError(`createSceneVectorEnv: drivers.${name}: an empty list; give a driver, or a list of one or more`);
+      for (const d of pool) checkDriver(host, name, d);
+      for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, pool[i % pool.length]!);
     }
     return host.vectorEnv(options.agent, true, options.opponent);
   } catch (e) {
     host.destroy();
     throw e;
   }
+}
+
+/**
+ * A driver names an agent or behaviour the scene declares, and a policy that says its spaces (a
+ * student) plays those: a frozen policy of another game, or of another behaviour, is refused now
+ * rather than read wrong for a whole run.
+ */
+function checkDriver(host: HeadlessGame, name: string, driver: Driver): void {
+  const plugin = host.plugin(0);
+  const agents = plugin.names().map((n) => plugin.get(n)!);
+  const agent = agents.find((a) => a.name === name) ?? agents.find((a) => a.behavior === name);
+  if (!agent) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', but the scene declares no agent or behaviour of that name (it declares ${[...new Set(agents.map((a) => a.behavior))].map((b) => `'${b}'`).join(', ') || 'none'})`);
+  if (typeof driver !== 'object' || driver === null) return;
+  const spaces = driver as { observationSpace?: unknown; actionSpace?: unknown };
+  if (spaces.observationSpace === undefined || spaces.actionSpace === undefined) return;
+  const want = JSON.stringify({ observation: agent.observationSpace.shape, action: agent.actionSpace });
+  const got = JSON.stringify({ observation: (spaces.observationSpace as { shape?: unknown }).shape, action: spaces.actionSpace });
+  if (want !== got) throw new AgentError(`createSceneVectorEnv: drivers.${name}: the policy plays other spaces than '${name}' (${got} in the policy, ${want} in the game)`);
 }
 
 /** The scenes `options` asks for: `instances`, or `envs` shared out `agentsPerScene` a scene. */

@@ -34,6 +34,7 @@ const SOURCES: Record<string, string[]> = {
   'train.ppo.bc': ['schema:bcSchema', 'iface:BcConfig'],
   'train.selfPlay': ['schema:selfPlaySchema', 'iface:SelfPlayConfig'],
   'train.selfPlay.opponents[]': ['schema:selfPlaySchema'],
+  'train.alternate': ['schema:alternateSchema'],
   distill: ['schema:distillSchema'],
   'distill.students[]': ['schema:studentSchema'],
   'distill.config': ['schema:distillConfigSchema', 'iface:DistillConfig'],

@@ -1,6 +1,6 @@
 /**
  * Measures a team of hunters: episodes on fresh seeds in a headless game of `hunters` hunters a
- * scene against the scripted prey, each hunter's decision from `policy` (its own observation),
+ * scene against the scripted prey (or `prey`, a trained one), each hunter's decision from `policy` (its own observation),
  * until `episodes` episodes have ended. The score is the share of episodes whose prey was caught.
  *   npx tsx games/hunt/evaluate.ts [episodes]   (the scripted team, 1 to 3 hunters)
  */
@@ -17,11 +17,11 @@ export interface HuntStats {
   secondsToCatch: number;
 }
 
-export async function evaluateHunt(policy: Policy | ((obs: Float32Array) => number), options: { hunters?: number; episodes?: number; seed?: number; scenes?: number } = {}): Promise<HuntStats> {
+export async function evaluateHunt(policy: Policy | ((obs: Float32Array) => number), options: { hunters?: number; episodes?: number; seed?: number; scenes?: number; prey?: Policy | ((obs: Float32Array) => number) } = {}): Promise<HuntStats> {
   const hunters = options.hunters ?? 3;
   const wanted = options.episodes ?? 200;
   const scenes = options.scenes ?? 16;
-  const env = await createSceneVectorEnv(huntGame(hunters), { instances: scenes, drivers: { [PREY]: fleePrey } });
+  const env = await createSceneVectorEnv(huntGame(hunters), { instances: scenes, drivers: { [PREY]: options.prey ?? fleePrey } });
   const act = typeof policy === 'function' ? policy : (o: Float32Array) => policy.act(o) as number;
   try {
     const n = env.numEnvs;

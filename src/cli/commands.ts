@@ -42,12 +42,12 @@ export const COMMANDS: Record<string, Command> = {
   distill: {
     summary: 'distil a run\'s teacher into the config\'s students',
     usage: ['distill <config> --run <run folder>'],
-    flags: { run: { type: 'string', doc: 'the run folder whose teacher is distilled (required)' } },
+    flags: { run: { type: 'string', doc: 'the run folder whose teacher is distilled (required); with train.alternate, every behaviour\'s in its folder, or one behaviour\'s given {run}/{behavior}' } },
   },
   eval: {
     summary: 'evaluate a run\'s teacher and students; write a new report',
     usage: ['eval <config> --run <run folder>'],
-    flags: { run: { type: 'string', doc: 'the run folder to evaluate (required)' } },
+    flags: { run: { type: 'string', doc: 'the run folder to evaluate (required); with train.alternate, every behaviour\'s teacher in its folder, or one behaviour\'s given {run}/{behavior}' } },
   },
   export: {
     summary: 'copy a student or the teacher out of a run, or write it as ONNX',

@@ -1,6 +1,9 @@
 /** Loads a game's env module (the config's `env` key) and makes its vector env. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EnvModule, VectorEnv } from '../env/index.js';
+import type { DriverPolicy, EnvModule, VectorEnv } from '../env/index.js';
+import { loadStudentPolicy } from '../policy/index.js';
 import { ConfigError } from './errors.js';
 
 /** What must load before any env module; the bin sets it (see setEnvPreload). */
@@ -14,7 +17,13 @@ export function setEnvPreload(fn: () => Promise<unknown>): void {
   preload = fn;
 }
 
-export async function makeGameEnv(envPath: string, numEnvs: number): Promise<VectorEnv> {
+/** What a run config chooses beside the env module: the behaviour it trains and its other behaviours' drivers. */
+export interface EnvChoice {
+  behavior?: string;
+  drivers?: Record<string, DriverPolicy | readonly DriverPolicy[]>;
+}
+
+export async function makeGameEnv(envPath: string, numEnvs: number, choice: EnvChoice = {}): Promise<VectorEnv> {
   let module: Partial<EnvModule>;
   try {
     await preload();
@@ -26,7 +35,43 @@ export async function makeGameEnv(envPath: string, numEnvs: number): Promise<Vec
     throw new Error(`the env module ${envPath} failed to load: ${(e as Error).stack ?? String(e)}`, { cause: e });
   }
   if (typeof module.makeVectorEnv !== 'function') throw new ConfigError(`config.env: ${envPath} must export makeVectorEnv({ numEnvs }) (it exports ${Object.keys(module).join(', ') || 'nothing'})`);
-  return module.makeVectorEnv({ numEnvs });
+  return module.makeVectorEnv({ numEnvs, ...choice });
+}
+
+/**
+ * The env of a run config: its module, asked for `train.behavior` with `train.drivers` loaded (a
+ * policy file read, `scripted` left to the module). A policy file that is not one, or that plays
+ * other spaces than its behaviour, and a behaviour the game does not have, are ConfigErrors naming
+ * the key, raised before anything is written.
+ */
+export async function makeRunEnv(config: { envPath: string; baseDir: string; train: { behavior?: string; drivers?: Record<string, string | string[]> } }, numEnvs: number): Promise<VectorEnv> {
+  const { behavior, drivers = {} } = config.train;
+  const loaded: Record<string, DriverPolicy | DriverPolicy[]> = {};
+  const load = (policy: string, key: string): DriverPolicy => {
+    const path = resolve(config.baseDir, policy);
+    try {
+      return loadStudentPolicy(JSON.parse(readFileSync(path, 'utf8')), { source: path });
+    } catch (e) {
+      throw new ConfigError(`${key}: ${path} is not a policy file (${(e as Error).message})`);
+    }
+  };
+  for (const [name, policy] of Object.entries(drivers)) {
+    if (policy === 'scripted') continue;
+    loaded[name] = Array.isArray(policy) ? policy.map((p, i) => load(p, `config.train.drivers.${name}.${i}`)) : load(policy, `config.train.drivers.${name}`);
+  }
+  const choice: EnvChoice = { ...(behavior !== undefined ? { behavior } : {}), ...(Object.keys(loaded).length ? { drivers: loaded } : {}) };
+  if (!choice.behavior && !choice.drivers) return makeGameEnv(config.envPath, numEnvs);
+  try {
+    return await makeGameEnv(config.envPath, numEnvs, choice);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const message = (e as Error).message;
+    // The plugin's refusals name what was wrong: a driver (its behaviour or spaces), or the trained behaviour.
+    const driver = /drivers\.?(\w[\w-]*)?/.exec(message);
+    if (driver && choice.drivers) throw new ConfigError(`config.train.drivers${driver[1] && driver[1] in loaded ? `.${driver[1]}` : ''}: ${message}`);
+    if (choice.behavior) throw new ConfigError(`config.train.behavior: the env module ${config.envPath} could not make an env of '${choice.behavior}': ${message}`);
+    throw e;
+  }
 }
 
 /** The one-line fix, where the error is a known trap of a project's set-up. */

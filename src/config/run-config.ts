@@ -139,8 +139,28 @@ const selfPlaySchema = z
   })
   .strict();
 
+const nameOf = z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only');
+
+/** Behaviours that each train their own policy in one run, a side at a time (ML-Agents' ghost trainer, team_change). */
+const alternateSchema = z
+  .object({
+    /** The behaviours that learn, in turn order; each keeps its own network, optimiser, normalisers, checkpoints and teacher folder ({run}/{behavior}/). */
+    behaviors: z.array(nameOf).min(2),
+    /** Env steps a side learns before the other takes its turn (ML-Agents' team_change); the side that waits is driven by its own latest policy. */
+    teamChange: positiveInt,
+    /** Policies of the waiting side that play it: its latest and those its earlier turns ended with, newest first, the scenes shared out among them (ML-Agents' window); 1 plays the latest alone. */
+    window: positiveInt.default(1),
+  })
+  .strict();
+
 const trainSchema = z
   .object({
+    /** The behaviour this run trains, in a scene of several (passed to the env module as `behavior`); default: the env module's own. */
+    behavior: nameOf.optional(),
+    /** What drives the scene's other behaviours, by behaviour name: `scripted` (the env module's own driver), a policy file relative to the config, or a list of them sharing the scenes out (passed to the env module as `drivers`). */
+    drivers: z.record(nameOf, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).optional(),
+    /** Two or more behaviours each training its own policy, one side at a time; see the many-agents guide. Off unless given. */
+    alternate: alternateSchema.optional(),
     /** PPO's settings (CleanRL's names); each key left out takes its default. */
     ppo: ppoSchema.default({}),
     /** Self-play against past snapshots of the learner (a game with an `opponent`); off unless given. */
@@ -306,6 +326,24 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
     if (o.policy !== 'scripted' && !existsSync(resolve(baseDir, o.policy))) problems.push(`config.train.selfPlay.opponents.${i}.policy: no such file ${resolve(baseDir, o.policy)} ('scripted' for the game's own opponent, or a policy file relative to the config file's folder, ${baseDir})`);
     if (o.policy === 'scripted' && o.temperature !== undefined) problems.push(`config.train.selfPlay.opponents.${i}.temperature: the scripted opponent has no temperature`);
   });
+  const { behavior, drivers, alternate } = data.train;
+  for (const [name, policy] of Object.entries(drivers ?? {})) {
+    const files = Array.isArray(policy) ? policy.map((p, i) => [p, `config.train.drivers.${name}.${i}`] as const) : [[policy, `config.train.drivers.${name}`] as const];
+    for (const [file, key] of files) {
+      if (Array.isArray(policy) && file === 'scripted') problems.push(`${key}: a list holds policy files; 'scripted' stands alone`);
+      else if (file !== 'scripted' && !existsSync(resolve(baseDir, file))) problems.push(`${key}: no such file ${resolve(baseDir, file)} ('scripted' for the env module's own driver, or a policy file relative to the config file's folder, ${baseDir})`);
+    }
+    if (name === behavior) problems.push(`config.train.drivers.${name}: '${name}' is the behaviour this run trains (train.behavior); drivers are for the scene's other behaviours`);
+  }
+  if (alternate) {
+    if (behavior !== undefined) problems.push(`config.train.behavior: give train.behavior (one behaviour learns) or train.alternate (several, in turn), not both`);
+    alternate.behaviors.forEach((b, i) => {
+      if (alternate.behaviors.indexOf(b) !== i) problems.push(`config.train.alternate.behaviors.${i}: '${b}' is listed twice`);
+    });
+    if (alternate.teamChange < batch) problems.push(`config.train.alternate.teamChange: ${alternate.teamChange} is less than one batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps}); a side learns whole iterations`);
+    if (data.train.selfPlay) problems.push(`config.train.selfPlay: self-play and train.alternate do not go together (alternate's other side plays its own latest policy)`);
+  }
+  if (ppo.numWorkers > 1 && (behavior !== undefined || drivers || alternate)) problems.push(`config.train.ppo.numWorkers: train.behavior, train.drivers and train.alternate need numWorkers 1 (the workers make the env module's default env)`);
   if (ppo.totalTimesteps < batch) problems.push(`config.train.ppo.totalTimesteps: ${ppo.totalTimesteps} is less than one batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps}): no iteration would run`);
   return problems;
 }

@@ -166,5 +166,32 @@ export interface OpponentSeat {
  * the module named by a run config's `env` key.
  */
 export interface EnvModule {
-  makeVectorEnv(options: { numEnvs: number }): VectorEnv | Promise<VectorEnv>;
+  makeVectorEnv(options: MakeVectorEnvOptions): VectorEnv | Promise<VectorEnv>;
+}
+
+/**
+ * What the command line asks an env module for. `behavior` and `drivers` come from a run config's
+ * `train.behavior` and `train.drivers` (or from `train.alternate`, side by side): a module for a
+ * scene of one behaviour may ignore them, and one of several passes them on
+ * (`createSceneVectorEnv(game, { envs, agent: behavior, drivers })`).
+ */
+export interface MakeVectorEnvOptions {
+  /** Envs (slots) in all. */
+  numEnvs: number;
+  /** The behaviour to train, where the config names one; otherwise the module's own choice. */
+  behavior?: string;
+  /**
+   * The policies that drive the scene's other behaviours, by behaviour name, in every scene for the
+   * whole run; a list shares the scenes out among its policies (createSceneVectorEnv does). A
+   * behaviour the config leaves out (or sets to `scripted`) plays the module's own choice.
+   */
+  drivers?: Record<string, DriverPolicy | readonly DriverPolicy[]>;
+}
+
+/** A frozen policy driving a behaviour the run does not train (a StudentPolicy is one). */
+export interface DriverPolicy {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  act(observation: Float32Array, mask?: ActionMask): Action;
+  actMany?(observations: Float32Array, count: number, actions: Float32Array, masks?: Uint8Array | null): void;
 }

@@ -15,7 +15,8 @@ import {
 import { runBackend } from './backend.js';
 import { decodePolicyFile, type PolicyFile } from '../policy/index.js';
 import { distillConfigOf, type RunConfig } from '../config/run-config.js';
-import { makeGameEnv } from '../config/env-module.js';
+import { makeRunEnv } from '../config/env-module.js';
+import { behaviorRuns } from './alternate.js';
 import { ConfigError, EXIT } from '../config/errors.js';
 import { makeDir, writeFileAtomic } from './files.js';
 import { runTrain } from './train.js';
@@ -31,12 +32,24 @@ function readTeacher(runDir: string): CheckpointFiles {
   return Object.fromEntries(TEACHER_FILES.map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
 }
 
-/** Distils the run's teacher into each student of `config.distill`, as each dtype. Returns the files written. */
+/**
+ * Distils the run's teacher into each student of `config.distill`, as each dtype. Returns the files
+ * written. An alternating run (train.alternate) has a teacher per behaviour: each is distilled in
+ * its own folder, `{run}/{behavior}/students/`, on its env (the others driven by their latest policies).
+ */
 export async function runDistill(config: RunConfig, runDir: string, log: Log = console.log): Promise<string[]> {
+  if (config.train.alternate) {
+    const written: string[] = [];
+    for (const b of behaviorRuns(config, runDir)) {
+      log(`${b.behavior}: ${b.runDir}`);
+      written.push(...(await runDistill(b.config, b.runDir, log)));
+    }
+    return written;
+  }
   if (!config.distill) throw new Error(`the config has no 'distill' section: list the students to make (distill: { students: [{ name: s16, hidden: [16] }] })`);
   await runBackend(config.backend);
   const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
-  const env = await makeGameEnv(config.envPath, config.distill.numEnvs);
+  const env = await makeRunEnv(config, config.distill.numEnvs);
   const outDir = join(runDir, 'students');
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
@@ -69,8 +82,20 @@ function newReportDir(runDir: string): string {
   }
 }
 
-/** Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes a new report folder. */
+/**
+ * Evaluates the run's teacher and every student in `{run}/students` on fresh seeds; writes a new
+ * report folder. An alternating run's behaviours are evaluated each in its folder (the report
+ * returned is the last behaviour's).
+ */
 export async function runEval(config: RunConfig, runDir: string, log: Log = console.log): Promise<EvaluationReport> {
+  if (config.train.alternate) {
+    let report: EvaluationReport | null = null;
+    for (const b of behaviorRuns(config, runDir)) {
+      log(`${b.behavior}: ${b.runDir}`);
+      report = await runEval(b.config, b.runDir, log);
+    }
+    return report!;
+  }
   await runBackend(config.backend);
   const teacher = await loadTeacher(readTeacher(runDir), `${config.game}-teacher`);
   const studentDir = join(runDir, 'students');
@@ -87,7 +112,7 @@ export async function runEval(config: RunConfig, runDir: string, log: Log = cons
   };
   names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   const students: NamedStudent[] = names.map((f) => ({ name: f.replace(/\.json$/, ''), file: JSON.parse(readFileSync(join(studentDir, f), 'utf8')) }));
-  const env = await makeGameEnv(config.envPath, config.eval.numEnvs);
+  const env = await makeRunEnv(config, config.eval.numEnvs);
   try {
     const report = await evaluatePolicies(config.game, env, teacher, students, {
       episodes: config.eval.episodes,
@@ -116,10 +141,14 @@ export async function runAll(configPath: string, options: { exportResults?: bool
   if (config.distill) await runDistill(config, trained.runDir, log);
   const report = await runEval(config, trained.runDir, log);
   if (options.exportResults === false) return { exitCode: trained.exitCode, runDir: trained.runDir, report };
-  if (config.export?.students) {
-    for (const f of readdirSync(join(trained.runDir, 'students'))) runExport(trained.runDir, { student: f.replace(/\.json$/, '') }, join(resolve(config.baseDir, config.export.students), f), log);
+  // An alternating run exports each behaviour's results into a folder of its name.
+  const runs = config.train.alternate ? behaviorRuns(config, trained.runDir).map((b) => ({ dir: b.runDir, sub: b.behavior })) : [{ dir: trained.runDir, sub: '' }];
+  for (const { dir, sub } of runs) {
+    if (config.export?.students && existsSync(join(dir, 'students'))) {
+      for (const f of readdirSync(join(dir, 'students'))) runExport(dir, { student: f.replace(/\.json$/, '') }, join(resolve(config.baseDir, config.export.students), sub, f), log);
+    }
+    if (config.export?.teacher) runExport(dir, { teacher: true }, join(resolve(config.baseDir, config.export.teacher), sub), log);
   }
-  if (config.export?.teacher) runExport(trained.runDir, { teacher: true }, resolve(config.baseDir, config.export.teacher), log);
   return { exitCode: trained.exitCode, runDir: trained.runDir, report };
 }
 

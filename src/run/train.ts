@@ -8,7 +8,7 @@
  */
 import { cpSync, existsSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   METRIC_COLUMNS, MetricsWriter, PpoTrainer, checkpointProblem, loadGoodCheckpoint, restoreCheckpoint, saveCheckpointDir, serializeCheckpoint,
   type CheckpointFiles, type TrainingEpisode,
@@ -20,11 +20,12 @@ import { loadRunConfig, parseRunConfig, ppoConfigOf, type RunConfig } from '../c
 import { readDemosToLearn } from './demos.js';
 import { ConfigError, EXIT, RunFailed } from '../config/errors.js';
 import { formatCurve, learningCurveSvg, summarizeCurve, type CurveSummary } from './curve.js';
-import { makeGameEnv } from '../config/env-module.js';
+import { makeRunEnv } from '../config/env-module.js';
+import { ALTERNATE_FILE, runAlternate } from './alternate.js';
 import { Progress } from './progress.js';
 import { RolloutWorkerFailed, WorkerVectorEnv } from '../parallel/worker-vector-env.js';
 import { SELF_PLAY_COLUMNS, selfPlaySummary, startSelfPlay, type RunSelfPlay } from './self-play.js';
-import { appendJsonl, filterLines, newRunDir, readJsonl, writeFileAtomic, writeJson } from './files.js';
+import { appendJsonl, filterLines, makeDir, newRunDir, readJsonl, writeFileAtomic, writeJson } from './files.js';
 
 /** Losses that are finite in every healthy update; one that is not means the weights are lost. */
 const FINITE_LOSSES = ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl'] as const;
@@ -40,12 +41,30 @@ export interface TrainOutcome {
   config: RunConfig;
   curve: CurveSummary;
   interrupted: boolean;
+  /** The run stopped because it reached `untilStep` (a side's turn of train.alternate ended), with a checkpoint. */
+  reachedUntil?: boolean;
 }
 
 export interface TrainOptions {
   /** Stop after this many iterations of this invocation (tests use it to simulate a kill). */
   maxIterations?: number;
+  /** Stop, with a checkpoint, at the first iteration that ends at or past this env step (train.alternate's turns). */
+  untilStep?: number;
+  /** Called with the trainer whenever this invocation stops with a checkpoint saved (train.alternate exports the side's latest policy). */
+  afterTraining?: (trainer: PpoTrainer) => void | Promise<void>;
   log?: (line: string) => void;
+}
+
+/**
+ * What a run starts from: a config file (or a parsed config, which train.alternate gives each
+ * behaviour's run, in the folder `runDir` names), or a run folder to resume.
+ */
+export type TrainSource = { config: string | RunConfig; runDir?: string } | { resumeDir: string };
+
+/** `dir`, made if missing (with its parents). */
+function madeDir(dir: string): string {
+  makeDir(dir);
+  return dir;
 }
 
 /** File system faults that are the machine's, not the program's: said in a line, with the way back (resume). */
@@ -56,7 +75,7 @@ const DISK_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFI
  * fault of the machine's file system) is a RunFailed naming the file and the fault; the run's last
  * checkpoint stands and a resume goes on from it.
  */
-export async function runTrain(source: { config: string } | { resumeDir: string }, options: TrainOptions = {}): Promise<TrainOutcome> {
+export async function runTrain(source: TrainSource, options: TrainOptions = {}): Promise<TrainOutcome> {
   try {
     return await trainRun(source, options);
   } catch (e) {
@@ -98,19 +117,26 @@ function resumedConfig(runDir: string, log: (line: string) => void): RunConfig {
   return config;
 }
 
-async function trainRun(source: { config: string } | { resumeDir: string }, options: TrainOptions = {}): Promise<TrainOutcome> {
+async function trainRun(source: TrainSource, options: TrainOptions = {}): Promise<TrainOutcome> {
   const log = options.log ?? ((l: string) => console.log(l));
   let config: RunConfig;
   if ('config' in source) {
-    config = loadRunConfig(source.config);
+    config = typeof source.config === 'string' ? loadRunConfig(source.config) : source.config;
   } else {
     config = resumedConfig(source.resumeDir, log);
   }
+  // Several behaviours, each its own policy, in turn: one run of each behaviour's, a turn at a time.
+  if (config.train.alternate) return runAlternate(config, 'resumeDir' in source ? source.resumeDir : null, options, trainRun);
+  // One behaviour's folder of an alternating run trains only in its turns.
+  if ('resumeDir' in source && options.untilStep === undefined && existsSync(join(dirname(resolve(source.resumeDir)), ALTERNATE_FILE))) {
+    throw new ConfigError(`--resume: ${source.resumeDir} is one behaviour's folder of an alternating run; resume the run itself: phaser-distill train --resume ${dirname(resolve(source.resumeDir))}`);
+  }
+  const configName = 'config' in source ? (typeof source.config === 'string' ? source.config : join(source.runDir ?? '.', 'config.json')) : join(source.resumeDir, 'config.json');
 
   const backend = await runBackend(config.backend);
   const ppo = ppoConfigOf(config);
   // numWorkers > 1: the envs are stepped in shares by worker threads and this one (parallel rollouts).
-  const gameEnv: VectorEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeGameEnv(config.envPath, ppo.numEnvs);
+  const gameEnv: VectorEnv = ppo.numWorkers > 1 ? await WorkerVectorEnv.create(config.envPath, ppo.numEnvs, ppo.numWorkers, { stepLimitMs: config.train.workerStepLimit * 1000 }) : await makeRunEnv(config, ppo.numEnvs);
   // With self-play the opponent seat is played from a pool of the learner's snapshots.
   let selfPlay: RunSelfPlay | null = null;
   try {
@@ -133,7 +159,7 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   } catch (e) {
     env.close();
     // A network that does not fit the game's observation is the config's fault: name its key.
-    if (e instanceof NetworkError) throw new ConfigError(`${'config' in source ? source.config : join(source.resumeDir, 'config.json')}: config.train.ppo.${e.message}`);
+    if (e instanceof NetworkError) throw new ConfigError(`${configName}: config.train.ppo.${e.message}`);
     throw e;
   }
   /** What a checkpoint restores: the trainer, and self-play's pool and ratings. */
@@ -142,7 +168,7 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
     selfPlay?.restore(files);
   };
   // The run folder is made once the game and the trainer have started: a run that cannot start leaves nothing behind.
-  const runDir = 'config' in source ? newRunDir(config) : source.resumeDir;
+  const runDir = 'config' in source ? (source.runDir ? madeDir(source.runDir) : newRunDir(config)) : source.resumeDir;
   // Where the folder was made: a resume from anywhere else asks for its env module to be confirmed.
   if ('config' in source) writeJson(join(runDir, 'config.json'), { ...config, runDir: realpathSync(runDir) });
   const ckptDir = join(runDir, 'checkpoints');
@@ -215,8 +241,10 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
   let ran = 0;
   // A rollout worker that failed (numWorkers > 1), with its error: the run stops as a diverged one does.
   let workerFailed: string | null = null;
+  const reached = () => options.untilStep !== undefined && trainer.globalStep >= options.untilStep;
   try {
-    await trainer.train(async ({ metrics: m, episodes: ended }) => {
+    // A turn resumed after its last checkpoint (killed before the turn was marked done) has nothing left to train.
+    if (!reached()) await trainer.train(async ({ metrics: m, episodes: ended }) => {
       metrics.write(m, selfPlay?.metrics() ?? {});
       appendJsonl(episodesPath, ended);
       episodes.push(...ended);
@@ -232,6 +260,7 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
       await new Promise((resolve) => setImmediate(resolve));
       if (stoppedBy) return false;
       if (options.maxIterations !== undefined && ran >= options.maxIterations) return false;
+      if (reached()) return false;
     });
   } catch (e) {
     if (!(e instanceof RolloutWorkerFailed)) throw e;
@@ -263,6 +292,12 @@ async function trainRun(source: { config: string } | { resumeDir: string }, opti
     trainer.dispose();
     env.close();
     return { exitCode: EXIT.targetMissed, runDir, config, curve, interrupted: true };
+  }
+  await options.afterTraining?.(trainer);
+  if (!stoppedBy && !trainer.done && reached()) {
+    trainer.dispose();
+    env.close();
+    return { exitCode: EXIT.interrupted, runDir, config, curve, interrupted: true, reachedUntil: true };
   }
   if (stoppedBy || !trainer.done) {
     log(`stopped at step ${trainer.globalStep}${stoppedBy ? ` by ${stoppedBy}` : ''}; checkpoint saved. Resume with: phaser-distill train --resume ${runDir}`);
