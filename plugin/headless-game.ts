@@ -280,16 +280,19 @@ export interface SceneVectorEnvOptions {
 export async function createSceneVectorEnv(game: GameDef, options: SceneVectorEnvOptions): Promise<SceneVectorEnv> {
   const host = await HeadlessGame.create({ game, instances: scenesFor(game, options), mathRandom: options.mathRandom });
   try {
-    const drivers = Object.entries(options.drivers ?? {});
     const trained = options.agent ?? game.agent;
-    for (const [name, driver] of drivers) {
+    const pools: Record<string, readonly Driver[]> = {};
+    for (const [name, driver] of Object.entries(options.drivers ?? {})) {
       if (name === trained) throw new AgentError(`createSceneVectorEnv: drivers names '${name}', the behaviour being trained; drivers are for the scene's other behaviours`);
       const pool: readonly Driver[] = Array.isArray(driver) ? driver : [driver as Driver];
       if (pool.length === 0) throw new AgentError(`createSceneVectorEnv: drivers.${name}: an empty list; give a driver, or a list of one or more`);
       for (const d of pool) checkDriver(host, name, d);
       for (let i = 0; i < host.numScenes; i++) host.plugin(i).use(name, pool[i % pool.length]!);
+      pools[name] = pool;
     }
-    return host.vectorEnv(options.agent, true, options.opponent);
+    const env = host.vectorEnv(options.agent, true, options.opponent);
+    env.drivers = pools;
+    return env;
   } catch (e) {
     host.destroy();
     throw e;

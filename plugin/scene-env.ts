@@ -13,7 +13,7 @@ import {
 } from '../src/env/index.js';
 import { AutoReset } from '../src/env/vector-env.js';
 import { PrivilegedViews } from '../src/env/privileged.js';
-import { AgentError, type Agent } from './agent.js';
+import { AgentError, type Agent, type Driver } from './agent.js';
 import type { DistillPlugin } from './plugin.js';
 
 /** Whoever runs the game: N scenes that restart on demand, and a clock that advances them all. */
@@ -254,6 +254,14 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
    * `opponentName`: the agent on the other side, which `opponent.choose` may hand to other policies.
    * `agentsPerScene`: the slots of each scene, which every run of the scene must declare that many agents of the behaviour for.
    */
+  /** The drivers `createSceneVectorEnv` handed the scene's other behaviours (VectorEnv.drivers). */
+  drivers: Readonly<Record<string, readonly Driver[]>> = {};
+
+  /** The behaviour (or agent) its slots hold (VectorEnv.behavior). */
+  get behavior(): string {
+    return this.agentName;
+  }
+
   constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void, opponentName?: string, readonly agentsPerScene = 1) {
     const scenes = runner.numScenes;
     if (scenes < 1) throw new Error('SceneVectorEnv: the runner has no scenes');

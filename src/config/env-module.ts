@@ -61,8 +61,9 @@ export async function makeRunEnv(config: { envPath: string; baseDir: string; tra
   }
   const choice: EnvChoice = { ...(behavior !== undefined ? { behavior } : {}), ...(Object.keys(loaded).length ? { drivers: loaded } : {}) };
   if (!choice.behavior && !choice.drivers) return makeGameEnv(config.envPath, numEnvs);
+  let env: VectorEnv;
   try {
-    return await makeGameEnv(config.envPath, numEnvs, choice);
+    env = await makeGameEnv(config.envPath, numEnvs, choice);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const message = (e as Error).message;
@@ -72,6 +73,19 @@ export async function makeRunEnv(config: { envPath: string; baseDir: string; tra
     if (choice.behavior) throw new ConfigError(`config.train.behavior: the env module ${config.envPath} could not make an env of '${choice.behavior}': ${message}`);
     throw e;
   }
+  // A module that drops what it was asked for would train the wrong side, or against the wrong driver, in silence.
+  const pass = 'its makeVectorEnv must pass what it is given: createSceneVectorEnv(game, { envs: numEnvs, agent: behavior, drivers })';
+  const made = env.behavior === undefined ? 'a behaviour it does not name' : `'${env.behavior}'`;
+  const given = (name: string) => env.drivers?.[name] ?? [];
+  const dropped = Object.entries(loaded).find(([name, policy]) => ![policy].flat().every((p) => given(name).includes(p)))?.[0];
+  let problem: string | null = null;
+  if (choice.behavior !== undefined && env.behavior !== choice.behavior) problem = `config.train.behavior: the env module ${config.envPath} made an env of ${made}, not '${choice.behavior}': ${pass}`;
+  else if (dropped !== undefined) problem = `config.train.drivers.${dropped}: the env module ${config.envPath} did not hand this driver to its scenes: ${pass}`;
+  if (problem !== null) {
+    env.close();
+    throw new ConfigError(problem);
+  }
+  return env;
 }
 
 /** The one-line fix, where the error is a known trap of a project's set-up. */

@@ -87,6 +87,14 @@ export interface VectorEnv {
    * step. Absent (or null) where the agent declares none. `teacherView(env)` makes it a vector env.
    */
   readonly privileged?: PrivilegedView | null;
+  /**
+   * In a scene of several behaviours: the behaviour (or agent) whose agents its slots hold, and the
+   * drivers its maker handed the other behaviours, by name. The command line checks them against a
+   * run config's `train.behavior` and `train.drivers`, so an env module that drops either is caught
+   * at the start, not after a run that trained the wrong side. Absent where the env does not know.
+   */
+  readonly behavior?: string;
+  readonly drivers?: Readonly<Record<string, readonly unknown[]>>;
   /** Resets every env; episode seeds are drawn from `seed`. Returns [numEnvs * obsSize]. */
   reset(seed: number): Float32Array;
   step(actions: ArrayLike<number>): VectorStepResult;

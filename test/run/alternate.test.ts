@@ -208,4 +208,18 @@ describe('train.drivers', () => {
     expect(() => loadRunConfig(config('self', { behavior: 'prey', drivers: { prey: 'scripted' } }))).toThrow(/config\.train\.drivers\.prey: 'prey' is the behaviour this run trains/);
     expect(runs()).toEqual(before);
   }, 60_000);
+
+  it('refuses an env module that drops train.behavior or train.drivers, before a run folder, rather than train the wrong side', async () => {
+    // Hunt's hunters, whatever it is asked for: the prey would never train, the prey's driver never drive.
+    const deaf = join(dir, 'deaf-env.ts');
+    writeFileSync(deaf, `import { createSceneVectorEnv } from 'phaser-distill/node';\nimport { HUNT, PREY, fleePrey } from '${resolve('games/hunt/scene.ts')}';\nexport const makeVectorEnv = ({ numEnvs }: { numEnvs: number }) => createSceneVectorEnv(HUNT, { envs: numEnvs, drivers: { [PREY]: fleePrey } });\n`);
+    const before = runs();
+    const side = join(dir, 'deaf-side.json');
+    writeFileSync(side, JSON.stringify({ game: 'hunt', env: deaf, name: 'deaf-side', runsDir, train: { ppo: PPO, behavior: 'prey' } }));
+    await expect(runTrain({ config: side }, { log: () => undefined })).rejects.toThrow(/config\.train\.behavior: the env module .* made an env of 'hunter', not 'prey': its makeVectorEnv must pass what it is given/);
+    const driver = join(dir, 'deaf-driver.json');
+    writeFileSync(driver, JSON.stringify({ game: 'hunt', env: deaf, name: 'deaf-driver', runsDir, train: { ppo: PPO, drivers: { prey: stayPolicy(11) } } }));
+    await expect(runTrain({ config: driver }, { log: () => undefined })).rejects.toThrow(/config\.train\.drivers\.prey: the env module .* did not hand this driver to its scenes/);
+    expect(runs()).toEqual(before);
+  }, 60_000);
 });
