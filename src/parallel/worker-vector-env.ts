@@ -93,6 +93,8 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
   /** Threads that reported a failure: they have left their loop and answer no command. */
   private readonly failedThreads = new Set<number>();
   private closed = false;
+  /** What this thread does while the other threads step (workWhileStepping); null for nothing. */
+  private work: (() => boolean) | null = null;
 
   /**
    * Makes this thread's share of `numEnvs` envs from the env module at `envPath` and starts
@@ -233,6 +235,10 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     return true;
   }
 
+  workWhileStepping(work: (() => boolean) | null): void {
+    this.work = work;
+  }
+
   /** Closes every share's envs and ends the threads. */
   close(): void {
     if (this.closed) return;
@@ -293,6 +299,18 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     } catch (e) {
       ownError = describeError(e);
     }
+    // This thread's other work (the update, with train.ppo.overlap) fills the wait; an error of
+    // it is thrown once the threads have answered, so that the env stays usable.
+    let workError: unknown = null;
+    let working = this.work !== null && (command === STEP || command === RESTART);
+    while (working && ownError === null && threads.some((j) => Atomics.load(control, j + 1) === command)) {
+      try {
+        working = this.work!();
+      } catch (e) {
+        workError = e;
+        working = false;
+      }
+    }
     // Every thread that failed is known before any failure is reported: close() must not wait on one.
     // The watchdog: a thread that has not answered by the deadline is stuck (an endless loop) or
     // was ended with no JavaScript left to report it (out of memory); either way it is named. The
@@ -320,6 +338,7 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
       const t = this.threads[failed]!;
       this.fail(shareName(failed + 1, t.first, t.count), (receiveMessageOnPort(t.errors)?.message as string | undefined) ?? 'it reported no error');
     }
+    if (workError !== null) throw workError;
   }
 
   private fail(share: string, error: string): never {
