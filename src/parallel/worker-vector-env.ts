@@ -66,6 +66,13 @@ export const DEFAULT_STEP_LIMIT_MS = 30_000;
 export interface WorkerVectorEnvOptions {
   /** Milliseconds a thread may take to answer a step or a restart; past it the env fails, naming the thread and its envs. */
   stepLimitMs?: number;
+  /**
+   * Envs this thread steps (its share, envs 0 .. ownEnvs - 1); the worker threads split the rest
+   * as evenly as possible. By default every share is as even as can be. A smaller share leaves
+   * this thread time for other work while the threads step (train.ppo.overlap's update). The
+   * split changes no number of the run.
+   */
+  ownEnvs?: number;
 }
 
 /**
@@ -105,12 +112,20 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     const stepLimitMs = options.stepLimitMs ?? DEFAULT_STEP_LIMIT_MS;
     if (!(stepLimitMs > 0)) throw new Error(`WorkerVectorEnv: stepLimitMs must be above 0, got ${stepLimitMs}`);
     if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) throw new Error(`WorkerVectorEnv: numWorkers must be an integer from 1 to numEnvs (${numEnvs}), got ${numWorkers}`);
+    const ownEnvs = options.ownEnvs;
+    if (ownEnvs !== undefined && (!Number.isInteger(ownEnvs) || ownEnvs < 1 || ownEnvs > numEnvs - (numWorkers - 1))) throw new Error(`WorkerVectorEnv: ownEnvs must be an integer from 1 to ${numEnvs - (numWorkers - 1)} (numEnvs ${numEnvs}, at least one for each of the ${numWorkers - 1} worker threads), got ${ownEnvs}`);
+    const split = (k: number): { first: number; count: number } => {
+      if (ownEnvs === undefined) return workerShare(numEnvs, numWorkers, k);
+      if (k === 0) return { first: 0, count: ownEnvs };
+      const share = workerShare(numEnvs - ownEnvs, numWorkers - 1, k - 1);
+      return { first: ownEnvs + share.first, count: share.count };
+    };
     const threads: Thread[] = [];
     /** The other end of each thread's error port, handed over with the shared memory. */
     const theirPorts: MessagePort[] = [];
     const ready: Promise<Ready>[] = [];
     for (let k = 1; k < numWorkers; k++) {
-      const { first, count } = workerShare(numEnvs, numWorkers, k);
+      const { first, count } = split(k);
       const worker = new Worker(workerEntry(), { workerData: { envPath, worker: k, first, count } satisfies RolloutWorkerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
       const { port1, port2 } = new MessageChannel();
       threads.push({ worker, first, count, errors: port1 });
@@ -129,7 +144,7 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     allReady.catch(() => undefined);
     const stopAll = () => threads.forEach((t) => void t.worker.terminate());
     // This thread's share loads while the threads load theirs; its errors are those of a run with one worker.
-    const own = workerShare(numEnvs, numWorkers, 0);
+    const own = split(0);
     let batch: EnvBatch;
     try {
       const env = await makeGameEnv(envPath, own.count);

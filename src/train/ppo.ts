@@ -518,7 +518,9 @@ export class PpoTrainer {
         const start = j * minibatchSize;
         mb.fill(rows.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages, maskBuf);
         const bcBatch = drawn ? drawn[epoch]!.bc[j]! : bcStrength > 0 ? this.demoBatch(config.bc!.batchSize) : null;
-        const [pg, v, ent, oldKl, kl, clip, bc] = this.learner.update(mb, bcBatch, bcStrength, lr);
+        // With overlap, in pieces where the learner cuts its step, so the waits are filled closely.
+        const stats = drawn && this.learner.updateSteps ? yield* this.learner.updateSteps(mb, bcBatch, bcStrength, lr) : this.learner.update(mb, bcBatch, bcStrength, lr);
+        const [pg, v, ent, oldKl, kl, clip, bc] = stats;
         sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.bc += bc!; sums.count += 1;
         if (config.targetKl !== null && kl! > config.targetKl) return;
         yield;
