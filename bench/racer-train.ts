@@ -3,15 +3,19 @@
  * (default 48: 98,304 of its 999,424 steps, the learning rate annealed as in the full run), side
  * by side in one run: the tfjs engine with one worker (how the config trained before the fused
  * engine, but for the rollout forwards, in the student runtime since), the fused engine with one
- * worker, and the fused engine with `--workers` (default 2; each share steps its scenes and runs
- * their rollout forwards). The three alternate `--rounds` times (default 2), in a rotating order,
- * and the medians are kept.
+ * worker, the fused engine with `--workers` (default 2; each share steps its scenes and runs
+ * their rollout forwards), and the same with train.ppo.overlap (the next rollout collected while
+ * the main thread updates: a policy lag of one update, so not the same run). The four alternate
+ * `--rounds` times (default 2), in a rotating order, and the medians are kept.
  *
- * For each: wall seconds, CPU-seconds of the process (all its threads), steps/s, and whether the
- * fused runs with 1 and N workers gave the same metrics and episodes (they must: the same seed
- * trains the same way whatever numWorkers is). The last line is one JSON object.
+ * For each: wall seconds, CPU-seconds of the process (all its threads), steps/s, the mean return
+ * of the last 100 training episodes, its wall time against tfjs's (the target: at most 1/3), and
+ * whether the fused runs with 1 and N workers gave the same metrics and episodes (they must: the
+ * same seed trains the same way whatever numWorkers is). The machine's load average is printed
+ * with each run. The last line is one JSON object.
  *   npx tsx bench/racer-train.ts [--iterations 48] [--rounds 2] [--workers 2]
  */
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PpoTrainer, initBackend, type PpoMetrics, type TrainingEpisode } from 'phaser-distill/train';
@@ -31,12 +35,15 @@ interface Variant {
   name: string;
   engine: 'fused' | 'tfjs';
   workers: number;
+  overlap?: boolean;
 }
 const VARIANTS: Variant[] = [
   { name: 'tfjs, 1 worker', engine: 'tfjs', workers: 1 },
   { name: 'fused, 1 worker', engine: 'fused', workers: 1 },
   { name: `fused, ${WORKERS} workers`, engine: 'fused', workers: WORKERS },
+  { name: `fused, ${WORKERS} workers, overlap`, engine: 'fused', workers: WORKERS, overlap: true },
 ];
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 
 interface Result {
   wall: number;
@@ -47,7 +54,7 @@ interface Result {
 }
 
 async function train(v: Variant): Promise<Result> {
-  const config = { ...base, engine: v.engine, numWorkers: v.workers };
+  const config = { ...base, engine: v.engine, numWorkers: v.workers, overlap: v.overlap ?? false };
   const env = v.workers === 1 ? await makeGameEnv(run.envPath, config.numEnvs) : await WorkerVectorEnv.create(run.envPath, config.numEnvs, v.workers);
   const trainer = new PpoTrainer(env, config);
   if (trainer.learner.engine !== v.engine) throw new Error(`bench: asked for ${v.engine}, got ${trainer.learner.engine}`);
@@ -65,7 +72,8 @@ async function train(v: Variant): Promise<Result> {
   const steps = trainer.globalStep;
   trainer.dispose();
   env.close();
-  return { wall, cpu: (u.user + u.system) / 1e6, stepsPerS: steps / wall, trace: JSON.stringify({ metrics, episodes }), lastReturn: metrics.at(-1)?.['charts/episodic_return'] ?? null };
+  const last = episodes.slice(-100);
+  return { wall, cpu: (u.user + u.system) / 1e6, stepsPerS: steps / wall, trace: JSON.stringify({ metrics, episodes }), lastReturn: last.length ? last.reduce((a, e) => a + e.return, 0) / last.length : null };
 }
 
 const median = (xs: number[]) => {
@@ -76,27 +84,35 @@ const median = (xs: number[]) => {
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
 const backend = await initBackend(run.backend);
-console.log(`Racer's shipped config, the first ${ITERATIONS} of ${Math.floor(base.totalTimesteps / (base.numEnvs * base.numSteps))} iterations (${ITERATIONS * base.numEnvs * base.numSteps} steps), ${ROUNDS} rounds, backend ${backend}`);
+console.log(`Racer's shipped config, the first ${ITERATIONS} of ${Math.floor(base.totalTimesteps / (base.numEnvs * base.numSteps))} iterations (${ITERATIONS * base.numEnvs * base.numSteps} steps), ${ROUNDS} rounds, backend ${backend}; load average ${load().join(', ')}`);
+const loads: number[][] = [load()];
 const results = new Map<string, Result[]>(VARIANTS.map((v) => [v.name, []]));
 for (let r = 0; r < ROUNDS; r++) {
   const order = VARIANTS.map((_, k) => VARIANTS[(k + r) % VARIANTS.length]!);
   for (const v of order) {
     const x = await train(v);
     results.get(v.name)!.push(x);
-    console.log(`  round ${r + 1}: ${v.name}: ${x.wall.toFixed(1)} s wall, ${x.cpu.toFixed(1)} CPU-s, ${x.stepsPerS.toFixed(0)} steps/s, last mean return ${x.lastReturn?.toFixed(2) ?? '-'}`);
+    loads.push(load());
+    console.log(`  round ${r + 1}: ${v.name}: ${x.wall.toFixed(1)} s wall, ${x.cpu.toFixed(1)} CPU-s, ${x.stepsPerS.toFixed(0)} steps/s, last-100 mean return ${x.lastReturn?.toFixed(2) ?? '-'}; load average ${loads.at(-1)!.join(', ')}`);
   }
 }
 const summary: Record<string, unknown> = { iterations: ITERATIONS, steps: ITERATIONS * base.numEnvs * base.numSteps };
 for (const v of VARIANTS) {
   const xs = results.get(v.name)!;
-  summary[v.name] = { wall_s: round(median(xs.map((x) => x.wall)), 1), cpu_s: round(median(xs.map((x) => x.cpu)), 1), steps_per_s: Math.round(median(xs.map((x) => x.stepsPerS))) };
+  summary[v.name] = { wall_s: round(median(xs.map((x) => x.wall)), 1), cpu_s: round(median(xs.map((x) => x.cpu)), 1), steps_per_s: Math.round(median(xs.map((x) => x.stepsPerS))), last100_return: xs[0]!.lastReturn === null ? null : round(xs[0]!.lastReturn, 2) };
 }
 const tfjs = summary[VARIANTS[0]!.name] as { wall_s: number; cpu_s: number };
 for (const v of VARIANTS.slice(1)) {
-  const s = summary[v.name] as { wall_s: number; cpu_s: number; wall_of_tfjs?: number; cpu_of_tfjs?: number };
+  const s = summary[v.name] as { wall_s: number; cpu_s: number; wall_of_tfjs?: number; cpu_of_tfjs?: number; target_third_met?: boolean };
   s.wall_of_tfjs = round(s.wall_s / tfjs.wall_s, 3);
   s.cpu_of_tfjs = round(s.cpu_s / tfjs.cpu_s, 3);
+  s.target_third_met = s.wall_s <= tfjs.wall_s / 3;
+  console.log(`${v.name}: ${s.wall_of_tfjs} of tfjs's wall time (target at most 1/3: ${s.target_third_met ? 'met' : 'missed'}), ${s.cpu_of_tfjs} of its CPU time`);
 }
+const overlapRuns = results.get(VARIANTS[3]!.name)!;
+summary.overlap_identical_across_rounds = overlapRuns.every((x) => x.trace === overlapRuns[0]!.trace);
+loads.push(load());
+summary.load_average = { first: loads[0], last: loads.at(-1), max_1min: Math.max(...loads.map((l) => l[0]!)) };
 const fused = [...results.get(VARIANTS[1]!.name)!, ...results.get(VARIANTS[2]!.name)!];
 summary.fused_identical_across_workers = fused.every((x) => x.trace === fused[0]!.trace);
 console.log(JSON.stringify(summary));

@@ -20,6 +20,10 @@
  * ops (tfjs-learner.ts, where the loss is written out as ops) or the same loss fused into a few
  * loops over typed arrays (fused/). Rollout forwards run in the student runtime (rollout-net.ts)
  * on the learner's weights, copied after each update, whichever engine learns.
+ *
+ * With `overlap` (worker threads only), the update runs in the waits of the next rollout's env
+ * steps (collect, then update, read top to bottom, are the same two phases): that rollout is
+ * collected on the weights from before the update, and the next iteration trains on it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, ReturnScale, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
