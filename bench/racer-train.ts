@@ -13,7 +13,9 @@
  * whether the fused runs with 1 and N workers gave the same metrics and episodes (they must: the
  * same seed trains the same way whatever numWorkers is). The machine's load average is printed
  * with each run. The last line is one JSON object.
- *   npx tsx bench/racer-train.ts [--iterations 48] [--rounds 2] [--workers 2]
+ * With `--own-envs n`, a fifth leg: overlap with the main thread stepping n envs (the threads the
+ * rest), which leaves it time for the update (the same run as the even split's).
+ *   npx tsx bench/racer-train.ts [--iterations 48] [--rounds 2] [--workers 2] [--own-envs n]
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -23,7 +25,8 @@ import { loadRunConfig, ppoConfigOf } from '../src/config/run-config.js';
 import { makeGameEnv } from '../src/config/env-module.js';
 import { WorkerVectorEnv } from '../src/parallel/worker-vector-env.js';
 
-const { values } = parseArgs({ options: { iterations: { type: 'string', default: '48' }, rounds: { type: 'string', default: '2' }, workers: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { iterations: { type: 'string', default: '48' }, rounds: { type: 'string', default: '2' }, workers: { type: 'string', default: '2' }, 'own-envs': { type: 'string' } } });
+const OWN_ENVS = values['own-envs'] === undefined ? undefined : Number(values['own-envs']);
 const ITERATIONS = Number(values.iterations);
 const ROUNDS = Number(values.rounds);
 const WORKERS = Number(values.workers);
@@ -36,12 +39,15 @@ interface Variant {
   engine: 'fused' | 'tfjs';
   workers: number;
   overlap?: boolean;
+  /** The main thread's share of the envs (WorkerVectorEnv's ownEnvs); even shares if not given. */
+  ownEnvs?: number;
 }
 const VARIANTS: Variant[] = [
   { name: 'tfjs, 1 worker', engine: 'tfjs', workers: 1 },
   { name: 'fused, 1 worker', engine: 'fused', workers: 1 },
   { name: `fused, ${WORKERS} workers`, engine: 'fused', workers: WORKERS },
   { name: `fused, ${WORKERS} workers, overlap`, engine: 'fused', workers: WORKERS, overlap: true },
+  ...(OWN_ENVS === undefined ? [] : [{ name: `fused, ${WORKERS} workers, overlap, ${OWN_ENVS} envs in the main thread`, engine: 'fused' as const, workers: WORKERS, overlap: true, ownEnvs: OWN_ENVS }]),
 ];
 const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 
@@ -55,7 +61,7 @@ interface Result {
 
 async function train(v: Variant): Promise<Result> {
   const config = { ...base, engine: v.engine, numWorkers: v.workers, overlap: v.overlap ?? false };
-  const env = v.workers === 1 ? await makeGameEnv(run.envPath, config.numEnvs) : await WorkerVectorEnv.create(run.envPath, config.numEnvs, v.workers);
+  const env = v.workers === 1 ? await makeGameEnv(run.envPath, config.numEnvs) : await WorkerVectorEnv.create(run.envPath, config.numEnvs, v.workers, { ownEnvs: v.ownEnvs });
   const trainer = new PpoTrainer(env, config);
   if (trainer.learner.engine !== v.engine) throw new Error(`bench: asked for ${v.engine}, got ${trainer.learner.engine}`);
   const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
@@ -109,8 +115,8 @@ for (const v of VARIANTS.slice(1)) {
   s.target_third_met = s.wall_s <= tfjs.wall_s / 3;
   console.log(`${v.name}: ${s.wall_of_tfjs} of tfjs's wall time (target at most 1/3: ${s.target_third_met ? 'met' : 'missed'}), ${s.cpu_of_tfjs} of its CPU time`);
 }
-const overlapRuns = results.get(VARIANTS[3]!.name)!;
-summary.overlap_identical_across_rounds = overlapRuns.every((x) => x.trace === overlapRuns[0]!.trace);
+const overlapRuns = VARIANTS.slice(3).flatMap((v) => results.get(v.name)!);
+summary.overlap_identical_across_rounds_and_splits = overlapRuns.every((x) => x.trace === overlapRuns[0]!.trace);
 loads.push(load());
 summary.load_average = { first: loads[0], last: loads.at(-1), max_1min: Math.max(...loads.map((l) => l[0]!)) };
 const fused = [...results.get(VARIANTS[1]!.name)!, ...results.get(VARIANTS[2]!.name)!];

@@ -83,6 +83,11 @@ describe('train.ppo.overlap', () => {
     // The first rollout is the same (the same weights); the second was collected on the weights from before the first update.
     expect(plain.metrics[0]).toEqual(two.metrics[0]);
     expect(plain.metrics[1]).not.toEqual(two.metrics[1]);
+    // The tfjs engine updates in whole minibatches: the same holds.
+    const tfjs = { overlap: true, engine: 'tfjs' as const, totalTimesteps: 5 * 64 * 3 };
+    const tfjsTwo = await train(await WorkerVectorEnv.create(balance, 5, 2), { ...tfjs, numWorkers: 2 });
+    expect(tfjsTwo.metrics).toHaveLength(3);
+    expect(await train(await WorkerVectorEnv.create(balance, 5, 3), { ...tfjs, numWorkers: 3 })).toEqual(tfjsTwo);
   }, 120_000);
 
   it('is refused without worker threads, with a convolutional torso, and a share of no envs', async () => {
