@@ -19,6 +19,10 @@
  * that does not answer within the step limit (stuck in a loop, or ended out of memory: its heap
  * is limited, so that ends the thread alone, not the process) is named the same way by the
  * watchdog and terminated. This thread's own share cannot be watched from this thread.
+ *
+ * While the worker threads step, this thread may do other work once its own share is stepped
+ * (`workWhileStepping`: train.ppo.overlap runs the update there, in pieces, while the threads
+ * collect the next rollout); `ownEnvs` makes its share smaller to leave it more time for that.
  */
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
