@@ -11,7 +11,9 @@
  * as before that was so (the env wrapped so that it does not offer to forward); and with
  * train.ppo.overlap, the next rollout collected while the main thread updates (a policy lag of one
  * update: not the same run, so its metrics are compared with its own other rounds, and the mean
- * return of each leg's last 100 episodes is printed beside the others').
+ * return of each leg's last 100 episodes is printed beside the others'). For the overlap, the
+ * update's share of the one-worker time (what overlapping can save at most) and the share of the
+ * update's time that ran in the waits of the env steps (the rest runs after the rollout).
  *
  * For each game: steps/s of each (wall clock of training; making the envs and starting the threads
  * left out), the speedups, and whether every metric but the wall-clock charts/SPS, and every
@@ -68,12 +70,20 @@ const GAMES: Game[] = [
 /** A vector env that times its steps and resets; with `forwards`, it lets the trainer's rollout forwards run in the env's shares. */
 class Timed implements VectorEnv {
   ms = 0;
+  /** Time in the work done in the waits of the steps (the update, with overlap). */
+  workMs = 0;
   constructor(readonly inner: VectorEnv, readonly forwards: boolean) {}
   forwardWith(net: RolloutNet): boolean {
     return this.forwards && isForwardingEnv(this.inner) && this.inner.forwardWith(net);
   }
   workWhileStepping(work: (() => boolean) | null): void {
-    if (isForwardingEnv(this.inner)) this.inner.workWhileStepping(work);
+    if (!isForwardingEnv(this.inner)) return;
+    this.inner.workWhileStepping(work && (() => {
+      const t = performance.now();
+      const more = work();
+      this.workMs += performance.now() - t;
+      return more;
+    }));
   }
   get numEnvs() {
     return this.inner.numEnvs;
@@ -114,6 +124,10 @@ interface Run {
   trace: string;
   /** The mean return of the last 100 training episodes. */
   lastReturn: number;
+  /** Share of the training's wall time in the learner's updates. */
+  updateShare: number;
+  /** With overlap: share of the update's time that ran in the waits of the env steps. */
+  hiddenShare: number;
 }
 
 async function train(game: Game, workers: number, forwards = true, overlap = false): Promise<Run> {
@@ -130,6 +144,29 @@ async function train(game: Game, workers: number, forwards = true, overlap = fal
     forwardMs += performance.now() - t;
     return r;
   };
+  // The learner's updates, timed: whole, or piece by piece (overlap).
+  const learner = trainer.learner;
+  let updateMs = 0;
+  const update = learner.update.bind(learner);
+  learner.update = (...a) => {
+    const t = performance.now();
+    const r = update(...a);
+    updateMs += performance.now() - t;
+    return r;
+  };
+  const pieces = learner.updateSteps?.bind(learner);
+  if (pieces) {
+    learner.updateSteps = function* (...a) {
+      const g = pieces(...a);
+      for (;;) {
+        const t = performance.now();
+        const r = g.next();
+        updateMs += performance.now() - t;
+        if (r.done) return r.value;
+        yield;
+      }
+    };
+  }
   const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
   const episodes: TrainingEpisode[] = [];
   const t0 = performance.now();
@@ -142,7 +179,7 @@ async function train(game: Game, workers: number, forwards = true, overlap = fal
   trainer.dispose();
   env.close();
   const last = episodes.slice(-100);
-  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, forwardShare: forwardMs / ms, trace: JSON.stringify({ metrics, episodes }), lastReturn: last.reduce((a, e) => a + e.return, 0) / Math.max(1, last.length) };
+  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, forwardShare: forwardMs / ms, trace: JSON.stringify({ metrics, episodes }), lastReturn: last.reduce((a, e) => a + e.return, 0) / Math.max(1, last.length), updateShare: updateMs / ms, hiddenShare: updateMs > 0 ? Math.min(1, env.workMs / updateMs) : 0 };
 }
 
 /** Env steps/s of the envs alone, stepped for `seconds` with a fixed cycle of actions (all allowed in both games). */
@@ -218,6 +255,8 @@ for (const game of GAMES) {
     target_overlap_met: spsOverlap / sps1 >= 1.7,
     identical_metrics: identical,
     overlap_identical_across_rounds: overlapped.every((r) => r.trace === overlapped[0]!.trace),
+    update_share_1: round(median(one.map((r) => r.updateShare)), 3),
+    overlap_update_hidden: round(median(overlapped.map((r) => r.hiddenShare)), 3),
     last100_return_1: round(one[0]!.lastReturn, 1),
     last100_return_n: round(many[0]!.lastReturn, 1),
     last100_return_n_overlap: round(overlapped[0]!.lastReturn, 1),
@@ -231,7 +270,7 @@ for (const game of GAMES) {
     config: { numEnvs, numSteps, numMinibatches, updateEpochs, totalTimesteps },
   };
   console.log(`  ${game.name}: training ${figures.steps_per_s_1} -> ${figures.steps_per_s_n} steps/s, ${figures.speedup}x with the forwards in the shares (their share with the env steps' allows ${figures.amdahl_bound}x); ${figures.steps_per_s_n_main_forwards} steps/s, ${figures.speedup_main_forwards}x with them in the main thread (the env steps' share allows ${figures.amdahl_bound_main_forwards}x); metrics ${identical ? 'identical' : 'DIFFER'}; the envs alone ${figures.env_speedup}x`);
-  console.log(`  ${game.name} with overlap: ${figures.steps_per_s_n_overlap} steps/s, ${figures.speedup_overlap}x one worker's (target 1.7x: ${figures.target_overlap_met ? 'met' : 'missed'}), ${figures.overlap_over_n}x ${WORKERS} workers' without it; last-100 mean return ${figures.last100_return_1} (1 worker), ${figures.last100_return_n} (${WORKERS}), ${figures.last100_return_n_overlap} (${WORKERS} with overlap); overlap's runs ${figures.overlap_identical_across_rounds ? 'identical' : 'DIFFER'} across rounds`);
+  console.log(`  ${game.name} with overlap: ${figures.steps_per_s_n_overlap} steps/s, ${figures.speedup_overlap}x one worker's (target 1.7x: ${figures.target_overlap_met ? 'met' : 'missed'}), ${figures.overlap_over_n}x ${WORKERS} workers' without it; last-100 mean return ${figures.last100_return_1} (1 worker), ${figures.last100_return_n} (${WORKERS}), ${figures.last100_return_n_overlap} (${WORKERS} with overlap); overlap's runs ${figures.overlap_identical_across_rounds ? 'identical' : 'DIFFER'} across rounds; the update is ${(100 * figures.update_share_1).toFixed(0)}% of one worker's time, and ${(100 * figures.overlap_update_hidden).toFixed(0)}% of it ran in the waits of the env steps with overlap`);
   result[game.name] = figures;
 }
 loads.push(load());
