@@ -144,18 +144,20 @@ async function train(game: Game, workers: number, forwards = true, overlap = fal
     forwardMs += performance.now() - t;
     return r;
   };
-  // The learner's updates, timed: whole, or piece by piece (overlap).
+  // The learner's updates, timed piece by piece where it cuts them (the fused engine's update()
+  // runs its updateSteps), else whole.
   const learner = trainer.learner;
   let updateMs = 0;
-  const update = learner.update.bind(learner);
-  learner.update = (...a) => {
-    const t = performance.now();
-    const r = update(...a);
-    updateMs += performance.now() - t;
-    return r;
-  };
   const pieces = learner.updateSteps?.bind(learner);
-  if (pieces) {
+  if (!pieces) {
+    const update = learner.update.bind(learner);
+    learner.update = (...a) => {
+      const t = performance.now();
+      const r = update(...a);
+      updateMs += performance.now() - t;
+      return r;
+    };
+  } else {
     learner.updateSteps = function* (...a) {
       const g = pieces(...a);
       for (;;) {
