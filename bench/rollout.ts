@@ -6,9 +6,14 @@
  * times (default 3) after an unmeasured warm-up of each, and the medians are kept, so a load that
  * comes and goes falls on both.
  *
- * With N workers it trains twice: as the trainer runs it, each share's rollout forwards in the
- * thread that steps it (WorkerVectorEnv.forwardWith), and with every forward in the main thread,
- * as before that was so (the env wrapped so that it does not offer to forward).
+ * With N workers it trains three times: as the trainer runs it, each share's rollout forwards in
+ * the thread that steps it (WorkerVectorEnv.forwardWith); with every forward in the main thread,
+ * as before that was so (the env wrapped so that it does not offer to forward); and with
+ * train.ppo.overlap, the next rollout collected while the main thread updates (a policy lag of one
+ * update: not the same run, so its metrics are compared with its own other rounds, and the mean
+ * return of each leg's last 100 episodes is printed beside the others'). For the overlap, the
+ * update's share of the one-worker time (what overlapping can save at most) and the share of the
+ * update's time that ran in the waits of the env steps (the rest runs after the rollout).
  *
  * For each game: steps/s of each (wall clock of training; making the envs and starting the threads
  * left out), the speedups, and whether every metric but the wall-clock charts/SPS, and every
@@ -21,9 +26,12 @@
  * The PPO settings are chosen for rollouts to weigh (64 envs, one update epoch), and the runs are
  * long enough (about 200k steps) that compiling the env code afresh in each new worker thread, a
  * few hundred steps at first, does not weigh; they are printed with the figures. The last line is
- * one JSON object: { workers, pong: {...}, balance: {...} }.
- *   npm run bench:rollout [-- --workers 2 --rounds 3]
+ * one JSON object: { workers, load_average, pong: {...}, balance: {...} }. The machine's load
+ * average (1, 5 and 15 minutes) is printed with each round.
+ *   npm run bench:rollout [-- --workers 2 --rounds 3 --own-envs n]
+ * (--own-envs: the main thread's share in the overlap leg; by default the shares are even.)
  */
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VectorEnv, VectorStepResult } from 'phaser-distill';
@@ -32,9 +40,11 @@ import { makeGameEnv } from '../src/config/env-module.js';
 import { WorkerVectorEnv } from '../src/parallel/worker-vector-env.js';
 import { isForwardingEnv, type RolloutNet } from '../src/train/rollout-net.js';
 
-const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' }, 'own-envs': { type: 'string' } } });
 const WORKERS = Number(values.workers);
 const ROUNDS = Number(values.rounds);
+const OWN_ENVS = values['own-envs'] === undefined ? undefined : Number(values['own-envs']);
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 
 interface Game {
   name: 'pong' | 'balance';
@@ -60,9 +70,20 @@ const GAMES: Game[] = [
 /** A vector env that times its steps and resets; with `forwards`, it lets the trainer's rollout forwards run in the env's shares. */
 class Timed implements VectorEnv {
   ms = 0;
+  /** Time in the work done in the waits of the steps (the update, with overlap). */
+  workMs = 0;
   constructor(readonly inner: VectorEnv, readonly forwards: boolean) {}
   forwardWith(net: RolloutNet): boolean {
     return this.forwards && isForwardingEnv(this.inner) && this.inner.forwardWith(net);
+  }
+  workWhileStepping(work: (() => boolean) | null): void {
+    if (!isForwardingEnv(this.inner)) return;
+    this.inner.workWhileStepping(work && (() => {
+      const t = performance.now();
+      const more = work();
+      this.workMs += performance.now() - t;
+      return more;
+    }));
   }
   get numEnvs() {
     return this.inner.numEnvs;
@@ -101,11 +122,17 @@ interface Run {
   forwardShare: number;
   /** Every metric but charts/SPS, and every episode, as JSON. */
   trace: string;
+  /** The mean return of the last 100 training episodes. */
+  lastReturn: number;
+  /** Share of the training's wall time in the learner's updates. */
+  updateShare: number;
+  /** With overlap: share of the update's time that ran in the waits of the env steps. */
+  hiddenShare: number;
 }
 
-async function train(game: Game, workers: number, forwards = true): Promise<Run> {
-  const env = new Timed(workers === 1 ? await makeGameEnv(game.env, game.config.numEnvs) : await WorkerVectorEnv.create(game.env, game.config.numEnvs, workers), forwards);
-  const trainer = new PpoTrainer(env, game.config);
+async function train(game: Game, workers: number, forwards = true, overlap = false): Promise<Run> {
+  const env = new Timed(workers === 1 ? await makeGameEnv(game.env, game.config.numEnvs) : await WorkerVectorEnv.create(game.env, game.config.numEnvs, workers, { ownEnvs: overlap ? OWN_ENVS : undefined }), forwards);
+  const trainer = new PpoTrainer(env, { ...game.config, numWorkers: workers, overlap });
   if (trainer.envForwards !== (workers > 1 && forwards)) throw new Error(`bench: the forwards ran ${trainer.envForwards ? 'in the shares' : 'in the main thread'}, not as asked`);
   // The trainer's own rollout forwards, timed (a private field: this is a bench).
   const net = (trainer as unknown as { rollout: RolloutNet }).rollout;
@@ -117,6 +144,31 @@ async function train(game: Game, workers: number, forwards = true): Promise<Run>
     forwardMs += performance.now() - t;
     return r;
   };
+  // The learner's updates, timed piece by piece where it cuts them (the fused engine's update()
+  // runs its updateSteps), else whole.
+  const learner = trainer.learner;
+  let updateMs = 0;
+  const pieces = learner.updateSteps?.bind(learner);
+  if (!pieces) {
+    const update = learner.update.bind(learner);
+    learner.update = (...a) => {
+      const t = performance.now();
+      const r = update(...a);
+      updateMs += performance.now() - t;
+      return r;
+    };
+  } else {
+    learner.updateSteps = function* (...a) {
+      const g = pieces(...a);
+      for (;;) {
+        const t = performance.now();
+        const r = g.next();
+        updateMs += performance.now() - t;
+        if (r.done) return r.value;
+        yield;
+      }
+    };
+  }
   const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
   const episodes: TrainingEpisode[] = [];
   const t0 = performance.now();
@@ -128,7 +180,8 @@ async function train(game: Game, workers: number, forwards = true): Promise<Run>
   const steps = trainer.globalStep;
   trainer.dispose();
   env.close();
-  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, forwardShare: forwardMs / ms, trace: JSON.stringify({ metrics, episodes }) };
+  const last = episodes.slice(-100);
+  return { stepsPerS: (steps / ms) * 1000, envShare: env.ms / ms, forwardShare: forwardMs / ms, trace: JSON.stringify({ metrics, episodes }), lastReturn: last.reduce((a, e) => a + e.return, 0) / Math.max(1, last.length), updateShare: updateMs / ms, hiddenShare: updateMs > 0 ? Math.min(1, env.workMs / updateMs) : 0 };
 }
 
 /** Env steps/s of the envs alone, stepped for `seconds` with a fixed cycle of actions (all allowed in both games). */
@@ -154,8 +207,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
 const backend = await initBackend('wasm');
-console.log(`parallel rollouts: 1 worker vs ${WORKERS}, ${ROUNDS} rounds alternating, backend ${backend}`);
-const result: Record<string, unknown> = { workers: WORKERS };
+console.log(`parallel rollouts: 1 worker vs ${WORKERS}, and ${WORKERS} with overlap${OWN_ENVS === undefined ? '' : ` (the main thread stepping ${OWN_ENVS} envs)`}, ${ROUNDS} rounds alternating, backend ${backend}; load average ${load().join(', ')}`);
+const result: Record<string, unknown> = { workers: WORKERS, own_envs: OWN_ENVS ?? null };
+const loads: number[][] = [load()];
 for (const game of GAMES) {
   const { numEnvs, numSteps, numMinibatches, updateEpochs, totalTimesteps } = game.config;
   console.log(`${game.name}: numEnvs ${numEnvs}, numSteps ${numSteps}, numMinibatches ${numMinibatches}, updateEpochs ${updateEpochs}, ${totalTimesteps} steps, seed ${game.config.seed}`);
@@ -163,7 +217,9 @@ for (const game of GAMES) {
   const warm = { ...game, config: { ...game.config, totalTimesteps: numEnvs * numSteps } };
   await train(warm, 1);
   await train(warm, WORKERS);
+  await train(warm, WORKERS, true, true);
   const one: Run[] = [];
+  const overlapped: Run[] = [];
   const many: Run[] = [];
   const mainForwards: Run[] = [];
   const alone1: number[] = [];
@@ -174,12 +230,16 @@ for (const game of GAMES) {
     one.push(await train(game, 1));
     many.push(await train(game, WORKERS));
     mainForwards.push(await train(game, WORKERS, false));
+    overlapped.push(await train(game, WORKERS, true, true));
+    loads.push(load());
     const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-    console.log(`  round ${r + 1}: training ${one.at(-1)!.stepsPerS.toFixed(0)} steps/s with 1 worker (envs ${pct(one.at(-1)!.envShare)} of the time, forwards ${pct(one.at(-1)!.forwardShare)}), ${many.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} (forwards in the shares), ${mainForwards.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} (forwards in the main thread); the envs alone ${alone1.at(-1)!.toFixed(0)} and ${aloneN.at(-1)!.toFixed(0)}`);
+    const ret = (x: Run) => x.lastReturn.toFixed(1);
+    console.log(`  round ${r + 1}: training ${one.at(-1)!.stepsPerS.toFixed(0)} steps/s with 1 worker (envs ${pct(one.at(-1)!.envShare)} of the time, forwards ${pct(one.at(-1)!.forwardShare)}), ${many.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} (forwards in the shares), ${mainForwards.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} (forwards in the main thread), ${overlapped.at(-1)!.stepsPerS.toFixed(0)} with ${WORKERS} and overlap; the envs alone ${alone1.at(-1)!.toFixed(0)} and ${aloneN.at(-1)!.toFixed(0)}; last-100 mean return ${ret(one.at(-1)!)}, ${ret(many.at(-1)!)}, ${ret(mainForwards.at(-1)!)}, ${ret(overlapped.at(-1)!)} (overlap); load average ${loads.at(-1)!.join(', ')}`);
   }
   const sps1 = median(one.map((r) => r.stepsPerS));
   const spsN = median(many.map((r) => r.stepsPerS));
   const spsMain = median(mainForwards.map((r) => r.stepsPerS));
+  const spsOverlap = median(overlapped.map((r) => r.stepsPerS));
   const envShare = median(one.map((r) => r.envShare));
   const forwardShare = median(one.map((r) => r.forwardShare));
   const identical = [...one, ...many, ...mainForwards].every((r) => r.trace === one[0]!.trace);
@@ -190,7 +250,18 @@ for (const game of GAMES) {
     speedup: round(spsN / sps1, 2),
     steps_per_s_n_main_forwards: Math.round(spsMain),
     speedup_main_forwards: round(spsMain / sps1, 2),
+    steps_per_s_n_overlap: Math.round(spsOverlap),
+    speedup_overlap: round(spsOverlap / sps1, 2),
+    overlap_over_n: round(spsOverlap / spsN, 2),
+    target_overlap: 1.7,
+    target_overlap_met: spsOverlap / sps1 >= 1.7,
     identical_metrics: identical,
+    overlap_identical_across_rounds: overlapped.every((r) => r.trace === overlapped[0]!.trace),
+    update_share_1: round(median(one.map((r) => r.updateShare)), 3),
+    overlap_update_hidden: round(median(overlapped.map((r) => r.hiddenShare)), 3),
+    last100_return_1: round(one[0]!.lastReturn, 1),
+    last100_return_n: round(many[0]!.lastReturn, 1),
+    last100_return_n_overlap: round(overlapped[0]!.lastReturn, 1),
     env_share_1: round(envShare, 3),
     forward_share_1: round(forwardShare, 3),
     amdahl_bound: amdahl(envShare + forwardShare),
@@ -201,6 +272,9 @@ for (const game of GAMES) {
     config: { numEnvs, numSteps, numMinibatches, updateEpochs, totalTimesteps },
   };
   console.log(`  ${game.name}: training ${figures.steps_per_s_1} -> ${figures.steps_per_s_n} steps/s, ${figures.speedup}x with the forwards in the shares (their share with the env steps' allows ${figures.amdahl_bound}x); ${figures.steps_per_s_n_main_forwards} steps/s, ${figures.speedup_main_forwards}x with them in the main thread (the env steps' share allows ${figures.amdahl_bound_main_forwards}x); metrics ${identical ? 'identical' : 'DIFFER'}; the envs alone ${figures.env_speedup}x`);
+  console.log(`  ${game.name} with overlap: ${figures.steps_per_s_n_overlap} steps/s, ${figures.speedup_overlap}x one worker's (target 1.7x: ${figures.target_overlap_met ? 'met' : 'missed'}), ${figures.overlap_over_n}x ${WORKERS} workers' without it; last-100 mean return ${figures.last100_return_1} (1 worker), ${figures.last100_return_n} (${WORKERS}), ${figures.last100_return_n_overlap} (${WORKERS} with overlap); overlap's runs ${figures.overlap_identical_across_rounds ? 'identical' : 'DIFFER'} across rounds; the update is ${(100 * figures.update_share_1).toFixed(0)}% of one worker's time, and ${(100 * figures.overlap_update_hidden).toFixed(0)}% of it ran in the waits of the env steps with overlap`);
   result[game.name] = figures;
 }
+loads.push(load());
+result.load_average = { first: loads[0], last: loads.at(-1), max_1min: Math.max(...loads.map((l) => l[0]!)) };
 console.log(JSON.stringify(result));

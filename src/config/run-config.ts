@@ -84,6 +84,8 @@ const ppoSchema = z
     totalTimesteps: positiveInt,
     numEnvs: positiveInt,
     numWorkers: positiveInt,
+    /** With numWorkers 2 or more: the worker threads collect the next rollout while this thread updates on the last one (a policy lag of one update; the loss's ratio is against the recorded log-probabilities). Off by default. */
+    overlap: z.boolean(),
     numSteps: positiveInt,
     numMinibatches: positiveInt,
     updateEpochs: positiveInt,
@@ -320,6 +322,8 @@ function problemsBeyondSchema(data: z.infer<typeof runConfigSchema>, envPath: st
   const batch = ppo.numEnvs * ppo.numSteps;
   if (ppo.numWorkers > ppo.numEnvs) problems.push(`config.train.ppo.numWorkers: ${ppo.numWorkers} is more than numEnvs (${ppo.numEnvs}); each worker steps a share of the envs`);
   if (ppo.numWorkers > 1 && data.train.selfPlay) problems.push(`config.train.ppo.numWorkers: self-play needs numWorkers 1 (its opponent seat is played in the main thread)`);
+  if (ppo.overlap && ppo.numWorkers < 2) problems.push(`config.train.ppo.overlap: needs numWorkers 2 or more (worker threads collect the next rollout while this thread updates), got numWorkers ${ppo.numWorkers}`);
+  if (ppo.overlap && ppo.network.conv) problems.push('config.train.ppo.overlap: runs MLPs only, not a network with a convolutional torso (network.conv)');
   if (ppo.numMinibatches > batch) problems.push(`config.train.ppo.numMinibatches: ${ppo.numMinibatches} is more than the batch of ${batch} steps (numEnvs ${ppo.numEnvs} x numSteps ${ppo.numSteps})`);
   if (ppo.bc && !existsSync(resolve(baseDir, ppo.bc.demos))) problems.push(`config.train.ppo.bc.demos: no such file or folder ${resolve(baseDir, ppo.bc.demos)} (the path is relative to the config file's folder, ${baseDir})`);
   data.train.selfPlay?.opponents.forEach((o, i) => {

@@ -19,6 +19,10 @@
  * that does not answer within the step limit (stuck in a loop, or ended out of memory: its heap
  * is limited, so that ends the thread alone, not the process) is named the same way by the
  * watchdog and terminated. This thread's own share cannot be watched from this thread.
+ *
+ * While the worker threads step, this thread may do other work once its own share is stepped
+ * (`workWhileStepping`: train.ppo.overlap runs the update there, in pieces, while the threads
+ * collect the next rollout); `ownEnvs` makes its share smaller to leave it more time for that.
  */
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -66,6 +70,13 @@ export const DEFAULT_STEP_LIMIT_MS = 30_000;
 export interface WorkerVectorEnvOptions {
   /** Milliseconds a thread may take to answer a step or a restart; past it the env fails, naming the thread and its envs. */
   stepLimitMs?: number;
+  /**
+   * Envs this thread steps (its share, envs 0 .. ownEnvs - 1); the worker threads split the rest
+   * as evenly as possible. By default every share is as even as can be. A smaller share leaves
+   * this thread time for other work while the threads step (train.ppo.overlap's update). The
+   * split changes no number of the run.
+   */
+  ownEnvs?: number;
 }
 
 /**
@@ -93,6 +104,8 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
   /** Threads that reported a failure: they have left their loop and answer no command. */
   private readonly failedThreads = new Set<number>();
   private closed = false;
+  /** What this thread does while the other threads step (workWhileStepping); null for nothing. */
+  private work: (() => boolean) | null = null;
 
   /**
    * Makes this thread's share of `numEnvs` envs from the env module at `envPath` and starts
@@ -103,12 +116,20 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     const stepLimitMs = options.stepLimitMs ?? DEFAULT_STEP_LIMIT_MS;
     if (!(stepLimitMs > 0)) throw new Error(`WorkerVectorEnv: stepLimitMs must be above 0, got ${stepLimitMs}`);
     if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) throw new Error(`WorkerVectorEnv: numWorkers must be an integer from 1 to numEnvs (${numEnvs}), got ${numWorkers}`);
+    const ownEnvs = options.ownEnvs;
+    if (ownEnvs !== undefined && (!Number.isInteger(ownEnvs) || ownEnvs < 1 || ownEnvs > numEnvs - (numWorkers - 1))) throw new Error(`WorkerVectorEnv: ownEnvs must be an integer from 1 to ${numEnvs - (numWorkers - 1)} (numEnvs ${numEnvs}, at least one for each of the ${numWorkers - 1} worker threads), got ${ownEnvs}`);
+    const split = (k: number): { first: number; count: number } => {
+      if (ownEnvs === undefined) return workerShare(numEnvs, numWorkers, k);
+      if (k === 0) return { first: 0, count: ownEnvs };
+      const share = workerShare(numEnvs - ownEnvs, numWorkers - 1, k - 1);
+      return { first: ownEnvs + share.first, count: share.count };
+    };
     const threads: Thread[] = [];
     /** The other end of each thread's error port, handed over with the shared memory. */
     const theirPorts: MessagePort[] = [];
     const ready: Promise<Ready>[] = [];
     for (let k = 1; k < numWorkers; k++) {
-      const { first, count } = workerShare(numEnvs, numWorkers, k);
+      const { first, count } = split(k);
       const worker = new Worker(workerEntry(), { workerData: { envPath, worker: k, first, count } satisfies RolloutWorkerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
       const { port1, port2 } = new MessageChannel();
       threads.push({ worker, first, count, errors: port1 });
@@ -127,7 +148,7 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     allReady.catch(() => undefined);
     const stopAll = () => threads.forEach((t) => void t.worker.terminate());
     // This thread's share loads while the threads load theirs; its errors are those of a run with one worker.
-    const own = workerShare(numEnvs, numWorkers, 0);
+    const own = split(0);
     let batch: EnvBatch;
     try {
       const env = await makeGameEnv(envPath, own.count);
@@ -233,6 +254,10 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     return true;
   }
 
+  workWhileStepping(work: (() => boolean) | null): void {
+    this.work = work;
+  }
+
   /** Closes every share's envs and ends the threads. */
   close(): void {
     if (this.closed) return;
@@ -293,6 +318,18 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
     } catch (e) {
       ownError = describeError(e);
     }
+    // This thread's other work (the update, with train.ppo.overlap) fills the wait; an error of
+    // it is thrown once the threads have answered, so that the env stays usable.
+    let workError: unknown = null;
+    let working = this.work !== null && (command === STEP || command === RESTART);
+    while (working && ownError === null && threads.some((j) => Atomics.load(control, j + 1) === command)) {
+      try {
+        working = this.work!();
+      } catch (e) {
+        workError = e;
+        working = false;
+      }
+    }
     // Every thread that failed is known before any failure is reported: close() must not wait on one.
     // The watchdog: a thread that has not answered by the deadline is stuck (an endless loop) or
     // was ended with no JavaScript left to report it (out of memory); either way it is named. The
@@ -320,6 +357,7 @@ export class WorkerVectorEnv implements VectorEnv, ForwardingEnv {
       const t = this.threads[failed]!;
       this.fail(shareName(failed + 1, t.first, t.count), (receiveMessageOnPort(t.errors)?.message as string | undefined) ?? 'it reported no error');
     }
+    if (workError !== null) throw workError;
   }
 
   private fail(share: string, error: string): never {

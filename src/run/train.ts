@@ -205,9 +205,9 @@ async function trainRun(source: TrainSource, options: TrainOptions = {}): Promis
     };
     for (const [file, torn] of Object.entries(cutShort)) if (torn) log(`dropped ${torn} cut-short line${torn > 1 ? 's' : ''} from ${file} (a write interrupted by a kill or a full disk)`);
     log(`resuming ${runDir} at step ${step} (iteration ${trainer.iteration})${selfPlay ? `, learner Elo ${selfPlay.env.elo.toFixed(1)}` : ''}`);
-    log('(the episodes in progress at the checkpoint were not saved: the resumed run starts fresh ones, so it is not step for step the run an uninterrupted one would have been)');
+    log(`(the episodes in progress at the checkpoint were not saved${ppo.overlap ? ', nor the rollout collected ahead during its update' : ''}: the resumed run starts fresh ones, so it is not step for step the run an uninterrupted one would have been)`);
   }
-  log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs${ppo.numWorkers > 1 ? ` stepped by ${ppo.numWorkers} workers` : ''}, backend ${backend}`);
+  log(`training ${config.game} teacher: ${trainer.derived.numIterations} iterations, ${ppo.totalTimesteps} steps, ${ppo.numEnvs} envs${ppo.numWorkers > 1 ? ` stepped by ${ppo.numWorkers} workers` : ''}${ppo.overlap ? ' (each rollout collected during the last update)' : ''}, backend ${backend}`);
   log(`run folder: ${runDir}`);
 
   if (selfPlay) log(`self-play: the opponent '${selfPlay.env.env.opponent!.agent}' is played from a pool of the learner's snapshots${config.train.selfPlay!.opponents.length ? ` and ${config.train.selfPlay!.opponents.map((o) => o.name).join(', ')}` : ''}`);

@@ -46,6 +46,8 @@ export interface Learner {
   readonly engine: 'fused' | 'tfjs';
   /** One gradient step on a minibatch (and, with bc given and bcStrength > 0, a demo minibatch). */
   update(mb: Minibatch, bc: BcBatch | null, bcStrength: number, learningRate: number): UpdateStats;
+  /** The same step in pieces, one a step of the generator, where the engine can cut it (the fused one). */
+  updateSteps?(mb: Minibatch, bc: BcBatch | null, bcStrength: number, learningRate: number): Generator<void, UpdateStats, void>;
   /** One Adam step of the actor on the BC loss alone, with pre-training's own Adam (made at the first call). */
   pretrainStep(batch: BcBatch, learningRate: number): void;
   /** Frees pre-training's Adam. */

@@ -20,6 +20,10 @@
  * ops (tfjs-learner.ts, where the loss is written out as ops) or the same loss fused into a few
  * loops over typed arrays (fused/). Rollout forwards run in the student runtime (rollout-net.ts)
  * on the learner's weights, copied after each update, whichever engine learns.
+ *
+ * With `overlap` (worker threads only), the update runs in the waits of the next rollout's env
+ * steps (collect, then update, read top to bottom, are the same two phases): that rollout is
+ * collected on the weights from before the update, and the next iteration trains on it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, ReturnScale, RunningMeanStd, branchSizes, rngState, setRngState, shuffle, flatSize, normalizeInto, type BoxSpace, type VectorEnv } from '../env/index.js';
@@ -30,7 +34,7 @@ import { FusedLearner } from './fused/fused-learner.js';
 import { computeGae } from './gae.js';
 import { Minibatch, mean, type BcBatch, type Engine, type Learner } from './learner.js';
 import { ActorCritic, NetworkError, TfjsRollout, type NetworkConfig } from './networks.js';
-import { RolloutNet, isForwardingEnv } from './rollout-net.js';
+import { RolloutNet, isForwardingEnv, type ForwardingEnv } from './rollout-net.js';
 import { TfjsLearner } from './tfjs-learner.js';
 
 /** Behaviour cloning from demonstrations beside PPO's loss (ML-Agents' behavioral_cloning settings). */
@@ -65,6 +69,16 @@ export interface PpoConfig {
    * whatever the number. The trainer itself reads nothing of it.
    */
   numWorkers: number;
+  /**
+   * Overlap the next rollout with the update (numWorkers 2 or more): while this thread runs an
+   * iteration's update, minibatch by minibatch in the waits of the env steps, the worker threads
+   * already collect the next rollout, on the weights from before that update. The policy lags
+   * one update behind; the loss stays PPO's, since its ratio is taken against the log-probabilities
+   * the rollout recorded (the behaviour policy's). A run is the same whatever the timing, but not
+   * the same as without overlap. A rollout collected ahead is counted in global_step when it is
+   * trained on, and a checkpoint does not hold it: a resumed run collects it again.
+   */
+  overlap: boolean;
   /** Steps taken in each env per rollout. */
   numSteps: number;
   /** Minibatches each rollout is cut into per epoch. */
@@ -122,6 +136,7 @@ export const defaultPpoConfig: PpoConfig = {
   totalTimesteps: 200_000,
   numEnvs: 8,
   numWorkers: 1,
+  overlap: false,
   numSteps: 64,
   numMinibatches: 2,
   updateEpochs: 4,
@@ -244,6 +259,10 @@ export class PpoTrainer {
   private obs: Float32Array | null = null;
   private startTime = 0;
   private startStep = 0;
+  /** With overlap: the rollout collected during the last update, which the next iteration trains on. */
+  private next: Rollout | null = null;
+  /** Whether this trainer overlaps the next rollout with the update (config.overlap, checked). */
+  private readonly overlapping: boolean;
   /** With bc: the demo, its own generator (PPO's stream stays as without it), whether pre-training ran. */
   private readonly demo: Demo | null;
   private readonly bcRng: Rng;
@@ -296,6 +315,11 @@ export class PpoTrainer {
       if (this.demo.rewards.length === 0) throw new Error(`PpoTrainer: bc.demos '${config.bc!.demos}' holds no decisions`);
     }
     this.bcRng = new Rng(config.seed + 0x9e37);
+    this.overlapping = config.overlap ?? false;
+    if (this.overlapping) {
+      if (config.numWorkers < 2 || !isForwardingEnv(env) || typeof env.workWhileStepping !== 'function') throw new Error(`PpoTrainer: overlap needs numWorkers 2 or more (the envs stepped by worker threads while this thread updates), got numWorkers ${config.numWorkers}${isForwardingEnv(env) ? '' : ' and a vector env without worker threads'}`);
+      if (config.network.conv) throw new Error('PpoTrainer: overlap runs MLPs only: a convolutional torso (network.conv) runs its rollout forwards on the weights the update is changing');
+    }
   }
 
   /** The actor-critic as TensorFlow.js variables (checkpoints, teachers, distillation), holding the learner's current weights. */
@@ -324,14 +348,15 @@ export class PpoTrainer {
     }
   }
 
-  /** One rollout and one update. */
+  /**
+   * One rollout and one update. With `overlap`, the update of this iteration's rollout runs while
+   * the worker threads collect the next one (on the weights from before the update), and the next
+   * iteration trains on that one; the first iteration, and the first after a restore, collects its
+   * own rollout first.
+   */
   iterate(): IterationResult {
     const { config } = this;
-    const { batchSize, minibatchSize, numIterations } = this.derived;
-    const T = config.numSteps;
-    const N = config.numEnvs;
-    const D = this.obsSize;
-    const A = this.actSize;
+    const { batchSize, numIterations } = this.derived;
     // Pre-training belongs to a run's start; a resumed run has had it.
     if (this.demo && !this.pretrained) {
       if (this.globalStep === 0) this.pretrain();
@@ -341,89 +366,34 @@ export class PpoTrainer {
       this.obs = this.env.reset(this.rng.uint32());
       this.startTime = performance.now();
       this.startStep = this.globalStep;
+      this.next = null;
     }
     this.iteration += 1;
     const lr = config.annealLr ? config.learningRate * (1 - (this.iteration - 1) / numIterations) : config.learningRate;
-    // The rollout's forwards use the weights of the last update.
-    if (this.rollout instanceof RolloutNet) this.rollout.load(this.learner.getWeights());
-    else this.rollout.sync();
-
-    // ---- rollout -------------------------------------------------------------------------
-    const obsBuf = new Float32Array(T * N * D); // normalised, as the network saw them
-    const actBuf = new Float32Array(T * N * A); // as sampled (box actions before clipping)
-    const logpBuf = new Float32Array(T * N);
-    const rewBuf = new Float32Array(T * N);
-    const valBuf = new Float32Array(T * N);
-    const termBuf = new Uint8Array(T * N);
-    const truncBuf = new Uint8Array(T * N);
-    const finalValBuf = new Float32Array(T * N);
-    // The allowed choices at each step, laid out as the logits; null until an env gives a mask.
-    const C = this.branches ? this.outputSize : 0;
-    let maskBuf: Uint8Array | null = null;
-    const episodes: TrainingEpisode[] = [];
-    const envAction = new Float32Array(N * A);
-    const box = this.env.actionSpace.type === 'box' ? (this.env.actionSpace as BoxSpace) : null;
-    const logStd = this.rollout.logStd;
-
-    for (let t = 0; t < T; t++) {
-      const stepObs = obsBuf.subarray(t * N * D, (t + 1) * N * D);
-      this.observe(this.obs, stepObs);
-      const masks = C > 0 ? (this.env.actionMasks ?? null) : null;
-      if (masks) (maskBuf ??= new Uint8Array(T * N * C).fill(1)).set(masks, t * N * C);
-      // The first step's observations came before this update's weights: they are forwarded here.
-      const { policy, value } = this.envNet && t > 0 ? this.envNet.rows(N) : this.rollout.forward(stepObs, N);
-      for (let i = 0; i < N; i++) {
-        const k = t * N + i;
-        valBuf[k] = value[i]!;
-        logpBuf[k] = this.sampleAction(policy, i, actBuf, k * A, envAction, i * A, logStd, box, masks);
-      }
-      const r = this.env.step(envAction);
-      this.globalStep += N;
-      rewBuf.set(r.rewards, t * N);
-      this.returnScale?.scale(rewBuf, t * N, r.terminated, r.truncated);
-      termBuf.set(r.terminated, t * N);
-      truncBuf.set(r.truncated, t * N);
-      // A truncated episode is bootstrapped from the value of its final observation.
-      const cut = r.finalObservations.flatMap((o, i) => (o && r.truncated[i] ? [i] : []));
-      if (cut.length > 0) {
-        const finals = new Float32Array(cut.length * D);
-        cut.forEach((i, j) => this.normalize(r.finalObservations[i]!, finals.subarray(j * D, (j + 1) * D)));
-        const v = this.rollout.forward(finals, cut.length).value;
-        cut.forEach((i, j) => (finalValBuf[t * N + i] = v[j]!));
-      }
-      for (const e of r.episodes) episodes.push({ step: this.globalStep, return: e.return, length: e.length });
-      this.obs = r.observations;
-    }
-    const nextObs = new Float32Array(N * D);
-    this.normalize(this.obs, nextObs);
-    const nextValues = (this.envNet ? this.envNet.rows(N) : this.rollout.forward(nextObs, N)).value.slice();
-    const { advantages, returns } = computeGae({
-      numSteps: T, numEnvs: N, rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf,
-      finalValues: finalValBuf, nextValues, gamma: config.gamma, lambda: config.gaeLambda,
-    });
-
-    // ---- update --------------------------------------------------------------------------
-    const order = Int32Array.from({ length: batchSize }, (_, i) => i);
-    const sums = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clip: 0, bc: 0, count: 0 };
+    const rollout = this.next ?? this.collect(this.globalStep);
+    this.next = null;
+    // The steps trained on: a rollout collected ahead is counted when its update runs.
+    this.globalStep += batchSize;
     // The BC weight of this iteration, from the steps before its rollout.
-    const bcStrength = config.bc && this.demo ? bcStrengthAt(config.bc, this.globalStep - T * N) : 0;
-    const mb = new Minibatch(minibatchSize, D, A, this.env.actionSpace);
-    let stop = false;
-    for (let epoch = 0; epoch < config.updateEpochs && !stop; epoch++) {
-      shuffle(this.rng, order);
-      for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
-        mb.fill(order.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages, maskBuf);
-        const bcBatch = bcStrength > 0 ? this.demoBatch(config.bc!.batchSize) : null;
-        const [pg, v, ent, oldKl, kl, clip, bc] = this.learner.update(mb, bcBatch, bcStrength, lr);
-        sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.bc += bc!; sums.count += 1;
-        if (config.targetKl !== null && kl! > config.targetKl) {
-          stop = true;
-          break;
-        }
+    const bcStrength = config.bc && this.demo ? bcStrengthAt(config.bc, this.globalStep - batchSize) : 0;
+    const sums = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clip: 0, bc: 0, count: 0 };
+    const update = this.update(rollout, lr, bcStrength, sums);
+    if (this.overlapping && this.iteration < numIterations) {
+      // The next rollout on the weights from before this update (collect loads them before the
+      // update's first minibatch runs, in the first step's wait): a policy lag of one update,
+      // which the loss allows for, since its ratio is against the log-probabilities recorded.
+      const env = this.env as unknown as ForwardingEnv;
+      env.workWhileStepping(() => !update.next().done);
+      try {
+        this.next = this.collect(this.globalStep);
+      } finally {
+        env.workWhileStepping(null);
       }
     }
+    while (!update.next().done);
 
     this.netFresh = this.learner.engine === 'tfjs';
+    const { returns, valBuf, episodes } = rollout;
     const residual = returns.map((r, k) => r - valBuf[k]!);
     const varY = variance(returns);
     const seconds = (performance.now() - this.startTime) / 1000;
@@ -446,6 +416,120 @@ export class PpoTrainer {
       'charts/bc_strength': bcStrength,
     };
     return { metrics, episodes };
+  }
+
+  /**
+   * `numSteps` steps of the envs on the learner's current weights, then GAE. `base` is the global
+   * step the rollout starts at (its episodes are stamped from it).
+   */
+  private collect(base: number): Rollout {
+    const { config } = this;
+    const T = config.numSteps;
+    const N = config.numEnvs;
+    const D = this.obsSize;
+    const A = this.actSize;
+    // The rollout's forwards use the weights of the last update.
+    if (this.rollout instanceof RolloutNet) this.rollout.load(this.learner.getWeights());
+    else this.rollout.sync();
+
+    const obsBuf = new Float32Array(T * N * D); // normalised, as the network saw them
+    const actBuf = new Float32Array(T * N * A); // as sampled (box actions before clipping)
+    const logpBuf = new Float32Array(T * N);
+    const rewBuf = new Float32Array(T * N);
+    const valBuf = new Float32Array(T * N);
+    const termBuf = new Uint8Array(T * N);
+    const truncBuf = new Uint8Array(T * N);
+    const finalValBuf = new Float32Array(T * N);
+    // The allowed choices at each step, laid out as the logits; null until an env gives a mask.
+    const C = this.branches ? this.outputSize : 0;
+    let maskBuf: Uint8Array | null = null;
+    const episodes: TrainingEpisode[] = [];
+    const envAction = new Float32Array(N * A);
+    const box = this.env.actionSpace.type === 'box' ? (this.env.actionSpace as BoxSpace) : null;
+    const logStd = this.rollout.logStd;
+    let obs = this.obs!;
+
+    for (let t = 0; t < T; t++) {
+      const stepObs = obsBuf.subarray(t * N * D, (t + 1) * N * D);
+      this.observe(obs, stepObs);
+      const masks = C > 0 ? (this.env.actionMasks ?? null) : null;
+      if (masks) (maskBuf ??= new Uint8Array(T * N * C).fill(1)).set(masks, t * N * C);
+      // The first step's observations came before this update's weights: they are forwarded here.
+      const { policy, value } = this.envNet && t > 0 ? this.envNet.rows(N) : this.rollout.forward(stepObs, N);
+      for (let i = 0; i < N; i++) {
+        const k = t * N + i;
+        valBuf[k] = value[i]!;
+        logpBuf[k] = this.sampleAction(policy, i, actBuf, k * A, envAction, i * A, logStd, box, masks);
+      }
+      const r = this.env.step(envAction);
+      rewBuf.set(r.rewards, t * N);
+      this.returnScale?.scale(rewBuf, t * N, r.terminated, r.truncated);
+      termBuf.set(r.terminated, t * N);
+      truncBuf.set(r.truncated, t * N);
+      // A truncated episode is bootstrapped from the value of its final observation.
+      const cut = r.finalObservations.flatMap((o, i) => (o && r.truncated[i] ? [i] : []));
+      if (cut.length > 0) {
+        const finals = new Float32Array(cut.length * D);
+        cut.forEach((i, j) => this.normalize(r.finalObservations[i]!, finals.subarray(j * D, (j + 1) * D)));
+        const v = this.rollout.forward(finals, cut.length).value;
+        cut.forEach((i, j) => (finalValBuf[t * N + i] = v[j]!));
+      }
+      for (const e of r.episodes) episodes.push({ step: base + (t + 1) * N, return: e.return, length: e.length });
+      obs = r.observations;
+    }
+    this.obs = obs;
+    const nextObs = new Float32Array(N * D);
+    this.normalize(obs, nextObs);
+    const nextValues = (this.envNet ? this.envNet.rows(N) : this.rollout.forward(nextObs, N)).value.slice();
+    const { advantages, returns } = computeGae({
+      numSteps: T, numEnvs: N, rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf,
+      finalValues: finalValBuf, nextValues, gamma: config.gamma, lambda: config.gaeLambda,
+    });
+    return { obsBuf, actBuf, logpBuf, valBuf, maskBuf, advantages, returns, episodes };
+  }
+
+  /**
+   * The update on `rollout`: `updateEpochs` passes of shuffled minibatches, one minibatch a step
+   * of the generator, its losses summed into `sums`. With overlap, every minibatch's rows (and
+   * BC batch) are drawn before the first step, so the generators' draws come before the next
+   * rollout's, whenever the steps run: the run is the same whatever the timing.
+   */
+  private update(rollout: Rollout, lr: number, bcStrength: number, sums: LossSums): Generator<void, void, void> {
+    const { config } = this;
+    const { batchSize, minibatchSize } = this.derived;
+    const perEpoch = Math.floor(batchSize / minibatchSize);
+    const order = Int32Array.from({ length: batchSize }, (_, i) => i);
+    const drawn = this.overlapping
+      ? Array.from({ length: config.updateEpochs }, () => {
+        shuffle(this.rng, order);
+        const rows = order.slice();
+        return { rows, bc: Array.from({ length: perEpoch }, () => (bcStrength > 0 ? this.demoBatch(config.bc!.batchSize) : null)) };
+      })
+      : null;
+    return this.minibatches(rollout, lr, bcStrength, sums, order, drawn);
+  }
+
+  private *minibatches(rollout: Rollout, lr: number, bcStrength: number, sums: LossSums, order: Int32Array, drawn: { rows: Int32Array; bc: (BcBatch | null)[] }[] | null): Generator<void, void, void> {
+    const { config } = this;
+    const { batchSize, minibatchSize } = this.derived;
+    const { obsBuf, actBuf, logpBuf, valBuf, maskBuf, advantages, returns } = rollout;
+    const mb = new Minibatch(minibatchSize, this.obsSize, this.actSize, this.env.actionSpace);
+    const perEpoch = Math.floor(batchSize / minibatchSize);
+    for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
+      if (!drawn) shuffle(this.rng, order);
+      const rows = drawn ? drawn[epoch]!.rows : order;
+      for (let j = 0; j < perEpoch; j++) {
+        const start = j * minibatchSize;
+        mb.fill(rows.subarray(start, start + minibatchSize), obsBuf, actBuf, logpBuf, advantages, returns, valBuf, config.normAdvantages, maskBuf);
+        const bcBatch = drawn ? drawn[epoch]!.bc[j]! : bcStrength > 0 ? this.demoBatch(config.bc!.batchSize) : null;
+        // With overlap, in pieces where the learner cuts its step, so the waits are filled closely.
+        const stats = drawn && this.learner.updateSteps ? yield* this.learner.updateSteps(mb, bcBatch, bcStrength, lr) : this.learner.update(mb, bcBatch, bcStrength, lr);
+        const [pg, v, ent, oldKl, kl, clip, bc] = stats;
+        sums.pg += pg!; sums.v += v!; sums.ent += ent!; sums.oldKl += oldKl!; sums.kl += kl!; sums.clip += clip!; sums.bc += bc!; sums.count += 1;
+        if (config.targetKl !== null && kl! > config.targetKl) return;
+        yield;
+      }
+    }
   }
 
   /** `size` demo pairs drawn at random: observations normalised as the actor sees them now, actions as recorded. */
@@ -549,12 +633,38 @@ export class PpoTrainer {
     // The envs restart on the next iteration: their discounted returns start again too.
     this.returnScale?.discounted.fill(0);
     this.obs = null;
+    // A rollout collected ahead (overlap) is dropped: the next iteration collects its own.
+    this.next = null;
   }
 
   dispose(): void {
     this.actorCritic.dispose();
     this.learner.dispose();
   }
+}
+
+/** A rollout ready for its update: the buffers the loss reads, GAE's results, the episodes that ended in it. */
+interface Rollout {
+  obsBuf: Float32Array;
+  actBuf: Float32Array;
+  logpBuf: Float32Array;
+  valBuf: Float32Array;
+  maskBuf: Uint8Array | null;
+  advantages: Float32Array;
+  returns: Float32Array;
+  episodes: TrainingEpisode[];
+}
+
+/** An update's losses summed over its minibatches. */
+interface LossSums {
+  pg: number;
+  v: number;
+  ent: number;
+  oldKl: number;
+  kl: number;
+  clip: number;
+  bc: number;
+  count: number;
 }
 
 function variance(xs: ArrayLike<number>): number {

@@ -34,6 +34,13 @@ export interface RolloutNetSpec {
  */
 export interface ForwardingEnv {
   forwardWith(net: RolloutNet): boolean;
+  /**
+   * Work for this thread while other threads step their envs (train.ppo.overlap: the update's
+   * minibatches): from each step and restart on, once this thread's own part is done, `work` is
+   * called again and again while any other thread is still busy, until it returns false (nothing
+   * left for now). null stops it.
+   */
+  workWhileStepping(work: (() => boolean) | null): void;
 }
 
 /** Whether `env` offers to run the rollout forwards where it steps its envs. */

@@ -111,11 +111,24 @@ export class FusedLearner implements Learner {
   }
 
   update(mb: Minibatch, bc: BcBatch | null, bcStrength: number, learningRate: number): UpdateStats {
+    const steps = this.updateSteps(mb, bc, bcStrength, learningRate);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * `update` in a few pieces (each stack's forward, the loss, each stack's backward, the BC loss
+   * and Adam), one a step of the generator: the same numbers, with room between them for other
+   * work (train.ppo.overlap waits on the worker threads' env steps in these gaps).
+   */
+  *updateSteps(mb: Minibatch, bc: BcBatch | null, bcStrength: number, learningRate: number): Generator<void, UpdateStats, void> {
     // Both batch sizes' buffers first: making them may grow the memory and remake every view.
     const work = this.workFor(mb.size);
     const bcWork = bc && bcStrength > 0 ? this.workFor(bc.n) : null;
     for (const g of this.grads) g.f.fill(0);
-    this.ppoGradients(mb, work);
+    yield* this.ppoGradients(mb, work);
     this.stats[6] = bcWork ? this.bcGradients(bc!, bcStrength, bcWork) : 0;
     this.clipAndStep(this.adam, learningRate, this.params.length);
     return this.stats;
@@ -162,13 +175,15 @@ export class FusedLearner implements Learner {
   }
 
   /** Forward both stacks, the PPO loss and its gradients into this.grads; fills stats[0..5]. */
-  private ppoGradients(mb: Minibatch, w: Work): void {
+  private *ppoGradients(mb: Minibatch, w: Work): Generator<void, void, void> {
     const n = mb.size;
     const { clipCoef, clipVloss, entCoef, vfCoef } = this.loss;
     this.input(mb.obs, n, w.ld, w.actor.acts[0]!.f);
     w.critic.acts[0]!.f.set(w.actor.acts[0]!.f);
     this.actor.forward(this.kernels, this.params, w.actor);
+    yield;
     this.critic.forward(this.kernels, this.params, w.critic);
+    yield;
     const out = w.actor.acts[this.actor.layers]!.f;
     const dOut = w.actor.deltas[this.actor.layers]!.f;
     const logp = w.dLogp; // holds log pi(a) until it becomes dL/dlogp
@@ -215,7 +230,9 @@ export class FusedLearner implements Learner {
       vSum += term;
       dValue[j] = (vfCoef * 0.5 * grad) / n;
     }
+    yield;
     this.actor.backward(this.kernels, this.params, w.actor, this.grads);
+    yield;
     this.critic.backward(this.kernels, this.params, w.critic, this.grads);
     const s = this.stats;
     s[0] = pg / n;
