@@ -250,10 +250,6 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   private readonly actionScratch: Float32Array;
   private readonly actionViews: Float32Array[];
 
-  /**
-   * `opponentName`: the agent on the other side, which `opponent.choose` may hand to other policies.
-   * `agentsPerScene`: the slots of each scene, which every run of the scene must declare that many agents of the behaviour for.
-   */
   /** The drivers `createSceneVectorEnv` handed the scene's other behaviours (VectorEnv.drivers). */
   drivers: Readonly<Record<string, readonly Driver[]>> = {};
 
@@ -262,6 +258,10 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     return this.agentName;
   }
 
+  /**
+   * `opponentName`: the agent on the other side, which `opponent.choose` may hand to other policies.
+   * `agentsPerScene`: the slots of each scene, which every run of the scene must declare that many agents of the behaviour for.
+   */
   constructor(readonly runner: SceneRunner, readonly agentName: string, private readonly onClose?: () => void, opponentName?: string, readonly agentsPerScene = 1) {
     const scenes = runner.numScenes;
     if (scenes < 1) throw new Error('SceneVectorEnv: the runner has no scenes');
@@ -285,14 +285,14 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
     this.episodes = new AutoReset(this.numEnvs, this.obsSize, this.actionSpace, (i, seed) => this.restartEnv(i, seed));
     this.actionScratch = new Float32Array(this.numEnvs * this.actSize);
     this.actionViews = Array.from({ length: this.numEnvs }, (_, i) => this.actionScratch.subarray(i * this.actSize, (i + 1) * this.actSize));
-    this.privileged = first.privilegedSpace ? new PrivilegedViews(first.privilegedSpace, this.numEnvs) : null;
+    this.privileged = first.privilegedSpace ? new PrivilegedViews(first.privilegedSpace, this.numEnvs, (i) => `agent '${this.slots[i]!.name}' (env ${i})`) : null;
   }
 
   reset(seed: number): Float32Array {
     this.restartDue.fill(1);
     this.fresh.fill(0);
     const obs = this.episodes.reset(seed);
-    if (this.privileged) for (let i = 0; i < this.numEnvs; i++) this.holdView(i);
+    if (this.privileged) for (let i = 0; i < this.numEnvs; i++) this.holdView(i, 'reset');
     return obs;
   }
 
@@ -317,7 +317,7 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
       // The agent that took the step: its view is the episode's last if it ended, before `record` restarts the slot.
       if (view && (terminated || truncated)) view.end(i, this.stepped[i]!.privilegedObservation!);
       this.episodes.record(i, reward, gameReward, observation, terminated, truncated, mask);
-      if (view) this.holdView(i);
+      if (view) this.holdView(i, 'step');
     });
     return this.episodes.end();
   }
@@ -373,9 +373,8 @@ export class SceneVectorEnv implements VectorEnv, EnvBatch {
   }
 
   /** Slot i's current privileged view, from the agent it holds now. */
-  private holdView(i: number): void {
-    const agent = this.slots[i]!;
-    this.privileged!.hold(i, agent.privilegedObservation, `agent '${agent.name}' (env ${i})`);
+  private holdView(i: number, when: 'reset' | 'step'): void {
+    this.privileged!.hold(i, this.slots[i]!.privilegedObservation, when);
   }
 
   close(): void {

@@ -54,9 +54,10 @@ export class PrivilegedViews implements PrivilegedView {
   /** Numbers in one env's view. */
   readonly size: number;
   private readonly current: Float32Array;
-  private final: (Float32Array | null)[];
+  private readonly final: (Float32Array | null)[];
 
-  constructor(readonly observationSpace: BoxSpace, private readonly numEnvs: number) {
+  /** `describe(i)` names env i in an error (made only when one is thrown: `hold` runs every step). */
+  constructor(readonly observationSpace: BoxSpace, numEnvs: number, private readonly describe: (i: number) => string) {
     this.size = flatSize(observationSpace);
     this.current = new Float32Array(numEnvs * this.size);
     this.final = new Array<Float32Array | null>(numEnvs).fill(null);
@@ -72,12 +73,12 @@ export class PrivilegedViews implements PrivilegedView {
 
   /** A step begins: no episode has ended in it yet. */
   begin(): void {
-    this.final = new Array<Float32Array | null>(this.numEnvs).fill(null);
+    this.final.fill(null);
   }
 
-  /** Env i's current view is `view` (after a reset, a step, or an automatic restart). */
-  hold(i: number, view: ArrayLike<number> | null | undefined, who: string): void {
-    if (!view || view.length !== this.size) throw new Error(`${who}: a privileged view of ${view?.length ?? 'no'} numbers, expected ${this.size} as the first env's`);
+  /** Env i's current view is `view` (after a reset, a step, or an automatic restart); `when` says which, in an error. */
+  hold(i: number, view: ArrayLike<number> | null | undefined, when: 'reset' | 'step'): void {
+    if (!view || view.length !== this.size) throw new Error(`${this.describe(i)}'s ${when}: a privileged view of ${view?.length ?? 'no'} numbers, expected ${this.size} as the first env's`);
     this.current.set(view, i * this.size);
   }
 

@@ -161,7 +161,7 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
     envs.forEach((env, i) => {
       if (JSON.stringify(env.privilegedSpace ?? null) !== JSON.stringify(view ?? null)) throw new Error(`SyncVectorEnv: env ${i} has a different privileged view (privilegedSpace) from env 0`);
     });
-    this.privileged = view ? new PrivilegedViews(view, this.numEnvs) : null;
+    this.privileged = view ? new PrivilegedViews(view, this.numEnvs, (i) => `SyncVectorEnv: env ${i}`) : null;
   }
 
   /** The masks envs give in `info.actionMask` (as SceneEnv does), for the current observations. */
@@ -183,7 +183,7 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
 
   restartEnv(i: number, seed: number): EpisodeStart {
     const r = this.envs[i]!.reset(seed);
-    this.privileged?.hold(i, r.info.privilegedObservation as ArrayLike<number> | undefined, `SyncVectorEnv: env ${i}'s reset`);
+    this.privileged?.hold(i, r.info.privilegedObservation as ArrayLike<number> | undefined, 'reset');
     return { observation: r.observation, mask: maskOf(r.info) };
   }
 
@@ -198,7 +198,7 @@ export class SyncVectorEnv implements VectorEnv, EnvBatch {
         const view = r.info.privilegedObservation as ArrayLike<number> | undefined;
         // An ended episode's view is its last; the restart (in `record`, or later) holds the next one's first.
         if (r.terminated || r.truncated) this.privileged.end(i, view ?? []);
-        else this.privileged.hold(i, view, `SyncVectorEnv: env ${i}'s step`);
+        else this.privileged.hold(i, view, 'step');
       }
       // Episode returns are in the game's own units even under a reward-scaling wrapper.
       const gameReward = typeof r.info.rawReward === 'number' ? r.info.rawReward : r.reward;

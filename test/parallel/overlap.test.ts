@@ -15,6 +15,7 @@ import { runTrain } from '../../src/run/train.js';
 import { WorkerVectorEnv } from '../../src/parallel/worker-vector-env.js';
 import type { VectorEnv } from '../../src/env/index.js';
 import { PpoTrainer, defaultPpoConfig, initBackend, type PpoConfig, type PpoMetrics, type TrainingEpisode } from '../../src/train/index.js';
+import { trainedRun, type TrainedRun } from '../helpers/trained-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-overlap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,22 +32,9 @@ function writeConfig(name: string, ppo: string, extra = ''): string {
   return path;
 }
 
-/** Every metric but the wall-clock one, and every episode, of a short run. */
-async function train(env: VectorEnv, settings: Partial<PpoConfig>): Promise<{ metrics: Omit<PpoMetrics, 'charts/SPS'>[]; episodes: TrainingEpisode[] }> {
-  const config = { ...defaultPpoConfig, numEnvs: env.numEnvs, numSteps: 64, totalTimesteps: env.numEnvs * 64 * 6, seed: 5, ...settings };
-  const trainer = new PpoTrainer(env, config);
-  const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
-  const episodes: TrainingEpisode[] = [];
-  try {
-    await trainer.train(({ metrics: { 'charts/SPS': _wallClock, ...rest }, episodes: ended }) => {
-      metrics.push(rest);
-      episodes.push(...ended);
-    });
-  } finally {
-    trainer.dispose();
-    env.close();
-  }
-  return { metrics, episodes };
+/** A short run of `env` (6 iterations of 64 steps), every metric but the wall-clock one and every episode. */
+function train(env: VectorEnv, settings: Partial<PpoConfig>): Promise<TrainedRun> {
+  return trainedRun(env, { ...defaultPpoConfig, numEnvs: env.numEnvs, numSteps: 64, totalTimesteps: env.numEnvs * 64 * 6, seed: 5, ...settings });
 }
 
 describe('train.ppo.overlap', () => {

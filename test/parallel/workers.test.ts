@@ -14,7 +14,8 @@ import { makeGameEnv } from '../../src/config/env-module.js';
 import { runTrain } from '../../src/run/train.js';
 import { RolloutWorkerFailed, WorkerVectorEnv } from '../../src/parallel/worker-vector-env.js';
 import type { VectorEnv } from '../../src/env/index.js';
-import { PpoTrainer, checkpointProblem, defaultPpoConfig, initBackend, type PpoConfig, type PpoMetrics, type TrainingEpisode } from '../../src/train/index.js';
+import { checkpointProblem, defaultPpoConfig, initBackend, type PpoConfig } from '../../src/train/index.js';
+import { trainedRun, type TrainedRun } from '../helpers/trained-run.js';
 import { RolloutNet } from '../../src/train/rollout-net.js';
 import { Rng } from '../../src/env/index.js';
 
@@ -29,24 +30,11 @@ beforeAll(async () => {
 const balance = resolve('games/balance/env.ts');
 const pong = resolve('games/pong/env.ts');
 
-/** Every metric but the wall-clock one, and every episode, of a short run on `env`. */
-async function train(env: VectorEnv, numSteps: number, iterations: number, settings: Partial<PpoConfig> = {}): Promise<{ metrics: Omit<PpoMetrics, 'charts/SPS'>[]; episodes: TrainingEpisode[] }> {
+/** A short run of `env`, every metric but the wall-clock one and every episode. */
+function train(env: VectorEnv, numSteps: number, iterations: number, settings: Partial<PpoConfig> = {}): Promise<TrainedRun> {
   const config = { ...defaultPpoConfig, numEnvs: env.numEnvs, numSteps, totalTimesteps: env.numEnvs * numSteps * iterations, seed: 5, ...settings };
-  const trainer = new PpoTrainer(env, config);
   // Worker threads run their envs' forwards, except with normalizeObservation (all envs' statistics come first).
-  expect(trainer.envForwards).toBe(env instanceof WorkerVectorEnv && !config.normalizeObservation);
-  const metrics: Omit<PpoMetrics, 'charts/SPS'>[] = [];
-  const episodes: TrainingEpisode[] = [];
-  try {
-    await trainer.train(({ metrics: { 'charts/SPS': _wallClock, ...rest }, episodes: ended }) => {
-      metrics.push(rest);
-      episodes.push(...ended);
-    });
-  } finally {
-    trainer.dispose();
-    env.close();
-  }
-  return { metrics, episodes };
+  return trainedRun(env, config, (trainer) => expect(trainer.envForwards).toBe(env instanceof WorkerVectorEnv && !config.normalizeObservation));
 }
 
 describe('parallel rollouts', () => {
