@@ -49,11 +49,15 @@ export function alternateTurns(behaviors: readonly string[], teamChange: number,
   return turns;
 }
 
-/** The config of `behavior`'s own run inside the alternating run `runDir`: it trains, the others drive by their latest policies. */
-export function behaviorConfig(config: RunConfig, behavior: string, runDir: string): RunConfig {
+/**
+ * The config of `behavior`'s own run inside the alternating run `runDir`: it trains, the others
+ * drive by their latest policies (by the config's drivers before they have any, or with no run yet).
+ */
+export function behaviorConfig(config: RunConfig, behavior: string, runDir: string | null): RunConfig {
   const alternate = config.train.alternate!;
   const drivers: Record<string, string | string[]> = { ...config.train.drivers };
   for (const other of alternate.behaviors) {
+    if (runDir === null) break;
     const latest = join(runDir, other, LATEST_POLICY);
     if (other === behavior || !existsSync(latest)) continue;
     // The window: the newest snapshots the other side's turns ended with, the latest first.
@@ -83,7 +87,8 @@ export function behaviorRuns(config: RunConfig, runDir: string): { behavior: str
 function snapshotsOf(dir: string): string[] {
   const at = join(dir, SNAPSHOTS);
   if (!existsSync(at)) return [];
-  return readdirSync(at).filter((f) => /^turn-\d+\.json$/.test(f)).sort().reverse().map((f) => join(at, f));
+  const turn = (f: string) => Number(/^turn-(\d+)\.json$/.exec(f)?.[1] ?? NaN);
+  return readdirSync(at).filter((f) => Number.isInteger(turn(f))).sort((a, b) => turn(b) - turn(a)).map((f) => join(at, f));
 }
 
 /** Makes each behaviour's env once, so a behaviour the game lacks, or a driver that does not fit, is refused before any folder is made. */
@@ -91,7 +96,7 @@ async function checkBehaviors(config: RunConfig): Promise<void> {
   const { behaviors } = config.train.alternate!;
   const numEnvs = ppoConfigOf(config).numEnvs;
   for (const [i, behavior] of behaviors.entries()) {
-    const own = behaviorConfig(config, behavior, '\0');
+    const own = behaviorConfig(config, behavior, null);
     try {
       (await makeRunEnv(own, numEnvs)).close();
     } catch (e) {
