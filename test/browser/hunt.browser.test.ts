@@ -22,7 +22,7 @@ interface Hunt {
   game: { loop: { sleep(): void } };
   restart(seed: number): void;
   advance(steps: number): void;
-  scene(): { steps: number; hunters: { name: string; body: Body }[]; prey: { body: Body; aimX: number; aimY: number } };
+  scene(): { steps: number; hunters: { name: string; body: Body }[]; prey: { body: Body; aimX: number; aimY: number }; input: { keyboard: { keys: ({ isDown: boolean } | undefined)[] } } };
 }
 
 async function ready(page: Page): Promise<void> {
@@ -86,14 +86,21 @@ describe('the Hunt page', () => {
       hunt.restart(3);
       hunt.advance(2);
     });
+    // The page has taken a key (down or up) before the game steps on it.
+    const seen = (code: number, down: boolean) => page.waitForFunction(([c, d]) => Boolean((window as unknown as { hunt: Hunt }).hunt.scene().input.keyboard.keys[c as number]?.isDown) === d, [code, down] as const);
+    const LEFT = 37;
+    const DOWN = 40;
     const start = await prey();
     await page.keyboard.down('ArrowLeft');
+    await seen(LEFT, true);
     await page.evaluate(() => (window as unknown as { hunt: Hunt }).hunt.advance(30));
     const left = await prey();
     await page.keyboard.up('ArrowLeft');
+    await seen(LEFT, false);
     expect(left.aimX).toBeLessThan(0);
     expect(left.x - start.x).toBeLessThan(-20);
     await page.keyboard.down('ArrowDown');
+    await seen(DOWN, true);
     await page.evaluate(() => (window as unknown as { hunt: Hunt }).hunt.advance(30));
     const down = await prey();
     await page.keyboard.up('ArrowDown');
